@@ -1,0 +1,89 @@
+# Outpost. `make run` starts the portal with demo data; `make test` runs every
+# test, the headless-Chromium end-to-end suite included.
+
+GO        ?= go
+ADDR      ?= 127.0.0.1:8080
+DATA      ?= ./data
+CHROMIUM  ?= /usr/lib/chromium/chromium
+WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+# fake-indexeddb gives Node (which runs the WebAssembly package tests) a
+# real IndexedDB implementation.
+NODE_IDB  := --require=$(CURDIR)/e2e/node_modules/fake-indexeddb/auto/index.js
+
+GO_SOURCES  := $(shell find app server shared web e2e -name '*.go' -not -path '*/node_modules/*') go.mod go.sum
+APP_SOURCES := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum
+WEB_FILES   := $(wildcard web/*.css web/*.svg web/*.png)
+
+.PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean
+
+all: build
+
+## build: web/app.wasm (+ .br/.gz) and bin/outpost
+build: web/app.wasm bin/outpost
+
+web/app.wasm: $(APP_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./app/wasm
+	$(GO) run ./server/cmd/webcompress $@
+
+bin/outpost: web/app.wasm $(GO_SOURCES) $(WEB_FILES) server/http/worker.js $(wildcard server/seed/articles/*.md)
+	$(GO) build -trimpath -o $@ ./server/cmd/outpost
+
+## run: build and serve on $(ADDR) with data in $(DATA) (demo data on first start)
+run: build
+	OUTPOST_ADDR=$${OUTPOST_ADDR:-$(ADDR)} OUTPOST_DATA=$${OUTPOST_DATA:-$(DATA)} ./bin/outpost serve
+
+## test: vet, unit tests, WebAssembly tests under Node, e2e in headless Chromium
+test: tools build vet unit wasm-test e2e
+
+vet:
+	@test -z "$$(gofmt -l app server shared web e2e)" || { echo "gofmt needed:"; gofmt -l app server shared web e2e; exit 1; }
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./shared/...
+
+unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+wasm-test: node
+	NODE_OPTIONS="$(NODE_IDB)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./shared/... ./app/store/... ./app/engine/...
+
+e2e: chromium
+	OUTPOST_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -timeout 10m ./e2e/...
+
+## bench: wasm sizes and load times in headless Chromium (figures, not pass/fail)
+bench: tools build
+	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./shared/wire/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./server/kb/
+
+tools: chromium node
+
+# Debian's Chromium, installed when we can (root), otherwise the exact command.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the end-to-end tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing. Install it with: sudo apt-get update && sudo apt-get install -y chromium"; exit 1; \
+	  fi; \
+	fi
+
+# Node runs the WebAssembly tests; npm installs their pinned packages.
+node: e2e/node_modules/.package-lock.json
+e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "Node.js is missing. Install it with: sudo apt-get update && sudo apt-get install -y nodejs npm"; exit 1; \
+	  fi; \
+	fi
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clean:
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz

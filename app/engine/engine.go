@@ -1,0 +1,355 @@
+// Package engine is the client half of sync: it keeps the local replica
+// (app/store) in step with the server over one websocket. User actions become
+// mutations in the persistent outbox; the engine pushes them in order until
+// each is acknowledged, pulls changes by cursor, and reconnects with
+// exponential backoff and full jitter when the link drops.
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"outpost/app/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// Status is what the status indicator shows.
+type Status struct {
+	Online         bool   // a websocket is open and the hello was answered
+	Syncing        bool   // a push or pull is in flight
+	Pending        int    // mutations in the outbox
+	Synced         bool   // at least one full pull has completed on this device
+	UpdateRequired bool   // the server no longer speaks this app's protocol
+	StoreErr       string // the last local storage error, for the user
+	Changes        int    // counts changes to the replica, so views know to reload
+}
+
+// Backoff bounds for reconnecting.
+const (
+	backoffBase = 500 * time.Millisecond
+	backoffMax  = 15 * time.Second
+)
+
+// Engine syncs one replica.
+type Engine struct {
+	Store store.Store
+	// Dial opens a websocket to the server.
+	Dial func(ctx context.Context) (Conn, error)
+	Now  func() time.Time
+	// OnReject is told of every mutation the server rejected, after it left
+	// the outbox, so the app can show why and keep the user's words.
+	OnReject func(m wire.Mutation, r wire.Result)
+
+	clientID string
+	kick     chan struct{} // outbox changed, or try to connect now
+	mu       sync.Mutex
+	status   Status
+	subs     map[int]func()
+	nextSub  int
+}
+
+// Start loads the replica's identity and syncs in the background until ctx
+// ends.
+func (e *Engine) Start(ctx context.Context) error {
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	e.kick = make(chan struct{}, 1)
+	id, err := e.Store.ClientID(func() string { return shared.NewID(e.Now()) })
+	if err != nil {
+		return err
+	}
+	e.clientID = id
+	cursor, err := e.Store.Cursor()
+	if err != nil {
+		return err
+	}
+	e.update(func(s *Status) { s.Synced = cursor > 0 })
+	e.refreshPending()
+	go e.run(ctx)
+	return nil
+}
+
+// ClientID returns this replica's client ID.
+func (e *Engine) ClientID() string { return e.clientID }
+
+// Status returns the current sync status.
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+// Subscribe calls fn (on some goroutine) whenever the status or the replica
+// changes, until cancel is called.
+func (e *Engine) Subscribe(fn func()) (cancel func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.subs == nil {
+		e.subs = map[int]func(){}
+	}
+	id := e.nextSub
+	e.nextSub++
+	e.subs[id] = fn
+	return func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		delete(e.subs, id)
+	}
+}
+
+func (e *Engine) update(fn func(*Status)) {
+	e.mu.Lock()
+	fn(&e.status)
+	subs := make([]func(), 0, len(e.subs))
+	for _, s := range e.subs {
+		subs = append(subs, s)
+	}
+	e.mu.Unlock()
+	for _, s := range subs {
+		s()
+	}
+}
+
+func (e *Engine) storeErr(err error) {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	e.update(func(s *Status) { s.StoreErr = msg })
+}
+
+func (e *Engine) refreshPending() {
+	out, err := e.Store.Outbox()
+	if err != nil {
+		e.storeErr(err)
+		return
+	}
+	e.update(func(s *Status) { s.Pending = len(out); s.Changes++ })
+}
+
+// Mutate records a user action in the outbox and wakes the sync loop. If
+// clearDraft names a draft, it is deleted in the same transaction.
+func (e *Engine) Mutate(name string, args any, clearDraft string) error {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	if _, err := e.Store.Enqueue(name, b, clearDraft); err != nil {
+		e.storeErr(err)
+		return err
+	}
+	e.refreshPending()
+	e.Kick()
+	return nil
+}
+
+// Kick asks the loop to push now, or to reconnect now if it is waiting to
+// (call it when the browser says it is back online).
+func (e *Engine) Kick() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (e *Engine) run(ctx context.Context) {
+	attempt := 0
+	for ctx.Err() == nil {
+		conn, err := e.Dial(ctx)
+		if err == nil {
+			attempt = 0
+			err = e.session(ctx, conn)
+			conn.Close()
+		}
+		e.update(func(s *Status) { s.Online, s.Syncing = false, false })
+		var ce *CloseError
+		if errors.As(err, &ce) && ce.Text == wire.UpdateRequired+": wire.update_required" {
+			e.update(func(s *Status) { s.UpdateRequired = true })
+			return
+		}
+		attempt++
+		if !e.sleep(ctx, backoff(attempt)) {
+			return
+		}
+	}
+}
+
+// backoff returns a random wait in [0, min(max, base·2^attempt)): full jitter,
+// so a building full of devices coming back does not reconnect in step.
+func backoff(attempt int) time.Duration {
+	d := backoffBase << min(attempt, 10)
+	if d > backoffMax {
+		d = backoffMax
+	}
+	return rand.N(d) + time.Millisecond
+}
+
+// sleep waits for d, a kick, or the end of ctx, and reports whether to go on.
+func (e *Engine) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-e.kick:
+	case <-ctx.Done():
+		return false
+	}
+	return true
+}
+
+// session speaks the protocol on one connection until it fails.
+func (e *Engine) session(ctx context.Context, conn Conn) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	send := func(m wire.Msg) error {
+		b, err := wire.Encode(m)
+		if err != nil {
+			return err
+		}
+		return conn.Send(ctx, b)
+	}
+	if err := send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: e.clientID}); err != nil {
+		return err
+	}
+
+	in := make(chan wire.Msg)
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			b, err := conn.Recv(ctx)
+			if err == nil {
+				var m wire.Msg
+				if m, err = wire.Decode(b); err == nil {
+					select {
+					case in <- m:
+						continue
+					case <-ctx.Done():
+						err = ctx.Err()
+					}
+				}
+			}
+			readErr <- err
+			return
+		}
+	}()
+
+	var (
+		welcomed, pushing, pulling, poked bool
+	)
+	pull := func() error {
+		cursor, err := e.Store.Cursor()
+		if err != nil {
+			e.storeErr(err)
+			return err
+		}
+		pulling = true
+		return send(wire.Msg{T: wire.TPull, Cursor: cursor, Limit: 500})
+	}
+	push := func() error {
+		out, err := e.Store.Outbox()
+		if err != nil {
+			e.storeErr(err)
+			return err
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		if len(out) > wire.MaxMutations {
+			out = out[:wire.MaxMutations]
+		}
+		pushing = true
+		return send(wire.Msg{T: wire.TPush, Mutations: out})
+	}
+	syncing := func() { e.update(func(s *Status) { s.Syncing = pushing || pulling }) }
+
+	for {
+		var err error
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err := <-readErr:
+			return err
+		case <-e.kick:
+			if welcomed && !pushing {
+				err = push()
+			}
+		case m := <-in:
+			switch m.T {
+			case wire.TWelcome:
+				welcomed = true
+				e.update(func(s *Status) { s.Online = true })
+				if err = push(); err == nil {
+					err = pull()
+				}
+			case wire.TAck:
+				err = e.acked(m.Results)
+				pushing = false
+				if err == nil {
+					err = push()
+				}
+			case wire.TChanges:
+				if err = e.Store.Apply(m.Changes, m.Cursor); err != nil {
+					e.storeErr(err)
+					break
+				}
+				e.update(func(s *Status) { s.StoreErr = ""; s.Changes++ })
+				pulling = false
+				if m.More || poked {
+					poked = false
+					err = pull()
+				} else {
+					e.update(func(s *Status) { s.Synced = true })
+				}
+			case wire.TPoke:
+				if pulling {
+					poked = true
+				} else {
+					err = pull()
+				}
+			case wire.TError:
+				return &CloseError{Text: m.Code + ": " + m.Key}
+			}
+			syncing()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// acked removes acknowledged mutations from the outbox and reports the
+// rejected ones.
+func (e *Engine) acked(results []wire.Result) error {
+	out, err := e.Store.Outbox()
+	if err != nil {
+		e.storeErr(err)
+		return err
+	}
+	bySeq := make(map[uint64]wire.Mutation, len(out))
+	for _, m := range out {
+		bySeq[m.Seq] = m
+	}
+	seqs := make([]uint64, 0, len(results))
+	for _, r := range results {
+		seqs = append(seqs, r.Seq)
+	}
+	// Report rejections before they leave the outbox: if the app cannot keep
+	// the user's words (storage full), the mutation stays and is resent.
+	for _, r := range results {
+		if m, ok := bySeq[r.Seq]; ok && !r.OK && e.OnReject != nil {
+			e.OnReject(m, r)
+		}
+	}
+	if err := e.Store.Ack(seqs); err != nil {
+		e.storeErr(err)
+		return err
+	}
+	e.refreshPending()
+	return nil
+}

@@ -1,0 +1,151 @@
+package app
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"outpost/app/engine"
+	"outpost/shared/i18n"
+)
+
+// page is embedded by every page component: it tracks the UI language and
+// the sync status, and draws the header around the page's content.
+type page struct {
+	app.Compo
+	lang   string
+	status engine.Status
+	update bool // a new app version is ready
+	cancel func()
+}
+
+// mountPage starts tracking language and status; reload is called (through
+// ctx.Dispatch) whenever the replica changes or the language switches.
+func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
+	p.lang = clientLang(ctx)
+	ctx.ObserveState(stateLang, &p.lang).OnChange(func() { reload(ctx) })
+	if client == nil {
+		return
+	}
+	p.status = client.Engine.Status()
+	changes := p.status.Changes
+	p.cancel = client.Engine.Subscribe(func() {
+		ctx.Dispatch(func(ctx app.Context) {
+			p.status = client.Engine.Status()
+			if p.status.Changes != changes {
+				changes = p.status.Changes
+				reload(ctx)
+			}
+		})
+	})
+	reload(ctx)
+}
+
+func (p *page) OnDismount() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+}
+
+func (p *page) OnAppUpdate(ctx app.Context) {
+	p.update = ctx.AppUpdateAvailable()
+}
+
+// prerenderLang picks the language of a prerendered page: ?lang= if given.
+func prerenderLang(ctx app.Context) string {
+	if l := ctx.Page().URL().Query().Get("lang"); l == "es" || l == "en" {
+		return l
+	}
+	return i18n.Default
+}
+
+// clientLang returns the language the user chose, or the browser's.
+func clientLang(ctx app.Context) string {
+	if client == nil {
+		return prerenderLang(ctx)
+	}
+	var l string
+	ctx.GetState(stateLang, &l)
+	if l != "" {
+		return l
+	}
+	ctx.LocalStorage().Get(stateLang, &l)
+	if l != "es" && l != "en" {
+		nav := app.Window().Get("navigator")
+		var prefs []string
+		if langs := nav.Get("languages"); langs.Truthy() {
+			for i := 0; i < langs.Length(); i++ {
+				prefs = append(prefs, langs.Index(i).String())
+			}
+		}
+		l = i18n.Match(prefs...)
+	}
+	ctx.SetState(stateLang, l)
+	return l
+}
+
+func setLang(ctx app.Context, l string) {
+	ctx.LocalStorage().Set(stateLang, l)
+	ctx.SetState(stateLang, l)
+}
+
+// frame draws the header, the status bar and the page content.
+func (p *page) frame(content ...app.UI) app.UI {
+	l := p.lang
+	other := "es"
+	if l == "es" {
+		other = "en"
+	}
+	return app.Div().Class("shell").Body(
+		app.Header().Class("top").Body(
+			app.A().Class("brand").Href("/").Body(
+				app.Img().Src("/web/icon.svg").Alt("").Width(28).Height(28),
+				app.Span().Text(t(l, "app.name")),
+			),
+			app.Nav().Body(
+				app.A().Href("/").Text(t(l, "nav.home")),
+				app.A().Href("/tickets").Text(t(l, "nav.tickets")),
+				app.A().Class("button small").Href("/ticket/new").Text(t(l, "nav.new_ticket")),
+				app.Button().Class("lang").Title(t(l, "nav.language")).Text(other).
+					OnClick(func(ctx app.Context, e app.Event) { setLang(ctx, other) }),
+			),
+		),
+		p.statusBar(),
+		app.Main().Body(content...),
+	)
+}
+
+// statusBar always says online, offline or syncing, and how many changes
+// wait to be sent. Tests read its data attributes.
+func (p *page) statusBar() app.UI {
+	l, s := p.lang, p.status
+	state, label := "offline", t(l, "status.offline")
+	switch {
+	case client == nil:
+		state, label = "loading", ""
+	case s.Online && s.Syncing:
+		state, label = "syncing", t(l, "status.syncing")
+	case s.Online:
+		state, label = "online", t(l, "status.online")
+	}
+	return app.Div().ID("sync-status").Class("status "+state).
+		DataSet("state", state).DataSet("pending", s.Pending).
+		Body(
+			app.Span().Class("dot"),
+			app.Span().Class("label").Text(label),
+			app.If(s.Pending > 0, func() app.UI {
+				return app.Span().Class("pending").Text(t(l, "status.pending", s.Pending))
+			}),
+			app.If(client != nil && !s.Synced && s.Online, func() app.UI {
+				return app.Span().Class("note").Text(t(l, "status.first_sync"))
+			}),
+			app.If(s.StoreErr != "", func() app.UI {
+				return app.Span().Class("error").Text(t(l, "status.storage_err", s.StoreErr))
+			}),
+			app.If(p.update || s.UpdateRequired, func() app.UI {
+				return app.Span().Class("update").Body(
+					app.Text(t(l, "status.update")+" "),
+					app.Button().Class("small").Text(t(l, "status.reload")).
+						OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+				)
+			}),
+		)
+}

@@ -1,0 +1,54 @@
+// Package store is the browser's local replica: the records this device may
+// see, the outbox of mutations not yet acknowledged, and ticket drafts. The
+// IndexedDB implementation runs in the browser; Memory serves native tests.
+// Both pass the contract in store_test.go.
+package store
+
+import (
+	"encoding/json"
+
+	"outpost/shared/wire"
+)
+
+// Store is the local replica.
+type Store interface {
+	// ClientID returns this browser's client ID, creating it with newID on
+	// first use. Tabs racing to create it agree on one.
+	ClientID(newID func() string) (string, error)
+	// Cursor returns the change-log version the replica is synced to.
+	Cursor() (uint64, error)
+	// Get returns one record.
+	Get(typ, id string) (rec wire.Change, ok bool, err error)
+	// List returns every record of typ, in ID order.
+	List(typ string) ([]wire.Change, error)
+	// Apply stores a page of changes and the cursor after it, atomically:
+	// a crash leaves either both or neither.
+	Apply(changes []wire.Change, cursor uint64) error
+	// Enqueue appends a mutation to the outbox and returns its sequence
+	// number, which increases for as long as the replica exists and never
+	// repeats. If clearDraft is not empty that draft is deleted in the same
+	// transaction, so a submitted draft is never both sent and kept.
+	Enqueue(name string, args json.RawMessage, clearDraft string) (seq uint64, err error)
+	// Outbox returns the mutations not yet acknowledged, in sequence order.
+	Outbox() ([]wire.Mutation, error)
+	// Ack removes acknowledged mutations from the outbox.
+	Ack(seqs []uint64) error
+	// Drafts returns the ticket drafts, newest first.
+	Drafts() ([]Draft, error)
+	// PutDraft creates or replaces a draft.
+	PutDraft(Draft) error
+	// DeleteDraft removes a draft; a missing draft is not an error.
+	DeleteDraft(id string) error
+}
+
+// Draft is a ticket being written. It lives only on this device until it is
+// submitted.
+type Draft struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Category    string   `json:"category"`
+	UpdatedAt   int64    `json:"updated_at"` // Unix milliseconds
+	RejectKey   string   `json:"reject_key,omitempty"`
+	RejectArgs  []string `json:"reject_args,omitempty"`
+}

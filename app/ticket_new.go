@@ -1,0 +1,187 @@
+package app
+
+import (
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"outpost/app/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// ticketNew is the ticket form. Every keystroke saves the draft on this
+// device, so a reload, a crash or a dead battery loses nothing; submitting
+// turns the draft into a mutation in the outbox in one transaction.
+type ticketNew struct {
+	page
+	draft      store.Draft
+	restored   bool
+	saved      bool
+	submitting bool
+	errMsg     string
+	ops        chan func() // draft saves and the submit, applied in order
+}
+
+func (f *ticketNew) OnPreRender(ctx app.Context) {
+	f.lang = prerenderLang(ctx)
+	ctx.Page().SetTitle(t(f.lang, "ticket.new_title") + " · " + t(f.lang, "app.name"))
+}
+
+func (f *ticketNew) OnMount(ctx app.Context) {
+	f.mountPage(ctx, func(app.Context) {})
+	ctx.Page().SetTitle(t(f.lang, "ticket.new_title") + " · " + t(f.lang, "app.name"))
+	if client == nil {
+		return
+	}
+	f.ops = make(chan func(), 256)
+	ops := f.ops
+	go func() {
+		for op := range ops {
+			op()
+		}
+	}()
+	want := ctx.Page().URL().Query().Get("draft")
+	ctx.Async(func() {
+		drafts, err := client.Store.Drafts()
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				f.errMsg = t(f.lang, "status.storage_err", err.Error())
+				return
+			}
+			if f.draft.ID != "" {
+				return // the user started typing already
+			}
+			for _, d := range drafts {
+				if want == "" || d.ID == want {
+					f.draft, f.restored = d, true
+					break
+				}
+			}
+			if f.draft.RejectKey != "" {
+				f.errMsg = t(f.lang, f.draft.RejectKey, anys(f.draft.RejectArgs)...)
+			}
+		})
+	})
+}
+
+func (f *ticketNew) OnDismount() {
+	f.page.OnDismount()
+	if f.ops != nil {
+		close(f.ops)
+		f.ops = nil
+	}
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// edit applies a change to the draft and queues saving it.
+func (f *ticketNew) edit(ctx app.Context, change func(d *store.Draft)) {
+	if f.submitting || client == nil {
+		return
+	}
+	if f.draft.ID == "" {
+		f.draft.ID = shared.NewID(time.Now())
+	}
+	change(&f.draft)
+	f.draft.UpdatedAt = time.Now().UnixMilli()
+	f.saved = false
+	d := f.draft
+	f.ops <- func() {
+		err := client.Store.PutDraft(d)
+		ctx.Dispatch(func(ctx app.Context) {
+			f.saved = err == nil
+			if err != nil {
+				f.errMsg = t(f.lang, "status.storage_err", err.Error())
+			}
+		})
+	}
+}
+
+func (f *ticketNew) submit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if f.submitting || client == nil {
+		return
+	}
+	if f.draft.ID == "" {
+		f.draft.ID = shared.NewID(time.Now())
+	}
+	tc := shared.TicketCreate{
+		ID: f.draft.ID, Title: f.draft.Title, Description: f.draft.Description,
+		Category: f.draft.Category, Lang: f.lang, CreatedAt: time.Now().UnixMilli(),
+	}
+	if err := tc.Validate(); err != nil {
+		key, args := shared.ErrorKey(err)
+		f.errMsg = t(f.lang, key, args...)
+		return
+	}
+	f.submitting, f.errMsg = true, ""
+	f.ops <- func() {
+		err := client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				f.submitting = false
+				f.errMsg = t(f.lang, "status.storage_err", err.Error())
+				return
+			}
+			ctx.Navigate("/tickets?queued=" + tc.ID)
+		})
+	}
+}
+
+func (f *ticketNew) Render() app.UI {
+	l, d := f.lang, f.draft
+	return f.frame(
+		app.H1().Text(t(l, "ticket.new_title")),
+		app.P().Class("muted").Text(t(l, "ticket.new_intro")),
+		app.If(f.restored && d.RejectKey == "", func() app.UI {
+			return app.P().Class("notice").Text(t(l, "ticket.draft_restored"))
+		}),
+		app.Form().ID("ticket-form").Class("form").OnSubmit(f.submit).Body(
+			app.Label().For("ticket-title").Text(t(l, "ticket.field_title")),
+			app.Input().ID("ticket-title").Name("title").Type("text").
+				MaxLength(shared.MaxTicketTitle).Placeholder(t(l, "ticket.field_title_ph")).
+				Value(d.Title).Disabled(f.submitting).
+				OnInput(func(ctx app.Context, e app.Event) {
+					v := ctx.JSSrc().Get("value").String()
+					f.edit(ctx, func(d *store.Draft) { d.Title = v })
+				}),
+			app.Label().For("ticket-category").Text(t(l, "ticket.field_category")),
+			app.Select().ID("ticket-category").Name("category").Disabled(f.submitting).
+				OnChange(func(ctx app.Context, e app.Event) {
+					v := ctx.JSSrc().Get("value").String()
+					f.edit(ctx, func(d *store.Draft) { d.Category = v })
+				}).
+				Body(
+					app.Option().Value("").Text(t(l, "category.none")).Selected(d.Category == ""),
+					app.Range(shared.Categories).Slice(func(i int) app.UI {
+						c := shared.Categories[i].Slug
+						return app.Option().Value(c).Text(t(l, "category."+c)).Selected(d.Category == c)
+					}),
+				),
+			app.Label().For("ticket-description").Text(t(l, "ticket.field_desc")),
+			app.Textarea().ID("ticket-description").Name("description").Rows(8).
+				Placeholder(t(l, "ticket.field_desc_ph")).Text(d.Description).Disabled(f.submitting).
+				OnInput(func(ctx app.Context, e app.Event) {
+					v := ctx.JSSrc().Get("value").String()
+					f.edit(ctx, func(d *store.Draft) { d.Description = v })
+				}),
+			app.If(f.errMsg != "", func() app.UI {
+				return app.P().ID("ticket-error").Class("error").Attr("role", "alert").Text(f.errMsg)
+			}),
+			app.Div().Class("actions").Body(
+				app.Button().ID("ticket-submit").Type("submit").Class("button").
+					Disabled(f.submitting).Text(t(l, "ticket.submit")),
+				app.If(f.saved, func() app.UI {
+					return app.Span().ID("draft-saved").Class("muted").Text("✓ " + t(l, "ticket.draft_saved"))
+				}),
+			),
+		),
+	)
+}

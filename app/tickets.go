@@ -1,0 +1,88 @@
+package app
+
+import (
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"outpost/app/store"
+)
+
+// ticketList shows the requester's tickets (pending ones marked) and their
+// unsent drafts.
+type ticketList struct {
+	page
+	tickets []ticketView
+	drafts  []store.Draft
+	loaded  bool
+	queued  bool // arrived here from submitting a ticket
+	errMsg  string
+}
+
+func (p *ticketList) OnPreRender(ctx app.Context) {
+	p.lang = prerenderLang(ctx)
+	ctx.Page().SetTitle(t(p.lang, "tickets.title") + " · " + t(p.lang, "app.name"))
+}
+
+func (p *ticketList) OnMount(ctx app.Context) {
+	p.queued = ctx.Page().URL().Query().Get("queued") != ""
+	p.mountPage(ctx, p.load)
+}
+
+func (p *ticketList) load(ctx app.Context) {
+	ctx.Page().SetTitle(t(p.lang, "tickets.title") + " · " + t(p.lang, "app.name"))
+	ctx.Async(func() {
+		tickets, err := client.tickets()
+		drafts, derr := client.Store.Drafts()
+		if err == nil {
+			err = derr
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			p.tickets, p.drafts, p.loaded, p.errMsg = tickets, drafts, true, ""
+			if err != nil {
+				p.errMsg = t(p.lang, "status.storage_err", err.Error())
+			}
+		})
+	})
+}
+
+func (p *ticketList) Render() app.UI {
+	l := p.lang
+	return p.frame(
+		app.H1().Text(t(l, "tickets.title")),
+		app.If(p.queued, func() app.UI { return app.P().ID("ticket-queued").Class("notice").Text(t(l, "ticket.queued")) }),
+		app.If(p.errMsg != "", func() app.UI { return app.P().Class("error").Text(p.errMsg) }),
+		app.If(len(p.drafts) > 0, func() app.UI {
+			return app.Section().ID("drafts").Body(
+				app.H2().Text(t(l, "tickets.drafts")),
+				app.Ul().Class("tickets").Body(app.Range(p.drafts).Slice(func(i int) app.UI {
+					d := p.drafts[i]
+					title := d.Title
+					if title == "" {
+						title = t(l, "tickets.untitled")
+					}
+					return app.Li().Class("draft").Body(
+						app.A().Href("/ticket/new?draft="+d.ID).Text(title),
+						app.If(d.RejectKey != "", func() app.UI {
+							return app.P().Class("error").Text(t(l, "tickets.rejected", t(l, d.RejectKey, anys(d.RejectArgs)...)))
+						}),
+					)
+				})),
+			)
+		}),
+		app.If(!p.loaded && client != nil, func() app.UI { return app.P().Class("muted").Text(t(l, "home.loading")) }),
+		app.If(p.loaded && len(p.tickets) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "tickets.empty")) }),
+		app.Ul().ID("ticket-list").Class("tickets").Body(app.Range(p.tickets).Slice(func(i int) app.UI {
+			tk := p.tickets[i]
+			state, label := "sent", t(l, "tickets.status."+tk.Status)
+			if tk.Pending {
+				state, label = "pending", t(l, "tickets.pending")
+			}
+			return app.Li().Class("ticket "+state).DataSet("id", tk.ID).DataSet("state", state).Body(
+				app.Strong().Text(tk.Title),
+				app.Span().Class("badge "+state).Text(label),
+				app.Span().Class("muted").Text(t(l, "tickets.created", time.UnixMilli(tk.CreatedAt).Format("2006-01-02 15:04"))),
+			)
+		})),
+	)
+}

@@ -1,0 +1,301 @@
+// Package e2e drives the real server and the real app in headless Chromium:
+// the acceptance tests of the offline loop, and (with OUTPOST_BENCH=1) the
+// load-time benchmark that `make bench` prints.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"outpost/server"
+	"outpost/server/badger"
+	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// chromiumPath returns the Chromium binary the Makefile installed.
+func chromiumPath(t testing.TB) string {
+	p := os.Getenv("OUTPOST_CHROMIUM")
+	if p == "" {
+		p = "/usr/lib/chromium/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("no Chromium at %s (run the suite with make test, which installs it): %v", p, err)
+	}
+	return p
+}
+
+// testLog sends server logs to the test log, so a failure shows them.
+func testLog(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+type tWriter struct{ t testing.TB }
+
+func (w tWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+// startServer runs the server in-process on addr with data in dir.
+func startServer(t testing.TB, addr, dir string) *server.Main {
+	t.Helper()
+	m := server.NewMain()
+	m.Addr, m.DataDir, m.Log = addr, dir, testLog(t)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// freeAddr returns a loopback address with a port nobody listens on.
+func freeAddr(t testing.TB) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// newBrowser starts a headless Chromium with a fresh profile and returns a
+// tab's context.
+func newBrowser(t testing.TB) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1100, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // start the browser
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+func run(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		shot(t, ctx, "failure")
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+// waitJS polls a JavaScript expression until it is true.
+func waitJS(t testing.TB, ctx context.Context, what, expr string, timeout time.Duration) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(tctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(50*time.Millisecond)))
+	if err != nil {
+		shot(t, ctx, "failure")
+		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 800) : ""`))
+		t.Fatalf("waiting for %s (%s): %v\npage text: %s", what, expr, err, body)
+	}
+}
+
+func eval[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// shot saves a screenshot under e2e/screenshots (for the README, and for
+// looking at a failure).
+func shot(t testing.TB, ctx context.Context, name string) {
+	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return
+	}
+	os.MkdirAll("screenshots", 0o755)
+	os.WriteFile(filepath.Join("screenshots", name+".png"), b, 0o644)
+}
+
+// setOffline cuts (or restores) the network for the page and its service
+// worker, and tells navigator.onLine.
+func setOffline(t testing.TB, ctx context.Context, offline bool) {
+	t.Helper()
+	yes := true
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	cond := &network.Conditions{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		EmulateOfflineServiceWorker: &yes,
+		MatchedNetworkConditions:    []*network.Conditions{cond},
+	}); err != nil {
+		t.Fatalf("emulate network: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
+		Offline: offline, DownloadThroughput: -1, UploadThroughput: -1,
+	}); err != nil {
+		t.Fatalf("override network state: %v", err)
+	}
+}
+
+// disableJS turns script execution off in the tab.
+func disableJS(t testing.TB, ctx context.Context) {
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// appReady is true once the WebAssembly app has mounted (the prerendered
+// page has status "loading").
+const appReady = `(() => { const s = document.getElementById("sync-status"); return !!s && s.dataset.state !== "loading"; })()`
+
+// statusIs waits for the sync indicator's state and pending count.
+func statusIs(state string, pending int) string {
+	return fmt.Sprintf(`(() => { const s = document.getElementById("sync-status"); return !!s && s.dataset.state === %q && s.dataset.pending === "%d"; })()`, state, pending)
+}
+
+// waitCached waits until the service worker controls the page and has
+// cached the whole app shell.
+func waitCached(t testing.TB, ctx context.Context) {
+	waitJS(t, ctx, "service worker cache", `(async () => {
+		if (!navigator.serviceWorker.controller) return false;
+		for (const k of await caches.keys()) {
+			const c = await caches.open(k);
+			if (await c.match("/web/app.wasm") && await c.match("/")) return true;
+		}
+		return false;
+	})()`, 60*time.Second)
+}
+
+// typeInto focuses a field and types text into it, key by key.
+func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(chromedp.CSS(sel), text, chromedp.NodeVisible)
+}
+
+// tickets reads every ticket from a closed data directory.
+func ticketsIn(t testing.TB, dir string) []shared.Ticket {
+	t.Helper()
+	db, err := badger.Open(dir, testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return ticketsOf(t, db)
+}
+
+func ticketsOf(t testing.TB, s store.Store) []shared.Ticket {
+	var out []shared.Ticket
+	err := s.View(context.Background(), func(tx store.ReadTx) error {
+		return tx.Each(wire.TypeTicket, func(id string, data []byte) error {
+			var tk shared.Ticket
+			if err := json.Unmarshal(data, &tk); err != nil {
+				return err
+			}
+			out = append(out, tk)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func countTitle(ts []shared.Ticket, title string) int {
+	n := 0
+	for _, tk := range ts {
+		if tk.Title == title {
+			n++
+		}
+	}
+	return n
+}
+
+// proc is the outpost binary running as a child process, for tests that
+// must kill it with SIGKILL.
+type proc struct {
+	cmd   *exec.Cmd
+	mu    sync.Mutex
+	lines []string
+	seen  chan string // every log line
+}
+
+// startProc runs bin/outpost serve and waits until it listens.
+func startProc(t testing.TB, addr, dir string, env ...string) *proc {
+	t.Helper()
+	bin, err := filepath.Abs("../bin/outpost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s is missing: run make build (make test does)", bin)
+	}
+	cmd := exec.Command(bin, "serve", "-addr", addr, "-data", dir)
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, seen: make(chan string, 1024)}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			t.Log("outpost:", line)
+			select {
+			case p.seen <- line:
+			default:
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	p.waitLog(t, "Outpost is running", 30*time.Second)
+	return p
+}
+
+// waitLog waits for a log line containing s.
+func (p *proc) waitLog(t testing.TB, s string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case line := <-p.seen:
+			if strings.Contains(line, s) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("server did not log %q within %v", s, timeout)
+		}
+	}
+}

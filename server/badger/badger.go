@@ -1,0 +1,294 @@
+// Package badger implements store.Store on Badger, an embedded key-value
+// store: one data directory, no extra process.
+//
+// Keys:
+//
+//	r/<type>/<id>   record: 8-byte version, 1 flag byte (1 = deleted), data
+//	l/<version>     change log, 8-byte big-endian version → "<type>/<id>"
+//	c/<client id>   last applied mutation sequence, 8 bytes
+//	m/version       latest change-log version, 8 bytes
+//
+// Each record has exactly one log entry, at its latest version: Put deletes
+// the old entry in the same transaction, so the log stays as small as the
+// data and a pull never sends a record twice.
+package badger
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// DB is a Badger-backed store.Store.
+type DB struct {
+	db *badger.DB
+	mu sync.Mutex // serializes Update so versions commit in order
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the store in dir. An empty dir opens an
+// in-memory store, for tests.
+func Open(dir string, log *slog.Logger) (*DB, error) {
+	opts := badger.DefaultOptions(dir).
+		WithLogger(badgerLogger{log}).
+		WithSyncWrites(true). // an acknowledged mutation survives a crash
+		WithNumVersionsToKeep(1)
+	if dir == "" {
+		opts = opts.WithInMemory(true)
+	}
+	db, err := badger.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
+	}
+	return &DB{db: db}, nil
+}
+
+// Close flushes and closes the database.
+func (d *DB) Close() error {
+	return d.db.Close()
+}
+
+var (
+	keyVersion = []byte("m/version")
+	prefixLog  = []byte("l/")
+)
+
+func recordKey(typ, id string) []byte { return []byte("r/" + typ + "/" + id) }
+func clientKey(id string) []byte      { return []byte("c/" + id) }
+
+func logKey(v uint64) []byte {
+	k := make([]byte, 2+8)
+	copy(k, prefixLog)
+	binary.BigEndian.PutUint64(k[2:], v)
+	return k
+}
+
+func u64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func be(v uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, v)
+}
+
+// Update implements store.Store.
+func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.db.Update(func(txn *badger.Txn) error {
+		return fn(&tx{txn: txn})
+	})
+}
+
+// View implements store.Store.
+func (d *DB) View(ctx context.Context, fn func(store.ReadTx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.db.View(func(txn *badger.Txn) error {
+		return fn(&tx{txn: txn})
+	})
+}
+
+// Changes implements store.Store.
+func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error) {
+	err = d.View(ctx, func(rt store.ReadTx) error {
+		t := rt.(*tx)
+		head, err := t.Version()
+		if err != nil {
+			return err
+		}
+		cursor = since
+		it := t.txn.NewIterator(badger.IteratorOptions{Prefix: prefixLog, PrefetchValues: true, PrefetchSize: 64})
+		defer it.Close()
+		size := 0
+		for it.Seek(logKey(since + 1)); it.ValidForPrefix(prefixLog); it.Next() {
+			if len(changes) >= limit || size >= maxBytes {
+				more = true
+				return nil
+			}
+			v := u64(it.Item().Key()[2:])
+			ref, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read change log: %w", err)
+			}
+			typ, id, _ := strings.Cut(string(ref), "/")
+			rec, err := t.record(typ, id)
+			if err != nil {
+				return err
+			}
+			cursor = v
+			if rec.version != v {
+				continue // superseded within this snapshot; cannot happen, but never send stale data
+			}
+			if !rec.deleted && !visible(typ, rec.data) {
+				continue
+			}
+			c := wire.Change{V: v, Type: typ, ID: id, Deleted: rec.deleted}
+			if !rec.deleted {
+				c.Data = rec.data
+			}
+			changes = append(changes, c)
+			size += len(rec.data) + len(id) + 32
+		}
+		cursor = head
+		return nil
+	})
+	return changes, cursor, more, err
+}
+
+type tx struct {
+	txn *badger.Txn
+}
+
+type record struct {
+	version uint64
+	deleted bool
+	data    []byte
+}
+
+func (t *tx) record(typ, id string) (record, error) {
+	item, err := t.txn.Get(recordKey(typ, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return record{}, shared.Errorf(shared.ENOTFOUND, "record.not_found", typ, id)
+	}
+	if err != nil {
+		return record{}, fmt.Errorf("get %s/%s: %w", typ, id, err)
+	}
+	b, err := item.ValueCopy(nil)
+	if err != nil {
+		return record{}, fmt.Errorf("read %s/%s: %w", typ, id, err)
+	}
+	if len(b) < 9 {
+		return record{}, fmt.Errorf("record %s/%s is corrupt (%d bytes)", typ, id, len(b))
+	}
+	return record{version: u64(b[:8]), deleted: b[8] == 1, data: b[9:]}, nil
+}
+
+func (t *tx) Get(typ, id string) ([]byte, error) {
+	r, err := t.record(typ, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.deleted {
+		return nil, shared.Errorf(shared.ENOTFOUND, "record.not_found", typ, id)
+	}
+	return r.data, nil
+}
+
+func (t *tx) Each(typ string, fn func(id string, data []byte) error) error {
+	prefix := recordKey(typ, "")
+	it := t.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
+		b, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", it.Item().Key(), err)
+		}
+		if len(b) < 9 || b[8] == 1 {
+			continue
+		}
+		if err := fn(string(bytes.TrimPrefix(it.Item().Key(), prefix)), b[9:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) get8(key []byte) (uint64, error) {
+	item, err := t.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("get %s: %w", key, err)
+	}
+	var v uint64
+	err = item.Value(func(b []byte) error { v = u64(b); return nil })
+	return v, err
+}
+
+func (t *tx) LastSeq(clientID string) (uint64, error) { return t.get8(clientKey(clientID)) }
+func (t *tx) Version() (uint64, error)                { return t.get8(keyVersion) }
+
+func (t *tx) SetLastSeq(clientID string, seq uint64) error {
+	return t.txn.Set(clientKey(clientID), be(seq))
+}
+
+func (t *tx) Put(typ, id string, data []byte) (uint64, error) {
+	return t.write(typ, id, false, data)
+}
+
+func (t *tx) Delete(typ, id string) error {
+	if _, err := t.Get(typ, id); shared.ErrorCode(err) == shared.ENOTFOUND {
+		return nil
+	}
+	_, err := t.write(typ, id, true, nil)
+	return err
+}
+
+func (t *tx) write(typ, id string, deleted bool, data []byte) (uint64, error) {
+	if typ == "" || strings.Contains(typ, "/") || id == "" {
+		return 0, fmt.Errorf("bad record key %q/%q", typ, id)
+	}
+	old, err := t.record(typ, id)
+	if err != nil && shared.ErrorCode(err) != shared.ENOTFOUND {
+		return 0, err
+	}
+	if err == nil {
+		if err := t.txn.Delete(logKey(old.version)); err != nil {
+			return 0, fmt.Errorf("drop old log entry: %w", err)
+		}
+	}
+	v, err := t.Version()
+	if err != nil {
+		return 0, err
+	}
+	v++
+	val := make([]byte, 9, 9+len(data))
+	binary.BigEndian.PutUint64(val, v)
+	if deleted {
+		val[8] = 1
+	}
+	val = append(val, data...)
+	for _, kv := range [][2][]byte{
+		{recordKey(typ, id), val},
+		{logKey(v), []byte(typ + "/" + id)},
+		{keyVersion, be(v)},
+	} {
+		if err := t.txn.Set(kv[0], kv[1]); err != nil {
+			return 0, fmt.Errorf("put %s/%s: %w", typ, id, err)
+		}
+	}
+	return v, nil
+}
+
+// badgerLogger sends Badger's chatter to slog: warnings and errors only.
+type badgerLogger struct{ log *slog.Logger }
+
+func (l badgerLogger) Errorf(f string, a ...any) {
+	l.log.Error(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}
+func (l badgerLogger) Warningf(f string, a ...any) {
+	l.log.Warn(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}
+func (badgerLogger) Infof(string, ...any)  {}
+func (badgerLogger) Debugf(string, ...any) {}

@@ -1,0 +1,55 @@
+// Command outpost is the Outpost server.
+//
+//	outpost serve [-addr host:port] [-data dir] [-tls-cert file -tls-key file]
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"outpost/server"
+)
+
+const usage = `usage: outpost <command> [flags]
+
+commands:
+  serve   serve the portal (outpost serve -h for flags)
+`
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "help" {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "serve":
+		os.Exit(serve(os.Args[2:]))
+	default:
+		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+}
+
+func serve(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := server.NewMain()
+	if err := m.ParseFlags(args, os.Stderr); err != nil {
+		return 2
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Log.Error("start", "err", err)
+		m.Close()
+		return 1
+	}
+	<-ctx.Done()
+	m.Log.Info("shutting down")
+	if err := m.Close(); err != nil {
+		m.Log.Error("shut down", "err", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,144 @@
+// Package http is Outpost's transport: the go-app handler that serves the app
+// shell and prerendered pages, precompressed WebAssembly, the /ws sync
+// websocket and /healthz.
+package http
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	outsync "outpost/server/sync"
+)
+
+// Server serves Outpost over HTTP(S).
+type Server struct {
+	Addr     string // host:port; port 0 picks a free one
+	CertFile string // with KeyFile, serve HTTPS
+	KeyFile  string
+	Web      fs.FS // the files under /web/
+	Sync     *outsync.Service
+	Log      *slog.Logger
+
+	ln   net.Listener
+	srv  *http.Server
+	web  *webFiles
+	mu   sync.Mutex
+	ws   map[*wsConn]struct{}
+	shut bool
+}
+
+// Open starts listening and serving in the background.
+func (s *Server) Open() error {
+	web, err := newWebFiles(s.Web)
+	if err != nil {
+		return fmt.Errorf("read web files: %w", err)
+	}
+	s.web = web
+	s.ws = make(map[*wsConn]struct{})
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /ws", s.handleWS)
+	mux.Handle("/", s.appHandler())
+
+	s.ln, err = net.Listen("tcp", s.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	s.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		var err error
+		if s.CertFile != "" {
+			err = s.srv.ServeTLS(s.ln, s.CertFile, s.KeyFile)
+		} else {
+			err = s.srv.Serve(s.ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Log.Error("serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL returns the address to open in a browser.
+func (s *Server) URL() string {
+	scheme := "http"
+	if s.CertFile != "" {
+		scheme = "https"
+	}
+	host, port, _ := net.SplitHostPort(s.ln.Addr().String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// Version returns the app version: a hash of the web files.
+func (s *Server) Version() string { return s.web.version }
+
+// Close stops accepting, tells websocket clients the server is going away,
+// and waits (up to ctx) for requests in flight.
+func (s *Server) Close(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	s.mu.Lock()
+	s.shut = true
+	conns := make([]*wsConn, 0, len(s.ws))
+	for c := range s.ws {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.shutdown()
+	}
+	err := s.srv.Shutdown(ctx)
+	for _, c := range conns {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			c.ws.Close()
+		}
+	}
+	return err
+}
+
+func (s *Server) track(c *wsConn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shut {
+		return false
+	}
+	s.ws[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c *wsConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ws, c)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintf(w, `{"status":"ok","version":%q}`+"\n", s.web.version)
+}
+
+// isAsset reports whether path is a file of the app shell rather than a page.
+func isAsset(path string) bool {
+	return strings.HasPrefix(path, "/web/") || strings.HasSuffix(path, ".js") ||
+		strings.HasSuffix(path, ".css") || strings.HasSuffix(path, ".webmanifest")
+}

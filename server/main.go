@@ -1,0 +1,133 @@
+// Package server wires Outpost's server together: flags and environment,
+// the Badger store, the demo data, the sync service and the HTTP server.
+// cmd/outpost is a thin shell around Main, and the e2e tests start Main
+// in-process on 127.0.0.1:0 with a temporary data directory.
+package server
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	outpost "outpost/app"
+	"outpost/server/badger"
+	serverhttp "outpost/server/http"
+	"outpost/server/seed"
+	outsync "outpost/server/sync"
+	"outpost/web"
+)
+
+// Main is the `outpost serve` program.
+type Main struct {
+	Addr     string
+	DataDir  string
+	CertFile string
+	KeyFile  string
+	// AckDelay holds every acknowledgement back after its mutation is
+	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
+	AckDelay time.Duration
+	Web      fs.FS
+	Log      *slog.Logger
+
+	Store *badger.DB
+	HTTP  *serverhttp.Server
+	Sync  *outsync.Service
+}
+
+// NewMain returns a Main with defaults from the environment.
+func NewMain() *Main {
+	return &Main{
+		Addr:    envOr("OUTPOST_ADDR", "127.0.0.1:8080"),
+		DataDir: envOr("OUTPOST_DATA", "./data"),
+		Web:     web.Files,
+		Log:     slog.New(slog.NewTextHandler(os.Stderr, nil)),
+	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// ParseFlags reads the flags of `outpost serve`.
+func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("outpost serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&m.Addr, "addr", m.Addr, "address to listen on, host:port (env OUTPOST_ADDR)")
+	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory, created if missing (env OUTPOST_DATA)")
+	fs.StringVar(&m.CertFile, "tls-cert", m.CertFile, "TLS certificate file (PEM); with -tls-key, serve HTTPS")
+	fs.StringVar(&m.KeyFile, "tls-key", m.KeyFile, "TLS private key file (PEM)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if (m.CertFile == "") != (m.KeyFile == "") {
+		return errors.New("-tls-cert and -tls-key go together")
+	}
+	if d := os.Getenv("OUTPOST_FAULT_ACK_DELAY"); d != "" {
+		delay, err := time.ParseDuration(d)
+		if err != nil {
+			return fmt.Errorf("OUTPOST_FAULT_ACK_DELAY: %w", err)
+		}
+		m.AckDelay = delay
+	}
+	return nil
+}
+
+// Run opens the store, seeds demo data into an empty one, and starts
+// serving. It returns once the server is listening.
+func (m *Main) Run(ctx context.Context) (err error) {
+	if m.DataDir != "" {
+		if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
+			return fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	if m.Store, err = badger.Open(m.DataDir, m.Log); err != nil {
+		return err
+	}
+	n, err := seed.IfEmpty(ctx, m.Store, time.Now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	if n > 0 {
+		m.Log.Info("loaded demo knowledge base", "articles", n)
+	}
+	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: time.Now}
+	if m.AckDelay > 0 {
+		m.Sync.AfterApply = func(string, uint64) { time.Sleep(m.AckDelay) }
+	}
+	outpost.SetServerData(serverhttp.ServerData{Store: m.Store})
+	m.HTTP = &serverhttp.Server{
+		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
+		Web: m.Web, Sync: m.Sync, Log: m.Log,
+	}
+	if err := m.HTTP.Open(); err != nil {
+		return err
+	}
+	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", m.DataDir, "version", m.HTTP.Version())
+	return nil
+}
+
+// Close stops serving, closing websockets, then closes the store.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	if m.HTTP != nil {
+		errs = append(errs, m.HTTP.Close(ctx))
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}

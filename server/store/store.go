@@ -1,0 +1,56 @@
+// Package store defines the storage the server talks to: records by (type,
+// id), an ordered change log, and per-client sequence numbers, all changed
+// together in one transaction. server/badger is the embedded implementation;
+// the contract every implementation must meet is in store/storetest.
+package store
+
+import (
+	"context"
+
+	"outpost/shared/wire"
+)
+
+// Store is the server's storage.
+type Store interface {
+	// Update runs fn in one read-write transaction. Updates are serialized,
+	// so change-log versions commit in order and a reader never sees version
+	// N+1 before N. If fn returns an error nothing it wrote is kept.
+	Update(ctx context.Context, fn func(Tx) error) error
+
+	// View runs fn in a read-only snapshot.
+	View(ctx context.Context, fn func(ReadTx) error) error
+
+	// Changes returns the records changed after version since, oldest first,
+	// for which visible returns true: at most limit of them and about
+	// maxBytes of data. Cursor is the version to pull from next; more says
+	// whether there is more to pull now. A record changed several times
+	// appears once, at its latest version.
+	Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error)
+
+	Close() error
+}
+
+// ReadTx reads a consistent snapshot.
+type ReadTx interface {
+	// Get returns a record's data. Returns ENOTFOUND if there is no such
+	// record or it was deleted.
+	Get(typ, id string) ([]byte, error)
+	// Each calls fn for every live record of typ, in ID order.
+	Each(typ string, fn func(id string, data []byte) error) error
+	// LastSeq returns the last mutation sequence applied for a client (0 if none).
+	LastSeq(clientID string) (uint64, error)
+	// Version returns the latest change-log version.
+	Version() (uint64, error)
+}
+
+// Tx is a read-write transaction.
+type Tx interface {
+	ReadTx
+	// Put stores a record and gives it the next change-log version.
+	Put(typ, id string, data []byte) (version uint64, err error)
+	// Delete removes a record, leaving a tombstone in the change log so
+	// clients drop it too. Deleting a missing record is a no-op.
+	Delete(typ, id string) error
+	// SetLastSeq records the last mutation applied for a client.
+	SetLastSeq(clientID string, seq uint64) error
+}

@@ -1,0 +1,200 @@
+// Package storetest is the contract every store.Store implementation must
+// meet. An implementation's tests call Run with a constructor of fresh stores.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// Run runs the contract suite. open returns a new, empty store.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	ctx := context.Background()
+	all := func(string, []byte) bool { return true }
+
+	t.Run("PutGetVersion", func(t *testing.T) {
+		s := open(t)
+		var v1, v2 uint64
+		err := s.Update(ctx, func(tx store.Tx) (err error) {
+			if v1, err = tx.Put("article", "a", []byte(`{"n":1}`)); err != nil {
+				return err
+			}
+			v2, err = tx.Put("article", "b", []byte(`{"n":2}`))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v1 != 1 || v2 != 2 {
+			t.Fatalf("versions = %d, %d; want 1, 2", v1, v2)
+		}
+		s.View(ctx, func(tx store.ReadTx) error {
+			if got, err := tx.Get("article", "a"); err != nil || string(got) != `{"n":1}` {
+				t.Errorf("Get(article, a) = %s, %v", got, err)
+			}
+			if _, err := tx.Get("article", "zz"); shared.ErrorCode(err) != shared.ENOTFOUND {
+				t.Errorf("Get(missing) error = %v; want ENOTFOUND", err)
+			}
+			if v, _ := tx.Version(); v != 2 {
+				t.Errorf("Version() = %d; want 2", v)
+			}
+			return nil
+		})
+	})
+
+	t.Run("FailedUpdateKeepsNothing", func(t *testing.T) {
+		s := open(t)
+		boom := errors.New("boom")
+		err := s.Update(ctx, func(tx store.Tx) error {
+			tx.Put("ticket", "t1", []byte(`{}`))
+			tx.SetLastSeq("c1", 9)
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Update error = %v; want boom", err)
+		}
+		s.View(ctx, func(tx store.ReadTx) error {
+			if _, err := tx.Get("ticket", "t1"); shared.ErrorCode(err) != shared.ENOTFOUND {
+				t.Errorf("record of failed update is visible: %v", err)
+			}
+			if seq, _ := tx.LastSeq("c1"); seq != 0 {
+				t.Errorf("LastSeq after failed update = %d; want 0", seq)
+			}
+			if v, _ := tx.Version(); v != 0 {
+				t.Errorf("Version after failed update = %d; want 0", v)
+			}
+			return nil
+		})
+	})
+
+	t.Run("ChangesPagesAndDedupes", func(t *testing.T) {
+		s := open(t)
+		for i := 0; i < 5; i++ {
+			put(t, s, "article", fmt.Sprint("a", i), fmt.Sprintf(`{"i":%d}`, i))
+		}
+		put(t, s, "article", "a1", `{"i":"new"}`) // v6 supersedes v2
+		var got []wire.Change
+		cursor, pages := uint64(0), 0
+		for more := true; more; pages++ {
+			var page []wire.Change
+			var err error
+			page, cursor, more, err = s.Changes(ctx, cursor, 2, 1<<20, all)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, page...)
+		}
+		want := []string{"a0@1", "a2@3", "a3@4", "a4@5", "a1@6"}
+		if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
+			t.Fatalf("changes = %v; want %v", ids(got), want)
+		}
+		if cursor != 6 || pages != 3 {
+			t.Errorf("cursor, pages = %d, %d; want 6, 3", cursor, pages)
+		}
+		if string(got[4].Data) != `{"i":"new"}` {
+			t.Errorf("a1 data = %s; want the latest", got[4].Data)
+		}
+		page, c, more, _ := s.Changes(ctx, cursor, 10, 1<<20, all)
+		if len(page) != 0 || c != 6 || more {
+			t.Errorf("Changes at head = %v, %d, %v; want nothing new", page, c, more)
+		}
+	})
+
+	t.Run("ChangesByteLimit", func(t *testing.T) {
+		s := open(t)
+		for i := 0; i < 4; i++ {
+			put(t, s, "article", fmt.Sprint("a", i), `"`+string(make([]byte, 100))+`"`)
+		}
+		page, cursor, more, err := s.Changes(ctx, 0, 100, 150, all)
+		if err != nil || len(page) != 2 || cursor != 2 || !more {
+			t.Fatalf("Changes(maxBytes 150) = %d changes, cursor %d, more %v, %v; want 2, 2, true", len(page), cursor, more, err)
+		}
+	})
+
+	t.Run("ChangesFilterAndTombstones", func(t *testing.T) {
+		s := open(t)
+		put(t, s, "ticket", "mine", `{"client_id":"me"}`)
+		put(t, s, "ticket", "theirs", `{"client_id":"you"}`)
+		put(t, s, "ticket", "gone", `{"client_id":"me"}`)
+		if err := s.Update(ctx, func(tx store.Tx) error { return tx.Delete("ticket", "gone") }); err != nil {
+			t.Fatal(err)
+		}
+		mine := func(typ string, data []byte) bool { return string(data) == `{"client_id":"me"}` }
+		page, cursor, more, err := s.Changes(ctx, 0, 100, 1<<20, mine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(ids(page)) != "[mine@1 gone@4]" || !page[1].Deleted || cursor != 4 || more {
+			t.Fatalf("Changes = %v (deleted %v), cursor %d, more %v; want [mine@1 gone@4] with a tombstone, 4, false", ids(page), page[len(page)-1].Deleted, cursor, more)
+		}
+		s.View(ctx, func(tx store.ReadTx) error {
+			n := 0
+			tx.Each("ticket", func(string, []byte) error { n++; return nil })
+			if n != 2 {
+				t.Errorf("Each(ticket) saw %d records; want 2 (tombstones skipped)", n)
+			}
+			return nil
+		})
+	})
+
+	t.Run("ConcurrentUpdatesGetDistinctOrderedVersions", func(t *testing.T) {
+		s := open(t)
+		var wg sync.WaitGroup
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				put(t, s, "ticket", fmt.Sprint("t", i), `{}`)
+			}()
+		}
+		wg.Wait()
+		page, cursor, _, err := s.Changes(ctx, 0, 1000, 1<<20, all)
+		if err != nil || len(page) != 50 || cursor != 50 {
+			t.Fatalf("Changes = %d changes, cursor %d, %v; want 50, 50", len(page), cursor, err)
+		}
+		for i, c := range page {
+			if c.V != uint64(i+1) {
+				t.Fatalf("change %d has version %d; want %d", i, c.V, i+1)
+			}
+		}
+	})
+
+	t.Run("LastSeq", func(t *testing.T) {
+		s := open(t)
+		s.Update(ctx, func(tx store.Tx) error { return tx.SetLastSeq("c1", 41) })
+		s.View(ctx, func(tx store.ReadTx) error {
+			if seq, err := tx.LastSeq("c1"); seq != 41 || err != nil {
+				t.Errorf("LastSeq(c1) = %d, %v; want 41", seq, err)
+			}
+			if seq, err := tx.LastSeq("c2"); seq != 0 || err != nil {
+				t.Errorf("LastSeq(c2) = %d, %v; want 0", seq, err)
+			}
+			return nil
+		})
+	})
+}
+
+func put(t *testing.T, s store.Store, typ, id, data string) {
+	t.Helper()
+	if err := s.Update(context.Background(), func(tx store.Tx) error {
+		_, err := tx.Put(typ, id, []byte(data))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ids(cs []wire.Change) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = fmt.Sprintf("%s@%d", c.ID, c.V)
+	}
+	return out
+}

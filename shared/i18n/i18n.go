@@ -1,0 +1,63 @@
+// Package i18n is Outpost's message catalog: every string a user reads goes
+// through T, in English or Spanish. Error messages travel as keys (see
+// shared.Error) and are translated at the edge, where the reader's language
+// is known.
+package i18n
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Default is the language used when none is known or asked for.
+const Default = "en"
+
+// T returns the message for key in lang, with args formatted into it as by
+// fmt.Sprintf. A string argument that names a catalog entry "name.<arg>" is
+// translated first, so errors can name fields ("title") in the reader's
+// language. A key missing from lang falls back to English, then to the key.
+func T(lang, key string, args ...any) string {
+	msg, ok := catalog[lang][key]
+	if !ok {
+		msg, ok = catalog[Default][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	for i, a := range args {
+		if s, isString := a.(string); isString {
+			if name, found := catalog[lang]["name."+s]; found {
+				args[i] = name
+			}
+		}
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// Match returns the supported language that best fits a browser's
+// preferences (navigator.languages or an Accept-Language header value), or
+// Default.
+func Match(prefs ...string) string {
+	for _, p := range prefs {
+		for _, part := range strings.Split(p, ",") {
+			tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+			base := strings.SplitN(tag, "-", 2)[0]
+			if _, ok := catalog[base]; ok {
+				return base
+			}
+		}
+	}
+	return Default
+}
+
+// Keys returns every key of lang's catalog, for tests.
+func Keys(lang string) []string {
+	keys := make([]string, 0, len(catalog[lang]))
+	for k := range catalog[lang] {
+		keys = append(keys, k)
+	}
+	return keys
+}

@@ -1,0 +1,217 @@
+// Package wire is the sync protocol between the browser and the server: JSON
+// messages over one websocket per device. Decode validates everything that
+// arrives, on either side, so a forged or garbled frame becomes a clear
+// *shared.Error rather than a half-understood message.
+package wire
+
+import (
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"outpost/shared"
+)
+
+// Version is the protocol version, sent in every hello. Bump it when a message
+// changes meaning, and say what changed:
+//
+//	1 (2026-11-23): first slice: hello/welcome, push/ack, pull/changes, poke, error.
+const Version = 1
+
+// MinVersion is the oldest client protocol the server still speaks. An older
+// client is told to update (code UpdateRequired) and fed nothing.
+const MinVersion = 1
+
+// Limits on what one frame may carry.
+const (
+	MaxFrame        = 1 << 20 // bytes in one websocket message, either way
+	MaxMutations    = 100     // mutations in one push
+	MaxArgs         = 256 << 10
+	MaxPullLimit    = 1000
+	MaxPageBytes    = 512 << 10 // changes in one page, give or take one record
+	maxSafeInteger  = 1<<53 - 1 // numbers stay exact in JavaScript
+	maxMutationName = 64
+)
+
+// Message types.
+const (
+	THello   = "hello"   // client → server: protocol, client_id
+	TWelcome = "welcome" // server → client: protocol
+	TPush    = "push"    // client → server: mutations
+	TAck     = "ack"     // server → client: results
+	TPull    = "pull"    // client → server: cursor, limit
+	TChanges = "changes" // server → client: changes, cursor, more
+	TPoke    = "poke"    // server → client: something you may see changed
+	TError   = "error"   // server → client: code, key, args; the server closes after it
+)
+
+// UpdateRequired is the error code that tells a client its protocol is too old.
+const UpdateRequired = "update_required"
+
+// Msg is every message of the protocol; T says which fields are meaningful.
+type Msg struct {
+	T         string     `json:"t"`
+	Protocol  int        `json:"protocol,omitempty"`
+	ClientID  string     `json:"client_id,omitempty"`
+	Mutations []Mutation `json:"mutations,omitempty"`
+	Results   []Result   `json:"results,omitempty"`
+	Cursor    uint64     `json:"cursor,omitempty"`
+	Limit     int        `json:"limit,omitempty"`
+	Changes   []Change   `json:"changes,omitempty"`
+	More      bool       `json:"more,omitempty"`
+	Code      string     `json:"code,omitempty"`
+	Key       string     `json:"key,omitempty"`
+	Args      []string   `json:"args,omitempty"`
+}
+
+// Mutation is one user intent, recorded by the client in its outbox and
+// applied by the server exactly once, in Seq order per client.
+type Mutation struct {
+	Seq  uint64          `json:"seq"`
+	Name string          `json:"name"` // e.g. "ticket.create"
+	Args json.RawMessage `json:"args"`
+}
+
+// Result is the server's answer to one pushed mutation. Every result is an
+// acknowledgement: the client drops the mutation from its outbox. A rejected
+// mutation has Code and Key saying why, in words for the user.
+type Result struct {
+	Seq  uint64   `json:"seq"`
+	OK   bool     `json:"ok"`
+	Code string   `json:"code,omitempty"`
+	Key  string   `json:"key,omitempty"`
+	Args []string `json:"args,omitempty"`
+}
+
+// Change is one record as of a change-log version. Deleted changes remove the
+// record from the client's view.
+type Change struct {
+	V       uint64          `json:"v"`
+	Type    string          `json:"type"`
+	ID      string          `json:"id"`
+	Deleted bool            `json:"deleted,omitempty"`
+	Data    json.RawMessage `json:"data,omitempty"`
+}
+
+// Record types.
+const (
+	TypeArticle = "article"
+	TypeTicket  = "ticket"
+)
+
+// Mutation names.
+const (
+	MTicketCreate = "ticket.create"
+)
+
+// Reject turns err into a rejection result for mutation seq. It is the one
+// place where error codes become wire codes.
+func Reject(seq uint64, err error) Result {
+	key, args := shared.ErrorKey(err)
+	return Result{Seq: seq, Code: shared.ErrorCode(err), Key: key, Args: Strings(args)}
+}
+
+// ErrorMsg turns err into an error message for the peer.
+func ErrorMsg(err error) Msg {
+	key, args := shared.ErrorKey(err)
+	return Msg{T: TError, Code: shared.ErrorCode(err), Key: key, Args: Strings(args)}
+}
+
+// Strings formats error arguments for the wire.
+func Strings(args []any) []string {
+	if len(args) == 0 {
+		return nil
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = fmt.Sprint(a)
+	}
+	return out
+}
+
+// Encode returns the JSON of m.
+func Encode(m Msg) ([]byte, error) {
+	return json.Marshal(m)
+}
+
+func invalid(key string, args ...any) error {
+	return shared.Errorf(shared.EINVALID, key, args...)
+}
+
+// Decode parses and validates one frame. Errors are EINVALID *shared.Error
+// values that say what is wrong with the frame.
+func Decode(b []byte) (Msg, error) {
+	var m Msg
+	if len(b) > MaxFrame {
+		return m, invalid("wire.too_large", MaxFrame)
+	}
+	if !utf8.Valid(b) {
+		return m, invalid("wire.not_utf8")
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Msg{}, invalid("wire.malformed", err.Error())
+	}
+	if err := m.validate(); err != nil {
+		return Msg{}, err
+	}
+	return m, nil
+}
+
+func (m *Msg) validate() error {
+	if m.Cursor > maxSafeInteger {
+		return invalid("wire.bad_cursor")
+	}
+	switch m.T {
+	case THello:
+		if m.Protocol <= 0 {
+			return invalid("wire.bad_protocol")
+		}
+		if !shared.ValidUUID(m.ClientID) {
+			return invalid("wire.bad_client_id")
+		}
+	case TWelcome, TPoke:
+	case TPush:
+		if len(m.Mutations) == 0 || len(m.Mutations) > MaxMutations {
+			return invalid("wire.bad_push", MaxMutations)
+		}
+		var last uint64
+		for _, mu := range m.Mutations {
+			if mu.Seq <= last || mu.Seq > maxSafeInteger {
+				return invalid("wire.bad_seq")
+			}
+			last = mu.Seq
+			if mu.Name == "" || len(mu.Name) > maxMutationName {
+				return invalid("wire.bad_mutation_name")
+			}
+			if len(mu.Args) > MaxArgs {
+				return invalid("wire.too_large", MaxArgs)
+			}
+		}
+	case TAck:
+		for _, r := range m.Results {
+			if r.Seq == 0 || r.Seq > maxSafeInteger {
+				return invalid("wire.bad_seq")
+			}
+		}
+	case TPull:
+		if m.Limit < 0 || m.Limit > MaxPullLimit {
+			return invalid("wire.bad_limit", MaxPullLimit)
+		}
+	case TChanges:
+		for _, c := range m.Changes {
+			if c.V == 0 || c.V > maxSafeInteger || c.V > m.Cursor {
+				return invalid("wire.bad_version")
+			}
+			if c.Type == "" || c.ID == "" || (!c.Deleted && len(c.Data) == 0) {
+				return invalid("wire.bad_change")
+			}
+		}
+	case TError:
+		if m.Code == "" {
+			return invalid("wire.bad_error")
+		}
+	default:
+		return invalid("wire.unknown_type", m.T)
+	}
+	return nil
+}
