@@ -15,7 +15,7 @@ type ticketList struct {
 	tickets []ticketView
 	drafts  []store.Draft
 	loaded  bool
-	queued  bool // arrived here from submitting a ticket
+	queued  string // ID of the ticket just submitted, if we came from the form
 	errMsg  string
 }
 
@@ -25,7 +25,7 @@ func (p *ticketList) OnPreRender(ctx app.Context) {
 }
 
 func (p *ticketList) OnMount(ctx app.Context) {
-	p.queued = ctx.Page().URL().Query().Get("queued") != ""
+	p.queued = ctx.Page().URL().Query().Get("queued")
 	p.mountPage(ctx, p.load)
 }
 
@@ -50,7 +50,15 @@ func (p *ticketList) Render() app.UI {
 	l := p.lang
 	return p.frame(
 		app.H1().Text(t(l, "tickets.title")),
-		app.If(p.queued, func() app.UI { return app.P().ID("ticket-queued").Class("notice").Text(t(l, "ticket.queued")) }),
+		app.If(p.queued != "", func() app.UI {
+			msg := t(l, "ticket.sent")
+			for _, tk := range p.tickets {
+				if tk.ID == p.queued && tk.Pending {
+					msg = t(l, "ticket.queued")
+				}
+			}
+			return app.P().ID("ticket-queued").Class("notice").Text(msg)
+		}),
 		app.If(p.errMsg != "", func() app.UI { return app.P().Class("error").Text(p.errMsg) }),
 		app.If(len(p.drafts) > 0, func() app.UI {
 			return app.Section().ID("drafts").Body(

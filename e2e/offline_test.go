@@ -139,6 +139,9 @@ func TestServerKilledMidSubmit(t *testing.T) {
 
 	p = startProc(t, addr, dir)
 	waitJS(t, ctx, "resent and acknowledged", statusIs("online", 0)+` && document.querySelectorAll("li.ticket[data-state=sent]").length === 2`, 45*time.Second)
+	if eval[bool](t, ctx, `!!document.getElementById("drafts")`) {
+		t.Error("a draft appeared: the resend was treated as a new ticket")
+	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"os"
 	"time"
 
-	outpost "outpost/app"
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
 	"outpost/server/seed"
@@ -106,7 +105,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.AckDelay > 0 {
 		m.Sync.AfterApply = func(string, uint64) { time.Sleep(m.AckDelay) }
 	}
-	outpost.SetServerData(serverhttp.ServerData{Store: m.Store})
 	m.HTTP = &serverhttp.Server{
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
 		Web: m.Web, Sync: m.Sync, Log: m.Log,

@@ -10,17 +10,17 @@ import (
 	"outpost/shared/wire"
 )
 
-// ServerData reads public articles from the store for prerendering.
-type ServerData struct {
-	Store store.Store
+// prerenderData reads public articles from the store for prerendering.
+type prerenderData struct {
+	store store.Store
 }
 
-var _ outpost.ServerData = ServerData{}
+var _ outpost.ServerData = prerenderData{}
 
 // Articles returns the public articles in lang, sorted as the app lists them.
-func (d ServerData) Articles(lang string) []shared.Article {
+func (d prerenderData) Articles(lang string) []shared.Article {
 	var out []shared.Article
-	d.Store.View(context.Background(), func(tx store.ReadTx) error {
+	d.store.View(context.Background(), func(tx store.ReadTx) error {
 		return tx.Each(wire.TypeArticle, func(id string, data []byte) error {
 			var a shared.Article
 			if json.Unmarshal(data, &a) == nil && a.Visibility == shared.Public && a.Lang == lang {
@@ -34,10 +34,10 @@ func (d ServerData) Articles(lang string) []shared.Article {
 }
 
 // Article returns one public article.
-func (d ServerData) Article(id string) (shared.Article, bool) {
+func (d prerenderData) Article(id string) (shared.Article, bool) {
 	var a shared.Article
 	found := false
-	d.Store.View(context.Background(), func(tx store.ReadTx) error {
+	d.store.View(context.Background(), func(tx store.ReadTx) error {
 		b, err := tx.Get(wire.TypeArticle, id)
 		if err == nil && json.Unmarshal(b, &a) == nil && a.Visibility == shared.Public {
 			found = true

@@ -1,0 +1,293 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"outpost/app/engine"
+	"outpost/app/store"
+	"outpost/server/badger"
+	serverhttp "outpost/server/http"
+	"outpost/server/seed"
+	sstore "outpost/server/store"
+	outsync "outpost/server/sync"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+type testServer struct {
+	*serverhttp.Server
+	db *badger.DB
+}
+
+// newServer runs a real server on loopback over an in-memory Badger with
+// the demo articles.
+func newServer(t *testing.T) *testServer {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := badger.Open("", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.IfEmpty(context.Background(), db, 1); err != nil {
+		t.Fatal(err)
+	}
+	s := &serverhttp.Server{
+		Addr: "127.0.0.1:0",
+		Web:  fstest.MapFS{"app.css": {Data: []byte("body{}")}},
+		Sync: &outsync.Service{Store: db, Log: log, Now: time.Now},
+		Log:  log,
+	}
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()); db.Close() })
+	return &testServer{Server: s, db: db}
+}
+
+func (s *testServer) wsURL() string { return strings.Replace(s.URL(), "http", "ws", 1) + "/ws" }
+
+func (s *testServer) dial(t *testing.T) *websocket.Conn {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(s.wsURL(), map[string][]string{"Origin": {s.URL()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+const clientA = "01936f6e-7a1b-7c3d-8e4f-0123456789ab"
+
+func send(t *testing.T, ws *websocket.Conn, m wire.Msg) {
+	t.Helper()
+	b, _ := wire.Encode(m)
+	if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func recv(t *testing.T, ws *websocket.Conn) wire.Msg {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		_, b, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		m, err := wire.Decode(b)
+		if err != nil {
+			t.Fatalf("decode %s: %v", b, err)
+		}
+		if m.T != wire.TPoke {
+			return m
+		}
+	}
+}
+
+func hello(t *testing.T, ws *websocket.Conn, client string) {
+	t.Helper()
+	send(t, ws, wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: client})
+	if m := recv(t, ws); m.T != wire.TWelcome {
+		t.Fatalf("hello answered with %+v; want welcome", m)
+	}
+}
+
+// closeOf reads until the server closes and returns the close frame.
+func closeOf(t *testing.T, ws *websocket.Conn) *websocket.CloseError {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		_, _, err := ws.ReadMessage()
+		if ce, ok := err.(*websocket.CloseError); ok {
+			return ce
+		}
+		if err != nil {
+			t.Fatalf("read: %v; want a close frame", err)
+		}
+	}
+}
+
+func ticketArgs(id, title string) json.RawMessage {
+	b, _ := json.Marshal(shared.TicketCreate{ID: id, Title: title, Description: "d", CreatedAt: 1})
+	return b
+}
+
+func TestBadFramesCloseOnlyThatConnection(t *testing.T) {
+	s := newServer(t)
+	bystander := s.dial(t)
+	hello(t, bystander, clientA)
+
+	tests := []struct {
+		name      string
+		frame     []byte
+		wantKey   string
+		wantClose int
+	}{
+		{"oversized", []byte(`{"t":"pull","key":"` + strings.Repeat("x", wire.MaxFrame) + `"}`), "wire.too_large", websocket.CloseMessageTooBig},
+		{"malformed", []byte(`{"t":"push","mutations":[`), "wire.malformed", websocket.CloseInvalidFramePayloadData},
+		{"unknown type", []byte(`{"t":"drop_tables"}`), "wire.unknown_type", websocket.CloseInvalidFramePayloadData},
+		{"bad sequence", []byte(`{"t":"push","mutations":[{"seq":2,"name":"a","args":{}},{"seq":1,"name":"a","args":{}}]}`), "wire.bad_seq", websocket.CloseInvalidFramePayloadData},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := s.dial(t)
+			hello(t, ws, "01936f6e-7a1b-7c3d-8e4f-00000000000"+string(rune('0'+len(tt.name)%10)))
+			if err := ws.WriteMessage(websocket.TextMessage, tt.frame); err != nil {
+				t.Fatal(err)
+			}
+			m := recv(t, ws)
+			if m.T != wire.TError || m.Key != tt.wantKey || m.Code != shared.EINVALID {
+				t.Errorf("answer = %+v; want error %s", m, tt.wantKey)
+			}
+			if ce := closeOf(t, ws); ce.Code != tt.wantClose || !strings.Contains(ce.Text, tt.wantKey) {
+				t.Errorf("close = %d %q; want %d with %q", ce.Code, ce.Text, tt.wantClose, tt.wantKey)
+			}
+		})
+	}
+	// The other connection is still served.
+	send(t, bystander, wire.Msg{T: wire.TPull})
+	if m := recv(t, bystander); m.T != wire.TChanges || len(m.Changes) == 0 {
+		t.Fatalf("bystander pull = %+v; want changes", m)
+	}
+}
+
+func TestHelloRules(t *testing.T) {
+	s := newServer(t)
+	ws := s.dial(t)
+	send(t, ws, wire.Msg{T: wire.TPull})
+	if m := recv(t, ws); m.Key != "wire.hello_first" {
+		t.Errorf("pull before hello answered %+v; want wire.hello_first", m)
+	}
+	noVersion := s.dial(t)
+	send(t, noVersion, wire.Msg{T: wire.THello, ClientID: clientA})
+	if m := recv(t, noVersion); m.Key != "wire.bad_protocol" {
+		t.Errorf("hello without protocol answered %+v; want wire.bad_protocol", m)
+	}
+}
+
+func TestOriginChecked(t *testing.T) {
+	s := newServer(t)
+	_, resp, err := websocket.DefaultDialer.Dial(s.wsURL(), map[string][]string{"Origin": {"https://evil.example.com"}})
+	if err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Fatalf("cross-origin upgrade: err %v, response %v; want 403", err, resp)
+	}
+}
+
+func TestPushIsIdempotentAndValidated(t *testing.T) {
+	s := newServer(t)
+	ws := s.dial(t)
+	hello(t, ws, clientA)
+	id1, id2 := shared.NewID(time.Now()), shared.NewID(time.Now())
+	push := wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{
+		{Seq: 1, Name: wire.MTicketCreate, Args: ticketArgs(id1, "VPN drops")},
+		{Seq: 2, Name: wire.MTicketCreate, Args: ticketArgs(id2, "   ")},
+		{Seq: 3, Name: "ticket.teleport", Args: json.RawMessage(`{}`)},
+		{Seq: 4, Name: wire.MTicketCreate, Args: json.RawMessage(`"not an object"`)},
+	}}
+	send(t, ws, push)
+	ack := recv(t, ws)
+	want := []string{"ok", "ticket.title_required", "mutation.unknown", "mutation.bad_args"}
+	if len(ack.Results) != len(want) {
+		t.Fatalf("ack = %+v; want %d results", ack, len(want))
+	}
+	for i, r := range ack.Results {
+		got := r.Key
+		if r.OK {
+			got = "ok"
+		}
+		if got != want[i] || r.Seq != uint64(i+1) {
+			t.Errorf("result %d = %+v; want seq %d %s", i, r, i+1, want[i])
+		}
+	}
+	// The same push again (a lost ack): every result again, nothing applied twice.
+	send(t, ws, push)
+	if again := recv(t, ws); len(again.Results) != 4 || !again.Results[0].OK {
+		t.Errorf("resent push ack = %+v", again)
+	}
+	// Another client reusing the ticket ID is refused.
+	other := s.dial(t)
+	hello(t, other, "01936f6e-7a1b-7c3d-8e4f-0000000000ff")
+	send(t, other, wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: ticketArgs(id1, "hijack")}}})
+	if r := recv(t, other).Results[0]; r.OK || r.Code != shared.ECONFLICT {
+		t.Errorf("reused ticket ID answered %+v; want ECONFLICT", r)
+	}
+	var titles []string
+	s.db.View(context.Background(), func(tx sstore.ReadTx) error {
+		return tx.Each(wire.TypeTicket, func(id string, data []byte) error {
+			var tk shared.Ticket
+			json.Unmarshal(data, &tk)
+			titles = append(titles, tk.Title)
+			return nil
+		})
+	})
+	if len(titles) != 1 || titles[0] != "VPN drops" {
+		t.Fatalf("tickets in store = %q; want just [VPN drops]", titles)
+	}
+	// Pulls show a client its own tickets only.
+	send(t, other, wire.Msg{T: wire.TPull})
+	for _, c := range recv(t, other).Changes {
+		if c.Type == wire.TypeTicket {
+			t.Errorf("other client pulled ticket %s it did not file", c.ID)
+		}
+	}
+}
+
+// TestEnginesConverge runs the client engine natively against the server:
+// two devices file tickets, each sees its own, both get every article.
+func TestEnginesConverge(t *testing.T) {
+	s := newServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	newEngine := func() (*engine.Engine, *store.Memory) {
+		st := store.NewMemory()
+		e := &engine.Engine{Store: st, Dial: func(ctx context.Context) (engine.Conn, error) {
+			return engine.DialWS(ctx, s.wsURL(), s.URL())
+		}}
+		if err := e.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return e, st
+	}
+	a, sa := newEngine()
+	b, sb := newEngine()
+	for i, e := range []*engine.Engine{a, a, b} {
+		tc := shared.TicketCreate{ID: shared.NewID(time.Now()), Title: "ticket " + string(rune('A'+i)), CreatedAt: 1}
+		if err := e.Mutate(wire.MTicketCreate, tc, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "both engines synced with nothing pending", func() bool {
+		sa, sb := a.Status(), b.Status()
+		return sa.Online && sb.Online && sa.Pending == 0 && sb.Pending == 0 && sa.Synced && sb.Synced
+	})
+	waitFor(t, "each replica holds its own tickets", func() bool {
+		ta, _ := sa.List(wire.TypeTicket)
+		tb, _ := sb.List(wire.TypeTicket)
+		return len(ta) == 2 && len(tb) == 1
+	})
+	arts, _ := sa.List(wire.TypeArticle)
+	artsB, _ := sb.List(wire.TypeArticle)
+	if len(arts) == 0 || len(arts) != len(artsB) {
+		t.Errorf("articles: %d and %d; want the same, non-zero", len(arts), len(artsB))
+	}
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,64 @@
+package seed
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"outpost/server/badger"
+	"outpost/server/store"
+)
+
+func TestDemoArticles(t *testing.T) {
+	as, err := Articles(1)
+	if err != nil {
+		t.Fatalf("demo articles do not parse: %v", err)
+	}
+	if len(as) < 20 {
+		t.Fatalf("%d demo articles; want at least 20", len(as))
+	}
+	byID := map[string]bool{}
+	langs := map[string]int{}
+	for _, a := range as {
+		if byID[a.ID] {
+			t.Errorf("article ID %q used twice", a.ID)
+		}
+		byID[a.ID] = true
+		langs[a.Lang]++
+		if len(a.Body) < 400 || !strings.Contains(a.HTML, "<h2") {
+			t.Errorf("article %s is thin: %d bytes of body, headings: %v", a.ID, len(a.Body), strings.Contains(a.HTML, "<h2"))
+		}
+	}
+	for _, a := range as {
+		if a.TranslationOf != "" && !byID[a.TranslationOf] {
+			t.Errorf("article %s is a translation of missing article %q", a.ID, a.TranslationOf)
+		}
+	}
+	if langs["en"] < 10 || langs["es"] < 10 {
+		t.Errorf("languages = %v; want at least 10 articles each in en and es", langs)
+	}
+}
+
+func TestIfEmptySeedsOnce(t *testing.T) {
+	db, err := badger.Open("", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	n, err := IfEmpty(ctx, db, 1)
+	if err != nil || n < 20 {
+		t.Fatalf("IfEmpty on an empty store = %d, %v; want every demo article", n, err)
+	}
+	again, err := IfEmpty(ctx, db, 2)
+	if err != nil || again != 0 {
+		t.Fatalf("IfEmpty on a seeded store = %d, %v; want 0", again, err)
+	}
+	var v uint64
+	db.View(ctx, func(tx store.ReadTx) error { v, _ = tx.Version(); return nil })
+	if v != uint64(n) {
+		t.Errorf("version after seeding = %d; want %d (one per article)", v, n)
+	}
+}
