@@ -58,8 +58,8 @@ type Client struct {
 	Durable bool
 }
 
-// stateLang is the go-app state holding the UI language.
-const stateLang = "lang"
+// langKey is the local-storage key of the chosen UI language.
+const langKey = "lang"
 
 // t translates key into lang.
 func t(lang, key string, args ...any) string { return i18n.T(lang, key, args...) }

@@ -15,13 +15,14 @@ type page struct {
 	status engine.Status
 	update bool // a new app version is ready
 	cancel func()
+	reload func(app.Context)
 }
 
 // mountPage starts tracking language and status; reload is called (through
 // ctx.Dispatch) whenever the replica changes or the language switches.
 func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
 	p.lang = clientLang(ctx)
-	ctx.ObserveState(stateLang, &p.lang).OnChange(func() { reload(ctx) })
+	p.reload = reload
 	if client == nil {
 		return
 	}
@@ -57,17 +58,19 @@ func prerenderLang(ctx app.Context) string {
 	return i18n.Default
 }
 
+// uiLang is the UI language in the browser, once known.
+var uiLang string
+
 // clientLang returns the language the user chose, or the browser's.
 func clientLang(ctx app.Context) string {
 	if client == nil {
 		return prerenderLang(ctx)
 	}
-	var l string
-	ctx.GetState(stateLang, &l)
-	if l != "" {
-		return l
+	if uiLang != "" {
+		return uiLang
 	}
-	ctx.LocalStorage().Get(stateLang, &l)
+	var l string
+	ctx.LocalStorage().Get(langKey, &l)
 	if l != "es" && l != "en" {
 		nav := app.Window().Get("navigator")
 		var prefs []string
@@ -78,22 +81,33 @@ func clientLang(ctx app.Context) string {
 		}
 		l = i18n.Match(prefs...)
 	}
-	ctx.SetState(stateLang, l)
+	uiLang = l
 	return l
 }
 
-func setLang(ctx app.Context, l string) {
-	ctx.LocalStorage().Set(stateLang, l)
-	ctx.SetState(stateLang, l)
+// setLang switches the UI language, remembers it on this device, and
+// redraws the page (only the routed page is mounted).
+func (p *page) setLang(ctx app.Context, l string) {
+	uiLang = l
+	ctx.LocalStorage().Set(langKey, l)
+	p.lang = l
+	if p.reload != nil {
+		p.reload(ctx)
+	}
+}
+
+// otherLang is the language the switch in the header offers.
+func otherLang(l string) string {
+	if l == "es" {
+		return "en"
+	}
+	return "es"
 }
 
 // frame draws the header, the status bar and the page content.
 func (p *page) frame(content ...app.UI) app.UI {
 	l := p.lang
-	other := "es"
-	if l == "es" {
-		other = "en"
-	}
+	other := otherLang(l)
 	return app.Div().Class("shell").Body(
 		app.Header().Class("top").Body(
 			app.A().Class("brand").Href("/").Body(
@@ -104,8 +118,10 @@ func (p *page) frame(content ...app.UI) app.UI {
 				app.A().Href("/").Text(t(l, "nav.home")),
 				app.A().Href("/tickets").Text(t(l, "nav.tickets")),
 				app.A().Class("button small").Href("/ticket/new").Text(t(l, "nav.new_ticket")),
+				// go-app keeps a handler across renders unless its scope
+				// changes: decide the language at click time, not render time.
 				app.Button().Class("lang").Title(t(l, "nav.language")).Text(other).
-					OnClick(func(ctx app.Context, e app.Event) { setLang(ctx, other) }),
+					OnClick(func(ctx app.Context, e app.Event) { p.setLang(ctx, otherLang(p.lang)) }),
 			),
 		),
 		p.statusBar(),

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"sync"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -16,11 +17,16 @@ import (
 type ticketNew struct {
 	page
 	draft      store.Draft
+	edits      int // counts edits, so "saved" means the latest one
 	restored   bool
 	saved      bool
 	submitting bool
 	errMsg     string
 	ops        chan func() // draft saves and the submit, applied in order
+
+	mu          sync.Mutex
+	unsaved     *store.Draft // the latest edit not yet written, if any
+	unsavedEdit int
 }
 
 func (f *ticketNew) OnPreRender(ctx app.Context) {
@@ -91,17 +97,41 @@ func (f *ticketNew) edit(ctx app.Context, change func(d *store.Draft)) {
 	}
 	change(&f.draft)
 	f.draft.UpdatedAt = time.Now().UnixMilli()
+	f.edits++
 	f.saved = false
 	d := f.draft
-	f.ops <- func() {
-		err := client.Store.PutDraft(d)
-		ctx.Dispatch(func(ctx app.Context) {
-			f.saved = err == nil
-			if err != nil {
-				f.errMsg = t(f.lang, "status.storage_err", err.Error())
-			}
-		})
+	f.mu.Lock()
+	f.unsaved, f.unsavedEdit = &d, f.edits
+	f.mu.Unlock()
+	// Saves are coalesced: however fast the typing, the worker writes the
+	// latest draft next, so a crash loses at most one transaction's time.
+	select {
+	case f.ops <- func() { f.saveLatest(ctx) }:
+	default: // queued saves will write the latest draft anyway
 	}
+}
+
+func (f *ticketNew) takeUnsaved() (*store.Draft, int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, edit := f.unsaved, f.unsavedEdit
+	f.unsaved = nil
+	return d, edit
+}
+
+func (f *ticketNew) saveLatest(ctx app.Context) {
+	d, edit := f.takeUnsaved()
+	if d == nil {
+		return
+	}
+	err := client.Store.PutDraft(*d)
+	ctx.Dispatch(func(ctx app.Context) {
+		if err != nil {
+			f.errMsg = t(f.lang, "status.storage_err", err.Error())
+			return
+		}
+		f.saved = f.edits == edit
+	})
 }
 
 func (f *ticketNew) submit(ctx app.Context, e app.Event) {
@@ -123,7 +153,11 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 	}
 	f.submitting, f.errMsg = true, ""
 	f.ops <- func() {
+		d, _ := f.takeUnsaved() // the submit carries the latest text
 		err := client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
+		if err != nil && d != nil {
+			client.Store.PutDraft(*d) // not sent: keep the words as a draft
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				f.submitting = false

@@ -27,6 +27,17 @@ func TestOfflineLoop(t *testing.T) {
 		waitCached(t, ctx)
 	})
 
+	t.Run("LanguageSwitchesAndSticks", func(t *testing.T) {
+		run(t, ctx, chromedp.Click(chromedp.CSS("button.lang"), chromedp.NodeVisible))
+		spanish := `document.querySelector(".top nav a").innerText === "Artículos de ayuda" && !!document.querySelector("a[href='/article/wifi-connect-es']")`
+		waitJS(t, ctx, "Spanish UI and articles", spanish, 10*time.Second)
+		run(t, ctx, chromedp.Reload())
+		waitJS(t, ctx, "Spanish after reload", appReady+" && "+spanish, 30*time.Second)
+		shot(t, ctx, "home-es")
+		run(t, ctx, chromedp.Click(chromedp.CSS("button.lang"), chromedp.NodeVisible))
+		waitJS(t, ctx, "English again", `document.querySelector(".top nav a").innerText === "Help articles"`, 10*time.Second)
+	})
+
 	t.Run("ArticleIsPrerenderedForBrowsersWithoutJavaScript", func(t *testing.T) {
 		tab, cancel := chromedp.NewContext(ctx)
 		defer cancel()
@@ -145,7 +156,9 @@ func TestServerKilledMidSubmit(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	p.cmd.Wait()
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("server after SIGTERM: %v; want a clean exit", err)
+	}
 
 	tickets := ticketsIn(t, dir)
 	for _, title := range []string{"First ticket, acknowledged", "Second ticket, in flight"} {
