@@ -31,6 +31,7 @@ func (a *articlePage) OnPreRender(ctx app.Context) {
 		a.loaded = true
 		if a.found {
 			a.lang = a.article.Lang
+			ctx.Page().SetLang(a.lang)
 			ctx.Page().SetTitle(a.article.Title + " · " + t(a.lang, "app.name"))
 			ctx.Page().SetDescription(a.article.Summary)
 		}

@@ -82,6 +82,7 @@ func clientLang(ctx app.Context) string {
 		l = i18n.Match(prefs...)
 	}
 	uiLang = l
+	ctx.Page().SetLang(l)
 	return l
 }
 
@@ -90,6 +91,7 @@ func clientLang(ctx app.Context) string {
 func (p *page) setLang(ctx app.Context, l string) {
 	uiLang = l
 	ctx.LocalStorage().Set(langKey, l)
+	ctx.Page().SetLang(l)
 	p.lang = l
 	if p.reload != nil {
 		p.reload(ctx)

@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,8 +8,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"io"
-	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -18,12 +15,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"outpost/server/badger"
 	serverhttp "outpost/server/http"
-	outsync "outpost/server/sync"
 )
 
 // TestTLS serves HTTPS from certificate and key files, as an intranet
@@ -45,20 +39,7 @@ func TestTLS(t *testing.T) {
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
 
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := badger.Open("", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s := &serverhttp.Server{
-		Addr: "127.0.0.1:0", CertFile: certFile, KeyFile: keyFile,
-		Web: fstest.MapFS{"app.css": {Data: []byte("")}}, Sync: &outsync.Service{Store: db, Log: log, Now: time.Now}, Log: log,
-	}
-	if err := s.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(context.Background())
+	s := newServer(t, func(s *serverhttp.Server) { s.CertFile, s.KeyFile = certFile, keyFile })
 	if !strings.HasPrefix(s.URL(), "https://") {
 		t.Fatalf("URL() = %q; want https", s.URL())
 	}

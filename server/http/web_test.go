@@ -1,29 +1,16 @@
 package http_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
-	"outpost/server/badger"
 	serverhttp "outpost/server/http"
-	"outpost/server/seed"
-	outsync "outpost/server/sync"
 )
 
 func TestWebServing(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := badger.Open("", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	seed.IfEmpty(context.Background(), db, 1)
 	web := fstest.MapFS{
 		"app.css":     {Data: []byte("body{}")},
 		"app.wasm":    {Data: []byte("raw-wasm-bytes")},
@@ -31,11 +18,7 @@ func TestWebServing(t *testing.T) {
 		"app.wasm.gz": {Data: []byte("gzip")},
 		"web.go":      {Data: []byte("package web")},
 	}
-	s := &serverhttp.Server{Addr: "127.0.0.1:0", Web: web, Sync: &outsync.Service{Store: db, Log: log, Now: time.Now}, Log: log}
-	if err := s.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(context.Background())
+	s := newServer(t, func(s *serverhttp.Server) { s.Web = web })
 
 	get := func(path string, header ...string) *http.Response {
 		req, _ := http.NewRequest("GET", s.URL()+path, nil)
@@ -80,6 +63,9 @@ func TestWebServing(t *testing.T) {
 	// Pages carry data: never 304 on the version ETag.
 	if r := get("/article/vpn-setup", "If-None-Match", etag); r.StatusCode != 200 || !strings.Contains(body(r), "vpn.example.com") {
 		t.Errorf("prerendered article: %d; want 200 with the article text", r.StatusCode)
+	}
+	if r := get("/article/printer-jam-es"); !strings.Contains(body(r), `<html lang="es"`) {
+		t.Errorf("Spanish article is not marked lang=es")
 	}
 	if r := get("/article/no-such-article"); r.StatusCode != 200 || !strings.Contains(body(r), "Article not found") {
 		t.Errorf("missing article: %d; want the app's not-found page", r.StatusCode)

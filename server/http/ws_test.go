@@ -29,8 +29,8 @@ type testServer struct {
 }
 
 // newServer runs a real server on loopback over an in-memory Badger with
-// the demo articles.
-func newServer(t *testing.T) *testServer {
+// the demo articles; opts adjust it before it opens.
+func newServer(t *testing.T, opts ...func(*serverhttp.Server)) *testServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := badger.Open("", log)
@@ -45,6 +45,9 @@ func newServer(t *testing.T) *testServer {
 		Web:  fstest.MapFS{"app.css": {Data: []byte("body{}")}},
 		Sync: &outsync.Service{Store: db, Log: log, Now: time.Now},
 		Log:  log,
+	}
+	for _, o := range opts {
+		o(s)
 	}
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
