@@ -284,6 +284,9 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			case wire.TWelcome:
 				welcomed = true
 				e.update(func(s *Status) { s.Online = true })
+				if err = e.checkEpoch(m.Epoch); err != nil {
+					break
+				}
 				if err = push(); err == nil {
 					err = pull()
 				}
@@ -321,6 +324,26 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			return err
 		}
 	}
+}
+
+// checkEpoch drops the replica if it came from another server database
+// (restored from a backup, or made anew): its cursor means nothing there.
+// The outbox is kept and pushed as usual.
+func (e *Engine) checkEpoch(epoch string) error {
+	local, err := e.Store.Epoch()
+	if err != nil {
+		e.storeErr(err)
+		return err
+	}
+	if local == epoch || epoch == "" {
+		return nil
+	}
+	if err := e.Store.Reset(epoch); err != nil {
+		e.storeErr(err)
+		return err
+	}
+	e.update(func(s *Status) { s.Synced = false; s.Changes++ })
+	return nil
 }
 
 // acked removes acknowledged mutations from the outbox and reports the

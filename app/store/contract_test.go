@@ -123,6 +123,31 @@ func testContract(t *testing.T, open func(t *testing.T) (s Store, reopen func() 
 		}
 	})
 
+	t.Run("ResetKeepsOutboxAndDrafts", func(t *testing.T) {
+		s, reopen := open(t)
+		s.Apply([]wire.Change{{V: 1, Type: "article", ID: "a", Data: json.RawMessage(`{}`)}}, 7)
+		seq, _ := s.Enqueue("ticket.create", json.RawMessage(`{}`), "")
+		s.PutDraft(Draft{ID: "d", Title: "half written"})
+		if e, _ := s.Epoch(); e != "" {
+			t.Fatalf("Epoch() of a new store = %q; want empty", e)
+		}
+		if err := s.Reset("e2"); err != nil {
+			t.Fatal(err)
+		}
+		s = reopen()
+		recs, _ := s.List("article")
+		cursor, _ := s.Cursor()
+		epoch, _ := s.Epoch()
+		out, _ := s.Outbox()
+		drafts, _ := s.Drafts()
+		if len(recs) != 0 || cursor != 0 || epoch != "e2" {
+			t.Errorf("after Reset: %d records, cursor %d, epoch %q; want none, 0, e2", len(recs), cursor, epoch)
+		}
+		if len(out) != 1 || out[0].Seq != seq || len(drafts) != 1 {
+			t.Errorf("after Reset: outbox %+v, drafts %+v; want both kept", out, drafts)
+		}
+	})
+
 	t.Run("DraftsNewestFirst", func(t *testing.T) {
 		s, _ := open(t)
 		s.PutDraft(Draft{ID: "old", UpdatedAt: 1})

@@ -11,7 +11,7 @@ import (
 
 // IndexedDB layout (database "outpost", version 1):
 //
-//	meta     key string  → value string (client_id, cursor)
+//	meta     key string  → client_id, cursor, epoch
 //	records  key "type/id" → JSON of wire.Change
 //	outbox   autoIncrement key (the mutation's seq) → JSON of {name, args}
 //	drafts   key draft ID → JSON of Draft
@@ -176,6 +176,28 @@ func (s *IDB) Cursor() (uint64, error) {
 		return err
 	})
 	return cursor, err
+}
+
+func (s *IDB) Epoch() (string, error) {
+	var epoch string
+	err := s.tx("readonly", []string{"meta"}, func(tx js.Value) error {
+		v, err := await(tx.Call("objectStore", "meta").Call("get", "epoch"))
+		if err == nil && v.Type() == js.TypeString {
+			epoch = v.String()
+		}
+		return err
+	})
+	return epoch, err
+}
+
+func (s *IDB) Reset(epoch string) error {
+	return s.tx("readwrite", []string{"records", "meta"}, func(tx js.Value) error {
+		tx.Call("objectStore", "records").Call("clear")
+		meta := tx.Call("objectStore", "meta")
+		meta.Call("put", float64(0), "cursor")
+		meta.Call("put", epoch, "epoch")
+		return nil
+	})
 }
 
 func (s *IDB) Get(typ, id string) (wire.Change, bool, error) {

@@ -14,6 +14,7 @@ type Memory struct {
 	mu       sync.Mutex
 	clientID string
 	cursor   uint64
+	epoch    string
 	records  map[string]wire.Change // by type/id
 	outbox   map[uint64]wire.Mutation
 	lastSeq  uint64
@@ -40,6 +41,19 @@ func (m *Memory) Cursor() (uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.cursor, nil
+}
+
+func (m *Memory) Epoch() (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.epoch, nil
+}
+
+func (m *Memory) Reset(epoch string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.records, m.cursor, m.epoch = map[string]wire.Change{}, 0, epoch
+	return nil
 }
 
 func (m *Memory) Get(typ, id string) (wire.Change, bool, error) {

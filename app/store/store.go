@@ -17,6 +17,13 @@ type Store interface {
 	ClientID(newID func() string) (string, error)
 	// Cursor returns the change-log version the replica is synced to.
 	Cursor() (uint64, error)
+	// Epoch returns the epoch of the server database the replica came
+	// from ("" before the first sync).
+	Epoch() (string, error)
+	// Reset drops every record and the cursor, and records a new epoch, in
+	// one transaction. The outbox and the drafts are kept: they are the
+	// user's, not the server's.
+	Reset(epoch string) error
 	// Get returns one record.
 	Get(typ, id string) (rec wire.Change, ok bool, err error)
 	// List returns every record of typ, in ID order.

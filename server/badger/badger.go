@@ -7,6 +7,7 @@
 //	l/<version>     change log, 8-byte big-endian version → "<type>/<id>"
 //	c/<client id>   last applied mutation sequence, 8 bytes
 //	m/version       latest change-log version, 8 bytes
+//	m/epoch         random ID made when the database was created
 //
 // Each record has exactly one log entry, at its latest version: Put deletes
 // the old entry in the same transaction, so the log stays as small as the
@@ -16,7 +17,9 @@ package badger
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,8 +35,9 @@ import (
 
 // DB is a Badger-backed store.Store.
 type DB struct {
-	db *badger.DB
-	mu sync.Mutex // serializes Update so versions commit in order
+	db    *badger.DB
+	mu    sync.Mutex // serializes Update so versions commit in order
+	epoch string
 }
 
 var _ store.Store = (*DB)(nil)
@@ -52,8 +56,37 @@ func Open(dir string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	return &DB{db: db}, nil
+	d := &DB{db: db}
+	if err := d.loadEpoch(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
 }
+
+// loadEpoch reads the database's epoch, making one on first open.
+func (d *DB) loadEpoch() error {
+	return d.db.Update(func(txn *badger.Txn) error {
+		item, err := txn.Get(keyEpoch)
+		if err == nil {
+			b, err := item.ValueCopy(nil)
+			d.epoch = string(b)
+			return err
+		}
+		if !errors.Is(err, badger.ErrKeyNotFound) {
+			return fmt.Errorf("read epoch: %w", err)
+		}
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		d.epoch = hex.EncodeToString(b[:])
+		return txn.Set(keyEpoch, []byte(d.epoch))
+	})
+}
+
+// Epoch implements store.Store.
+func (d *DB) Epoch() string { return d.epoch }
 
 // Close flushes and closes the database.
 func (d *DB) Close() error {
@@ -62,6 +95,7 @@ func (d *DB) Close() error {
 
 var (
 	keyVersion = []byte("m/version")
+	keyEpoch   = []byte("m/epoch")
 	prefixLog  = []byte("l/")
 )
 

@@ -31,6 +31,7 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	epoch := db.Epoch()
 	db.Update(ctx, func(tx store.Tx) error {
 		tx.Put("ticket", "t1", []byte(`{"title":"x"}`))
 		return tx.SetLastSeq("c1", 3)
@@ -43,6 +44,9 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	if db.Epoch() != epoch {
+		t.Errorf("epoch after reopen = %q; want %q", db.Epoch(), epoch)
+	}
 	db.View(ctx, func(tx store.ReadTx) error {
 		if b, err := tx.Get("ticket", "t1"); err != nil || string(b) != `{"title":"x"}` {
 			t.Errorf("after reopen Get = %s, %v", b, err)

@@ -201,7 +201,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 	}
 	c.clientID = hello.ClientID
 	c.log = c.log.With("client", c.clientID)
-	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version})
+	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: c.s.Sync.Store.Epoch()})
 
 	pokes, stop := c.s.Sync.Watch()
 	defer stop()

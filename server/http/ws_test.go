@@ -294,3 +294,58 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestEngineResetsOnNewDatabase replaces the server's database under a
+// connected client, as a restore from backup does: the client drops its
+// replica (whose cursor means nothing now), refetches everything, and still
+// delivers the ticket it filed while the server was down.
+func TestEngineResetsOnNewDatabase(t *testing.T) {
+	old := newServer(t)
+	addr := strings.TrimPrefix(old.URL(), "http://")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := store.NewMemory()
+	e := &engine.Engine{Store: st, Dial: func(ctx context.Context) (engine.Conn, error) {
+		return engine.DialWS(ctx, "ws://"+addr+"/ws", "http://"+addr)
+	}}
+	if err := e.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	file := func(title string) {
+		tc := shared.TicketCreate{ID: shared.NewID(time.Now()), Title: title, CreatedAt: 1}
+		if err := e.Mutate(wire.MTicketCreate, tc, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	titles := func() []string {
+		recs, _ := st.List(wire.TypeTicket)
+		var out []string
+		for _, r := range recs {
+			var tk shared.Ticket
+			json.Unmarshal(r.Data, &tk)
+			out = append(out, tk.Title)
+		}
+		return out
+	}
+	file("before the restore")
+	waitFor(t, "first ticket synced", func() bool { return len(titles()) == 1 && e.Status().Pending == 0 })
+	oldEpoch, _ := st.Epoch()
+
+	old.Close(context.Background())
+	waitFor(t, "client offline", func() bool { return !e.Status().Online })
+	file("while the server was down")
+	fresh := newServer(t, func(s *serverhttp.Server) { s.Addr = addr })
+	e.Kick()
+
+	waitFor(t, "resynced with the new database", func() bool {
+		got := titles()
+		return e.Status().Online && e.Status().Pending == 0 && len(got) == 1 && got[0] == "while the server was down"
+	})
+	if epoch, _ := st.Epoch(); epoch != fresh.db.Epoch() || epoch == oldEpoch {
+		t.Errorf("replica epoch = %q; want the new database's %q", epoch, fresh.db.Epoch())
+	}
+	arts, _ := st.List(wire.TypeArticle)
+	if len(arts) < 20 {
+		t.Errorf("replica has %d articles after the reset; want all of them again", len(arts))
+	}
+}

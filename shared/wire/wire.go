@@ -16,7 +16,9 @@ import (
 // changes meaning, and say what changed:
 //
 //	1 (2026-11-23): first slice: hello/welcome, push/ack, pull/changes, poke, error.
-const Version = 1
+//	2 (2026-11-23): welcome carries the database epoch; a client whose replica
+//	  came from another epoch drops it and pulls from 0, keeping its outbox.
+const Version = 2
 
 // MinVersion is the oldest client protocol the server still speaks. An older
 // client is told to update (code UpdateRequired) and fed nothing.
@@ -36,7 +38,7 @@ const (
 // Message types.
 const (
 	THello   = "hello"   // client → server: protocol, client_id
-	TWelcome = "welcome" // server → client: protocol
+	TWelcome = "welcome" // server → client: protocol, epoch
 	TPush    = "push"    // client → server: mutations
 	TAck     = "ack"     // server → client: results
 	TPull    = "pull"    // client → server: cursor, limit
@@ -53,6 +55,7 @@ type Msg struct {
 	T         string     `json:"t"`
 	Protocol  int        `json:"protocol,omitempty"`
 	ClientID  string     `json:"client_id,omitempty"`
+	Epoch     string     `json:"epoch,omitempty"`
 	Mutations []Mutation `json:"mutations,omitempty"`
 	Results   []Result   `json:"results,omitempty"`
 	Cursor    uint64     `json:"cursor,omitempty"`

@@ -166,6 +166,13 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 	})
 
+	t.Run("Epoch", func(t *testing.T) {
+		a, b := open(t), open(t)
+		if a.Epoch() == "" || a.Epoch() != a.Epoch() || a.Epoch() == b.Epoch() {
+			t.Fatalf("Epoch() = %q, %q again, %q for another store; want stable and distinct", a.Epoch(), a.Epoch(), b.Epoch())
+		}
+	})
+
 	t.Run("LastSeq", func(t *testing.T) {
 		s := open(t)
 		s.Update(ctx, func(tx store.Tx) error { return tx.SetLastSeq("c1", 41) })
