@@ -29,11 +29,22 @@ type Status struct {
 	Changes        int    // counts changes to the replica, so views know to reload
 }
 
-// Backoff bounds for reconnecting.
+// Backoff bounds for reconnecting, and the watchdog's defaults.
 const (
 	backoffBase = 500 * time.Millisecond
 	backoffMax  = 15 * time.Second
+
+	// DefaultReplyTimeout is how long the server may take to answer hello,
+	// a push or a pull before the connection is deemed dead.
+	DefaultReplyTimeout = 20 * time.Second
+	// DefaultHeartbeat is how long an idle connection waits before it pulls
+	// just to prove the server still answers.
+	DefaultHeartbeat = 30 * time.Second
 )
+
+// errNoReply ends a session whose server stopped answering: a half-open
+// connection, which a browser cannot see through websocket pings.
+var errNoReply = errors.New("the server stopped answering")
 
 // Engine syncs one replica.
 type Engine struct {
@@ -44,6 +55,9 @@ type Engine struct {
 	// OnReject is told of every mutation the server rejected, after it left
 	// the outbox, so the app can show why and keep the user's words.
 	OnReject func(m wire.Mutation, r wire.Result)
+	// ReplyTimeout and Heartbeat tune the watchdog (zero: the defaults).
+	ReplyTimeout time.Duration
+	Heartbeat    time.Duration
 
 	clientID string
 	kick     chan struct{} // outbox changed, or try to connect now
@@ -58,6 +72,12 @@ type Engine struct {
 func (e *Engine) Start(ctx context.Context) error {
 	if e.Now == nil {
 		e.Now = time.Now
+	}
+	if e.ReplyTimeout <= 0 {
+		e.ReplyTimeout = DefaultReplyTimeout
+	}
+	if e.Heartbeat <= 0 {
+		e.Heartbeat = DefaultHeartbeat
 	}
 	e.kick = make(chan struct{}, 1)
 	id, err := e.Store.ClientID(func() string { return shared.NewID(e.Now()) })
@@ -203,7 +223,10 @@ func (e *Engine) sleep(ctx context.Context, d time.Duration) bool {
 	return true
 }
 
-// session speaks the protocol on one connection until it fails.
+// session speaks the protocol on one connection until it fails. A watchdog
+// ends it when the server leaves hello, a push or a pull unanswered for
+// ReplyTimeout; an idle session pulls every Heartbeat so a dead link is
+// noticed even when the user is only reading.
 func (e *Engine) session(ctx context.Context, conn Conn) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -241,7 +264,17 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 
 	var (
 		welcomed, pushing, pulling, poked bool
+		waitingSince, lastHeard           time.Time // zero: not waiting
 	)
+	expect := func() {
+		if waitingSince.IsZero() {
+			waitingSince = e.Now()
+		}
+	}
+	expect() // the welcome
+	lastHeard = e.Now()
+	watchdog := time.NewTicker(min(e.ReplyTimeout, e.Heartbeat) / 4)
+	defer watchdog.Stop()
 	pull := func() error {
 		cursor, err := e.Store.Cursor()
 		if err != nil {
@@ -249,6 +282,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			return err
 		}
 		pulling = true
+		expect()
 		return send(wire.Msg{T: wire.TPull, Cursor: cursor, Limit: 500})
 	}
 	push := func() error {
@@ -264,6 +298,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			out = out[:wire.MaxMutations]
 		}
 		pushing = true
+		expect()
 		return send(wire.Msg{T: wire.TPush, Mutations: out})
 	}
 	syncing := func() { e.update(func(s *Status) { s.Syncing = pushing || pulling }) }
@@ -275,11 +310,22 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			return ctx.Err()
 		case err := <-readErr:
 			return err
+		case <-watchdog.C:
+			now := e.Now()
+			switch {
+			case !waitingSince.IsZero() && now.Sub(waitingSince) > e.ReplyTimeout:
+				return errNoReply
+			case welcomed && !pulling && !pushing && now.Sub(lastHeard) > e.Heartbeat:
+				err = pull()
+			}
 		case <-e.kick:
 			if welcomed && !pushing {
 				err = push()
 			}
 		case m := <-in:
+			// Any answer proves the link; keep waiting only for what is
+			// still outstanding.
+			lastHeard, waitingSince = e.Now(), time.Time{}
 			switch m.T {
 			case wire.TWelcome:
 				welcomed = true
@@ -317,6 +363,9 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 				}
 			case wire.TError:
 				return &CloseError{Text: m.Code + ": " + m.Key}
+			}
+			if pushing || pulling {
+				expect()
 			}
 			syncing()
 		}

@@ -223,15 +223,7 @@ func TestPushIsIdempotentAndValidated(t *testing.T) {
 	if r := recv(t, other).Results[0]; r.OK || r.Code != shared.ECONFLICT {
 		t.Errorf("reused ticket ID answered %+v; want ECONFLICT", r)
 	}
-	var titles []string
-	s.db.View(context.Background(), func(tx sstore.ReadTx) error {
-		return tx.Each(wire.TypeTicket, func(id string, data []byte) error {
-			var tk shared.Ticket
-			json.Unmarshal(data, &tk)
-			titles = append(titles, tk.Title)
-			return nil
-		})
-	})
+	titles := ticketTitles(t, s)
 	if len(titles) != 1 || titles[0] != "VPN drops" {
 		t.Fatalf("tickets in store = %q; want just [VPN drops]", titles)
 	}
@@ -282,6 +274,26 @@ func TestEnginesConverge(t *testing.T) {
 	if len(arts) == 0 || len(arts) != len(artsB) {
 		t.Errorf("articles: %d and %d; want the same, non-zero", len(arts), len(artsB))
 	}
+}
+
+// ticketTitles returns the titles of every ticket in the server's store.
+func ticketTitles(t *testing.T, s *testServer) []string {
+	t.Helper()
+	var titles []string
+	err := s.db.View(context.Background(), func(tx sstore.ReadTx) error {
+		return tx.Each(wire.TypeTicket, func(id string, data []byte) error {
+			var tk shared.Ticket
+			if err := json.Unmarshal(data, &tk); err != nil {
+				return err
+			}
+			titles = append(titles, tk.Title)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return titles
 }
 
 func waitFor(t *testing.T, what string, ok func() bool) {
