@@ -152,7 +152,12 @@ func (p *page) statusBar() app.UI {
 			app.If(s.Pending > 0, func() app.UI {
 				return app.Span().Class("pending").Text(t(l, "status.pending", s.Pending))
 			}),
-			app.If(client != nil && !s.Synced && s.Online, func() app.UI {
+			app.If(s.SyncTotal > 0, func() app.UI {
+				return app.Span().ID("sync-progress").Class("note").Body(
+					app.Progress().Max(s.SyncTotal).Value(s.SyncDone),
+					app.Text(" "+t(l, "status.progress", s.SyncDone, s.SyncTotal)),
+				)
+			}).ElseIf(client != nil && !s.Synced && s.Online, func() app.UI {
 				return app.Span().Class("note").Text(t(l, "status.first_sync"))
 			}),
 			app.If(s.StoreErr != "", func() app.UI {

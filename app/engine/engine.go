@@ -27,6 +27,9 @@ type Status struct {
 	UpdateRequired bool   // the server no longer speaks this app's protocol
 	StoreErr       string // the last local storage error, for the user
 	Changes        int    // counts changes to the replica, so views know to reload
+	// SyncDone and SyncTotal count the changes of a pull that takes several
+	// pages (a first sync): the progress bar. Both are 0 otherwise.
+	SyncDone, SyncTotal int
 }
 
 // Backoff bounds for reconnecting, and the watchdog's defaults.
@@ -347,7 +350,17 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 					e.storeErr(err)
 					break
 				}
-				e.update(func(s *Status) { s.StoreErr = ""; s.Changes++ })
+				e.update(func(s *Status) {
+					s.StoreErr = ""
+					s.Changes++
+					if m.More || s.SyncTotal > 0 {
+						s.SyncDone += len(m.Changes)
+						s.SyncTotal = s.SyncDone + m.Remaining
+					}
+					if !m.More {
+						s.SyncDone, s.SyncTotal = 0, 0
+					}
+				})
 				pulling = false
 				if m.More || poked {
 					poked = false

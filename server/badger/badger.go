@@ -189,6 +189,20 @@ func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, vis
 	return changes, cursor, more, err
 }
 
+// Remaining implements store.Store. It reads keys only.
+func (d *DB) Remaining(ctx context.Context, since uint64) (int, error) {
+	n := 0
+	err := d.View(ctx, func(rt store.ReadTx) error {
+		it := rt.(*tx).txn.NewIterator(badger.IteratorOptions{Prefix: prefixLog})
+		defer it.Close()
+		for it.Seek(logKey(since + 1)); it.ValidForPrefix(prefixLog); it.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 type tx struct {
 	txn *badger.Txn
 }

@@ -27,6 +27,10 @@ type Store interface {
 	// appears once, at its latest version.
 	Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error)
 
+	// Remaining counts the change-log entries after version since, visible
+	// to the asker or not: the denominator of a sync progress bar.
+	Remaining(ctx context.Context, since uint64) (int, error)
+
 	// Epoch identifies this database. It is made once, when the database is
 	// created, so a data directory restored from a backup or made anew has
 	// another epoch, and clients whose cursors came from elsewhere refetch.

@@ -145,7 +145,13 @@ func (s *Service) Pull(ctx context.Context, clientID string, cursor uint64, limi
 	if err != nil {
 		return wire.Msg{}, err
 	}
-	return wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}, nil
+	page := wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}
+	if more {
+		if page.Remaining, err = s.Store.Remaining(ctx, next); err != nil {
+			return wire.Msg{}, err
+		}
+	}
+	return page, nil
 }
 
 // visibleTo says which records a client may see: public articles, and the

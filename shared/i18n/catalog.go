@@ -65,6 +65,7 @@ var catalog = map[string]map[string]string{
 		"status.update":      "A new version is ready.",
 		"status.reload":      "Reload",
 		"status.first_sync":  "Downloading help articles for offline use…",
+		"status.progress":    "Downloading for offline use: %v of %v",
 		"status.storage_err": "Could not save on this device: %v",
 
 		// Home.
@@ -168,6 +169,7 @@ var catalog = map[string]map[string]string{
 		"status.update":      "Hay una nueva versión lista.",
 		"status.reload":      "Recargar",
 		"status.first_sync":  "Descargando artículos de ayuda para usarlos sin conexión…",
+		"status.progress":    "Descargando para usar sin conexión: %v de %v",
 		"status.storage_err": "No se pudo guardar en este dispositivo: %v",
 
 		"home.title":         "¿En qué podemos ayudarte?",

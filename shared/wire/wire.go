@@ -18,6 +18,7 @@ import (
 //	1 (2026-11-23): first slice: hello/welcome, push/ack, pull/changes, poke, error.
 //	2 (2026-11-23): welcome carries the database epoch; a client whose replica
 //	  came from another epoch drops it and pulls from 0, keeping its outbox.
+//	  changes carries remaining (a progress count); older clients ignore it.
 const Version = 2
 
 // MinVersion is the oldest client protocol the server still speaks. An older
@@ -42,7 +43,7 @@ const (
 	TPush    = "push"    // client → server: mutations
 	TAck     = "ack"     // server → client: results
 	TPull    = "pull"    // client → server: cursor, limit
-	TChanges = "changes" // server → client: changes, cursor, more
+	TChanges = "changes" // server → client: changes, cursor, more, remaining
 	TPoke    = "poke"    // server → client: something you may see changed
 	TError   = "error"   // server → client: code, key, args; the server closes after it
 )
@@ -62,6 +63,7 @@ type Msg struct {
 	Limit     int        `json:"limit,omitempty"`
 	Changes   []Change   `json:"changes,omitempty"`
 	More      bool       `json:"more,omitempty"`
+	Remaining int        `json:"remaining,omitempty"` // changes after this page, for progress
 	Code      string     `json:"code,omitempty"`
 	Key       string     `json:"key,omitempty"`
 	Args      []string   `json:"args,omitempty"`
@@ -201,6 +203,9 @@ func (m *Msg) validate() error {
 			return invalid("wire.bad_limit", MaxPullLimit)
 		}
 	case TChanges:
+		if m.Remaining < 0 || m.Remaining > maxSafeInteger {
+			return invalid("wire.bad_change")
+		}
 		for _, c := range m.Changes {
 			if c.V == 0 || c.V > maxSafeInteger || c.V > m.Cursor {
 				return invalid("wire.bad_version")

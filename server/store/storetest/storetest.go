@@ -101,6 +101,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		if string(got[4].Data) != `{"i":"new"}` {
 			t.Errorf("a1 data = %s; want the latest", got[4].Data)
 		}
+		if n, err := s.Remaining(ctx, 0); n != 5 || err != nil {
+			t.Errorf("Remaining(0) = %d, %v; want 5 (a1's old entry is gone)", n, err)
+		}
+		if n, _ := s.Remaining(ctx, 3); n != 3 {
+			t.Errorf("Remaining(3) = %d; want 3", n)
+		}
 		page, c, more, _ := s.Changes(ctx, cursor, 10, 1<<20, all)
 		if len(page) != 0 || c != 6 || more {
 			t.Errorf("Changes at head = %v, %d, %v; want nothing new", page, c, more)
