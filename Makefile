@@ -49,9 +49,11 @@ wasm-test: node
 e2e: chromium
 	OUTPOST_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -timeout 10m ./e2e/...
 
-## bench: wasm sizes and load times in headless Chromium (figures, not pass/fail)
+## bench: wasm sizes, load times in headless Chromium, first-sync bytes with and
+## without permessage-deflate (figures side by side, not pass/fail)
 bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
+	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s

@@ -30,7 +30,7 @@ type testServer struct {
 
 // newServer runs a real server on loopback over an in-memory Badger with
 // the demo articles; opts adjust it before it opens.
-func newServer(t *testing.T, opts ...func(*serverhttp.Server)) *testServer {
+func newServer(t testing.TB, opts ...func(*serverhttp.Server)) *testServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := badger.Open("", log)
