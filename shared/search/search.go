@@ -1,0 +1,436 @@
+package search
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Query is a search request.
+type Query struct {
+	Text     string // what the user typed; the last word also matches as a prefix
+	Lang     string // only docs in this language, and analyze Text with it; "" = all docs, English analysis
+	Category string // only docs in this category; "" = all
+	Limit    int    // maximum number of results; 0 or less means 10, capped at 100
+}
+
+// Result is one matching doc.
+type Result struct {
+	ID         string
+	Score      float64  // BM25F relevance, higher is better
+	Snippet    string   // about 160 characters of plain text around the best match
+	Highlights [][2]int // byte ranges [start, end) in Snippet of matched words, ascending
+}
+
+// Search limits and penalties.
+const (
+	defaultLimit  = 10
+	maxLimit      = 100
+	snippetLen    = 160
+	snippetLead   = 40  // bytes of context kept before the first hit
+	maxExpansions = 32  // vocabulary terms one query word may expand to
+	prefixWeight  = 0.8 // score factor for search-as-you-type prefix matches
+	typo1Weight   = 0.7 // score factor for a match at edit distance 1
+	typo2Weight   = 0.5 // score factor for a match at edit distance 2
+	minPrefixLen  = 2   // shortest last word that is expanded as a prefix
+	maxQueryWords = 32  // words beyond this are ignored, except the last
+	ellipsis      = "…"
+	titleBoost    = 0.5 // extra score factor for a title matching every query word
+)
+
+// expansion is a vocabulary term that a query word matches, with a score
+// factor.
+type expansion struct {
+	term   string
+	weight float64
+}
+
+// Search returns the docs matching q, best first (ties by ID ascending).
+// Query words are folded, stop-worded and stemmed with q.Lang. A word with no
+// exact match in the vocabulary also matches terms within Damerau-Levenshtein
+// distance 1 (words of 4+ letters) or 2 (8+ letters), at a lower score, and
+// the last word also matches terms it is a prefix of. Docs score with BM25F
+// over title, summary, tags and body (each field saturating on its own),
+// and are boosted by the share of query words found in their title.
+func (ix *Index) Search(q Query) []Result {
+	if ix == nil || len(ix.byID) == 0 {
+		return nil
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
+
+	st := &ix.all
+	key := ""
+	if q.Lang != "" {
+		key = langKey(q.Lang)
+		if st = ix.byLang[key]; st == nil {
+			return nil
+		}
+	}
+	vocab := ix.df[key]
+	words := parseQuery(vocab, q.Text, normLang(q.Lang))
+	if len(words) == 0 {
+		return nil
+	}
+	n := float64(st.n)
+	var avg [numFields]float64
+	for f := range numFields {
+		avg[f] = float64(st.lenSum[f]) / n
+		if avg[f] <= 0 {
+			avg[f] = 1
+		}
+	}
+	accept := make(map[uint32]bool)
+	langOK := func(e *entry) bool { return q.Lang == "" || strings.EqualFold(e.lang, q.Lang) }
+	ok := func(slot uint32) bool {
+		a, seen := accept[slot]
+		if !seen {
+			e := ix.docs[slot]
+			a = langOK(e) && (q.Category == "" || strings.EqualFold(e.category, q.Category))
+			accept[slot] = a
+		}
+		return a
+	}
+	scores := make(map[uint32]float64)
+	inTitle := make(map[uint32]int) // query words matched in the title
+	highlight := make(map[string]bool)
+	for _, exps := range words {
+		best := make(map[uint32]float64)
+		title := make(map[uint32]bool)
+		for _, x := range exps {
+			highlight[x.term] = true
+			p := ix.postings[x.term]
+			df := float64(vocab[x.term])
+			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+			for slot, fr := range p {
+				if !ok(slot) {
+					continue
+				}
+				e := ix.docs[slot]
+				if fr[fieldTitle] > 0 {
+					title[slot] = true
+				}
+				sum := 0.0
+				for f := range numFields {
+					if fr[f] > 0 {
+						tf := float64(fr[f])
+						norm := 1 - bm25B + bm25B*float64(e.lens[f])/avg[f]
+						sum += fieldWeights[f] * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+					}
+				}
+				if s := x.weight * idf * sum; s > best[slot] {
+					best[slot] = s
+				}
+			}
+		}
+		for slot, s := range best {
+			scores[slot] += s
+		}
+		for slot := range title {
+			inTitle[slot]++
+		}
+	}
+	// Boost docs whose title covers the query: a title is the best summary
+	// of what an article is about.
+	for slot, s := range scores {
+		scores[slot] = s * (1 + titleBoost*float64(inTitle[slot])/float64(len(words)))
+	}
+
+	results := make([]Result, 0, len(scores))
+	for slot, s := range scores {
+		results = append(results, Result{ID: ix.docs[slot].id, Score: s})
+	}
+	sort.Slice(results, func(i, j int) bool {
+		if results[i].Score != results[j].Score {
+			return results[i].Score > results[j].Score
+		}
+		return results[i].ID < results[j].ID
+	})
+	if len(results) > limit {
+		results = results[:limit]
+	}
+	analyzers := make(map[string]*analyzer) // shared stem memos
+	for i := range results {
+		e := ix.docs[ix.byID[results[i].ID]]
+		lang := normLang(e.lang)
+		an := analyzers[lang]
+		if an == nil {
+			an = newAnalyzer(lang)
+			analyzers[lang] = an
+		}
+		results[i].Snippet, results[i].Highlights = snippet(an, e, highlight)
+	}
+	return results
+}
+
+// parseQuery turns query text into one list of expansions in vocab (term →
+// document frequency) per distinct query word, in query order.
+func parseQuery(vocab map[string]int32, text, lang string) [][]expansion {
+	toks := joinCompounds(vocab, text, lang, tokenize(text))
+	type word struct {
+		folded, stem string
+		last         bool
+	}
+	var ws []word
+	index := make(map[string]int)
+	for i, t := range toks {
+		if IsStopWord(lang, t.term) {
+			continue
+		}
+		last := i == len(toks)-1
+		if len(ws) >= maxQueryWords && !last {
+			continue
+		}
+		stem := Stem(lang, t.term)
+		if j, dup := index[stem]; dup {
+			ws[j].last = ws[j].last || last
+			continue
+		}
+		index[stem] = len(ws)
+		ws = append(ws, word{t.term, stem, last})
+	}
+	var out [][]expansion
+	for _, w := range ws {
+		exps := expand(vocab, w.folded, w.stem, w.last)
+		// A term that another query word names exactly counts for that
+		// word only: "printer printing" must not score "printer" twice.
+		exps = slices.DeleteFunc(exps, func(x expansion) bool {
+			j, ok := index[x.term]
+			return ok && ws[j].stem != w.stem
+		})
+		if len(exps) > 0 {
+			out = append(out, exps)
+		}
+	}
+	return out
+}
+
+// joinCompounds merges words joined by a single hyphen or slash ("wi-fi")
+// into one token when the joined word is an indexed term, as Add indexes
+// such compounds as a whole.
+func joinCompounds(vocab map[string]int32, text, lang string, toks []token) []token {
+	out := toks[:0:0]
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if i+1 < len(toks) && toks[i+1].start == t.end+1 && (text[t.end] == '-' || text[t.end] == '/') {
+			joined := t.term + toks[i+1].term
+			if vocab[Stem(lang, joined)] > 0 {
+				out = append(out, token{term: joined, start: t.start, end: toks[i+1].end})
+				i++
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// expand lists the vocabulary terms matching a query word: its stem, or
+// near misses when the stem is not in the vocabulary, plus, for the last
+// word, the terms it is a prefix of.
+func expand(vocab map[string]int32, folded, stem string, last bool) []expansion {
+	weights := make(map[string]float64)
+	add := func(term string, w float64) {
+		if w > weights[term] {
+			weights[term] = w
+		}
+	}
+	exact := vocab[stem] > 0
+	if exact {
+		add(stem, 1)
+	} else if n := utf8.RuneCountInString(folded); n >= 4 {
+		maxD := 1
+		if n >= 8 {
+			maxD = 2
+		}
+		qs := []rune(stem)
+		for term := range vocab {
+			if d := abs(utf8.RuneCountInString(term) - len(qs)); d > maxD {
+				continue
+			}
+			switch d := editDistance(qs, []rune(term), maxD); {
+			case d > maxD:
+			case d == 1:
+				add(term, typo1Weight)
+			case d == 2:
+				add(term, typo2Weight)
+			}
+		}
+	}
+	if last && utf8.RuneCountInString(folded) >= minPrefixLen {
+		for term := range vocab {
+			switch {
+			case term == stem:
+			case strings.HasPrefix(term, folded), strings.HasPrefix(term, stem):
+				add(term, prefixWeight)
+			case !exact && len(term) >= 3 && len(folded)-len(term) <= 3 && strings.HasPrefix(folded, term):
+				// A stem the word is still growing into: "printin" → "print".
+				add(term, prefixWeight)
+			}
+		}
+	}
+	exps := make([]expansion, 0, len(weights))
+	for term, w := range weights {
+		exps = append(exps, expansion{term, w})
+	}
+	slices.SortFunc(exps, func(a, b expansion) int {
+		switch {
+		case a.weight != b.weight:
+			if a.weight > b.weight {
+				return -1
+			}
+			return 1
+		case vocab[a.term] != vocab[b.term]:
+			return int(vocab[b.term] - vocab[a.term])
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	if len(exps) > maxExpansions {
+		exps = exps[:maxExpansions]
+	}
+	return exps
+}
+
+// abs returns |x|.
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// editDistance returns the optimal-string-alignment Damerau-Levenshtein
+// distance between a and b (insertions, deletions, substitutions and
+// transpositions of adjacent letters), or maxD+1 if it exceeds maxD.
+func editDistance(a, b []rune, maxD int) int {
+	if abs(len(a)-len(b)) > maxD {
+		return maxD + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > maxD {
+			return maxD + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(b)], maxD+1)
+}
+
+// snippet picks about snippetLen bytes of e's plain body text around the
+// region with the most distinct matched terms, or its summary when the body
+// has no match, and returns it with the byte ranges of the matched words.
+func snippet(an *analyzer, e *entry, terms map[string]bool) (string, [][2]int) {
+	text := e.plain
+	hits := hitsIn(an, text, terms)
+	if len(hits) == 0 && e.summary != "" {
+		text = e.summary
+		hits = hitsIn(an, text, terms)
+	}
+	if len(text) <= snippetLen {
+		return text, spans(hits, 0, len(text), 0)
+	}
+	// Choose the window start (a hit) covering the most distinct terms,
+	// then the most hits; earliest wins ties.
+	start, bestD, bestN := 0, 0, 0
+	for i, h := range hits {
+		seen := make(map[string]bool)
+		cnt := 0
+		for _, g := range hits[i:] {
+			if g.end > h.start+snippetLen-snippetLead {
+				break
+			}
+			seen[g.term] = true
+			cnt++
+		}
+		if len(seen) > bestD || (len(seen) == bestD && cnt > bestN) {
+			start, bestD, bestN = h.start, len(seen), cnt
+		}
+	}
+	if start > 0 {
+		from := max(0, start-snippetLead)
+		if k := strings.IndexByte(text[from:start], ' '); k >= 0 && from > 0 {
+			start = from + k + 1
+		} else if from == 0 {
+			start = 0
+		}
+	}
+	end := min(len(text), start+snippetLen)
+	if end < len(text) {
+		if k := strings.LastIndexByte(text[start:end], ' '); k > snippetLen/2 {
+			end = start + k
+		}
+		for end > start && !utf8.RuneStart(text[end]) {
+			end--
+		}
+	}
+	for start < end && !utf8.RuneStart(text[start]) {
+		start++
+	}
+	var b strings.Builder
+	off := 0
+	if start > 0 {
+		b.WriteString(ellipsis)
+		off = len(ellipsis)
+	}
+	body := strings.TrimRight(text[start:end], " ,;:")
+	b.WriteString(body)
+	if end < len(text) {
+		b.WriteString(ellipsis)
+	}
+	return b.String(), spans(hits, start, start+len(body), off-start)
+}
+
+// hitsIn returns the words of text (with hyphen compounds) whose index term
+// is in terms, by start offset.
+func hitsIn(an *analyzer, text string, terms map[string]bool) []token {
+	var hits []token
+	for _, t := range an.analyze(text) {
+		if terms[t.term] {
+			hits = append(hits, t)
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].start < hits[j].start })
+	return hits
+}
+
+// spans returns the merged ranges of hits lying within [from, to), shifted
+// by delta.
+func spans(hits []token, from, to, delta int) [][2]int {
+	var out [][2]int
+	for _, h := range hits {
+		if h.start < from || h.end > to {
+			continue
+		}
+		s, e := h.start+delta, h.end+delta
+		if n := len(out); n > 0 && s <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], e)
+			continue
+		}
+		out = append(out, [2]int{s, e})
+	}
+	return out
+}
