@@ -50,16 +50,19 @@ e2e: chromium
 	OUTPOST_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -timeout 10m ./e2e/...
 
 ## bench: wasm sizes, load times in headless Chromium, first-sync bytes with and
-## without permessage-deflate (figures side by side, not pass/fail)
+## without permessage-deflate, search speed (figures side by side, not pass/fail)
 bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
+	$(GO) test -run '^$$' -bench . -benchmem ./shared/search/ | grep -E '^(Benchmark|ok|FAIL)'
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./shared/wire/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./server/kb/
+	$(GO) test -run '^$$' -fuzz FuzzSearch -fuzztime $(FUZZTIME) ./shared/search/
+	$(GO) test -run '^$$' -fuzz FuzzUnmarshal -fuzztime $(FUZZTIME) ./shared/search/
 
 tools: chromium node
 
