@@ -160,14 +160,19 @@ var goldenTop3 = map[string]string{
 	"es cuenta bloqueada":     "password-reset-es",
 }
 
-// top3 returns the IDs of the first three results of q.
-func top3(ix *Index, q Query) []string {
-	q.Limit = 3
+// searchIDs returns the IDs of the results of q, in order.
+func searchIDs(ix *Index, q Query) []string {
 	var ids []string
 	for _, r := range ix.Search(q) {
 		ids = append(ids, r.ID)
 	}
 	return ids
+}
+
+// top3 returns the IDs of the first three results of q.
+func top3(ix *Index, q Query) []string {
+	q.Limit = 3
+	return searchIDs(ix, q)
 }
 
 func TestGoldenRankings(t *testing.T) {
@@ -236,11 +241,7 @@ func TestSearchFilters(t *testing.T) {
 		{Query{Text: "paper jam", Lang: "EN", Category: "DEVICES", Limit: 1}, []string{"printer-jam"}},
 	}
 	for _, tt := range tests {
-		var got []string
-		for _, r := range ix.Search(tt.q) {
-			got = append(got, r.ID)
-		}
-		if !reflect.DeepEqual(got, tt.want) {
+		if got := searchIDs(ix, tt.q); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Search(%+v) = %v; want %v", tt.q, got, tt.want)
 		}
 	}
@@ -287,11 +288,7 @@ func TestAddRemoveReplace(t *testing.T) {
 	check := func() {
 		t.Helper()
 		for _, tt := range tests {
-			var got []string
-			for _, r := range ix.Search(Query{Text: tt.text}) {
-				got = append(got, r.ID)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
+			if got := searchIDs(ix, Query{Text: tt.text}); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Search(%q) = %v; want %v", tt.text, got, tt.want)
 			}
 		}
@@ -362,11 +359,7 @@ func TestTypoAndPrefix(t *testing.T) {
 		{"p", nil},
 	}
 	for _, tt := range tests {
-		var got []string
-		for _, r := range ix.Search(Query{Text: tt.text}) {
-			got = append(got, r.ID)
-		}
-		if !reflect.DeepEqual(got, tt.want) {
+		if got := searchIDs(ix, Query{Text: tt.text}); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Search(%q) = %v; want %v", tt.text, got, tt.want)
 		}
 	}
