@@ -61,3 +61,21 @@ func Keys(lang string) []string {
 	}
 	return keys
 }
+
+// register adds an area's messages for lang to the catalog. Each area of the
+// product keeps its messages in its own file (catalog_<area>.go) and calls
+// register from init, so areas can grow without editing one shared literal.
+// A key defined twice panics at start-up: two areas must not fight over one.
+func register(lang string, msgs map[string]string) {
+	m := catalog[lang]
+	if m == nil {
+		m = map[string]string{}
+		catalog[lang] = m
+	}
+	for k, v := range msgs {
+		if _, dup := m[k]; dup {
+			panic("i18n: key " + k + " defined twice for " + lang)
+		}
+		m[k] = v
+	}
+}
