@@ -128,6 +128,7 @@ func testContract(t *testing.T, open func(t *testing.T) (s Store, reopen func() 
 		s.Apply([]wire.Change{{V: 1, Type: "article", ID: "a", Data: json.RawMessage(`{}`)}}, 7)
 		seq, _ := s.Enqueue("ticket.create", json.RawMessage(`{}`), "")
 		s.PutDraft(Draft{ID: "d", Title: "half written"})
+		s.PutCache("index", []byte{1, 2, 3})
 		if e, _ := s.Epoch(); e != "" {
 			t.Fatalf("Epoch() of a new store = %q; want empty", e)
 		}
@@ -145,6 +146,29 @@ func testContract(t *testing.T, open func(t *testing.T) (s Store, reopen func() 
 		}
 		if len(out) != 1 || out[0].Seq != seq || len(drafts) != 1 {
 			t.Errorf("after Reset: outbox %+v, drafts %+v; want both kept", out, drafts)
+		}
+		if c, err := s.GetCache("index"); c != nil || err != nil {
+			t.Errorf("after Reset: cache = %v, %v; want it dropped with the records", c, err)
+		}
+	})
+
+	t.Run("Cache", func(t *testing.T) {
+		s, reopen := open(t)
+		if c, err := s.GetCache("index"); c != nil || err != nil {
+			t.Fatalf("GetCache of a missing key = %v, %v; want nil, nil", c, err)
+		}
+		big := make([]byte, 1<<20)
+		for i := range big {
+			big[i] = byte(i * 7)
+		}
+		if err := s.PutCache("index", big); err != nil {
+			t.Fatal(err)
+		}
+		big[0] = 99 // the store must have kept its own copy
+		s.PutCache("other", []byte("x"))
+		got, err := reopen().GetCache("index")
+		if err != nil || len(got) != len(big) || got[0] != 0 || got[1] != 7 || got[len(got)-1] != byte((len(got)-1)*7) {
+			t.Fatalf("GetCache after reload: %d bytes, %v; want the 1 MiB written", len(got), err)
 		}
 	})
 

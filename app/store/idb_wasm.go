@@ -9,18 +9,19 @@ import (
 	"outpost/shared/wire"
 )
 
-// IndexedDB layout (database "outpost", version 1):
+// IndexedDB layout (database "outpost", version 2):
 //
 //	meta     key string  → client_id, cursor, epoch
 //	records  key "type/id" → JSON of wire.Change
 //	outbox   autoIncrement key (the mutation's seq) → JSON of {name, args}
 //	drafts   key draft ID → JSON of Draft
+//	cache    key string → Uint8Array derived from records (since version 2)
 //
 // The outbox's key generator is the per-client sequence: IndexedDB hands out
 // increasing keys atomically across tabs and never reuses one.
 const (
 	dbName    = "outpost"
-	dbVersion = 1
+	dbVersion = 2
 )
 
 // IDB is a Store in the browser's IndexedDB.
@@ -48,7 +49,7 @@ func OpenIDB(name string) (*IDB, error) {
 	upgrade := js.FuncOf(func(js.Value, []js.Value) any {
 		db := req.Get("result")
 		names := db.Get("objectStoreNames")
-		for _, s := range []string{"meta", "records", "drafts"} {
+		for _, s := range []string{"meta", "records", "drafts", "cache"} {
 			if !names.Call("contains", s).Bool() {
 				db.Call("createObjectStore", s)
 			}
@@ -191,8 +192,9 @@ func (s *IDB) Epoch() (string, error) {
 }
 
 func (s *IDB) Reset(epoch string) error {
-	return s.tx("readwrite", []string{"records", "meta"}, func(tx js.Value) error {
+	return s.tx("readwrite", []string{"records", "meta", "cache"}, func(tx js.Value) error {
 		tx.Call("objectStore", "records").Call("clear")
+		tx.Call("objectStore", "cache").Call("clear")
 		meta := tx.Call("objectStore", "meta")
 		meta.Call("put", float64(0), "cursor")
 		meta.Call("put", epoch, "epoch")
@@ -349,6 +351,29 @@ func (s *IDB) PutDraft(d Draft) error {
 func (s *IDB) DeleteDraft(id string) error {
 	return s.tx("readwrite", []string{"drafts"}, func(tx js.Value) error {
 		tx.Call("objectStore", "drafts").Call("delete", id)
+		return nil
+	})
+}
+
+func (s *IDB) GetCache(key string) ([]byte, error) {
+	var out []byte
+	err := s.tx("readonly", []string{"cache"}, func(tx js.Value) error {
+		v, err := await(tx.Call("objectStore", "cache").Call("get", key))
+		if err != nil || !v.InstanceOf(js.Global().Get("Uint8Array")) {
+			return err
+		}
+		out = make([]byte, v.Length())
+		js.CopyBytesToGo(out, v)
+		return nil
+	})
+	return out, err
+}
+
+func (s *IDB) PutCache(key string, data []byte) error {
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	return s.tx("readwrite", []string{"cache"}, func(tx js.Value) error {
+		tx.Call("objectStore", "cache").Call("put", arr, key)
 		return nil
 	})
 }

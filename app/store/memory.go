@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"sync"
@@ -19,13 +20,14 @@ type Memory struct {
 	outbox   map[uint64]wire.Mutation
 	lastSeq  uint64
 	drafts   map[string]Draft
+	cache    map[string][]byte
 }
 
 var _ Store = (*Memory)(nil)
 
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory {
-	return &Memory{records: map[string]wire.Change{}, outbox: map[uint64]wire.Mutation{}, drafts: map[string]Draft{}}
+	return &Memory{records: map[string]wire.Change{}, outbox: map[uint64]wire.Mutation{}, drafts: map[string]Draft{}, cache: map[string][]byte{}}
 }
 
 func (m *Memory) ClientID(newID func() string) (string, error) {
@@ -53,6 +55,7 @@ func (m *Memory) Reset(epoch string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.records, m.cursor, m.epoch = map[string]wire.Change{}, 0, epoch
+	m.cache = map[string][]byte{}
 	return nil
 }
 
@@ -153,4 +156,17 @@ func sortDrafts(ds []Draft) {
 		}
 		return ds[i].ID < ds[j].ID
 	})
+}
+
+func (m *Memory) GetCache(key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return bytes.Clone(m.cache[key]), nil
+}
+
+func (m *Memory) PutCache(key string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cache[key] = bytes.Clone(data)
+	return nil
 }

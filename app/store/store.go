@@ -20,9 +20,9 @@ type Store interface {
 	// Epoch returns the epoch of the server database the replica came
 	// from ("" before the first sync).
 	Epoch() (string, error)
-	// Reset drops every record and the cursor, and records a new epoch, in
-	// one transaction. The outbox and the drafts are kept: they are the
-	// user's, not the server's.
+	// Reset drops every record, the cursor and the cache, and records a new
+	// epoch, in one transaction. The outbox and the drafts are kept: they
+	// are the user's, not the server's.
 	Reset(epoch string) error
 	// Get returns one record.
 	Get(typ, id string) (rec wire.Change, ok bool, err error)
@@ -46,6 +46,12 @@ type Store interface {
 	PutDraft(Draft) error
 	// DeleteDraft removes a draft; a missing draft is not an error.
 	DeleteDraft(id string) error
+	// GetCache returns data derived from the records (the search index),
+	// or nil if there is none under key.
+	GetCache(key string) ([]byte, error)
+	// PutCache stores derived data under key. Reset drops it with the
+	// records it came from.
+	PutCache(key string, data []byte) error
 }
 
 // Draft is a ticket being written. It lives only on this device until it is
