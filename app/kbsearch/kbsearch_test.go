@@ -1,0 +1,187 @@
+package kbsearch
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"outpost/app/store"
+	"outpost/shared"
+	"outpost/shared/search"
+	"outpost/shared/wire"
+)
+
+func article(t *testing.T, v uint64, id, title, body string) wire.Change {
+	t.Helper()
+	data, err := json.Marshal(shared.Article{ID: id, Lang: "en", Title: title, Category: "network", Visibility: shared.Public, Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wire.Change{V: v, Type: wire.TypeArticle, ID: id, Data: data}
+}
+
+func ticket(v uint64, id string) wire.Change {
+	return wire.Change{V: v, Type: wire.TypeTicket, ID: id, Data: json.RawMessage(`{"id":"` + id + `"}`)}
+}
+
+func ids(x *Index, q string) string {
+	var out []string
+	for _, r := range x.Search(search.Query{Text: q, Lang: "en"}) {
+		out = append(out, r.ID)
+	}
+	return fmt.Sprint(out)
+}
+
+func open(t *testing.T, s store.Store) *Index {
+	t.Helper()
+	x, err := Open(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.SaveDelay = 0
+	return x
+}
+
+func TestWarmStartLoadsSavedIndex(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	if !x.Rebuilt() || x.Len() != 0 {
+		t.Fatalf("new replica: rebuilt %v, %d docs; want a rebuilt empty index", x.Rebuilt(), x.Len())
+	}
+	err := x.Apply([]wire.Change{
+		article(t, 1, "vpn-setup", "Set up the VPN", "Install the VPN client."),
+		article(t, 2, "wifi-slow", "Slow Wi-Fi", "Move closer to the access point."),
+		ticket(3, "t1"),
+	}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(x, "vpn"); got != "[vpn-setup]" {
+		t.Fatalf("search vpn = %s before any reload", got)
+	}
+	if err := x.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// A page with no article moves the cursor; the saved index stays good.
+	if err := x.Apply([]wire.Change{ticket(4, "t2")}, 4); err != nil {
+		t.Fatal(err)
+	}
+
+	again := open(t, s)
+	if again.Rebuilt() {
+		t.Fatal("warm start rebuilt the index; want it loaded from the cache")
+	}
+	if got := ids(again, "acess point"); got != "[wifi-slow]" {
+		t.Fatalf("after reload, search 'acess point' = %s; want [wifi-slow]", got)
+	}
+}
+
+func TestStaleIndexIsRebuilt(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	x.SaveDelay = 1 << 62 // never saved by itself: a crash before the save
+	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
+	x.Flush()
+	x.Apply([]wire.Change{article(t, 2, "printer-jam", "Clear a printer jam", "")}, 2)
+
+	again := open(t, s)
+	if !again.Rebuilt() {
+		t.Fatal("the saved index missed a page of articles but was loaded")
+	}
+	if got := ids(again, "printer"); got != "[printer-jam]" {
+		t.Fatalf("after rebuild, search printer = %s", got)
+	}
+	// The rebuild is saved: the next start is warm again.
+	if third := open(t, s); third.Rebuilt() || ids(third, "printer") != "[printer-jam]" {
+		t.Fatalf("third start: rebuilt %v, printer → %s", third.Rebuilt(), ids(third, "printer"))
+	}
+}
+
+func TestUpdatesAndDeletes(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	x.Apply([]wire.Change{
+		article(t, 1, "vpn-setup", "Set up the VPN", ""),
+		article(t, 2, "wifi-slow", "Slow Wi-Fi", ""),
+	}, 2)
+	x.Apply([]wire.Change{
+		article(t, 3, "vpn-setup", "Install the remote access client", ""),
+		{V: 4, Type: wire.TypeArticle, ID: "wifi-slow", Deleted: true},
+	}, 4)
+	if got := ids(x, "vpn"); got != "[]" {
+		t.Errorf("search vpn after the title changed = %s; want nothing", got)
+	}
+	if got := ids(x, "remote access"); got != "[vpn-setup]" {
+		t.Errorf("search 'remote access' = %s; want [vpn-setup]", got)
+	}
+	if x.Len() != 1 {
+		t.Errorf("Len = %d after a delete; want 1", x.Len())
+	}
+	x.Flush()
+	if again := open(t, s); again.Rebuilt() || again.Len() != 1 {
+		t.Errorf("reload: rebuilt %v, %d docs; want the saved 1", again.Rebuilt(), again.Len())
+	}
+}
+
+func TestResetDropsIndex(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
+	x.Flush()
+	if err := x.Reset("other-db"); err != nil {
+		t.Fatal(err)
+	}
+	if x.Len() != 0 {
+		t.Fatalf("Len after Reset = %d", x.Len())
+	}
+	x.Apply([]wire.Change{article(t, 1, "printer-jam", "Printer jam", "")}, 1)
+	x.Flush()
+	again := open(t, s)
+	if got := ids(again, "vpn") + ids(again, "printer"); got != "[][printer-jam]" {
+		t.Fatalf("after Reset and resync: vpn, printer → %s; want only the new database's article", got)
+	}
+}
+
+func TestCorruptCacheIsRebuilt(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
+	x.Flush()
+	blob, _ := s.GetCache(indexKey)
+	s.PutCache(indexKey, blob[:len(blob)/2])
+	again := open(t, s)
+	if !again.Rebuilt() || ids(again, "vpn") != "[vpn-setup]" {
+		t.Fatalf("corrupt cache: rebuilt %v, vpn → %s; want a rebuild that finds it", again.Rebuilt(), ids(again, "vpn"))
+	}
+}
+
+func TestSaveErrorKeepsIndexDirty(t *testing.T) {
+	s := &failingCache{Memory: store.NewMemory(), fail: true}
+	x := open(t, s)
+	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
+	if err := x.Flush(); err == nil {
+		t.Fatal("Flush with a full disk returned no error")
+	}
+	if got := ids(x, "vpn"); got != "[vpn-setup]" {
+		t.Fatalf("search after a failed save = %s; want the in-memory index still used", got)
+	}
+	s.fail = false
+	if err := x.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if again := open(t, s); again.Rebuilt() {
+		t.Fatal("the retried save did not stick")
+	}
+}
+
+type failingCache struct {
+	*store.Memory
+	fail bool
+}
+
+func (f *failingCache) PutCache(key string, data []byte) error {
+	if f.fail {
+		return fmt.Errorf("quota exceeded")
+	}
+	return f.Memory.PutCache(key, data)
+}
