@@ -3,6 +3,7 @@ package kbsearch
 import (
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"outpost/app/store"
@@ -156,7 +157,8 @@ func TestCorruptCacheIsRebuilt(t *testing.T) {
 }
 
 func TestSaveErrorKeepsIndexDirty(t *testing.T) {
-	s := &failingCache{Memory: store.NewMemory(), fail: true}
+	s := &failingCache{Memory: store.NewMemory()}
+	s.fail.Store(true)
 	x := open(t, s)
 	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
 	if err := x.Flush(); err == nil {
@@ -165,7 +167,7 @@ func TestSaveErrorKeepsIndexDirty(t *testing.T) {
 	if got := ids(x, "vpn"); got != "[vpn-setup]" {
 		t.Fatalf("search after a failed save = %s; want the in-memory index still used", got)
 	}
-	s.fail = false
+	s.fail.Store(false)
 	if err := x.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -176,11 +178,11 @@ func TestSaveErrorKeepsIndexDirty(t *testing.T) {
 
 type failingCache struct {
 	*store.Memory
-	fail bool
+	fail atomic.Bool // set by the test, read by the save timer
 }
 
 func (f *failingCache) PutCache(key string, data []byte) error {
-	if f.fail {
+	if f.fail.Load() {
 		return fmt.Errorf("quota exceeded")
 	}
 	return f.Memory.PutCache(key, data)
