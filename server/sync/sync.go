@@ -37,6 +37,8 @@ type handler func(tx store.Tx, clientID string, args json.RawMessage, now time.T
 
 var handlers = map[string]handler{
 	wire.MTicketCreate: ticketCreate,
+	wire.MKBFeedback:   kbFeedback,
+	wire.MSearchMiss:   searchMiss,
 }
 
 func ticketCreate(tx store.Tx, clientID string, args json.RawMessage, now time.Time) error {

@@ -100,13 +100,18 @@ type Change struct {
 
 // Record types.
 const (
-	TypeArticle = "article"
-	TypeTicket  = "ticket"
+	TypeArticle      = "article"
+	TypeTicket       = "ticket"
+	TypeFeedback     = "feedback"   // one "did this solve it?" answer
+	TypeArticleStats = "kbstat"     // per-article feedback counts
+	TypeSearchMiss   = "searchmiss" // a search that found nothing, counted
 )
 
 // Mutation names.
 const (
 	MTicketCreate = "ticket.create"
+	MKBFeedback   = "kb.feedback" // shared.Feedback
+	MSearchMiss   = "search.miss" // shared.SearchMiss
 )
 
 // Reject turns err into a rejection result for mutation seq. It is the one

@@ -1,0 +1,117 @@
+package shared
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Where a reader came to an article from. An article that solved the
+// problem of a reader who came from a search or a troubleshooter is a
+// deflected ticket: they were looking for help and did not need to file one.
+const (
+	FromSearch = "search"
+	FromTree   = "tree"
+	FromBrowse = "browse"
+)
+
+// MaxFeedbackComment is the longest comment on an article, in characters.
+const MaxFeedbackComment = 2000
+
+// Feedback is an answer to "Did this solve your problem?" on an article: the
+// argument of the "kb.feedback" mutation.
+type Feedback struct {
+	ID        string `json:"id"` // UUIDv7 made by the device
+	ArticleID string `json:"article_id"`
+	Helpful   bool   `json:"helpful"`
+	Comment   string `json:"comment,omitempty"`
+	From      string `json:"from,omitempty"` // FromSearch, FromTree, FromBrowse or ""
+	CreatedAt int64  `json:"created_at"`     // Unix milliseconds, as the device saw it
+}
+
+// Validate returns an EINVALID *Error naming the first thing wrong with f.
+func (f *Feedback) Validate() error {
+	switch {
+	case !ValidUUID(f.ID):
+		return Errorf(EINVALID, "feedback.bad_id", f.ID)
+	case !ValidSlug(f.ArticleID):
+		return Errorf(EINVALID, "article.bad_id", f.ArticleID)
+	case utf8.RuneCountInString(f.Comment) > MaxFeedbackComment:
+		return Errorf(EINVALID, "field.too_long", "comment", MaxFeedbackComment)
+	case f.From != "" && f.From != FromSearch && f.From != FromTree && f.From != FromBrowse:
+		return Errorf(EINVALID, "feedback.bad_from", f.From)
+	case f.CreatedAt < 0 || f.CreatedAt > 1<<53:
+		return Errorf(EINVALID, "feedback.bad_time")
+	}
+	return nil
+}
+
+// Deflects reports whether f counts as a ticket deflected by self-service.
+func (f *Feedback) Deflects() bool {
+	return f.Helpful && (f.From == FromSearch || f.From == FromTree)
+}
+
+// ArticleStats counts the feedback on one article, for agents.
+type ArticleStats struct {
+	ArticleID  string `json:"article_id"`
+	Helpful    int    `json:"helpful"`
+	NotHelpful int    `json:"not_helpful"`
+	Deflected  int    `json:"deflected"` // helpful answers from a search or troubleshooter
+	UpdatedAt  int64  `json:"updated_at"`
+}
+
+// Add counts f.
+func (s *ArticleStats) Add(f *Feedback, now int64) {
+	if f.Helpful {
+		s.Helpful++
+	} else {
+		s.NotHelpful++
+	}
+	if f.Deflects() {
+		s.Deflected++
+	}
+	s.UpdatedAt = now
+}
+
+// HelpfulRate is the share of answers that said the article helped, from 0
+// to 1, or -1 if nobody answered yet.
+func (s *ArticleStats) HelpfulRate() float64 {
+	n := s.Helpful + s.NotHelpful
+	if n == 0 {
+		return -1
+	}
+	return float64(s.Helpful) / float64(n)
+}
+
+// MaxSearchQuery is the longest search recorded, in characters.
+const MaxSearchQuery = 200
+
+// SearchMiss reports a search that found nothing: the argument of the
+// "search.miss" mutation. Agents read the counts as a content-gap report.
+type SearchMiss struct {
+	Query string `json:"query"`
+	Lang  string `json:"lang"`
+}
+
+// Validate returns an EINVALID *Error naming the first thing wrong with m.
+func (m *SearchMiss) Validate() error {
+	q := strings.TrimSpace(m.Query)
+	switch {
+	case q == "":
+		return Errorf(EINVALID, "search.query_required")
+	case utf8.RuneCountInString(q) > MaxSearchQuery:
+		return Errorf(EINVALID, "field.too_long", "query", MaxSearchQuery)
+	case !ValidLang(m.Lang):
+		return Errorf(EINVALID, "article.bad_lang", m.Lang)
+	}
+	return nil
+}
+
+// SearchMissStats counts the searches for one query (folded, spaces
+// collapsed) in one language that found nothing.
+type SearchMissStats struct {
+	Query   string `json:"query"`
+	Lang    string `json:"lang"`
+	Count   int    `json:"count"`
+	FirstAt int64  `json:"first_at"` // Unix milliseconds, server time
+	LastAt  int64  `json:"last_at"`
+}
