@@ -13,9 +13,11 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/app/engine"
+	"outpost/app/kbsearch"
 	"outpost/app/store"
 	"outpost/shared"
 	"outpost/shared/i18n"
+	"outpost/shared/search"
 	"outpost/shared/wire"
 )
 
@@ -38,6 +40,13 @@ func routes() {
 type ServerData interface {
 	Articles(lang string) []shared.Article
 	Article(id string) (shared.Article, bool)
+	Search(q search.Query) []SearchHit
+}
+
+// SearchHit is one search result with its article.
+type SearchHit struct {
+	Article shared.Article
+	search.Result
 }
 
 // serverData is set by the server (SetServerData) and nil in the browser.
@@ -53,6 +62,9 @@ var client *Client
 type Client struct {
 	Store  store.Store
 	Engine *engine.Engine
+	// Index searches the replica's articles; it is also the Store the
+	// engine applies pages through, so it never falls behind.
+	Index *kbsearch.Index
 	// Durable is false when the browser gave us no IndexedDB: nothing
 	// survives a reload, and the app says so.
 	Durable bool
@@ -63,6 +75,12 @@ const langKey = "lang"
 
 // t translates key into lang.
 func t(lang, key string, args ...any) string { return i18n.T(lang, key, args...) }
+
+// errorText says what is wrong with err, in lang.
+func errorText(lang string, err error) string {
+	key, args := shared.ErrorKey(err)
+	return t(lang, key, args...)
+}
 
 // articles returns the replica's articles in lang, by category then title.
 func (c *Client) articles(lang string) ([]shared.Article, error) {

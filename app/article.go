@@ -18,6 +18,7 @@ type articlePage struct {
 	translation string // ID of the article in the other language
 	found       bool
 	loaded      bool
+	fb          feedback
 }
 
 func articleID(ctx app.Context) string {
@@ -38,11 +39,25 @@ func (a *articlePage) OnPreRender(ctx app.Context) {
 	}
 }
 
-func (a *articlePage) OnMount(ctx app.Context) { a.mountPage(ctx, a.load) }
+func (a *articlePage) OnMount(ctx app.Context) {
+	a.readFrom(ctx)
+	a.mountPage(ctx, a.load)
+}
 
 func (a *articlePage) OnNav(ctx app.Context) {
 	if client != nil && a.lang != "" {
+		a.readFrom(ctx)
 		a.load(ctx)
+	}
+}
+
+// readFrom notes how the reader came (?from=search), for the feedback.
+func (a *articlePage) readFrom(ctx app.Context) {
+	switch from := ctx.Page().URL().Query().Get("from"); from {
+	case shared.FromSearch, shared.FromTree:
+		a.fb.from = from
+	default:
+		a.fb.from = shared.FromBrowse
 	}
 }
 
@@ -72,6 +87,9 @@ func (a *articlePage) load(ctx app.Context) {
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {
+			if art.ID != a.article.ID {
+				a.loadFeedback(ctx, id)
+			}
 			a.article, a.found, a.translation = art, found, translation
 			// Until the first sync has brought the article, keep waiting
 			// rather than saying it does not exist.
@@ -114,6 +132,7 @@ func (a *articlePage) Render() app.UI {
 				}))
 			}),
 		),
+		a.renderFeedback(),
 		app.Aside().Class("cta").Body(
 			app.A().Class("button").Href("/ticket/new").Text(t(l, "article.still_stuck")),
 		),

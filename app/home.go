@@ -1,29 +1,63 @@
 package app
 
 import (
+	"net/url"
+	"strings"
+	"time"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/shared"
+	"outpost/shared/search"
+	"outpost/shared/wire"
 )
 
-// home lists the knowledge base by category.
+// home lists the knowledge base by category and searches it as you type,
+// offline, over the replica's search index.
 type home struct {
 	page
 	articles []shared.Article
 	loaded   bool
 	err      string
+
+	query    string      // what is in the search box
+	category string      // category filter; "" = all
+	hits     []SearchHit // results for searched
+	searched string      // the query hits answer ("" = not searching)
+	seq      int         // drops results of superseded searches
+	missed   map[string]bool
 }
+
+// missDelay is how long a search that found nothing must stay on screen
+// before it counts as a miss, so half-typed words are not reported.
+const missDelay = 2 * time.Second
 
 func (h *home) OnPreRender(ctx app.Context) {
 	h.lang = prerenderLang(ctx)
+	h.readURL(ctx)
 	if serverData != nil {
 		h.articles, h.loaded = serverData.Articles(h.lang), true
+		if h.query != "" {
+			h.hits = serverData.Search(h.searchQuery())
+			h.searched = h.query
+		}
 	}
 	ctx.Page().SetTitle(t(h.lang, "app.name") + " · " + t(h.lang, "nav.home"))
 }
 
 func (h *home) OnMount(ctx app.Context) {
+	h.readURL(ctx)
 	h.mountPage(ctx, h.load)
+}
+
+// readURL takes the search and filter from ?q= and ?category=, so a
+// reload, a shared link or the back button keeps them.
+func (h *home) readURL(ctx app.Context) {
+	q := ctx.Page().URL().Query()
+	h.query = q.Get("q")
+	if c := q.Get("category"); shared.ValidCategory(c) {
+		h.category = c
+	}
 }
 
 func (h *home) load(ctx app.Context) {
@@ -36,8 +70,107 @@ func (h *home) load(ctx app.Context) {
 			if err != nil {
 				h.err = err.Error()
 			}
+			h.search(ctx)
 		})
 	})
+}
+
+func (h *home) searchQuery() search.Query {
+	return search.Query{Text: h.query, Lang: h.lang, Category: h.category, Limit: 20}
+}
+
+// search runs the query in the background and shows its results unless a
+// newer search has started meanwhile.
+func (h *home) search(ctx app.Context) {
+	h.seq++
+	seq, query := h.seq, strings.TrimSpace(h.query)
+	if query == "" || client == nil || client.Index == nil {
+		h.hits, h.searched = nil, ""
+		return
+	}
+	q := h.searchQuery()
+	byID := make(map[string]shared.Article, len(h.articles))
+	for _, a := range h.articles {
+		byID[a.ID] = a
+	}
+	ctx.Async(func() {
+		results := client.Index.Search(q)
+		hits := make([]SearchHit, 0, len(results))
+		for _, r := range results {
+			if a, ok := byID[r.ID]; ok {
+				hits = append(hits, SearchHit{Article: a, Result: r})
+			}
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			if seq != h.seq {
+				return
+			}
+			h.hits, h.searched = hits, query
+			if len(hits) == 0 {
+				ctx.After(missDelay, func(ctx app.Context) {
+					if seq == h.seq {
+						h.recordMiss()
+					}
+				})
+			}
+		})
+	})
+}
+
+// recordMiss queues a "search.miss" for the search on screen if it found
+// nothing, once per query and page view.
+func (h *home) recordMiss() {
+	q := h.searched
+	if q == "" || len(h.hits) > 0 || h.missed[q] || client == nil {
+		return
+	}
+	if h.missed == nil {
+		h.missed = map[string]bool{}
+	}
+	h.missed[q] = true
+	miss := shared.SearchMiss{Query: q, Lang: h.lang}
+	if miss.Validate() != nil {
+		return
+	}
+	go client.Engine.Mutate(wire.MSearchMiss, miss, "")
+}
+
+func (h *home) onInput(ctx app.Context, e app.Event) {
+	h.query = ctx.JSSrc().Get("value").String()
+	h.replaceURL(ctx)
+	h.search(ctx)
+}
+
+func (h *home) onSubmit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if h.searched == strings.TrimSpace(h.query) {
+		h.recordMiss() // the user pressed Enter on a search that found nothing
+	}
+}
+
+func (h *home) setCategory(ctx app.Context, c string) {
+	h.category = c
+	h.replaceURL(ctx)
+	h.search(ctx)
+}
+
+func (h *home) clear(ctx app.Context, e app.Event) {
+	h.query = ""
+	h.replaceURL(ctx)
+	h.search(ctx)
+}
+
+func (h *home) replaceURL(ctx app.Context) {
+	u := *ctx.Page().URL()
+	q := url.Values{}
+	if s := strings.TrimSpace(h.query); s != "" {
+		q.Set("q", s)
+	}
+	if h.category != "" {
+		q.Set("category", h.category)
+	}
+	u.RawQuery = q.Encode()
+	ctx.Page().ReplaceURL(&u)
 }
 
 func (h *home) Render() app.UI {
@@ -50,45 +183,131 @@ func (h *home) Render() app.UI {
 		body = app.P().Class("muted").Text(t(l, "home.loading"))
 	case len(h.articles) == 0:
 		body = app.P().Class("empty").Text(t(l, "home.empty"))
+	case h.searched != "":
+		body = h.renderResults()
 	default:
-		body = app.Div().ID("article-list").Body(
-			app.Range(shared.Categories).Slice(func(i int) app.UI {
-				cat := shared.Categories[i].Slug
-				var in []shared.Article
-				for _, a := range h.articles {
-					if a.Category == cat {
-						in = append(in, a)
-					}
-				}
-				if len(in) == 0 {
-					return nil
-				}
-				return app.Section().Class("category").Body(
-					app.H2().Text(t(l, "category."+cat)),
-					app.Ul().Class("articles").Body(
-						app.Range(in).Slice(func(j int) app.UI {
-							a := in[j]
-							return app.Li().Body(
-								app.A().Href("/article/"+a.ID).Body(
-									app.Strong().Text(a.Title),
-									app.Span().Class("summary").Text(a.Summary),
-								),
-							)
-						}),
-					),
-				)
-			}),
-		)
+		body = h.renderCategories()
 	}
 	return h.frame(
 		app.Section().Class("hero").Body(
 			app.H1().Text(t(l, "home.title")),
 			app.P().Text(t(l, "home.intro")),
 		),
+		h.renderSearchBox(),
 		body,
 		app.Aside().Class("cta").Body(
 			app.Span().Text(t(l, "home.cant_find")+" "),
 			app.A().Class("button").Href("/ticket/new").Text(t(l, "home.file_ticket")),
 		),
+	)
+}
+
+// renderSearchBox draws the search form. Without the app (a slow first
+// visit, JavaScript off) it is a plain GET form the server answers.
+func (h *home) renderSearchBox() app.UI {
+	l := h.lang
+	return app.Div().Class("search").Body(
+		app.Form().ID("search-form").Role("search").Action("/").Method("get").OnSubmit(h.onSubmit).Body(
+			app.Label().For("search").Class("visually-hidden").Text(t(l, "search.label")),
+			app.Input().ID("search").Type("search").Name("q").Value(h.query).
+				Placeholder(t(l, "search.placeholder")).AutoComplete(false).
+				Attr("autocapitalize", "off").Attr("spellcheck", "false").
+				OnInput(h.onInput),
+			app.If(h.category != "", func() app.UI {
+				return app.Input().Type("hidden").Name("category").Value(h.category)
+			}),
+		),
+		app.Div().Class("chips").Role("group").Aria("label", t(l, "nav.home")).Body(
+			h.chip("", t(l, "search.all")),
+			app.Range(shared.Categories).Slice(func(i int) app.UI {
+				c := shared.Categories[i].Slug
+				return h.chip(c, t(l, "category."+c))
+			}),
+		),
+	)
+}
+
+func (h *home) chip(cat, label string) app.UI {
+	return app.Button().Class("chip").Type("button").DataSet("category", cat).
+		Aria("pressed", h.category == cat).Text(label).
+		OnClick(func(ctx app.Context, e app.Event) { h.setCategory(ctx, cat) }, app.EventScope(cat))
+}
+
+func (h *home) renderResults() app.UI {
+	l := h.lang
+	if len(h.hits) == 0 {
+		return app.Div().ID("search-results").Class("empty").DataSet("count", 0).Body(
+			app.P().Body(app.Strong().Text(t(l, "search.none", h.searched))),
+			app.P().Text(t(l, "search.none_hint")),
+			app.Button().Class("small").Type("button").Text(t(l, "search.clear")).OnClick(h.clear),
+		)
+	}
+	count := t(l, "search.results", len(h.hits))
+	if len(h.hits) == 1 {
+		count = t(l, "search.result")
+	}
+	return app.Div().ID("search-results").DataSet("count", len(h.hits)).Body(
+		app.P().Class("muted").Aria("live", "polite").Text(count),
+		app.Ul().Class("articles results").Body(
+			app.Range(h.hits).Slice(func(i int) app.UI {
+				hit := h.hits[i]
+				return app.Li().Body(
+					app.A().Href("/article/"+hit.Article.ID+"?from=search").DataSet("id", hit.Article.ID).Body(
+						app.Strong().Text(hit.Article.Title),
+						app.Span().Class("summary snippet").Body(highlight(hit.Snippet, hit.Highlights)...),
+						app.Span().Class("where").Text(t(l, "category."+hit.Article.Category)),
+					),
+				)
+			}),
+		),
+	)
+}
+
+// highlight marks the byte ranges hl of s.
+func highlight(s string, hl [][2]int) []app.UI {
+	var out []app.UI
+	at := 0
+	for _, r := range hl {
+		if r[0] < at || r[1] > len(s) || r[0] >= r[1] {
+			continue
+		}
+		out = append(out, app.Text(s[at:r[0]]), app.Mark().Text(s[r[0]:r[1]]))
+		at = r[1]
+	}
+	return append(out, app.Text(s[at:]))
+}
+
+func (h *home) renderCategories() app.UI {
+	l := h.lang
+	return app.Div().ID("article-list").Body(
+		app.Range(shared.Categories).Slice(func(i int) app.UI {
+			cat := shared.Categories[i].Slug
+			if h.category != "" && cat != h.category {
+				return nil
+			}
+			var in []shared.Article
+			for _, a := range h.articles {
+				if a.Category == cat {
+					in = append(in, a)
+				}
+			}
+			if len(in) == 0 {
+				return nil
+			}
+			return app.Section().Class("category").Body(
+				app.H2().Text(t(l, "category."+cat)),
+				app.Ul().Class("articles").Body(
+					app.Range(in).Slice(func(j int) app.UI {
+						a := in[j]
+						return app.Li().Body(
+							app.A().Href("/article/"+a.ID).Body(
+								app.Strong().Text(a.Title),
+								app.Span().Class("summary").Text(a.Summary),
+							),
+						)
+					}),
+				),
+			)
+		}),
 	)
 }

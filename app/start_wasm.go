@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"outpost/app/engine"
+	"outpost/app/kbsearch"
 	"outpost/app/store"
 )
 
@@ -20,6 +21,11 @@ func Start() {
 		c.Store, c.Durable = store.NewMemory(), false
 	} else {
 		c.Store = s
+	}
+	if ix, err := kbsearch.Open(c.Store); err != nil {
+		js.Global().Get("console").Call("error", "outpost: open search index: "+err.Error())
+	} else {
+		c.Index, c.Store = ix, ix
 	}
 	// Ask the browser not to evict our data under storage pressure.
 	if storage := js.Global().Get("navigator").Get("storage"); storage.Truthy() && storage.Get("persist").Truthy() {

@@ -147,8 +147,7 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 		Category: f.draft.Category, Lang: f.lang, CreatedAt: time.Now().UnixMilli(),
 	}
 	if err := tc.Validate(); err != nil {
-		key, args := shared.ErrorKey(err)
-		f.errMsg = t(f.lang, key, args...)
+		f.errMsg = errorText(f.lang, err)
 		return
 	}
 	f.submitting, f.errMsg = true, ""

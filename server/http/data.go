@@ -7,15 +7,24 @@ import (
 	outpost "outpost/app"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/search"
 	"outpost/shared/wire"
 )
 
 // prerenderData reads public articles from the store for prerendering.
 type prerenderData struct {
-	store store.Store
+	store  store.Store
+	search *searcher
 }
 
 var _ outpost.ServerData = prerenderData{}
+
+// Search runs a search for a page prerendered with ?q=, so a search typed
+// before the app has loaded (or with JavaScript off) still answers.
+func (d prerenderData) Search(q search.Query) []outpost.SearchHit {
+	hits, _ := d.search.Search(context.Background(), q)
+	return hits
+}
 
 // Articles returns the public articles in lang, sorted as the app lists them.
 func (d prerenderData) Articles(lang string) []shared.Article {

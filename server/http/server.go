@@ -1,6 +1,6 @@
 // Package http is Outpost's transport: the go-app handler that serves the app
 // shell and prerendered pages, precompressed WebAssembly, the /ws sync
-// websocket and /healthz.
+// websocket, /api/search and /healthz.
 package http
 
 import (
@@ -33,6 +33,8 @@ type Server struct {
 	mu   sync.Mutex
 	ws   map[*wsConn]struct{}
 	shut bool
+
+	search *searcher
 }
 
 // Open starts listening and serving in the background.
@@ -43,10 +45,12 @@ func (s *Server) Open() error {
 	}
 	s.web = web
 	s.ws = make(map[*wsConn]struct{})
+	s.search = newSearcher(s.Sync.Store)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /ws", s.handleWS)
+	mux.HandleFunc("GET /api/search", s.handleSearch)
 	mux.Handle("/", s.appHandler())
 
 	s.ln, err = net.Listen("tcp", s.Addr)
