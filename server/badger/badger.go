@@ -8,6 +8,9 @@
 //	c/<client id>   last applied mutation sequence, 8 bytes
 //	m/version       latest change-log version, 8 bytes
 //	m/epoch         random ID made when the database was created
+//	u/<kind>/<key>  unlogged server-only data (sessions, password hashes,
+//	                unique indexes): no version, not in the change log,
+//	                never pulled; may carry a Badger TTL
 //
 // Each record has exactly one log entry, at its latest version: Put deletes
 // the old entry in the same transaction, so the log stays as small as the
@@ -25,6 +28,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -101,6 +105,13 @@ var (
 
 func recordKey(typ, id string) []byte { return []byte("r/" + typ + "/" + id) }
 func clientKey(id string) []byte      { return []byte("c/" + id) }
+
+func localKey(kind, key string) ([]byte, error) {
+	if kind == "" || strings.Contains(kind, "/") || key == "" {
+		return nil, fmt.Errorf("bad local key %q/%q", kind, key)
+	}
+	return []byte("u/" + kind + "/" + key), nil
+}
 
 func logKey(v uint64) []byte {
 	k := make([]byte, 2+8)
@@ -279,6 +290,52 @@ func (t *tx) Version() (uint64, error)                { return t.get8(keyVersion
 
 func (t *tx) SetLastSeq(clientID string, seq uint64) error {
 	return t.txn.Set(clientKey(clientID), be(seq))
+}
+
+func (t *tx) GetLocal(kind, key string) ([]byte, error) {
+	k, err := localKey(kind, key)
+	if err != nil {
+		return nil, err
+	}
+	item, err := t.txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, shared.Errorf(shared.ENOTFOUND, "record.not_found", kind, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", k, err)
+	}
+	return item.ValueCopy(nil)
+}
+
+func (t *tx) PutLocal(kind, key string, data []byte, expires time.Time) error {
+	k, err := localKey(kind, key)
+	if err != nil {
+		return err
+	}
+	e := badger.NewEntry(k, data)
+	if !expires.IsZero() {
+		// Badger expires whole seconds; round up so data never goes early.
+		secs := expires.Unix()
+		if expires.Nanosecond() > 0 {
+			secs++
+		}
+		e.ExpiresAt = uint64(max(secs, 1))
+	}
+	if err := t.txn.SetEntry(e); err != nil {
+		return fmt.Errorf("put %s: %w", k, err)
+	}
+	return nil
+}
+
+func (t *tx) DeleteLocal(kind, key string) error {
+	k, err := localKey(kind, key)
+	if err != nil {
+		return err
+	}
+	if err := t.txn.Delete(k); err != nil {
+		return fmt.Errorf("delete %s: %w", k, err)
+	}
+	return nil
 }
 
 func (t *tx) Put(typ, id string, data []byte) (uint64, error) {

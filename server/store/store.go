@@ -1,11 +1,13 @@
 // Package store defines the storage the server talks to: records by (type,
-// id), an ordered change log, and per-client sequence numbers, all changed
-// together in one transaction. server/badger is the embedded implementation;
-// the contract every implementation must meet is in store/storetest.
+// id), an ordered change log, per-client sequence numbers and unlogged
+// server-only data, all changed together in one transaction. server/badger
+// is the embedded implementation; the contract every implementation must
+// meet is in store/storetest.
 package store
 
 import (
 	"context"
+	"time"
 
 	"outpost/shared/wire"
 )
@@ -50,6 +52,9 @@ type ReadTx interface {
 	LastSeq(clientID string) (uint64, error)
 	// Version returns the latest change-log version.
 	Version() (uint64, error)
+	// GetLocal returns unlogged data stored by PutLocal. Returns ENOTFOUND
+	// if there is none or it has expired.
+	GetLocal(kind, key string) ([]byte, error)
 }
 
 // Tx is a read-write transaction.
@@ -62,4 +67,13 @@ type Tx interface {
 	Delete(typ, id string) error
 	// SetLastSeq records the last mutation applied for a client.
 	SetLastSeq(clientID string, seq uint64) error
+	// PutLocal stores unlogged data under (kind, key): server-only data
+	// such as sessions, password hashes and unique indexes, which has no
+	// version, never enters the change log and is never pulled. Kind is a
+	// non-empty name without "/"; key is non-empty. A non-zero expires lets
+	// the store forget the data after that time, by the store's own clock;
+	// GetLocal never returns it after. Zero keeps it until DeleteLocal.
+	PutLocal(kind, key string, data []byte, expires time.Time) error
+	// DeleteLocal removes unlogged data. Deleting missing data is a no-op.
+	DeleteLocal(kind, key string) error
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"outpost/server/store"
 	"outpost/shared"
@@ -177,6 +178,104 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		if a.Epoch() == "" || a.Epoch() != a.Epoch() || a.Epoch() == b.Epoch() {
 			t.Fatalf("Epoch() = %q, %q again, %q for another store; want stable and distinct", a.Epoch(), a.Epoch(), b.Epoch())
 		}
+	})
+
+	t.Run("LocalIsUnlogged", func(t *testing.T) {
+		s := open(t)
+		put(t, s, "session", "r1", `{"record":true}`)
+		err := s.Update(ctx, func(tx store.Tx) error {
+			if err := tx.PutLocal("session", "h1", []byte("secret"), time.Time{}); err != nil {
+				return err
+			}
+			if got, err := tx.GetLocal("session", "h1"); err != nil || string(got) != "secret" {
+				t.Errorf("GetLocal in the writing transaction = %q, %v; want secret", got, err)
+			}
+			return tx.PutLocal("email", "ana/x@example.com", []byte("u1"), time.Time{})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.View(ctx, func(tx store.ReadTx) error {
+			if got, err := tx.GetLocal("session", "h1"); err != nil || string(got) != "secret" {
+				t.Errorf("GetLocal(session, h1) = %q, %v; want secret", got, err)
+			}
+			if got, err := tx.GetLocal("email", "ana/x@example.com"); err != nil || string(got) != "u1" {
+				t.Errorf("GetLocal(email, ana/x@example.com) = %q, %v; want u1", got, err)
+			}
+			if _, err := tx.GetLocal("session", "r1"); shared.ErrorCode(err) != shared.ENOTFOUND {
+				t.Errorf("GetLocal(session, r1) error = %v; want ENOTFOUND (records are not local data)", err)
+			}
+			if got, err := tx.Get("session", "r1"); err != nil || string(got) != `{"record":true}` {
+				t.Errorf("Get(session, r1) = %q, %v; want the record, not local data", got, err)
+			}
+			n := 0
+			tx.Each("session", func(string, []byte) error { n++; return nil })
+			if n != 1 {
+				t.Errorf("Each(session) saw %d records; want 1 (local data is not a record)", n)
+			}
+			if v, _ := tx.Version(); v != 1 {
+				t.Errorf("Version() = %d; want 1 (local data has no version)", v)
+			}
+			return nil
+		})
+		page, cursor, _, err := s.Changes(ctx, 0, 100, 1<<20, all)
+		if err != nil || len(page) != 1 || cursor != 1 {
+			t.Errorf("Changes = %v, cursor %d, %v; want only the record", ids(page), cursor, err)
+		}
+	})
+
+	t.Run("LocalDeleteExpireAndRollback", func(t *testing.T) {
+		s := open(t)
+		now := time.Now()
+		err := s.Update(ctx, func(tx store.Tx) error {
+			for key, expires := range map[string]time.Time{"keep": {}, "later": now.Add(time.Hour), "gone": now.Add(-time.Second), "del": {}} {
+				if err := tx.PutLocal("k", key, []byte(key), expires); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Update(ctx, func(tx store.Tx) error {
+			if err := tx.DeleteLocal("k", "del"); err != nil {
+				return err
+			}
+			return tx.DeleteLocal("k", "never-there")
+		})
+		if err != nil {
+			t.Fatalf("DeleteLocal: %v", err)
+		}
+		boom := errors.New("boom")
+		err = s.Update(ctx, func(tx store.Tx) error {
+			tx.PutLocal("k", "rolled-back", []byte("x"), time.Time{})
+			tx.DeleteLocal("k", "keep")
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Update error = %v; want boom", err)
+		}
+		s.View(ctx, func(tx store.ReadTx) error {
+			for key, want := range map[string]bool{"keep": true, "later": true, "gone": false, "del": false, "rolled-back": false} {
+				got, err := tx.GetLocal("k", key)
+				switch {
+				case want && (err != nil || string(got) != key):
+					t.Errorf("GetLocal(k, %s) = %q, %v; want %q", key, got, err, key)
+				case !want && shared.ErrorCode(err) != shared.ENOTFOUND:
+					t.Errorf("GetLocal(k, %s) = %q, %v; want ENOTFOUND", key, got, err)
+				}
+			}
+			return nil
+		})
+		s.Update(ctx, func(tx store.Tx) error {
+			for _, k := range [][2]string{{"", "a"}, {"a/b", "c"}, {"a", ""}} {
+				if err := tx.PutLocal(k[0], k[1], []byte("x"), time.Time{}); err == nil {
+					t.Errorf("PutLocal(%q, %q) succeeded; want an error", k[0], k[1])
+				}
+			}
+			return nil
+		})
 	})
 
 	t.Run("LastSeq", func(t *testing.T) {
