@@ -101,7 +101,7 @@ func Eval(t *Tree, facts Facts, answers []Answer) (State, error) {
 		if cur.Kind == KindSolution {
 			turn.Article = cur.Article
 		}
-		transcript := append(st.Transcript[:len(st.Transcript):len(st.Transcript)], turn)
+		transcript := append(st.Transcript, turn)
 		if cur.Kind != KindQuestion && c.ID == Yes {
 			st = State{Node: cur, Outcome: Solved, Transcript: transcript}
 			continue

@@ -231,7 +231,8 @@ func (v *validator) shape() {
 	}
 	worlds := v.worlds()
 	everReached := make([]bool, len(t.Nodes))
-	reported := map[string]bool{}
+	var loops [][]int
+	loopWorlds := map[string][]world{} // by fmt.Sprint(loop)
 	for _, w := range worlds {
 		g := newGraph(t, index, w)
 		reached := g.reach([]int{index[t.Start]}, g.out)
@@ -251,19 +252,21 @@ func (v *validator) shape() {
 		}
 		for _, loop := range g.traps(reached, ending) {
 			key := fmt.Sprint(loop)
-			if reported[key] {
-				continue
+			if loopWorlds[key] == nil {
+				loops = append(loops, loop)
 			}
-			reported[key] = true
-			names := make([]string, len(loop))
-			for j, i := range loop {
-				names[j] = t.Nodes[i].ID
-			}
-			if len(worlds) == 1 {
-				v.add("tree.loop_no_exit", names[0], strings.Join(names, ", "))
-			} else {
-				v.add("tree.loop_no_exit_when", names[0], strings.Join(names, ", "), w.String())
-			}
+			loopWorlds[key] = append(loopWorlds[key], w)
+		}
+	}
+	for _, loop := range loops {
+		names := make([]string, len(loop))
+		for j, i := range loop {
+			names[j] = t.Nodes[i].ID
+		}
+		if ws := loopWorlds[fmt.Sprint(loop)]; len(ws) < len(worlds) {
+			v.add("tree.loop_no_exit_when", names[0], strings.Join(names, ", "), ws[0].String())
+		} else {
+			v.add("tree.loop_no_exit", names[0], strings.Join(names, ", "))
 		}
 	}
 	for i, r := range everReached {
