@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -24,34 +25,31 @@ const (
 	Internal = "internal" // agents only
 )
 
-// Category is a top-level knowledge-base category. Its display name is the
-// catalog key "category.<Slug>".
-type Category struct {
-	Slug string
+// Article statuses. Only published articles are for readers; a draft is
+// being written and an archived article is kept for its history.
+const (
+	ArticleDraft     = "draft"
+	ArticlePublished = "published"
+	ArticleArchived  = "archived"
+)
+
+// ValidArticleStatus reports whether s is one of the article statuses.
+func ValidArticleStatus(s string) bool {
+	return s == ArticleDraft || s == ArticlePublished || s == ArticleArchived
 }
 
-// Categories is the demo category tree. Issue 4 turns it into data an admin
-// edits; until then it is fixed here so client and server agree.
-var Categories = []Category{
-	{Slug: "network"},
-	{Slug: "accounts"},
-	{Slug: "email"},
-	{Slug: "devices"},
-}
-
-// ValidCategory reports whether slug names a category in Categories.
-func ValidCategory(slug string) bool {
-	for _, c := range Categories {
-		if c.Slug == slug {
-			return true
-		}
-	}
-	return false
-}
+// AuthorImport is Article.UpdatedBy for a version written by `outpost kb
+// import` (and the demo seed, which goes through the same code).
+const AuthorImport = "import"
 
 // Article is a knowledge-base article in one language. Articles are made on
-// the server (seeded or imported) and are read-only for users. HTML is the
-// body rendered from Markdown and sanitized by the server.
+// the server (seeded or imported) and are read-only for users. Body is the
+// Markdown source; HTML is the body rendered and sanitized by the server.
+//
+// Every change of content makes a new Revision (1, 2, …), and the server keeps
+// each one as a Revision record. Records written before revisions existed
+// have Status "" and Revision 0; read them as published, revision 1 (see
+// IsPublished).
 type Article struct {
 	ID            string   `json:"id"`
 	TranslationOf string   `json:"translation_of,omitempty"`
@@ -59,11 +57,22 @@ type Article struct {
 	Title         string   `json:"title"`
 	Summary       string   `json:"summary,omitempty"`
 	Category      string   `json:"category"`
+	Subcategory   string   `json:"subcategory,omitempty"`
 	Tags          []string `json:"tags,omitempty"`
 	Visibility    string   `json:"visibility"`
+	Status        string   `json:"status,omitempty"`
 	Body          string   `json:"body"`
 	HTML          string   `json:"html"`
+	Revision      int      `json:"revision,omitempty"`
 	UpdatedAt     int64    `json:"updated_at"` // Unix milliseconds
+	UpdatedBy     string   `json:"updated_by,omitempty"`
+}
+
+// IsPublished reports whether a is published: readers may see it if its
+// visibility allows. A record from before statuses existed (Status "") is
+// published.
+func (a *Article) IsPublished() bool {
+	return a.Status == ArticlePublished || a.Status == ""
 }
 
 // Field limits for articles.
@@ -72,6 +81,10 @@ const (
 	MaxSummary = 300
 	MaxBody    = 200_000
 	MaxTags    = 20
+	MaxTag     = 50
+	MaxAuthor  = 100
+	// MaxTime keeps times below 2^53 so they survive JavaScript numbers.
+	MaxTime = 1<<53 - 1
 )
 
 // Validate returns an EINVALID *Error naming the first thing wrong with a.
@@ -91,12 +104,52 @@ func (a *Article) Validate() error {
 		return Errorf(EINVALID, "field.too_long", "summary", MaxSummary)
 	case !ValidCategory(a.Category):
 		return Errorf(EINVALID, "category.unknown", a.Category)
+	case a.Subcategory != "" && !ValidSubcategory(a.Category, a.Subcategory):
+		return Errorf(EINVALID, "subcategory.unknown", a.Subcategory, a.Category)
 	case len(a.Tags) > MaxTags:
 		return Errorf(EINVALID, "article.too_many_tags", MaxTags)
 	case a.Visibility != Public && a.Visibility != Internal:
 		return Errorf(EINVALID, "article.bad_visibility", a.Visibility)
+	case !ValidArticleStatus(a.Status):
+		return Errorf(EINVALID, "article.bad_status", a.Status)
 	case len(a.Body) > MaxBody:
 		return Errorf(EINVALID, "field.too_long", "body", MaxBody)
+	case a.Revision < 1:
+		return Errorf(EINVALID, "article.bad_revision", a.Revision)
+	case a.UpdatedAt < 0 || a.UpdatedAt > MaxTime:
+		return Errorf(EINVALID, "article.bad_time")
+	case strings.TrimSpace(a.UpdatedBy) == "" || utf8.RuneCountInString(a.UpdatedBy) > MaxAuthor:
+		return Errorf(EINVALID, "article.bad_updated_by", MaxAuthor)
+	}
+	for _, t := range a.Tags {
+		if strings.TrimSpace(t) == "" || utf8.RuneCountInString(t) > MaxTag || strings.ContainsAny(t, "\n\r") {
+			return Errorf(EINVALID, "article.bad_tag", t, MaxTag)
+		}
 	}
 	return nil
+}
+
+// RevisionType is the record type under which the server keeps Revisions.
+const RevisionType = "revision"
+
+// Revision is one version of an article, kept whole so a later version can
+// be compared with it or replaced by it.
+type Revision struct {
+	ArticleID string  `json:"article_id"`
+	Number    int     `json:"number"`
+	Author    string  `json:"author"`
+	Time      int64   `json:"time"` // Unix milliseconds
+	Article   Article `json:"article"`
+}
+
+// RevisionID returns the record ID of an article's revision n: the article ID,
+// a dot and n in ten digits, so that a record listing in ID order is each
+// article's revisions oldest first. (A dot never occurs in an article ID.)
+func RevisionID(articleID string, n int) string {
+	return fmt.Sprintf("%s.%010d", articleID, n)
+}
+
+// NewRevision returns the revision record for a's current version.
+func NewRevision(a Article) Revision {
+	return Revision{ArticleID: a.ID, Number: a.Revision, Author: a.UpdatedBy, Time: a.UpdatedAt, Article: a}
 }
