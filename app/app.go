@@ -76,6 +76,12 @@ const langKey = "lang"
 // t translates key into lang.
 func t(lang, key string, args ...any) string { return i18n.T(lang, key, args...) }
 
+// noNativeSubmit is the onsubmit attribute of forms the app handles. go-app
+// runs Go event handlers after the browser has dispatched the event, too late
+// for PreventDefault, so the browser's own submit (a page load) is stopped in
+// JavaScript.
+const noNativeSubmit = "event.preventDefault()"
+
 // errorText says what is wrong with err, in lang.
 func errorText(lang string, err error) string {
 	key, args := shared.ErrorKey(err)

@@ -86,17 +86,15 @@ func (a *articlePage) renderFeedback() app.UI {
 		)
 	case "no":
 		return box.Body(
-			app.Form().Class("form").OnSubmit(func(ctx app.Context, e app.Event) {
-				e.PreventDefault()
-				a.sendFeedback(ctx, false)
-			}).Body(
+			app.Div().Class("form").Body(
 				app.Label().For("feedback-comment").Text(t(l, "feedback.comment")),
 				app.Textarea().ID("feedback-comment").Rows(3).MaxLength(shared.MaxFeedbackComment).
 					Placeholder(t(l, "feedback.comment_ph")).Text(fb.comment).
 					OnInput(func(ctx app.Context, e app.Event) { a.fb.comment = ctx.JSSrc().Get("value").String() }),
 				app.If(fb.err != "", func() app.UI { return app.P().Class("error").Text(fb.err) }),
 				app.Div().Class("actions").Body(
-					app.Button().ID("feedback-send").Type("submit").Text(t(l, "feedback.send")),
+					app.Button().ID("feedback-send").Type("button").Text(t(l, "feedback.send")).
+						OnClick(func(ctx app.Context, e app.Event) { a.sendFeedback(ctx, false) }),
 				),
 			),
 		)

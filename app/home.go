@@ -142,7 +142,6 @@ func (h *home) onInput(ctx app.Context, e app.Event) {
 }
 
 func (h *home) onSubmit(ctx app.Context, e app.Event) {
-	e.PreventDefault()
 	if h.searched == strings.TrimSpace(h.query) {
 		h.recordMiss() // the user pressed Enter on a search that found nothing
 	}
@@ -206,8 +205,12 @@ func (h *home) Render() app.UI {
 // visit, JavaScript off) it is a plain GET form the server answers.
 func (h *home) renderSearchBox() app.UI {
 	l := h.lang
+	form := app.Form().ID("search-form").Role("search").Action("/").Method("get")
+	if client != nil {
+		form = form.Attr("onsubmit", noNativeSubmit).OnSubmit(h.onSubmit)
+	}
 	return app.Div().Class("search").Body(
-		app.Form().ID("search-form").Role("search").Action("/").Method("get").OnSubmit(h.onSubmit).Body(
+		form.Body(
 			app.Label().For("search").Class("visually-hidden").Text(t(l, "search.label")),
 			app.Input().ID("search").Type("search").Name("q").Value(h.query).
 				Placeholder(t(l, "search.placeholder")).AutoComplete(false).

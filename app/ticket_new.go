@@ -135,7 +135,6 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 }
 
 func (f *ticketNew) submit(ctx app.Context, e app.Event) {
-	e.PreventDefault()
 	if f.submitting || client == nil {
 		return
 	}
@@ -176,7 +175,7 @@ func (f *ticketNew) Render() app.UI {
 		app.If(f.restored && d.RejectKey == "", func() app.UI {
 			return app.P().Class("notice").Text(t(l, "ticket.draft_restored"))
 		}),
-		app.Form().ID("ticket-form").Class("form").OnSubmit(f.submit).Body(
+		app.Form().ID("ticket-form").Class("form").Attr("onsubmit", noNativeSubmit).OnSubmit(f.submit).Body(
 			app.Label().For("ticket-title").Text(t(l, "ticket.field_title")),
 			app.Input().ID("ticket-title").Name("title").Type("text").
 				MaxLength(shared.MaxTicketTitle).Placeholder(t(l, "ticket.field_title_ph")).

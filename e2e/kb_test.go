@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"outpost/server/store"
 	"outpost/shared/wire"
@@ -75,9 +76,9 @@ func TestOfflineSearchAndFeedback(t *testing.T) {
 		run(t, ctx, chromedp.Navigate(base+"/?q=frobnicate+quux"))
 		waitJS(t, ctx, "no results, from the URL", appReady+` && document.getElementById("search-results") && document.getElementById("search-results").dataset.count === "0"`, 30*time.Second)
 		// Enter records it at once; the same query again does not count twice.
-		run(t, ctx, chromedp.Submit(chromedp.CSS("#search"), chromedp.NodeVisible))
+		run(t, ctx, typeInto("#search", kb.Enter))
 		waitJS(t, ctx, "miss queued", statusIs("offline", 2), 10*time.Second)
-		run(t, ctx, chromedp.Submit(chromedp.CSS("#search"), chromedp.NodeVisible))
+		run(t, ctx, typeInto("#search", kb.Enter))
 		time.Sleep(300 * time.Millisecond)
 		waitJS(t, ctx, "still 2 pending", statusIs("offline", 2), 5*time.Second)
 	})
