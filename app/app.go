@@ -33,7 +33,15 @@ func routes() {
 	app.RouteWithRegexp(`^/article/[a-z0-9-]{1,64}$`, app.NewZeroComponentFactory(&articlePage{}))
 	app.Route("/ticket/new", app.NewZeroComponentFactory(&ticketNew{}))
 	app.Route("/tickets", app.NewZeroComponentFactory(&ticketList{}))
+	app.Route("/device", app.NewZeroComponentFactory(&devicePage{}))
+	for _, r := range featureRoutes {
+		r()
+	}
 }
+
+// featureRoutes are route registrations added by feature files from init,
+// so a feature's pages live in its own files.
+var featureRoutes []func()
 
 // ServerData is what the server gives components to prerender: the public
 // articles, read from its store.

@@ -128,6 +128,9 @@ func (p *page) frame(content ...app.UI) app.UI {
 		),
 		p.statusBar(),
 		app.Main().Body(content...),
+		app.Footer().Class("foot").Body(
+			app.A().Href("/device").Text(t(l, "nav.device")),
+		),
 	)
 }
 

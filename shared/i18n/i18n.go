@@ -27,14 +27,16 @@ func T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return msg
 	}
+	named := make([]any, len(args)) // the caller's slice is not ours to change
 	for i, a := range args {
+		named[i] = a
 		if s, isString := a.(string); isString {
 			if name, found := catalog[lang]["name."+s]; found {
-				args[i] = name
+				named[i] = name
 			}
 		}
 	}
-	return fmt.Sprintf(msg, args...)
+	return fmt.Sprintf(msg, named...)
 }
 
 // Match returns the supported language that best fits a browser's

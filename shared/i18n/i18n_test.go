@@ -63,3 +63,13 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestTLeavesArgumentsAlone(t *testing.T) {
+	args := []any{"title", 200}
+	if got := T("es", "field.too_long", args...); got != "El título es demasiado largo (máximo 200 caracteres)." {
+		t.Errorf("T = %q", got)
+	}
+	if args[0] != "title" {
+		t.Errorf("T changed its caller's arguments: %v", args)
+	}
+}
