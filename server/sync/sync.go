@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	gosync "sync"
 	"time"
@@ -71,10 +72,10 @@ var errRejected = errors.New("mutation rejected")
 
 // Push applies a client's mutations in order, each in its own transaction
 // together with the client's last applied sequence. A mutation at or below
-// that sequence was applied before and is acknowledged again without effect.
-// It returns a result for every mutation handled; on an internal error it
-// stops there and returns the error, leaving the rest for the client to
-// resend.
+// that sequence was handled before and gets the same answer again: OK, or
+// the rejection it got then (see typeRejections). It returns a result for
+// every mutation handled; on an internal error it stops there and returns
+// the error, leaving the rest for the client to resend.
 func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation) ([]wire.Result, error) {
 	results := make([]wire.Result, 0, len(ms))
 	changed := false
@@ -85,6 +86,7 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 	}()
 	for _, m := range ms {
 		var rejection error
+		var earlier *wire.Result // the answer to a resent mutation
 		applied := false
 		err := s.Store.Update(ctx, func(tx store.Tx) error {
 			last, err := tx.LastSeq(clientID)
@@ -92,7 +94,8 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 				return err
 			}
 			if m.Seq <= last {
-				return nil // applied before: acknowledge again
+				earlier, err = rejectionOf(tx, clientID, m.Seq)
+				return err // handled before: answer again
 			}
 			h, ok := handlers[m.Name]
 			if !ok {
@@ -110,21 +113,30 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 			return tx.SetLastSeq(clientID, m.Seq)
 		})
 		if errors.Is(err, errRejected) {
-			// Record the sequence alone: the rejection is an answer too.
+			// Record the sequence alone, and the rejection, so that a resend
+			// (its ack lost) is rejected again rather than acknowledged.
+			r := wire.Reject(m.Seq, rejection)
 			err = s.Store.Update(ctx, func(tx store.Tx) error {
 				if last, err := tx.LastSeq(clientID); err != nil || m.Seq <= last {
 					return err
 				}
-				return tx.SetLastSeq(clientID, m.Seq)
+				if err := tx.SetLastSeq(clientID, m.Seq); err != nil {
+					return err
+				}
+				return rememberRejection(tx, clientID, r, ms[0].Seq)
 			})
 			if err == nil {
 				s.Log.Info("mutation rejected", "client", clientID, "seq", m.Seq, "name", m.Name, "reason", rejection)
-				results = append(results, wire.Reject(m.Seq, rejection))
+				results = append(results, r)
 				continue
 			}
 		}
 		if err != nil {
 			return results, err
+		}
+		if earlier != nil {
+			results = append(results, *earlier)
+			continue
 		}
 		if applied {
 			changed = true
@@ -136,6 +148,64 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 		results = append(results, wire.Result{Seq: m.Seq, OK: true})
 	}
 	return results, nil
+}
+
+// typeRejections is the record type, one record per client (ID: the client
+// ID), of the rejections that client may not have heard: a rejection whose
+// ack was lost is resent, and must be rejected again, or the client would
+// drop the user's words as if they had been filed. A client sends its
+// outbox oldest first, so once it pushes sequence s it holds nothing below
+// s: those entries are dropped when the record is next written. No client
+// may see these records (visibleTo), and they are never deleted, so they
+// leave no tombstones in the change log.
+const typeRejections = "rejections"
+
+// rejectionOf returns the rejection clientID got for seq, or nil if seq was
+// applied (or its rejection is too old to be resent).
+func rejectionOf(tx store.ReadTx, clientID string, seq uint64) (*wire.Result, error) {
+	rs, err := rejections(tx, clientID)
+	for _, r := range rs {
+		if r.Seq == seq {
+			return &r, nil
+		}
+	}
+	return nil, err
+}
+
+func rejections(tx store.ReadTx, clientID string) ([]wire.Result, error) {
+	b, err := tx.Get(typeRejections, clientID)
+	if shared.ErrorCode(err) == shared.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rs []wire.Result
+	if err := json.Unmarshal(b, &rs); err != nil {
+		return nil, fmt.Errorf("read rejections of %s: %w", clientID, err)
+	}
+	return rs, nil
+}
+
+// rememberRejection adds r to clientID's rejections, dropping those below
+// floor, which the client no longer holds.
+func rememberRejection(tx store.Tx, clientID string, r wire.Result, floor uint64) error {
+	rs, err := rejections(tx, clientID)
+	if err != nil {
+		return err
+	}
+	kept := []wire.Result{}
+	for _, old := range rs {
+		if old.Seq >= floor && old.Seq != r.Seq {
+			kept = append(kept, old)
+		}
+	}
+	b, err := json.Marshal(append(kept, r))
+	if err != nil {
+		return err
+	}
+	_, err = tx.Put(typeRejections, clientID, b)
+	return err
 }
 
 // Pull returns the next page of changes clientID may see after cursor.
@@ -164,6 +234,9 @@ func visibleTo(clientID string) func(typ string, data []byte) bool {
 		case wire.TypeArticle:
 			var a struct{ Visibility string }
 			return json.Unmarshal(data, &a) == nil && a.Visibility == shared.Public
+		case wire.TypeTree:
+			var tr struct{ Status string }
+			return json.Unmarshal(data, &tr) == nil && tr.Status == "published"
 		case wire.TypeTicket:
 			var t struct {
 				ClientID string `json:"client_id"`

@@ -105,6 +105,7 @@ const (
 	TypeFeedback     = "feedback"   // one "did this solve it?" answer
 	TypeArticleStats = "kbstat"     // per-article feedback counts
 	TypeSearchMiss   = "searchmiss" // a search that found nothing, counted
+	TypeTree         = "tree"       // a troubleshooting tree (shared/tree)
 )
 
 // Mutation names.
