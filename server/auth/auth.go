@@ -1,0 +1,267 @@
+// Package auth holds Outpost's accounts and sessions: users with roles,
+// argon2id password hashes, random session tokens stored hashed, and login
+// rate limiting.
+//
+// A user is a record of type "user" in the change log (the sync filter
+// decides who sees it). Everything secret or churning is unlogged store
+// data (store.Tx.PutLocal), never pulled by a client:
+//
+//	email/<address>     user ID: the unique e-mail index
+//	password/<user ID>  the PHC-encoded argon2id hash
+//	session/<SHA-256 of the token, hex>  the session
+//	revoked/<user ID>   Unix milliseconds: sessions made until then are void
+package auth
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"outpost/server/store"
+	"outpost/shared"
+)
+
+// TypeUser is the record type of users in the store.
+const TypeUser = "user"
+
+// Kinds of unlogged store data.
+const (
+	kindEmail    = "email"
+	kindPassword = "password"
+	kindSession  = "session"
+	kindRevoked  = "revoked"
+)
+
+// User is an account. The record holds no secret: the password hash is
+// kept apart, as unlogged data, because records travel in the change log.
+type User struct {
+	ID        string   `json:"id"`
+	Email     string   `json:"email"` // lower case; unique
+	Name      string   `json:"name,omitempty"`
+	Role      string   `json:"role"`
+	Tier      int      `json:"tier,omitempty"`   // agents: 1–3
+	Groups    []string `json:"groups,omitempty"` // agents
+	Site      string   `json:"site,omitempty"`   // kiosks
+	Disabled  bool     `json:"disabled,omitempty"`
+	CreatedAt int64    `json:"created_at"` // Unix milliseconds
+}
+
+// Identity returns who u acts as, for permission checks and for a device
+// to cache.
+func (u *User) Identity() shared.Identity {
+	return shared.Identity{
+		UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role,
+		Tier: u.Tier, Groups: slices.Clone(u.Groups), Site: u.Site,
+	}
+}
+
+// NewUser is what AddUser needs to make an account.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     string // "" means shared.RoleRequester
+	Tier     int
+	Groups   []string
+	Site     string
+	Password string
+}
+
+// Service manages accounts and sessions. Set Store; the rest have defaults.
+// A Service must not be copied after first use.
+type Service struct {
+	Store store.Store
+	// Now is the clock (default time.Now). It should follow the real clock:
+	// the store forgets a session at its expiry by its own clock.
+	Now func() time.Time
+	Log *slog.Logger // default: discard
+	// Hash are the argon2id costs of new hashes (default DefaultParams).
+	Hash Params
+	// SessionLifetime is how long a session lasts since it was last used
+	// (default DefaultSessionLifetime).
+	SessionLifetime time.Duration
+	// Limiter limits failed sign-ins per e-mail and per remote address
+	// (default NewLimiter(Now)).
+	Limiter *Limiter
+
+	once      sync.Once
+	dummyOnce sync.Once
+	dummy     string // a hash to verify against when there is no such user
+}
+
+func (s *Service) init() {
+	s.once.Do(func() {
+		if s.Now == nil {
+			s.Now = time.Now
+		}
+		if s.Log == nil {
+			s.Log = slog.New(slog.DiscardHandler)
+		}
+		if s.Hash == (Params{}) {
+			s.Hash = DefaultParams
+		}
+		if s.SessionLifetime <= 0 {
+			s.SessionLifetime = DefaultSessionLifetime
+		}
+		if s.Limiter == nil {
+			s.Limiter = NewLimiter(s.Now)
+		}
+	})
+}
+
+// AddUser makes an account. Returns EINVALID for a bad e-mail address,
+// name, role, tier, group, site or password, and ECONFLICT if the e-mail
+// address has an account already.
+func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
+	s.init()
+	email, err := shared.NormalizeEmail(nu.Email)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.Now()
+	u := User{
+		ID: shared.NewID(now), Email: email, Name: nu.Name, Role: nu.Role,
+		Tier: nu.Tier, Site: nu.Site, CreatedAt: now.UnixMilli(),
+	}
+	if u.Role == "" {
+		u.Role = shared.RoleRequester
+	}
+	if len(nu.Groups) > 0 {
+		u.Groups = slices.Compact(slices.Sorted(slices.Values(nu.Groups)))
+	}
+	id := u.Identity()
+	if err := id.Validate(); err != nil {
+		return User{}, err
+	}
+	if err := CheckPassword(nu.Password); err != nil {
+		return User{}, err
+	}
+	// Hash before the transaction: it is slow and writes are serialized.
+	hash, err := HashPassword(nu.Password, s.Hash)
+	if err != nil {
+		return User{}, err
+	}
+	data, err := json.Marshal(u)
+	if err != nil {
+		return User{}, err
+	}
+	err = s.Store.Update(ctx, func(tx store.Tx) error {
+		_, err := tx.GetLocal(kindEmail, email)
+		switch shared.ErrorCode(err) {
+		case "":
+			return shared.Errorf(shared.ECONFLICT, "auth.email_taken", email)
+		case shared.ENOTFOUND:
+		default:
+			return err
+		}
+		if _, err := tx.Put(TypeUser, u.ID, data); err != nil {
+			return err
+		}
+		if err := tx.PutLocal(kindEmail, email, []byte(u.ID), time.Time{}); err != nil {
+			return err
+		}
+		return tx.PutLocal(kindPassword, u.ID, []byte(hash), time.Time{})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	s.Log.Info("user added", "user", u.ID, "email", u.Email, "role", u.Role)
+	return u, nil
+}
+
+// ListUsers returns every account, by e-mail address.
+func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
+	var users []User
+	err := s.Store.View(ctx, func(tx store.ReadTx) error {
+		return tx.Each(TypeUser, func(id string, data []byte) error {
+			var u User
+			if err := json.Unmarshal(data, &u); err != nil {
+				return fmt.Errorf("read user %s: %w", id, err)
+			}
+			users = append(users, u)
+			return nil
+		})
+	})
+	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.Email, b.Email) })
+	return users, err
+}
+
+// UserByEmail returns the account with e-mail address email, in any case.
+// Returns EINVALID for a malformed address and ENOTFOUND if there is no
+// such account.
+func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
+	addr, err := shared.NormalizeEmail(email)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = s.Store.View(ctx, func(tx store.ReadTx) error {
+		u, err = userByEmail(tx, addr)
+		return err
+	})
+	return u, err
+}
+
+// SetDisabled disables or enables the account with e-mail address email.
+// Disabling signs it out everywhere: its sessions stay void even if it is
+// enabled again. Returns EINVALID for a malformed address and ENOTFOUND if
+// there is no such account.
+func (s *Service) SetDisabled(ctx context.Context, email string, disabled bool) (User, error) {
+	s.init()
+	addr, err := shared.NormalizeEmail(email)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = s.Store.Update(ctx, func(tx store.Tx) error {
+		if u, err = userByEmail(tx, addr); err != nil || u.Disabled == disabled {
+			return err
+		}
+		u.Disabled = disabled
+		data, err := json.Marshal(u)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Put(TypeUser, u.ID, data); err != nil {
+			return err
+		}
+		if !disabled {
+			return nil
+		}
+		return tx.PutLocal(kindRevoked, u.ID, []byte(strconv.FormatInt(s.Now().UnixMilli(), 10)), time.Time{})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	s.Log.Info("user updated", "user", u.ID, "email", u.Email, "disabled", u.Disabled)
+	return u, nil
+}
+
+// userByEmail looks an account up by its normalized e-mail address.
+func userByEmail(tx store.ReadTx, email string) (User, error) {
+	id, err := tx.GetLocal(kindEmail, email)
+	if shared.ErrorCode(err) == shared.ENOTFOUND {
+		return User{}, shared.Errorf(shared.ENOTFOUND, "auth.no_user", email)
+	}
+	if err != nil {
+		return User{}, err
+	}
+	return userByID(tx, string(id))
+}
+
+func userByID(tx store.ReadTx, id string) (User, error) {
+	data, err := tx.Get(TypeUser, id)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	if err := json.Unmarshal(data, &u); err != nil {
+		return User{}, fmt.Errorf("read user %s: %w", id, err)
+	}
+	return u, nil
+}

@@ -1,0 +1,286 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"outpost/server/store"
+	"outpost/shared"
+)
+
+// DefaultSessionLifetime is how long a session lasts after it was last
+// used: a device that is used at least once a month stays signed in.
+const DefaultSessionLifetime = 30 * 24 * time.Hour
+
+// touchEvery is how stale a session's LastSeen may get before Authenticate
+// writes it again: sliding the expiry costs one write an hour, not one a
+// request.
+const touchEvery = time.Hour
+
+// CookieName is the name of the session cookie.
+const CookieName = "outpost_session"
+
+// session is a signed-in device. It is stored under the SHA-256 of its
+// token, so a copy of the database signs nobody in.
+type session struct {
+	UserID    string `json:"user_id"`
+	CreatedAt int64  `json:"created_at"` // Unix milliseconds
+	ExpiresAt int64  `json:"expires_at"`
+	LastSeen  int64  `json:"last_seen"`
+}
+
+// Login checks email and password and starts a session, returning its
+// token: 32 random bytes, base64url. remoteIP is the client's address (a
+// port, if any, is ignored); failures are limited per e-mail address and
+// per remote address (see Limiter), and a success clears the e-mail
+// address's count but not the remote address's, so one good account does
+// not buy guesses at others.
+//
+// Returns EUNAUTHORIZED auth.bad_credentials for an unknown address or a
+// wrong password (the same answer, after the same work), EFORBIDDEN
+// auth.disabled for a disabled account with the right password, EFORBIDDEN
+// auth.rate_limited while locked out, and EINVALID for a malformed
+// address.
+func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (string, User, error) {
+	s.init()
+	addr, err := shared.NormalizeEmail(email)
+	if err != nil {
+		return "", User{}, err
+	}
+	keys := []string{"email:" + addr}
+	if ip := hostOnly(remoteIP); ip != "" {
+		keys = append(keys, "ip:"+ip)
+	}
+	for _, k := range keys {
+		if err := s.Limiter.Check(k); err != nil {
+			return "", User{}, err
+		}
+	}
+	var u User
+	var hash string
+	err = s.Store.View(ctx, func(tx store.ReadTx) error {
+		if u, err = userByEmail(tx, addr); err != nil {
+			return err
+		}
+		h, err := tx.GetLocal(kindPassword, u.ID)
+		hash = string(h)
+		return err
+	})
+	if err != nil && shared.ErrorCode(err) != shared.ENOTFOUND {
+		return "", User{}, err
+	}
+	found := err == nil
+	if !found {
+		hash = s.dummyHash()
+	}
+	match := false
+	var params Params
+	if len(password) <= 4*MaxPassword { // bytes: a longer one cannot be an account's
+		if match, params, err = VerifyPassword(password, hash); err != nil {
+			return "", User{}, fmt.Errorf("verify password of %s: %w", addr, err)
+		}
+	}
+	if !found || !match {
+		s.Log.Info("sign-in failed", "email", addr, "remote", remoteIP)
+		var err error = shared.Errorf(shared.EUNAUTHORIZED, "auth.bad_credentials")
+		for _, k := range keys {
+			if lerr := s.Limiter.Fail(k); lerr != nil {
+				s.Log.Warn("sign-in locked out", "key", k)
+				err = lerr
+			}
+		}
+		return "", User{}, err
+	}
+	if u.Disabled {
+		return "", User{}, shared.Errorf(shared.EFORBIDDEN, "auth.disabled")
+	}
+	s.Limiter.Reset(keys[0])
+
+	token, key, err := newToken()
+	if err != nil {
+		return "", User{}, err
+	}
+	now := s.Now()
+	sess := session{UserID: u.ID, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(s.SessionLifetime).UnixMilli(), LastSeen: now.UnixMilli()}
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return "", User{}, err
+	}
+	var rehash string
+	if params != s.Hash {
+		if rehash, err = HashPassword(password, s.Hash); err != nil {
+			return "", User{}, err
+		}
+	}
+	err = s.Store.Update(ctx, func(tx store.Tx) error {
+		if rehash != "" {
+			if err := tx.PutLocal(kindPassword, u.ID, []byte(rehash), time.Time{}); err != nil {
+				return err
+			}
+		}
+		return tx.PutLocal(kindSession, key, data, time.UnixMilli(sess.ExpiresAt))
+	})
+	if err != nil {
+		return "", User{}, err
+	}
+	s.Log.Info("signed in", "user", u.ID, "email", u.Email, "remote", remoteIP, "rehashed", rehash != "")
+	return token, u, nil
+}
+
+// Authenticate returns the user whose session token is token, and slides
+// the session's expiry forward. Returns EUNAUTHORIZED auth.invalid_session
+// for a token that is malformed, unknown, signed out or void because its
+// account was disabled, EUNAUTHORIZED auth.expired for an expired session
+// (which it deletes), and EFORBIDDEN auth.disabled for a disabled account.
+func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
+	s.init()
+	key, ok := tokenKey(token)
+	if !ok {
+		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
+	}
+	now := s.Now()
+	var sess session
+	var u User
+	var revokedAt int64
+	err := s.Store.View(ctx, func(tx store.ReadTx) error {
+		data, err := tx.GetLocal(kindSession, key)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &sess); err != nil {
+			return fmt.Errorf("read session: %w", err)
+		}
+		if u, err = userByID(tx, sess.UserID); err != nil {
+			return err
+		}
+		r, err := tx.GetLocal(kindRevoked, u.ID)
+		switch shared.ErrorCode(err) {
+		case "":
+			revokedAt, err = strconv.ParseInt(string(r), 10, 64)
+			return err
+		case shared.ENOTFOUND:
+			return nil
+		}
+		return err
+	})
+	switch {
+	case shared.ErrorCode(err) == shared.ENOTFOUND:
+		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
+	case err != nil:
+		return User{}, err
+	case now.UnixMilli() >= sess.ExpiresAt:
+		if err := s.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteLocal(kindSession, key) }); err != nil {
+			return User{}, err
+		}
+		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.expired")
+	case u.Disabled:
+		return User{}, shared.Errorf(shared.EFORBIDDEN, "auth.disabled")
+	case sess.CreatedAt <= revokedAt:
+		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
+	case now.Sub(time.UnixMilli(sess.LastSeen)) < touchEvery:
+		return u, nil
+	}
+	sess.LastSeen = now.UnixMilli()
+	sess.ExpiresAt = now.Add(s.SessionLifetime).UnixMilli()
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return User{}, err
+	}
+	err = s.Store.Update(ctx, func(tx store.Tx) error {
+		// A sign-out since the read wins: do not bring the session back.
+		if _, err := tx.GetLocal(kindSession, key); err != nil {
+			return err
+		}
+		return tx.PutLocal(kindSession, key, data, time.UnixMilli(sess.ExpiresAt))
+	})
+	if shared.ErrorCode(err) == shared.ENOTFOUND {
+		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
+	}
+	return u, err
+}
+
+// Logout ends the session whose token is token. Ending an unknown session
+// is not an error: the device is signed out either way.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	key, ok := tokenKey(token)
+	if !ok {
+		return nil
+	}
+	return s.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteLocal(kindSession, key) })
+}
+
+// Cookie returns the session cookie for token: HttpOnly so scripts cannot
+// read it, SameSite=Lax, Secure when secure is set (the request came over
+// TLS), lasting a session lifetime. Setting it again on a later response
+// slides its expiry as Authenticate slides the session's.
+func (s *Service) Cookie(token string, secure bool) *http.Cookie {
+	s.init()
+	return &http.Cookie{
+		Name: CookieName, Value: token, Path: "/",
+		MaxAge:   int(s.SessionLifetime / time.Second),
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// ClearCookie returns a cookie that removes the session cookie, for a
+// sign-out response.
+func ClearCookie(secure bool) *http.Cookie {
+	return &http.Cookie{
+		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}
+}
+
+const tokenBytes = 32
+
+// newToken returns a new session token and the key its session is stored
+// under.
+func newToken() (token, key string, err error) {
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("make session token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	key, _ = tokenKey(token)
+	return token, key, nil
+}
+
+// tokenKey returns the store key of token's session, the hex SHA-256 of the
+// token's bytes, or false if token is not a token newToken could make.
+func tokenKey(token string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) != tokenBytes {
+		return "", false
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), true
+}
+
+// hostOnly returns addr without a port, so every connection from one
+// address counts against one limit.
+func hostOnly(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
+}
+
+// dummyHash returns a hash to check passwords against when there is no
+// such account, so an unknown address takes as long as a wrong password.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() {
+		b := make([]byte, 16)
+		rand.Read(b)
+		s.dummy, _ = HashPassword(hex.EncodeToString(b), s.Hash)
+	})
+	return s.dummy
+}
