@@ -6,7 +6,6 @@ package seed
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,7 +15,6 @@ import (
 	"outpost/server/kb"
 	"outpost/server/store"
 	"outpost/shared"
-	"outpost/shared/wire"
 )
 
 //go:embed articles/*.md
@@ -46,29 +44,37 @@ func Articles(now int64) ([]shared.Article, error) {
 	return out, errors.Join(errs...)
 }
 
-// IfEmpty loads the demo articles in one transaction if the store has never
-// been written to, and reports how many it loaded.
+// IfEmpty loads the demo articles if the store has never been written to,
+// and reports how many it loaded. The articles go through kb.ImportFS, the
+// code `outpost kb import` runs, so they get the same checks, revisions and
+// revision records; 24 articles fit in one transaction.
+//
+// The server calls IfEmpty before it serves, so IfEmpty first runs
+// kb.Recover: an import that a crash interrupted is finished (or undone)
+// before any client reads the store.
 func IfEmpty(ctx context.Context, s store.Store, now int64) (int, error) {
-	articles, err := Articles(now)
-	if err != nil {
-		return 0, fmt.Errorf("parse demo articles: %w", err)
+	if _, err := kb.Recover(ctx, s, kb.Options{Now: now}); err != nil {
+		return 0, fmt.Errorf("finish an interrupted import: %w", err)
 	}
-	loaded := 0
-	err = s.Update(ctx, func(tx store.Tx) error {
-		if v, err := tx.Version(); err != nil || v > 0 {
-			return err
-		}
-		for _, a := range articles {
-			data, err := json.Marshal(a)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Put(wire.TypeArticle, a.ID, data); err != nil {
-				return err
-			}
-		}
-		loaded = len(articles)
-		return nil
+	var v uint64
+	err := s.View(ctx, func(tx store.ReadTx) (err error) {
+		v, err = tx.Version()
+		return err
 	})
-	return loaded, err
+	if err != nil || v > 0 {
+		return 0, err
+	}
+	dir, err := fs.Sub(files, "articles")
+	if err != nil {
+		return 0, err
+	}
+	rep, err := kb.ImportFS(ctx, s, dir, "articles", kb.Options{Now: now})
+	if err != nil {
+		errs := []error{err}
+		for _, e := range rep.Errors {
+			errs = append(errs, e)
+		}
+		return 0, fmt.Errorf("import demo articles: %w", errors.Join(errs...))
+	}
+	return len(rep.New), nil
 }

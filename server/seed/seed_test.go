@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"outpost/server/badger"
 	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
 )
 
 func TestDemoArticles(t *testing.T) {
@@ -57,8 +60,24 @@ func TestIfEmptySeedsOnce(t *testing.T) {
 		t.Fatalf("IfEmpty on a seeded store = %d, %v; want 0", again, err)
 	}
 	var v uint64
-	db.View(ctx, func(tx store.ReadTx) error { v, _ = tx.Version(); return nil })
-	if v != uint64(n) {
-		t.Errorf("version after seeding = %d; want %d (one per article)", v, n)
+	db.View(ctx, func(tx store.ReadTx) error {
+		v, _ = tx.Version()
+		return tx.Each(wire.TypeArticle, func(id string, data []byte) error {
+			var a shared.Article
+			if err := json.Unmarshal(data, &a); err != nil {
+				return err
+			}
+			if a.Revision != 1 || a.Status != shared.ArticlePublished || a.UpdatedBy != shared.AuthorImport || a.UpdatedAt != 1 || a.Subcategory == "" {
+				t.Errorf("seeded %s: revision %d, status %q, by %q at %d, subcategory %q; want 1, published, import, 1, set",
+					id, a.Revision, a.Status, a.UpdatedBy, a.UpdatedAt, a.Subcategory)
+			}
+			if _, err := tx.Get(shared.RevisionType, shared.RevisionID(id, 1)); err != nil {
+				t.Errorf("seeded %s has no revision 1 record: %v", id, err)
+			}
+			return nil
+		})
+	})
+	if v != uint64(2*n) {
+		t.Errorf("version after seeding = %d; want %d (an article and its first revision each)", v, 2*n)
 	}
 }
