@@ -1,0 +1,106 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"outpost/server/badger"
+	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+const client = "01936f6e-7a1b-7c3d-8e4f-0123456789ab"
+
+func newService(t *testing.T) *Service {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := badger.Open("", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &Service{Store: db, Log: log, Now: time.Now}
+}
+
+func create(seq uint64, id, title string) wire.Mutation {
+	b, _ := json.Marshal(shared.TicketCreate{ID: id, Title: title, CreatedAt: 1})
+	return wire.Mutation{Seq: seq, Name: wire.MTicketCreate, Args: b}
+}
+
+func push(t *testing.T, s *Service, ms ...wire.Mutation) []wire.Result {
+	t.Helper()
+	rs, err := s.Push(context.Background(), client, ms)
+	if err != nil {
+		t.Fatalf("Push: %v", err)
+	}
+	if len(rs) != len(ms) {
+		t.Fatalf("Push of %d mutations = %d results", len(ms), len(rs))
+	}
+	return rs
+}
+
+// TestResentRejectionIsRejectedAgain resends a push whose ack was lost. The
+// convergence test found this: the server acknowledged the resent rejected
+// mutation as OK, so the engine dropped it without telling the app, and the
+// user's ticket text vanished without a ticket.
+func TestResentRejectionIsRejectedAgain(t *testing.T) {
+	s := newService(t)
+	id := shared.NewID(time.Now())
+	batch := []wire.Mutation{create(1, id, "  "), create(2, id, "Printer jam"), create(3, id, "Again")}
+	first := push(t, s, batch...)
+	again := push(t, s, batch...) // the ack was lost; the client resends
+	want := []struct {
+		ok  bool
+		key string
+	}{{false, "ticket.title_required"}, {true, ""}, {false, "ticket.exists"}}
+	for i, w := range want {
+		for _, rs := range [][]wire.Result{first, again} {
+			if r := rs[i]; r.Seq != uint64(i+1) || r.OK != w.ok || r.Key != w.key {
+				t.Errorf("result for seq %d = %+v; want ok %v, key %q", i+1, r, w.ok, w.key)
+			}
+		}
+	}
+	n := 0
+	s.Store.View(context.Background(), func(tx store.ReadTx) error {
+		return tx.Each(wire.TypeTicket, func(string, []byte) error { n++; return nil })
+	})
+	if n != 1 {
+		t.Errorf("%d tickets; want 1", n)
+	}
+}
+
+// TestRejectionsArePruned checks the server forgets a rejection once the
+// client has shown, by pushing from a later sequence, that it heard it.
+func TestRejectionsArePruned(t *testing.T) {
+	s := newService(t)
+	push(t, s, create(1, "bad", "x"), create(2, "bad", "y"))
+	push(t, s, create(3, "bad", "z"))
+	var rs []wire.Result
+	err := s.Store.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		rs, err = rejections(tx, client)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Seq != 3 {
+		t.Fatalf("kept rejections %+v; want only seq 3", rs)
+	}
+	if r := push(t, s, create(3, "bad", "z"))[0]; r.OK || r.Key != "ticket.bad_id" {
+		t.Fatalf("resent seq 3 = %+v; want rejected with ticket.bad_id", r)
+	}
+	// The record is the server's own: no client sees it.
+	page, err := s.Pull(context.Background(), client, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Changes) != 0 {
+		t.Fatalf("pull = %+v; want no changes", page.Changes)
+	}
+}
