@@ -157,11 +157,15 @@ func (e *Engine) refreshPending() {
 }
 
 // Mutate records a user action in the outbox and wakes the sync loop. If
-// clearDraft names a draft, it is deleted in the same transaction.
+// clearDraft names a draft, it is deleted in the same transaction. Returns
+// EINVALID if args are too large for any push to carry.
 func (e *Engine) Mutate(name string, args any, clearDraft string) error {
 	b, err := json.Marshal(args)
 	if err != nil {
 		return err
+	}
+	if len(b) > wire.MaxArgs { // the server would refuse every push from here on
+		return shared.Errorf(shared.EINVALID, "wire.too_large", wire.MaxArgs)
 	}
 	if _, err := e.Store.Enqueue(name, b, clearDraft); err != nil {
 		e.storeErr(err)
@@ -297,12 +301,9 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 		if len(out) == 0 {
 			return nil
 		}
-		if len(out) > wire.MaxMutations {
-			out = out[:wire.MaxMutations]
-		}
 		pushing = true
 		expect()
-		return send(wire.Msg{T: wire.TPush, Mutations: out})
+		return send(wire.Msg{T: wire.TPush, Mutations: batch(out)})
 	}
 	syncing := func() { e.update(func(s *Status) { s.Syncing = pushing || pulling }) }
 
@@ -386,6 +387,28 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			return err
 		}
 	}
+}
+
+// batch returns the oldest mutations of out that fit in one push: at most
+// wire.MaxMutations of them in at most wire.MaxFrame bytes. The server
+// refuses a bigger frame, so a stack of long tickets written offline would
+// otherwise be sent, and refused, forever.
+func batch(out []wire.Mutation) []wire.Mutation {
+	size := len(`{"t":"push","mutations":[]}`)
+	for i, m := range out {
+		if i == wire.MaxMutations {
+			return out[:i]
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return out[:max(i, 1)] // Encode fails on it too, and says so
+		}
+		size += len(b) + 1 // and a comma
+		if size > wire.MaxFrame && i > 0 {
+			return out[:i]
+		}
+	}
+	return out
 }
 
 // checkEpoch drops the replica if it came from another server database
