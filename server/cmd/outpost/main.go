@@ -17,6 +17,7 @@ const usage = `usage: outpost <command> [flags]
 
 commands:
   serve   serve the portal (outpost serve -h for flags)
+  user    add, list, disable and enable accounts (outpost user -h)
 `
 
 func main() {
@@ -27,6 +28,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		os.Exit(serve(os.Args[2:]))
+	case "user":
+		os.Exit(userCmd(os.Args[2:]))
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
