@@ -136,9 +136,10 @@ type access struct {
 	kiosk     bool // a kiosk at the ticket's site
 }
 
+// permissions is the table in Allowed's doc. Any agent may file a ticket,
+// for anyone and in any queue (a phone call, a walk-in).
 var permissions = map[string]access{
-	ActionView: {requester: true, staff: true},
-	// Staff file tickets for anyone, in any queue (a phone call, a walk-in).
+	ActionView:           {requester: true, staff: true},
 	ActionCreate:         {requester: true, staff: true, anyAgent: true, kiosk: true},
 	ActionReply:          {requester: true, staff: true},
 	ActionNote:           {staff: true},
