@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"outpost/server/auth"
 	outsync "outpost/server/sync"
 )
 
@@ -25,6 +26,7 @@ type Server struct {
 	KeyFile  string
 	Web      fs.FS // the files under /web/
 	Sync     *outsync.Service
+	Auth     *auth.Service // accounts and sessions
 	Log      *slog.Logger
 
 	ln   net.Listener
@@ -46,11 +48,17 @@ func (s *Server) Open() error {
 	s.web = web
 	s.ws = make(map[*wsConn]struct{})
 	s.search = newSearcher(s.Sync.Store)
+	if s.Auth == nil {
+		s.Auth = &auth.Service{Store: s.Sync.Store, Log: s.Log}
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("GET /api/search", s.handleSearch)
+	mux.HandleFunc("POST /api/login", s.handleLogin)
+	mux.HandleFunc("POST /api/logout", s.handleLogout)
+	mux.HandleFunc("GET /api/me", s.handleMe)
 	mux.Handle("/", s.appHandler())
 
 	s.ln, err = net.Listen("tcp", s.Addr)
