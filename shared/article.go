@@ -83,8 +83,10 @@ const (
 	MaxTags    = 20
 	MaxTag     = 50
 	MaxAuthor  = 100
-	// MaxTime keeps times below 2^53 so they survive JavaScript numbers.
-	MaxTime = 1<<53 - 1
+	// MaxTime is the last millisecond of the year 9999: later times have
+	// no RFC 3339 form (article files write times that way), and it is
+	// below 2^53, so times survive JavaScript numbers.
+	MaxTime = 253402300799999
 )
 
 // Validate returns an EINVALID *Error naming the first thing wrong with a.

@@ -19,7 +19,7 @@ import (
 	"outpost/shared/wire"
 )
 
-// How an import writes (see docs/kb-import.md for the whole story):
+// How an import writes (the package documentation says what it guarantees):
 //
 //   - Every file is read, parsed and checked, alone and against the others
 //     and the store, before anything is written. Any problem: nothing is

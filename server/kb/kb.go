@@ -1,8 +1,3 @@
-// Package kb is the knowledge base's file format and its import and export:
-// Markdown files with YAML front matter become articles (parsing with errors
-// that name file and line, rendering Markdown to sanitized HTML), a
-// directory of them is imported into the store all or nothing, and the store
-// is exported back to the same files.
 package kb
 
 import (

@@ -1,8 +1,17 @@
 package kb
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"outpost/shared/i18n"
 )
 
 const good = `---
@@ -61,15 +70,21 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// FuzzParse checks that no file crashes Parse and that every accepted
-// article is valid and has sanitized HTML.
+// FuzzParse checks that no file crashes Parse, that every accepted article
+// is valid and has sanitized HTML, and that Format writes it back to a file
+// Parse reads as the same article (what export then import relies on).
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(good))
 	f.Add([]byte("---\nid: x\n---\n"))
 	f.Add([]byte("---\n---\n"))
+	f.Add([]byte("---\nid: x\ntitle: \"a\\nb\"\nlang: en\ncategory: email\nupdated_at: 9999-12-31T23:59:59.999Z\n---\n---\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, err := Parse("f.md", b, 0)
 		if err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) || fe.File != "f.md" || fe.Line < 0 || i18n.T("en", fe.Key) == fe.Key {
+				t.Fatalf("Parse error %#v is not a FileError with a line and a catalog message", err)
+			}
 			return
 		}
 		if err := a.Validate(); err != nil {
@@ -77,6 +92,49 @@ func FuzzParse(f *testing.F) {
 		}
 		if strings.Contains(strings.ToLower(a.HTML), "<script") {
 			t.Fatalf("HTML has a script: %q", a.HTML)
+		}
+		back, err := Parse("f.md", Format(a), 1)
+		if err != nil || !reflect.DeepEqual(back, a) {
+			t.Fatalf("Parse(Format(a)) = %+v, %v\nwant %+v\nfile:\n%s", back, err, a, Format(a))
+		}
+	})
+}
+
+// FuzzImport checks the import's reading and checking of a directory:
+// the input is split into files at lines "===". Every problem must be a
+// FileError naming one of the files, with a catalog message; if there is
+// none, every article is valid, IDs are unique, and each article survives
+// Format and Parse.
+func FuzzImport(f *testing.F) {
+	f.Add([]byte(good + "\n===\n" + strings.Replace(good, "id: wifi-connect", "id: wifi-connect-es", 1)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fsys := fstest.MapFS{}
+		for i, part := range bytes.SplitN(b, []byte("\n===\n"), 5) {
+			fsys[fmt.Sprintf("dir/%c.md", 'a'+i)] = &fstest.MapFile{Data: part}
+		}
+		names, err := findFiles(fsys)
+		if err != nil || len(names) != len(fsys) {
+			t.Fatalf("findFiles = %v, %v; want every file", names, err)
+		}
+		parsed, errs := readFiles(context.Background(), fsys, "root", names, Options{Now: 1}.withDefaults())
+		errs = append(errs, crossCheck(parsed, map[string]articleMeta{"stored": {ID: "stored", Lang: "en"}})...)
+		for _, e := range errs {
+			if fsys[strings.TrimPrefix(filepath.ToSlash(e.File), "root/")] == nil || e.Line < 0 || i18n.T("en", e.Key) == e.Key {
+				t.Fatalf("error %v does not name an input file with a catalog message", e)
+			}
+		}
+		if len(errs) > 0 {
+			return
+		}
+		ids := map[string]bool{}
+		for _, p := range parsed {
+			if err := p.a.Validate(); err != nil || ids[p.a.ID] {
+				t.Fatalf("accepted %s: %v, duplicate %v", p.a.ID, err, ids[p.a.ID])
+			}
+			ids[p.a.ID] = true
+			if back, err := Parse(p.file, Format(p.a), 2); err != nil || !reflect.DeepEqual(back, p.a) {
+				t.Fatalf("Parse(Format(a)) = %+v, %v\nwant %+v", back, err, p.a)
+			}
 		}
 	})
 }

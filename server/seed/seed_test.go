@@ -3,12 +3,15 @@ package seed
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"outpost/server/badger"
+	"outpost/server/kb"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -79,5 +82,64 @@ func TestIfEmptySeedsOnce(t *testing.T) {
 	})
 	if v != uint64(2*n) {
 		t.Errorf("version after seeding = %d; want %d (an article and its first revision each)", v, 2*n)
+	}
+}
+
+// crashingStore fails every Update from number crashAt on (counting from
+// 1), as if the process died there.
+type crashingStore struct {
+	store.Store
+	crashAt, n int
+}
+
+var _ store.Store = (*crashingStore)(nil)
+
+func (c *crashingStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if c.n++; c.crashAt > 0 && c.n >= c.crashAt {
+		return errors.New("crashed")
+	}
+	return c.Store.Update(ctx, fn)
+}
+
+// TestIfEmptyFinishesAnInterruptedImport: the server calls IfEmpty before
+// serving, so an import killed while publishing is completed before any
+// client can read half of it.
+func TestIfEmptyFinishesAnInterruptedImport(t *testing.T) {
+	ctx := context.Background()
+	open := func() *badger.DB {
+		db, err := badger.Open("", slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	dir, _ := fs.Sub(files, "articles")
+	opts := kb.Options{Now: 1, BatchBytes: 20 << 10}
+	counter := &crashingStore{Store: open()}
+	rep, err := kb.ImportFS(ctx, counter, dir, "articles", opts)
+	if err != nil || rep.Batches < 3 {
+		t.Fatalf("ImportFS = %d batches, %v; want several", rep.Batches, err)
+	}
+	// Writes: the journal, each batch staged, the journal, then publishing:
+	// crash on the second batch published.
+	db := open()
+	if _, err := kb.ImportFS(ctx, &crashingStore{Store: db, crashAt: rep.Batches + 4}, dir, "articles", opts); err == nil {
+		t.Fatal("ImportFS with a crash succeeded")
+	}
+	count := func() (n int) {
+		db.View(ctx, func(tx store.ReadTx) error {
+			return tx.Each(wire.TypeArticle, func(string, []byte) error { n++; return nil })
+		})
+		return n
+	}
+	if n := count(); n == 0 || n == 24 {
+		t.Fatalf("%d articles after the crash; want part of them, for this test to mean anything", n)
+	}
+	if n, err := IfEmpty(ctx, db, 2); err != nil || n != 0 {
+		t.Fatalf("IfEmpty = %d, %v; want 0 (the store is not empty)", n, err)
+	}
+	if n := count(); n != 24 {
+		t.Errorf("%d articles after IfEmpty; want all 24: the interrupted import completed", n)
 	}
 }
