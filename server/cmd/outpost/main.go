@@ -18,6 +18,7 @@ const usage = `usage: outpost <command> [flags]
 commands:
   serve   serve the portal (outpost serve -h for flags)
   user    add, list, disable and enable accounts (outpost user -h)
+  kb      import or export the knowledge base's Markdown files (outpost kb for usage)
 `
 
 func main() {
@@ -30,6 +31,8 @@ func main() {
 		os.Exit(serve(os.Args[2:]))
 	case "user":
 		os.Exit(userCmd(os.Args[2:]))
+	case "kb":
+		os.Exit(kbCmd(os.Args[2:]))
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
