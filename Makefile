@@ -56,13 +56,15 @@ bench: tools build
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/search/ | grep -E '^(Benchmark|ok|FAIL)'
 
-## fuzz: run each fuzz target for FUZZTIME (default 30s)
+## fuzz: run each fuzz target for FUZZTIME (default 30s), then the convergence soak
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./shared/wire/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./server/kb/
+	$(GO) test -run '^$$' -fuzz FuzzPush -fuzztime $(FUZZTIME) ./server/sync/
 	$(GO) test -run '^$$' -fuzz FuzzSearch -fuzztime $(FUZZTIME) ./shared/search/
 	$(GO) test -run '^$$' -fuzz FuzzUnmarshal -fuzztime $(FUZZTIME) ./shared/search/
+	OUTPOST_SOAK=1 $(GO) test -count=1 -timeout 10m -run 'TestConvergence$$' ./server/http/
 
 tools: chromium node
 

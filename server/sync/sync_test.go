@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -103,4 +104,35 @@ func TestRejectionsArePruned(t *testing.T) {
 	if len(page.Changes) != 0 {
 		t.Fatalf("pull = %+v; want no changes", page.Changes)
 	}
+}
+
+// FuzzPush feeds arbitrary arguments to every mutation handler: the
+// decoders of mutation args, which arrive from the wire. No input may fail
+// the push (only a broken store may), every mutation gets a result, a
+// rejection says why in words, and a resend gets the same answer.
+func FuzzPush(f *testing.F) {
+	names := []string{wire.MTicketCreate, wire.MKBFeedback, wire.MSearchMiss, "no.such.mutation"}
+	ticket, _ := json.Marshal(shared.TicketCreate{ID: "01936f6e-7a1b-7c3d-8e4f-0123456789ac", Title: "Printer jam", CreatedAt: 1})
+	f.Add(uint8(0), ticket)
+	f.Add(uint8(0), []byte(`{"id":"01936f6e-7a1b-7c3d-8e4f-0123456789ac","title":"  ","created_at":-1}`))
+	f.Add(uint8(1), []byte(`{"id":"01936f6e-7a1b-7c3d-8e4f-0123456789ad","article_id":"vpn-setup","helpful":true}`))
+	f.Add(uint8(2), []byte(`{"query":"contraseña","lang":"es"}`))
+	f.Add(uint8(3), []byte(`{}`))
+	f.Add(uint8(0), []byte(`[1,2,3]`))
+	f.Add(uint8(1), []byte(`null`))
+	f.Fuzz(func(t *testing.T, which uint8, args []byte) {
+		if !json.Valid(args) || len(args) > wire.MaxArgs {
+			return // wire.Decode refuses the frame before Push sees it
+		}
+		s := newService(t)
+		m := wire.Mutation{Seq: 1, Name: names[int(which)%len(names)], Args: args}
+		first := push(t, s, m)[0]
+		again := push(t, s, m)[0]
+		if first.Seq != 1 || (!first.OK && (first.Code == "" || first.Code == shared.EINTERNAL || first.Key == "")) {
+			t.Fatalf("Push(%s %s) = %+v; want OK or a rejection with a reason", m.Name, args, first)
+		}
+		if fmt.Sprint(first) != fmt.Sprint(again) {
+			t.Fatalf("Push(%s %s) = %+v, then on resend %+v; want the same answer", m.Name, args, first, again)
+		}
+	})
 }
