@@ -48,6 +48,9 @@ type wsConn struct {
 	log      *slog.Logger
 	done     chan struct{} // closed when the writer stops
 	clientID string
+	token    string           // the session cookie, "" if none
+	user     *shared.Identity // signed-in user, nil if none
+	authKey  string           // why the cookie was refused, if it was
 
 	mu     sync.Mutex // guards out against sends after it is closed
 	out    chan frame
@@ -63,6 +66,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// between MaxFrame and this get a clear error from read.
 	ws.SetReadLimit(2 * wire.MaxFrame)
 	c := &wsConn{s: s, ws: ws, log: s.Log, out: make(chan frame, 32), done: make(chan struct{})}
+	c.authenticate(r)
 	if !s.track(c) {
 		ws.Close()
 		return
@@ -201,7 +205,19 @@ func (c *wsConn) readLoop(ctx context.Context) {
 	}
 	c.clientID = hello.ClientID
 	c.log = c.log.With("client", c.clientID)
-	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: c.s.Sync.Store.Epoch()})
+	if err := c.bind(ctx); err != nil {
+		if shared.ErrorCode(err) == shared.EINTERNAL || shared.ErrorCode(err) == "" {
+			c.log.Error("bind client", "err", err)
+			c.fail(websocket.CloseInternalServerErr, err)
+		} else {
+			c.fail(websocket.ClosePolicyViolation, err)
+		}
+		return
+	}
+	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: c.s.Sync.Store.Epoch(), Identity: c.user, Auth: c.authKey})
+	if c.authKey != "" {
+		c.log.Info("session refused", "reason", c.authKey)
+	}
 
 	pokes, stop := c.s.Sync.Watch()
 	defer stop()
@@ -224,9 +240,17 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		}
 		switch m.T {
 		case wire.TPush:
-			results, err := c.s.Sync.Push(ctx, c.clientID, m.Mutations)
+			if err := c.recheck(ctx); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err)
+				return
+			}
+			results, err := c.s.Sync.PushAs(ctx, c.actor(), m.Mutations)
 			if len(results) > 0 {
 				c.sendMsg(wire.Msg{T: wire.TAck, Results: results})
+			}
+			if shared.ErrorCode(err) == shared.EUNAUTHORIZED {
+				c.fail(websocket.ClosePolicyViolation, err) // the rest waits for a sign-in
+				return
 			}
 			if err != nil {
 				c.log.Error("push", "err", err)
@@ -234,7 +258,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 				return
 			}
 		case wire.TPull:
-			page, err := c.s.Sync.Pull(ctx, c.clientID, m.Cursor, m.Limit)
+			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)
 			if err != nil {
 				c.log.Error("pull", "err", err)
 				c.fail(websocket.CloseInternalServerErr, err)

@@ -16,7 +16,7 @@ import (
 // kbFeedback records a "did this solve it?" answer and counts it in the
 // article's stats, in the same transaction: the push's sequence check
 // makes a resent answer count once.
-func kbFeedback(tx store.Tx, clientID string, args json.RawMessage, now time.Time) error {
+func kbFeedback(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
 	var f shared.Feedback
 	if err := json.Unmarshal(args, &f); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
@@ -47,7 +47,7 @@ func kbFeedback(tx store.Tx, clientID string, args json.RawMessage, now time.Tim
 		shared.Feedback
 		ClientID   string `json:"client_id"`
 		ReceivedAt int64  `json:"received_at"`
-	}{f, clientID, now.UnixMilli()}
+	}{f, a.ClientID, now.UnixMilli()}
 	if err := putJSON(tx, wire.TypeFeedback, f.ID, record); err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func kbFeedback(tx store.Tx, clientID string, args json.RawMessage, now time.Tim
 
 // searchMiss counts a search that found nothing, by folded query and
 // language, for the content-gap report.
-func searchMiss(tx store.Tx, _ string, args json.RawMessage, now time.Time) error {
+func searchMiss(tx store.Tx, _ Actor, args json.RawMessage, now time.Time) error {
 	var m shared.SearchMiss
 	if err := json.Unmarshal(args, &m); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())

@@ -31,10 +31,36 @@ type Service struct {
 	watchers map[chan struct{}]struct{}
 }
 
+// Actor is who pushes or pulls: the device, and the signed-in user if there
+// is one.
+type Actor struct {
+	ClientID string
+	User     *shared.Identity // nil when signed out
+}
+
+// Identity returns the user acting, or the zero Identity (nobody) when
+// signed out, for shared.Allowed.
+func (a Actor) Identity() shared.Identity {
+	if a.User == nil {
+		return shared.Identity{}
+	}
+	return *a.User
+}
+
+// staff reports whether a works tickets: an agent or an admin.
+func (a Actor) staff() bool {
+	return a.User != nil && (a.User.Role == shared.RoleAgent || a.User.Role == shared.RoleAdmin)
+}
+
 // handler applies one mutation's effects in tx. A *shared.Error that is not
-// EINTERNAL rejects the mutation; any other error aborts the push, to be
-// retried.
-type handler func(tx store.Tx, clientID string, args json.RawMessage, now time.Time) error
+// EINTERNAL or EUNAUTHORIZED rejects the mutation. EUNAUTHORIZED (the user
+// must sign in) stops the push without an answer, so the mutation waits in
+// the outbox; any other error aborts the push, to be retried.
+type handler func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
+
+// ErrSignIn is returned by PushAs when a mutation needs a signed-in user
+// the push does not have; the mutation and the rest stay unanswered.
+var ErrSignIn = shared.Errorf(shared.EUNAUTHORIZED, "auth.required")
 
 var handlers = map[string]handler{
 	wire.MTicketCreate: ticketCreate,
@@ -42,13 +68,19 @@ var handlers = map[string]handler{
 	wire.MSearchMiss:   searchMiss,
 }
 
-func ticketCreate(tx store.Tx, clientID string, args json.RawMessage, now time.Time) error {
+func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
 	var tc shared.TicketCreate
 	if err := json.Unmarshal(args, &tc); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
 	}
 	if err := tc.Validate(); err != nil {
 		return err
+	}
+	who := a.Identity()
+	if a.User != nil {
+		if err := shared.Allowed(who, shared.ActionCreate, shared.TicketFacts{RequesterID: who.UserID, Status: shared.StatusNew}); err != nil {
+			return err
+		}
 	}
 	_, err := tx.Get(wire.TypeTicket, tc.ID)
 	switch shared.ErrorCode(err) {
@@ -58,12 +90,9 @@ func ticketCreate(tx store.Tx, clientID string, args json.RawMessage, now time.T
 	default:
 		return err
 	}
-	data, err := json.Marshal(tc.Ticket(clientID))
-	if err != nil {
-		return err
-	}
-	_, err = tx.Put(wire.TypeTicket, tc.ID, data)
-	return err
+	tk := tc.TicketBy(a.ClientID, who)
+	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
+	return putJSON(tx, wire.TypeTicket, tc.ID, tk)
 }
 
 // errRejected aborts a transaction whose mutation was rejected, so none of
@@ -77,6 +106,13 @@ var errRejected = errors.New("mutation rejected")
 // every mutation handled; on an internal error it stops there and returns
 // the error, leaving the rest for the client to resend.
 func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation) ([]wire.Result, error) {
+	return s.PushAs(ctx, Actor{ClientID: clientID}, ms)
+}
+
+// PushAs is Push for an actor who may be signed in. It returns ErrSignIn,
+// with the results before it, when a mutation needs a user it does not have.
+func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wire.Result, error) {
+	clientID := a.ClientID
 	results := make([]wire.Result, 0, len(ms))
 	changed := false
 	defer func() {
@@ -102,8 +138,8 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 				rejection = shared.Errorf(shared.EINVALID, "mutation.unknown", m.Name)
 				return errRejected
 			}
-			if err := h(tx, clientID, m.Args, s.Now()); err != nil {
-				if code := shared.ErrorCode(err); code != shared.EINTERNAL {
+			if err := h(tx, a, m.Args, s.Now()); err != nil {
+				if code := shared.ErrorCode(err); code != shared.EINTERNAL && code != shared.EUNAUTHORIZED {
 					rejection = err
 					return errRejected
 				}
@@ -208,12 +244,18 @@ func rememberRejection(tx store.Tx, clientID string, r wire.Result, floor uint64
 	return err
 }
 
-// Pull returns the next page of changes clientID may see after cursor.
+// Pull returns the next page of changes a signed-out clientID may see after
+// cursor.
 func (s *Service) Pull(ctx context.Context, clientID string, cursor uint64, limit int) (wire.Msg, error) {
+	return s.PullAs(ctx, Actor{ClientID: clientID}, cursor, limit)
+}
+
+// PullAs returns the next page of changes a may see after cursor.
+func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int) (wire.Msg, error) {
 	if limit <= 0 || limit > wire.MaxPullLimit {
 		limit = wire.MaxPullLimit
 	}
-	changes, next, more, err := s.Store.Changes(ctx, cursor, limit, wire.MaxPageBytes, visibleTo(clientID))
+	changes, next, more, err := s.Store.Changes(ctx, cursor, limit, wire.MaxPageBytes, visibleTo(a))
 	if err != nil {
 		return wire.Msg{}, err
 	}
@@ -226,24 +268,57 @@ func (s *Service) Pull(ctx context.Context, clientID string, cursor uint64, limi
 	return page, nil
 }
 
-// visibleTo says which records a client may see: public articles, and the
-// tickets it filed. Issue 6 replaces the device with the signed-in user.
-func visibleTo(clientID string) func(typ string, data []byte) bool {
+// Record types only support staff see: feedback and the figures agents
+// read.
+var staffOnly = map[string]bool{
+	wire.TypeFeedback: true, wire.TypeArticleStats: true, wire.TypeSearchMiss: true, "treestat": true,
+}
+
+// visibleTo says which records a may see (DESIGN.md rule 6): published
+// public articles and troubleshooters for everyone, internal articles and
+// every ticket for agents and admins, and for a requester their own
+// tickets and the public entries of their history. A signed-out device
+// sees the tickets it filed signed out. Kiosks see no ticket.
+func visibleTo(a Actor) func(typ string, data []byte) bool {
+	who, staff := a.Identity(), a.staff()
+	mine := func(requesterID, clientID string) bool {
+		if requesterID != "" {
+			return who.UserID == requesterID
+		}
+		return clientID == a.ClientID && who.Role != shared.RoleKiosk
+	}
 	return func(typ string, data []byte) bool {
 		switch typ {
 		case wire.TypeArticle:
-			var a struct{ Visibility string }
-			return json.Unmarshal(data, &a) == nil && a.Visibility == shared.Public
+			var ar struct{ Visibility, Status string }
+			if json.Unmarshal(data, &ar) != nil {
+				return false
+			}
+			if staff {
+				return true // drafts and internal articles too: agents write them
+			}
+			return ar.Visibility == shared.Public && (ar.Status == "" || ar.Status == shared.ArticlePublished)
 		case wire.TypeTree:
 			var tr struct{ Status string }
-			return json.Unmarshal(data, &tr) == nil && tr.Status == "published"
+			return json.Unmarshal(data, &tr) == nil && (staff || tr.Status == "published")
 		case wire.TypeTicket:
 			var t struct {
-				ClientID string `json:"client_id"`
+				RequesterID string `json:"requester_id"`
+				ClientID    string `json:"client_id"`
 			}
-			return json.Unmarshal(data, &t) == nil && t.ClientID == clientID
+			return json.Unmarshal(data, &t) == nil && (staff || mine(t.RequesterID, t.ClientID))
+		case wire.TypeEntry:
+			var e struct {
+				RequesterID string `json:"requester_id"`
+				ClientID    string `json:"client_id"`
+				Internal    bool
+			}
+			return json.Unmarshal(data, &e) == nil && (staff || !e.Internal && mine(e.RequesterID, e.ClientID))
+		case wire.TypeUser:
+			var u struct{ ID string }
+			return json.Unmarshal(data, &u) == nil && (staff || u.ID == who.UserID && who.UserID != "")
 		}
-		return false
+		return staff && staffOnly[typ]
 	}
 }
 

@@ -19,7 +19,15 @@ import (
 //	2 (2026-11-23): welcome carries the database epoch; a client whose replica
 //	  came from another epoch drops it and pulls from 0, keeping its outbox.
 //	  changes carries remaining (a progress count); older clients ignore it.
-const Version = 2
+//	3 (2026-11-23): accounts. welcome carries the identity the device's
+//	  session cookie signs it in as (none when signed out), or auth: the
+//	  catalog key of why the cookie was refused (auth.expired …), in which
+//	  case the client neither pushes nor pulls until it signs in again. A
+//	  push the session may not make ends with error{code: unauthorized}; the
+//	  mutation stays in the outbox. A client ID belongs to the first account
+//	  that used it: another account gets error{key: client.bound_elsewhere}.
+//	  Version 2 clients still work signed out.
+const Version = 3
 
 // MinVersion is the oldest client protocol the server still speaks. An older
 // client is told to update (code UpdateRequired) and fed nothing.
@@ -67,6 +75,9 @@ type Msg struct {
 	Code      string     `json:"code,omitempty"`
 	Key       string     `json:"key,omitempty"`
 	Args      []string   `json:"args,omitempty"`
+	// Identity and Auth are set in welcome (protocol 3).
+	Identity *shared.Identity `json:"identity,omitempty"`
+	Auth     string           `json:"auth,omitempty"`
 }
 
 // Mutation is one user intent, recorded by the client in its outbox and
@@ -106,6 +117,8 @@ const (
 	TypeArticleStats = "kbstat"     // per-article feedback counts
 	TypeSearchMiss   = "searchmiss" // a search that found nothing, counted
 	TypeTree         = "tree"       // a troubleshooting tree (shared/tree)
+	TypeEntry        = "entry"      // a line of a ticket's history (shared.Entry)
+	TypeUser         = "user"       // an account, without secrets (server/auth)
 )
 
 // Mutation names.
@@ -180,7 +193,13 @@ func (m *Msg) validate() error {
 		if !shared.ValidUUID(m.ClientID) {
 			return invalid("wire.bad_client_id")
 		}
-	case TWelcome, TPoke:
+	case TWelcome:
+		if m.Identity != nil {
+			if err := m.Identity.Validate(); err != nil {
+				return err
+			}
+		}
+	case TPoke:
 	case TPush:
 		if len(m.Mutations) == 0 || len(m.Mutations) > MaxMutations {
 			return invalid("wire.bad_push", MaxMutations)

@@ -1,0 +1,196 @@
+package sync
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// ReopenWindow is how long after resolution a requester may reopen a ticket.
+var ReopenWindow = shared.DefaultReopenWindow
+
+func init() {
+	for _, name := range shared.TicketOps {
+		handlers[name] = ticketOp(name)
+	}
+}
+
+// ticketOp returns the handler of one ticket change: it checks the
+// arguments, that the user may do it to this ticket now, then writes the
+// ticket and a history entry in the mutation's transaction.
+func ticketOp(name string) handler {
+	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+		var op shared.TicketOp
+		if err := json.Unmarshal(args, &op); err != nil {
+			return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
+		}
+		if err := op.Validate(name); err != nil {
+			return err
+		}
+		if a.User == nil {
+			return ErrSignIn
+		}
+		who := a.Identity()
+		var t shared.Ticket
+		switch err := getRecord(tx, wire.TypeTicket, op.TicketID, &t); {
+		case shared.ErrorCode(err) == shared.ENOTFOUND:
+			return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", op.TicketID)
+		case err != nil:
+			return err
+		}
+		// A user who may not even see the ticket learns nothing of it.
+		if shared.Allowed(who, shared.ActionView, t.Facts()) != nil {
+			return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", op.TicketID)
+		}
+		switch _, err := tx.Get(wire.TypeEntry, op.ID); shared.ErrorCode(err) {
+		case "":
+			return shared.Errorf(shared.ECONFLICT, "ticket.op_exists")
+		case shared.ENOTFOUND:
+		default:
+			return err
+		}
+		e := shared.Entry{
+			ID: op.ID, TicketID: t.ID, RequesterID: t.RequesterID, ClientID: t.ClientID,
+			AuthorID: who.UserID, AuthorName: or(who.Name, who.Email), AuthorStaff: a.staff(),
+			CreatedAt: op.CreatedAt, At: now.UnixMilli(),
+		}
+		if err := apply(tx, name, &op, &t, &e, who, now); err != nil {
+			return err
+		}
+		t.UpdatedAt = now.UnixMilli()
+		if err := putJSON(tx, wire.TypeTicket, t.ID, t); err != nil {
+			return err
+		}
+		return putJSON(tx, wire.TypeEntry, e.ID, e)
+	}
+}
+
+// apply makes the change op names to t, and says what it was in e.
+func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *shared.Entry, who shared.Identity, now time.Time) error {
+	facts := t.Facts()
+	staff := who.Role == shared.RoleAgent || who.Role == shared.RoleAdmin
+	switch name {
+	case shared.OpReply:
+		if err := shared.Allowed(who, shared.ActionReply, facts); err != nil {
+			return err
+		}
+		e.Kind, e.Body = shared.EntryReply, strings.TrimSpace(op.Body)
+		switch {
+		case staff && who.UserID != t.RequesterID:
+			if t.FirstResponseAt == 0 {
+				t.FirstResponseAt = now.UnixMilli()
+			}
+			if t.Status == shared.StatusNew {
+				t.Status = shared.StatusOpen
+			}
+		case t.Status == shared.StatusPending:
+			t.Status = shared.StatusOpen // the requester answered: the clock runs again
+		}
+	case shared.OpNote:
+		if err := shared.Allowed(who, shared.ActionNote, facts); err != nil {
+			return err
+		}
+		e.Kind, e.Body, e.Internal = shared.EntryNote, strings.TrimSpace(op.Body), true
+	case shared.OpStatus:
+		if err := shared.CanTransition(who, facts, op.To, now, ReopenWindow); err != nil {
+			return err
+		}
+		e.Kind, e.From, e.To = shared.EntryStatus, t.Status, op.To
+		t.Status = op.To
+		if op.To == shared.StatusResolved {
+			t.ResolvedAt = now.UnixMilli()
+		}
+	case shared.OpPriority:
+		if err := shared.Allowed(who, shared.ActionChangePriority, facts); err != nil {
+			return err
+		}
+		p, _ := shared.Priority(op.Impact, op.Urgency)
+		e.Kind, e.From, e.To, e.Body = shared.EntryPriority, t.Priority, p, op.Impact+"/"+op.Urgency
+		t.Impact, t.Urgency, t.Priority = op.Impact, op.Urgency, p
+	case shared.OpAssign:
+		if err := shared.Allowed(who, shared.ActionAssign, facts); err != nil {
+			return err
+		}
+		name := ""
+		if op.AssigneeID != "" {
+			var u struct {
+				Name, Email, Role string
+			}
+			err := getRecord(tx, wire.TypeUser, op.AssigneeID, &u)
+			if shared.ErrorCode(err) == shared.ENOTFOUND || err == nil && u.Role != shared.RoleAgent && u.Role != shared.RoleAdmin {
+				return shared.Errorf(shared.ENOTFOUND, "ticket.no_assignee", op.AssigneeID)
+			}
+			if err != nil {
+				return err
+			}
+			name = or(u.Name, u.Email)
+		}
+		e.Kind, e.From, e.To = shared.EntryAssign, or(t.AssigneeName, t.Group), or(name, op.Group)
+		t.AssigneeID, t.AssigneeName, t.Group = op.AssigneeID, name, op.Group
+	case shared.OpEscalate:
+		if err := shared.Allowed(who, shared.ActionEscalate, facts); err != nil {
+			return err
+		}
+		if err := shared.ValidateEscalation(facts, op.Tier, op.Body); err != nil {
+			return err
+		}
+		from := max(t.Tier, shared.Tier1)
+		e.Kind, e.Internal, e.Body = shared.EntryEscalate, true, strings.TrimSpace(op.Body)
+		e.From, e.To = strconv.Itoa(from), strconv.Itoa(op.Tier)
+		// The next tier picks it up from its queue.
+		t.Tier, t.AssigneeID, t.AssigneeName = op.Tier, "", ""
+	}
+	return nil
+}
+
+// Claim gives a user the tickets a device filed signed out, with their
+// history, when the device first signs in: the field worker who filed
+// offline before signing in follows them from any device afterwards.
+func Claim(tx store.Tx, clientID string, who shared.Identity) error {
+	var ids []string
+	err := tx.Each(wire.TypeTicket, func(id string, data []byte) error {
+		var t struct {
+			RequesterID string `json:"requester_id"`
+			ClientID    string `json:"client_id"`
+		}
+		if json.Unmarshal(data, &t) == nil && t.RequesterID == "" && t.ClientID == clientID {
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var t shared.Ticket
+		if err := getRecord(tx, wire.TypeTicket, id, &t); err != nil {
+			return err
+		}
+		t.RequesterID, t.RequesterEmail, t.RequesterName = who.UserID, who.Email, who.Name
+		if err := putJSON(tx, wire.TypeTicket, id, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// getRecord decodes a record into v; ENOTFOUND if there is none.
+func getRecord(tx store.ReadTx, typ, id string, v any) error {
+	data, err := tx.Get(typ, id)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
