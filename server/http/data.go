@@ -32,7 +32,7 @@ func (d prerenderData) Articles(lang string) []shared.Article {
 	d.store.View(context.Background(), func(tx store.ReadTx) error {
 		return tx.Each(wire.TypeArticle, func(id string, data []byte) error {
 			var a shared.Article
-			if json.Unmarshal(data, &a) == nil && a.Visibility == shared.Public && a.Lang == lang {
+			if json.Unmarshal(data, &a) == nil && a.Visibility == shared.Public && a.IsPublished() && a.Lang == lang {
 				out = append(out, a)
 			}
 			return nil
@@ -48,7 +48,7 @@ func (d prerenderData) Article(id string) (shared.Article, bool) {
 	found := false
 	d.store.View(context.Background(), func(tx store.ReadTx) error {
 		b, err := tx.Get(wire.TypeArticle, id)
-		if err == nil && json.Unmarshal(b, &a) == nil && a.Visibility == shared.Public {
+		if err == nil && json.Unmarshal(b, &a) == nil && a.Visibility == shared.Public && a.IsPublished() {
 			found = true
 		}
 		return nil

@@ -34,8 +34,8 @@ func newSearcher(s store.Store) *searcher {
 	return &searcher{store: s, ix: search.NewIndex(), articles: map[string]shared.Article{}}
 }
 
-// searchable reports whether everyone may find a.
-func searchable(a *shared.Article) bool { return a.Visibility == shared.Public }
+// searchable reports whether everyone may find a: public and published.
+func searchable(a *shared.Article) bool { return a.Visibility == shared.Public && a.IsPublished() }
 
 // refresh applies the article changes since the last call.
 func (s *searcher) refresh(ctx context.Context) error {
