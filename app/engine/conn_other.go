@@ -16,8 +16,14 @@ import (
 // DialWS opens a websocket to url (ws:// or wss://), sending origin as the
 // Origin header as a browser would.
 func DialWS(ctx context.Context, url, origin string) (Conn, error) {
+	return DialWSHeader(ctx, url, http.Header{"Origin": {origin}})
+}
+
+// DialWSHeader opens a websocket sending header h: Origin, and the session
+// Cookie a browser would send.
+func DialWSHeader(ctx context.Context, url string, h http.Header) (Conn, error) {
 	d := websocket.Dialer{EnableCompression: true}
-	ws, _, err := d.DialContext(ctx, url, http.Header{"Origin": {origin}})
+	ws, _, err := d.DialContext(ctx, url, h)
 	if err != nil {
 		return nil, err
 	}

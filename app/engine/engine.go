@@ -25,6 +25,12 @@ type Status struct {
 	Pending        int    // mutations in the outbox
 	Synced         bool   // at least one full pull has completed on this device
 	UpdateRequired bool   // the server no longer speaks this app's protocol
+	// Identity is who the server says this device is signed in as (nil:
+	// signed out, or not heard yet). SignIn, if set, is the catalog key of
+	// why the device must sign in again (auth.expired …): until it does,
+	// the engine neither pushes nor pulls, and the outbox waits.
+	Identity *shared.Identity
+	SignIn   string
 	StoreErr       string // the last local storage error, for the user
 	Changes        int    // counts changes to the replica, so views know to reload
 	// SyncDone and SyncTotal count the changes of a pull that takes several
@@ -62,8 +68,9 @@ type Engine struct {
 	ReplyTimeout time.Duration
 	Heartbeat    time.Duration
 
-	clientID string
-	kick     chan struct{} // outbox changed, or try to connect now
+	clientID  string        // guarded by mu
+	kick      chan struct{} // outbox changed, or try to connect now
+	reconnect chan struct{} // end the session and dial again now
 	mu       sync.Mutex
 	status   Status
 	subs     map[int]func()
@@ -83,11 +90,14 @@ func (e *Engine) Start(ctx context.Context) error {
 		e.Heartbeat = DefaultHeartbeat
 	}
 	e.kick = make(chan struct{}, 1)
+	e.reconnect = make(chan struct{}, 1)
 	id, err := e.Store.ClientID(func() string { return shared.NewID(e.Now()) })
 	if err != nil {
 		return err
 	}
+	e.mu.Lock()
 	e.clientID = id
+	e.mu.Unlock()
 	cursor, err := e.Store.Cursor()
 	if err != nil {
 		return err
@@ -99,7 +109,37 @@ func (e *Engine) Start(ctx context.Context) error {
 }
 
 // ClientID returns this replica's client ID.
-func (e *Engine) ClientID() string { return e.clientID }
+func (e *Engine) ClientID() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.clientID
+}
+
+// Reconnect ends the current session and dials again at once: after a
+// sign-in or sign-out, so the new session cookie is used.
+func (e *Engine) Reconnect() {
+	e.update(func(s *Status) { s.SignIn = "" })
+	select {
+	case e.reconnect <- struct{}{}:
+	default:
+	}
+}
+
+// SwitchClient makes this replica a new client, then reconnects. The app
+// calls it when the device signs out or in as another account, once the
+// outbox is empty: a client ID belongs to the account that first used it.
+func (e *Engine) SwitchClient() error {
+	id := shared.NewID(e.Now())
+	if err := e.Store.SetClientID(id); err != nil {
+		e.storeErr(err)
+		return err
+	}
+	e.mu.Lock()
+	e.clientID = id
+	e.mu.Unlock()
+	e.Reconnect()
+	return nil
+}
 
 // Status returns the current sync status.
 func (e *Engine) Status() Status {
@@ -200,12 +240,29 @@ func (e *Engine) run(ctx context.Context) {
 			e.update(func(s *Status) { s.UpdateRequired = true })
 			return
 		}
+		if errors.Is(err, errReconnect) {
+			attempt = 0
+			continue
+		}
+		if e.Status().SignIn != "" {
+			// Only a sign-in helps: wait for it (Reconnect), not a timer.
+			select {
+			case <-e.reconnect:
+				attempt = 0
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
 		attempt++
 		if !e.sleep(ctx, backoff(attempt)) {
 			return
 		}
 	}
 }
+
+// errReconnect ends a session Reconnect asked to replace.
+var errReconnect = errors.New("reconnect requested")
 
 // backoff returns a random wait in [0, min(max, base·2^attempt)): full jitter,
 // so a building full of devices coming back does not reconnect in step.
@@ -224,6 +281,7 @@ func (e *Engine) sleep(ctx context.Context, d time.Duration) bool {
 	select {
 	case <-t.C:
 	case <-e.kick:
+	case <-e.reconnect:
 	case <-ctx.Done():
 		return false
 	}
@@ -244,7 +302,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 		}
 		return conn.Send(ctx, b)
 	}
-	if err := send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: e.clientID}); err != nil {
+	if err := send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: e.ClientID()}); err != nil {
 		return err
 	}
 
@@ -271,6 +329,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 
 	var (
 		welcomed, pushing, pulling, poked bool
+		halted                            bool // the session was refused: wait for a sign-in
 		waitingSince, lastHeard           time.Time // zero: not waiting
 	)
 	expect := func() {
@@ -312,6 +371,8 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-e.reconnect:
+			return errReconnect
 		case err := <-readErr:
 			return err
 		case <-watchdog.C:
@@ -319,11 +380,11 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			switch {
 			case !waitingSince.IsZero() && now.Sub(waitingSince) > e.ReplyTimeout:
 				return errNoReply
-			case welcomed && !pulling && !pushing && now.Sub(lastHeard) > e.Heartbeat:
+			case welcomed && !halted && !pulling && !pushing && now.Sub(lastHeard) > e.Heartbeat:
 				err = pull()
 			}
 		case <-e.kick:
-			if welcomed && !pushing {
+			if welcomed && !halted && !pushing {
 				err = push()
 			}
 		case m := <-in:
@@ -333,8 +394,17 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			switch m.T {
 			case wire.TWelcome:
 				welcomed = true
-				e.update(func(s *Status) { s.Online = true })
-				if err = e.checkEpoch(m.Epoch); err != nil {
+				if m.Auth != "" {
+					// The session cookie was refused (expired, signed out
+					// elsewhere): pulling as nobody would skip this user's
+					// changes, and pushing would fail. Keep everything and
+					// wait for a sign-in.
+					halted = true
+					e.update(func(s *Status) { s.Online, s.SignIn = true, m.Auth })
+					break
+				}
+				e.update(func(s *Status) { s.Online, s.SignIn, s.Identity = true, "", m.Identity })
+				if err = e.checkEpoch(replicaEpoch(m.Epoch, m.Identity)); err != nil {
 					break
 				}
 				if err = push(); err == nil {
@@ -376,6 +446,9 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 					err = pull()
 				}
 			case wire.TError:
+				if m.Code == shared.EUNAUTHORIZED || m.Key == "client.bound_elsewhere" {
+					e.update(func(s *Status) { s.SignIn = m.Key })
+				}
 				return &CloseError{Text: m.Code + ": " + m.Key}
 			}
 			if pushing || pulling {
@@ -409,6 +482,17 @@ func batch(out []wire.Mutation) []wire.Mutation {
 		}
 	}
 	return out
+}
+
+// replicaEpoch names what a replica holds: the server database it came
+// from and, when signed in, the account whose view it is. A device that
+// signs in, out, or as someone else gets another view, so it drops its
+// records and pulls afresh (keeping its outbox and drafts).
+func replicaEpoch(epoch string, who *shared.Identity) string {
+	if who == nil || epoch == "" {
+		return epoch
+	}
+	return epoch + "/" + who.UserID
 }
 
 // checkEpoch drops the replica if it came from another server database

@@ -27,6 +27,18 @@ func testContract(t *testing.T, open func(t *testing.T) (s Store, reopen func() 
 		}
 	})
 
+	t.Run("SetClientID", func(t *testing.T) {
+		s, reopen := open(t)
+		s.ClientID(func() string { return "first" })
+		if err := s.SetClientID("second"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := reopen().ClientID(func() string { return "third" })
+		if got != "second" {
+			t.Fatalf("ClientID after SetClientID and reload = %q; want second", got)
+		}
+	})
+
 	t.Run("ApplyAndList", func(t *testing.T) {
 		s, reopen := open(t)
 		err := s.Apply([]wire.Change{

@@ -167,6 +167,13 @@ func (s *IDB) ClientID(newID func() string) (string, error) {
 	return id, err
 }
 
+func (s *IDB) SetClientID(id string) error {
+	return s.tx("readwrite", []string{"meta"}, func(tx js.Value) error {
+		tx.Call("objectStore", "meta").Call("put", id, "client_id")
+		return nil
+	})
+}
+
 func (s *IDB) Cursor() (uint64, error) {
 	var cursor uint64
 	err := s.tx("readonly", []string{"meta"}, func(tx js.Value) error {

@@ -39,6 +39,13 @@ func (m *Memory) ClientID(newID func() string) (string, error) {
 	return m.clientID, nil
 }
 
+func (m *Memory) SetClientID(id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.clientID = id
+	return nil
+}
+
 func (m *Memory) Cursor() (uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

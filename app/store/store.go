@@ -15,6 +15,10 @@ type Store interface {
 	// ClientID returns this browser's client ID, creating it with newID on
 	// first use. Tabs racing to create it agree on one.
 	ClientID(newID func() string) (string, error)
+	// SetClientID replaces the client ID: a device that signs in as
+	// another account, or out, starts afresh as a new client, since the
+	// server binds a client ID to the account that first used it.
+	SetClientID(id string) error
 	// Cursor returns the change-log version the replica is synced to.
 	Cursor() (uint64, error)
 	// Epoch returns the epoch of the server database the replica came

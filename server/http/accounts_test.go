@@ -5,10 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
+	"outpost/app/engine"
+	appstore "outpost/app/store"
+	"outpost/server/store"
 	"outpost/server/auth"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -222,5 +227,93 @@ func TestSignedOutAndForeignSessions(t *testing.T) {
 	_, welcome = dialAs(t, s, token, clientAnon)
 	if welcome.T != wire.TWelcome || welcome.Identity != nil || welcome.Auth != "auth.invalid_session" {
 		t.Errorf("welcome with a dead session = %+v; want auth.invalid_session", welcome)
+	}
+}
+
+// TestEngineWaitsForSignIn runs the client engine against a session that
+// ends while a change is queued: the change waits in the outbox, the
+// replica is kept, and after signing in again the change arrives once.
+// Signing out makes the device a new client with a signed-out view.
+func TestEngineWaitsForSignIn(t *testing.T) {
+	s := newServer(t)
+	field := addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	var mu sync.Mutex
+	token := signIn(t, s, "field@example.com")
+	cookie := func() string { mu.Lock(); defer mu.Unlock(); return token }
+	st := appstore.NewMemory()
+	e := &engine.Engine{Store: st, Dial: func(ctx context.Context) (engine.Conn, error) {
+		h := http.Header{"Origin": {s.URL()}}
+		if c := cookie(); c != "" {
+			h.Set("Cookie", (&http.Cookie{Name: auth.CookieName, Value: c}).String())
+		}
+		return engine.DialWSHeader(ctx, s.wsURL(), h)
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := e.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(what string, ok func(engine.Status) bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !ok(e.Status()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s: status %+v", what, e.Status())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	ticketID := id(30)
+	e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: ticketID, Title: "Monitor flickers", CreatedAt: 1}, "")
+	waitFor("signed in and synced", func(s engine.Status) bool {
+		return s.Identity != nil && s.Identity.UserID == field.ID && s.Pending == 0 && s.Synced
+	})
+	if _, ok, _ := st.Get(wire.TypeTicket, ticketID); !ok {
+		t.Fatal("the filed ticket is not in the replica")
+	}
+
+	// The session ends (expired, or signed out on another device).
+	s.Auth.Logout(context.Background(), token)
+	reply := shared.TicketOp{ID: id(31), TicketID: ticketID, Body: "It started after the update.", CreatedAt: 2}
+	e.Mutate(shared.OpReply, reply, "")
+	waitFor("asked to sign in", func(s engine.Status) bool { return s.SignIn != "" && s.Pending == 1 })
+	if _, ok, _ := st.Get(wire.TypeTicket, ticketID); !ok {
+		t.Fatal("the replica was dropped when the session ended")
+	}
+
+	mu.Lock()
+	token = signIn(t, s, "field@example.com")
+	mu.Unlock()
+	e.Reconnect()
+	waitFor("reply sent after signing in again", func(s engine.Status) bool { return s.SignIn == "" && s.Pending == 0 })
+	n := 0
+	s.db.View(context.Background(), func(tx store.ReadTx) error {
+		return tx.Each(wire.TypeEntry, func(string, []byte) error { n++; return nil })
+	})
+	if n != 1 {
+		t.Fatalf("server has %d history entries; want the one reply", n)
+	}
+
+	// Sign out: a new client, a signed-out view without the ticket.
+	old := e.ClientID()
+	mu.Lock()
+	token = ""
+	mu.Unlock()
+	if err := e.SwitchClient(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("signed-out view", func(s engine.Status) bool { return s.Identity == nil && s.Synced && s.Online })
+	if e.ClientID() == old {
+		t.Error("SwitchClient kept the client ID")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, ok, _ := st.Get(wire.TypeTicket, ticketID); !ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the signed-out device still holds the user's ticket")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
