@@ -20,19 +20,19 @@ import (
 
 // Status is what the status indicator shows.
 type Status struct {
-	Online         bool   // a websocket is open and the hello was answered
-	Syncing        bool   // a push or pull is in flight
-	Pending        int    // mutations in the outbox
-	Synced         bool   // at least one full pull has completed on this device
-	UpdateRequired bool   // the server no longer speaks this app's protocol
+	Online         bool // a websocket is open and the hello was answered
+	Syncing        bool // a push or pull is in flight
+	Pending        int  // mutations in the outbox
+	Synced         bool // at least one full pull has completed on this device
+	UpdateRequired bool // the server no longer speaks this app's protocol
 	// Identity is who the server says this device is signed in as (nil:
 	// signed out, or not heard yet). SignIn, if set, is the catalog key of
 	// why the device must sign in again (auth.expired …): until it does,
 	// the engine neither pushes nor pulls, and the outbox waits.
 	Identity *shared.Identity
 	SignIn   string
-	StoreErr       string // the last local storage error, for the user
-	Changes        int    // counts changes to the replica, so views know to reload
+	StoreErr string // the last local storage error, for the user
+	Changes  int    // counts changes to the replica, so views know to reload
 	// SyncDone and SyncTotal count the changes of a pull that takes several
 	// pages (a first sync): the progress bar. Both are 0 otherwise.
 	SyncDone, SyncTotal int
@@ -71,10 +71,10 @@ type Engine struct {
 	clientID  string        // guarded by mu
 	kick      chan struct{} // outbox changed, or try to connect now
 	reconnect chan struct{} // end the session and dial again now
-	mu       sync.Mutex
-	status   Status
-	subs     map[int]func()
-	nextSub  int
+	mu        sync.Mutex
+	status    Status
+	subs      map[int]func()
+	nextSub   int
 }
 
 // Start loads the replica's identity and syncs in the background until ctx
@@ -329,7 +329,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 
 	var (
 		welcomed, pushing, pulling, poked bool
-		halted                            bool // the session was refused: wait for a sign-in
+		halted                            bool      // the session was refused: wait for a sign-in
 		waitingSince, lastHeard           time.Time // zero: not waiting
 	)
 	expect := func() {

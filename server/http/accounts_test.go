@@ -13,8 +13,8 @@ import (
 
 	"outpost/app/engine"
 	appstore "outpost/app/store"
-	"outpost/server/store"
 	"outpost/server/auth"
+	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
