@@ -126,6 +126,7 @@ const (
 	MTicketCreate = "ticket.create"
 	MKBFeedback   = "kb.feedback" // shared.Feedback
 	MSearchMiss   = "search.miss" // shared.SearchMiss
+	MTreeEvent    = "tree.event"  // tree.RunEvent: a troubleshooting run started or ended
 )
 
 // Reject turns err into a rejection result for mutation seq. It is the one
