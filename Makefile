@@ -30,7 +30,7 @@ bin/outpost: web/app.wasm $(GO_SOURCES) $(WEB_FILES) server/http/worker.js $(wil
 
 ## run: build and serve on $(ADDR) with data in $(DATA) (demo data on first start)
 run: build
-	OUTPOST_ADDR=$${OUTPOST_ADDR:-$(ADDR)} OUTPOST_DATA=$${OUTPOST_DATA:-$(DATA)} ./bin/outpost serve
+	OUTPOST_ADDR=$${OUTPOST_ADDR:-$(ADDR)} OUTPOST_DATA=$${OUTPOST_DATA:-$(DATA)} ./bin/outpost serve -demo
 
 ## test: vet, unit tests, WebAssembly tests under Node, e2e in headless Chromium
 test: tools build vet unit wasm-test e2e

@@ -76,6 +76,9 @@ type Client struct {
 	// Durable is false when the browser gave us no IndexedDB: nothing
 	// survives a reload, and the app says so.
 	Durable bool
+	// Post sends a JSON body to an API path of the server and returns the
+	// status and body of the answer; err means no answer (offline).
+	Post func(path string, body []byte, lang string) (status int, resp []byte, err error)
 }
 
 // langKey is the local-storage key of the chosen UI language.
@@ -128,61 +131,39 @@ func SortArticles(as []shared.Article) {
 	})
 }
 
-// ticketView is a ticket as the requester sees it: from the server, or
-// still waiting in the outbox.
-type ticketView struct {
-	shared.Ticket
-	Pending bool
-}
-
-// tickets returns the server's tickets with the pending creations rebased
-// on top, newest first.
-func (c *Client) tickets() ([]ticketView, error) {
-	recs, err := c.Store.List(wire.TypeTicket)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var out []ticketView
-	for _, r := range recs {
-		var tk shared.Ticket
-		if json.Unmarshal(r.Data, &tk) == nil {
-			out = append(out, ticketView{Ticket: tk})
-			seen[tk.ID] = true
-		}
-	}
-	pending, err := c.Store.Outbox()
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range pending {
-		var tc shared.TicketCreate
-		if m.Name != wire.MTicketCreate || json.Unmarshal(m.Args, &tc) != nil || seen[tc.ID] {
-			continue
-		}
-		out = append(out, ticketView{Ticket: tc.Ticket(c.Engine.ClientID()), Pending: true})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt > out[j].CreatedAt })
-	return out, nil
-}
-
-// onReject keeps the words of a ticket the server refused, as a draft that
-// says why.
+// onReject keeps the words of a change the server refused, as a ticket
+// draft that says why: a ticket that could not be filed, or a reply to a
+// ticket that was closed meanwhile.
 func (c *Client) onReject(m wire.Mutation, r wire.Result) {
-	if m.Name != wire.MTicketCreate {
-		return
-	}
-	var tc shared.TicketCreate
-	if json.Unmarshal(m.Args, &tc) != nil {
-		return
-	}
-	if r.Code == shared.ECONFLICT {
-		if _, ok, _ := c.Store.Get(wire.TypeTicket, tc.ID); ok {
-			return // our own ticket, sent twice: nothing was lost
+	switch m.Name {
+	case wire.MTicketCreate:
+		var tc shared.TicketCreate
+		if json.Unmarshal(m.Args, &tc) != nil {
+			return
 		}
+		if r.Code == shared.ECONFLICT {
+			if _, ok, _ := c.Store.Get(wire.TypeTicket, tc.ID); ok {
+				return // our own ticket, sent twice: nothing was lost
+			}
+		}
+		c.Store.PutDraft(store.Draft{
+			ID: tc.ID, Title: tc.Title, Description: tc.Description, Category: tc.Category,
+			UpdatedAt: c.Engine.Now().UnixMilli(), RejectKey: r.Key, RejectArgs: r.Args,
+		})
+	case shared.OpReply, shared.OpNote:
+		var op shared.TicketOp
+		if json.Unmarshal(m.Args, &op) != nil || r.Key == "ticket.op_exists" {
+			return
+		}
+		title := ""
+		if rec, ok, _ := c.Store.Get(wire.TypeTicket, op.TicketID); ok {
+			var tk shared.Ticket
+			json.Unmarshal(rec.Data, &tk)
+			title = tk.Title
+		}
+		c.Store.PutDraft(store.Draft{
+			ID: op.ID, Title: title, Description: op.Body,
+			UpdatedAt: c.Engine.Now().UnixMilli(), RejectKey: r.Key, RejectArgs: r.Args,
+		})
 	}
-	c.Store.PutDraft(store.Draft{
-		ID: tc.ID, Title: tc.Title, Description: tc.Description, Category: tc.Category,
-		UpdatedAt: c.Engine.Now().UnixMilli(), RejectKey: r.Key, RejectArgs: r.Args,
-	})
 }

@@ -119,6 +119,14 @@ func (p *page) frame(content ...app.UI) app.UI {
 			app.Nav().Body(
 				app.A().Href("/").Text(t(l, "nav.home")),
 				app.A().Href("/tickets").Text(t(l, "nav.tickets")),
+				app.If(isStaff(), func() app.UI {
+					return app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent"))
+				}),
+				app.If(me != nil, func() app.UI {
+					return app.A().ID("nav-account").Href("/signin").Title(me.Email).Text(or(me.Name, me.Email))
+				}).ElseIf(client != nil, func() app.UI {
+					return app.A().ID("nav-signin").Href("/signin").Text(t(l, "nav.signin"))
+				}),
 				app.A().Class("button small").Href("/ticket/new").Text(t(l, "nav.new_ticket")),
 				// go-app keeps a handler across renders unless its scope
 				// changes: decide the language at click time, not render time.
@@ -162,6 +170,12 @@ func (p *page) statusBar() app.UI {
 				)
 			}).ElseIf(client != nil && !s.Synced && s.Online, func() app.UI {
 				return app.Span().Class("note").Text(t(l, "status.first_sync"))
+			}),
+			app.If(s.SignIn != "", func() app.UI {
+				return app.Span().ID("signin-needed").Class("error").Body(
+					app.Text(t(l, s.SignIn)+" "),
+					app.A().Href("/signin").Text(t(l, "nav.signin_again")),
+				)
 			}),
 			app.If(s.StoreErr != "", func() app.UI {
 				return app.Span().Class("error").Text(t(l, "status.storage_err", s.StoreErr))

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"strings"
 	"syscall/js"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"outpost/app/engine"
 	"outpost/app/kbsearch"
 	"outpost/app/store"
+	"outpost/shared"
 )
 
 // Start opens the local replica and starts syncing. The WebAssembly main
@@ -49,5 +52,73 @@ func Start() {
 	// Reconnect at once when the browser says the network is back.
 	online := js.FuncOf(func(js.Value, []js.Value) any { c.Engine.Kick(); return nil })
 	js.Global().Call("addEventListener", "online", online)
+	// Another tab signed in or out: use its session here too.
+	storage := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) > 0 && args[0].Get("key").String() == identityKey {
+			me = cachedIdentity()
+			c.Engine.Reconnect()
+		}
+		return nil
+	})
+	js.Global().Call("addEventListener", "storage", storage)
+	me = cachedIdentity()
+	c.Post = post
 	client = c
+}
+
+// cachedIdentity reads the identity a sign-in cached in local storage.
+func cachedIdentity() *shared.Identity {
+	v := js.Global().Get("localStorage").Call("getItem", identityKey)
+	if v.Type() != js.TypeString {
+		return nil
+	}
+	var id shared.Identity
+	if json.Unmarshal([]byte(v.String()), &id) != nil || id.UserID == "" {
+		return nil
+	}
+	return &id
+}
+
+// post sends body as JSON to path with fetch and waits for the answer. It
+// must not run on a JavaScript callback's goroutine (use ctx.Async).
+func post(path string, body []byte, lang string) (int, []byte, error) {
+	type answer struct {
+		status int
+		body   []byte
+		err    error
+	}
+	done := make(chan answer, 1)
+	var onResp, onText, onErr js.Func
+	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := "network error"
+		if len(args) > 0 {
+			msg = args[0].Call("toString").String()
+		}
+		done <- answer{err: errors.New(msg)}
+		return nil
+	})
+	status := 0
+	onText = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		done <- answer{status: status, body: []byte(args[0].String())}
+		return nil
+	})
+	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		status = args[0].Get("status").Int()
+		args[0].Call("text").Call("then", onText, onErr)
+		return nil
+	})
+	defer onResp.Release()
+	defer onText.Release()
+	defer onErr.Release()
+	opts := map[string]any{
+		"method":      "POST",
+		"credentials": "same-origin",
+		"headers":     map[string]any{"Content-Type": "application/json", "Accept-Language": lang},
+	}
+	if body != nil {
+		opts["body"] = string(body)
+	}
+	js.Global().Call("fetch", path, opts).Call("then", onResp, onErr)
+	a := <-done
+	return a.status, a.body, a.err
 }

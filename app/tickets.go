@@ -82,12 +82,12 @@ func (p *ticketList) Render() app.UI {
 		app.If(p.loaded && len(p.tickets) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "tickets.empty")) }),
 		app.Ul().ID("ticket-list").Class("tickets").Body(app.Range(p.tickets).Slice(func(i int) app.UI {
 			tk := p.tickets[i]
-			state, label := "sent", t(l, "tickets.status."+tk.Status)
+			state, label := "sent", t(l, "ticket.status."+tk.Status)
 			if tk.Pending {
 				state, label = "pending", t(l, "tickets.pending")
 			}
-			return app.Li().Class("ticket "+state).DataSet("id", tk.ID).DataSet("state", state).Body(
-				app.Strong().Text(tk.Title),
+			return app.Li().Class("ticket "+state).DataSet("id", tk.ID).DataSet("state", state).DataSet("status", tk.Status).Body(
+				app.A().Href("/ticket/"+tk.ID).Body(app.Strong().Text(tk.Title)),
 				app.Span().Class("badge "+state).Text(label),
 				app.Span().Class("muted").Text(t(l, "tickets.created", time.UnixMilli(tk.CreatedAt).Format("2006-01-02 15:04"))),
 			)

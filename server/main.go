@@ -15,6 +15,7 @@ import (
 	"os"
 	"time"
 
+	"outpost/server/auth"
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
 	"outpost/server/seed"
@@ -28,6 +29,8 @@ type Main struct {
 	DataDir  string
 	CertFile string
 	KeyFile  string
+	// Demo adds demo accounts (seed.DemoUsers) to a portal with none.
+	Demo bool
 	// AckDelay holds every acknowledgement back after its mutation is
 	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
 	AckDelay time.Duration
@@ -37,6 +40,7 @@ type Main struct {
 	Store *badger.DB
 	HTTP  *serverhttp.Server
 	Sync  *outsync.Service
+	Auth  *auth.Service
 }
 
 // NewMain returns a Main with defaults from the environment.
@@ -64,6 +68,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory, created if missing (env OUTPOST_DATA)")
 	fs.StringVar(&m.CertFile, "tls-cert", m.CertFile, "TLS certificate file (PEM); with -tls-key, serve HTTPS")
 	fs.StringVar(&m.KeyFile, "tls-key", m.KeyFile, "TLS private key file (PEM)")
+	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,13 +106,21 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if n > 0 {
 		m.Log.Info("loaded demo knowledge base", "articles", n)
 	}
+	m.Auth = &auth.Service{Store: m.Store, Log: m.Log}
+	if m.Demo {
+		if n, err := seed.Users(ctx, m.Auth); err != nil {
+			return fmt.Errorf("seed demo accounts: %w", err)
+		} else if n > 0 {
+			m.Log.Info("added demo accounts", "accounts", n, "password", seed.DemoPassword)
+		}
+	}
 	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: time.Now}
 	if m.AckDelay > 0 {
 		m.Sync.AfterApply = func(string, uint64) { time.Sleep(m.AckDelay) }
 	}
 	m.HTTP = &serverhttp.Server{
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
-		Web: m.Web, Sync: m.Sync, Log: m.Log,
+		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
 	}
 	if err := m.HTTP.Open(); err != nil {
 		return err

@@ -1,0 +1,354 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"outpost/shared"
+)
+
+func init() {
+	featureRoutes = append(featureRoutes, func() {
+		app.RouteWithRegexp(`^/ticket/[0-9a-f-]{36}$`, app.NewZeroComponentFactory(&ticketPage{}))
+	})
+}
+
+// ticketPage shows one ticket and its history, and lets the requester reply
+// or reopen it and an agent reply, note, and move it along. Every change is
+// queued in the outbox and shown at once, marked until it is sent.
+type ticketPage struct {
+	page
+	ticket  ticketView
+	entries []entryView
+	found   bool
+	loaded  bool
+	errMsg  string
+
+	reply    string // the text being written
+	internal bool   // staff: the text is an internal note
+	reason   string // staff: escalation reason
+	keys     func() // removes the keyboard shortcuts
+}
+
+func ticketID(ctx app.Context) string {
+	return strings.TrimPrefix(ctx.Page().URL().Path, "/ticket/")
+}
+
+func (p *ticketPage) OnPreRender(ctx app.Context) {
+	p.lang = prerenderLang(ctx)
+	ctx.Page().SetTitle(t(p.lang, "tickets.title") + " · " + t(p.lang, "app.name"))
+}
+
+func (p *ticketPage) OnMount(ctx app.Context) {
+	p.mountPage(ctx, p.load)
+	p.keys = onShortcut(ctx, func(ctx app.Context, key string) { p.shortcut(ctx, key) })
+}
+
+func (p *ticketPage) OnDismount() {
+	p.page.OnDismount()
+	if p.keys != nil {
+		p.keys()
+	}
+}
+
+func (p *ticketPage) OnNav(ctx app.Context) {
+	if client != nil && p.lang != "" {
+		p.load(ctx)
+	}
+}
+
+func (p *ticketPage) load(ctx app.Context) {
+	id := ticketID(ctx)
+	ctx.Async(func() {
+		tv, entries, found, err := client.ticket(id)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.ticket, p.entries, p.found, p.errMsg = tv, entries, found, ""
+			p.loaded = found || client.Engine.Status().Synced
+			if err != nil {
+				p.errMsg = t(p.lang, "status.storage_err", err.Error())
+			}
+			if found {
+				ctx.Page().SetTitle(tv.Title + " · " + t(p.lang, "app.name"))
+			}
+		})
+	})
+}
+
+// change queues a change to this ticket and redraws.
+func (p *ticketPage) change(ctx app.Context, name string, op shared.TicketOp) {
+	op.TicketID = p.ticket.ID
+	lang := p.lang
+	ctx.Async(func() {
+		err := client.changeTicket(name, op)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.errMsg = errorText(lang, err)
+				return
+			}
+			p.errMsg = ""
+			// What the user typed lives in the field's value, which a
+			// redraw does not reset: clear it by hand.
+			if name == shared.OpReply || name == shared.OpNote {
+				p.reply = ""
+				clearField("ticket-reply")
+			}
+			if name == shared.OpEscalate {
+				p.reason = ""
+				clearField("escalate-reason")
+			}
+			p.load(ctx)
+		})
+	})
+}
+
+func (p *ticketPage) send(ctx app.Context, e app.Event) {
+	name := shared.OpReply
+	if p.internal && isStaff() {
+		name = shared.OpNote
+	}
+	p.change(ctx, name, shared.TicketOp{Body: p.reply})
+}
+
+func (p *ticketPage) setStatus(ctx app.Context, to string) {
+	p.change(ctx, shared.OpStatus, shared.TicketOp{To: to})
+}
+
+// shortcut handles the agent's keys: r reply, n note, a assign to me,
+// s resolve, e escalate.
+func (p *ticketPage) shortcut(ctx app.Context, key string) {
+	if !isStaff() || !p.found {
+		return
+	}
+	switch key {
+	case "r", "n":
+		p.internal = key == "n"
+		app.Window().GetElementByID("ticket-reply").Call("focus")
+	case "a":
+		p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
+	case "s":
+		p.setStatus(ctx, shared.StatusResolved)
+	case "e":
+		app.Window().GetElementByID("escalate-reason").Call("focus")
+	}
+}
+
+func (p *ticketPage) Render() app.UI {
+	l := p.lang
+	if !p.loaded {
+		return p.frame(app.P().Class("muted").Text(t(l, "home.loading")))
+	}
+	if !p.found {
+		return p.frame(
+			app.H1().Text(t(l, "ticket.not_here")),
+			app.P().Text(t(l, "ticket.not_here_p")),
+			app.A().Href("/tickets").Text("← "+t(l, "nav.tickets")),
+		)
+	}
+	tk := p.ticket
+	staff := isStaff()
+	return p.frame(
+		app.P().Class("crumbs").Body(app.A().Href(backLink()).Text("← "+t(l, backLabel()))),
+		app.Article().ID("ticket").Class("ticket-detail").DataSet("status", tk.Status).DataSet("pending", tk.Pending).Body(
+			app.H1().Text(tk.Title),
+			app.P().Class("meta").Body(
+				app.Span().ID("ticket-status").Class("badge status-"+tk.Status).Text(t(l, "ticket.status."+tk.Status)),
+				app.If(tk.Priority != "", func() app.UI {
+					return app.Span().Class("badge prio-"+tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
+				}),
+				app.If(tk.Category != "", func() app.UI { return app.Span().Text(t(l, "category."+tk.Category)) }),
+				app.Span().Class("muted").Text(t(l, "tickets.created", when(tk.CreatedAt))),
+				app.If(staff, func() app.UI {
+					return app.Span().Class("muted").Text(t(l, "ticket.requester", or(tk.RequesterName, or(tk.RequesterEmail, t(l, "ticket.anonymous")))))
+				}),
+				app.If(staff, func() app.UI {
+					return app.Span().Class("muted").Text(t(l, "role.tier", max(tk.Tier, 1)) + " · " + or(tk.AssigneeName, t(l, "ticket.unassigned")))
+				}),
+				app.If(tk.Pending, func() app.UI { return app.Span().Class("badge pending").Text(t(l, "tickets.pending")) }),
+			),
+			app.If(tk.Description != "", func() app.UI { return app.P().Class("description").Text(tk.Description) }),
+		),
+		app.Section().ID("history").Body(
+			app.H2().Text(t(l, "ticket.history")),
+			app.If(len(p.entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
+			app.Ol().Class("history").Body(app.Range(p.entries).Slice(func(i int) app.UI { return renderEntry(l, p.entries[i]) })),
+		),
+		app.If(p.errMsg != "", func() app.UI { return app.P().ID("ticket-op-error").Class("error").Attr("role", "alert").Text(p.errMsg) }),
+		p.renderReply(),
+		app.If(staff, func() app.UI { return p.renderAgentActions() }).Else(func() app.UI { return p.renderRequesterActions() }),
+	)
+}
+
+func backLink() string {
+	if isStaff() {
+		return "/agent"
+	}
+	return "/tickets"
+}
+
+func backLabel() string {
+	if isStaff() {
+		return "nav.agent"
+	}
+	return "nav.tickets"
+}
+
+func when(ms int64) string { return time.UnixMilli(ms).Format("2006-01-02 15:04") }
+
+func renderEntry(l string, e entryView) app.UI {
+	li := app.Li().Class("entry "+e.Kind).DataSet("kind", e.Kind).DataSet("id", e.ID).DataSet("pending", e.Pending)
+	head := app.P().Class("who").Body(
+		app.Strong().Text(or(e.AuthorName, t(l, "ticket.anonymous"))),
+		app.Span().Class("muted").Text(" · "+when(e.At)),
+		app.If(e.Internal, func() app.UI { return app.Span().Class("badge internal").Text(t(l, "ticket.internal")) }),
+		app.If(e.Pending, func() app.UI { return app.Span().Class("badge pending").Text(t(l, "tickets.pending")) }),
+	)
+	var what app.UI
+	switch e.Kind {
+	case shared.EntryReply, shared.EntryNote:
+		what = app.P().Class("body").Text(e.Body)
+	case shared.EntryStatus:
+		what = app.P().Class("change").Text(t(l, "ticket.entry.status", t(l, "ticket.status."+e.To)))
+	case shared.EntryPriority:
+		what = app.P().Class("change").Text(t(l, "ticket.entry.priority", t(l, "ticket.priority."+e.To)))
+	case shared.EntryAssign:
+		what = app.P().Class("change").Text(t(l, "ticket.entry.assign", or(e.To, t(l, "ticket.unassigned"))))
+	case shared.EntryEscalate:
+		what = app.P().Class("change").Text(t(l, "ticket.entry.escalate", e.To, e.Body))
+	}
+	return li.Body(head, what)
+}
+
+func (p *ticketPage) renderReply() app.UI {
+	l, tk := p.lang, p.ticket
+	if tk.Status == shared.StatusClosed {
+		return app.P().Class("muted").Text(t(l, "ticket.closed_hint"))
+	}
+	staff := isStaff()
+	label := t(l, "ticket.reply")
+	if p.internal && staff {
+		label = t(l, "ticket.note")
+	}
+	return app.Section().ID("reply").Class("form").Body(
+		app.If(staff, func() app.UI {
+			return app.Div().Class("chips").Body(
+				app.Button().ID("mode-reply").Class("chip").Type("button").Aria("pressed", !p.internal).Text(t(l, "ticket.reply")+" (r)").
+					OnClick(func(ctx app.Context, e app.Event) { p.internal = false }),
+				app.Button().ID("mode-note").Class("chip").Type("button").Aria("pressed", p.internal).Text(t(l, "ticket.note")+" (n)").
+					OnClick(func(ctx app.Context, e app.Event) { p.internal = true }),
+			)
+		}),
+		app.Label().For("ticket-reply").Text(label),
+		app.Textarea().ID("ticket-reply").Rows(4).MaxLength(shared.MaxReply).Text(p.reply).
+			Placeholder(t(l, "ticket.reply_ph")).
+			OnInput(func(ctx app.Context, e app.Event) { p.reply = ctx.JSSrc().Get("value").String() }),
+		app.Div().Class("actions").Body(
+			app.Button().ID("ticket-send").Type("button").Text(label).OnClick(p.send),
+			app.If(p.internal && staff, func() app.UI { return app.Span().Class("muted").Text(t(l, "ticket.note_hint")) }),
+		),
+	)
+}
+
+func (p *ticketPage) renderRequesterActions() app.UI {
+	l, tk := p.lang, p.ticket
+	mine := me != nil && tk.RequesterID == me.UserID
+	return app.Div().Class("actions").Body(
+		app.If(mine && tk.Status == shared.StatusResolved, func() app.UI {
+			return app.Button().ID("ticket-reopen").Class("secondary").Type("button").Text(t(l, "ticket.reopen")).
+				OnClick(func(ctx app.Context, e app.Event) { p.setStatus(ctx, shared.StatusOpen) })
+		}),
+		app.If(mine && (tk.Status == shared.StatusNew || tk.Status == shared.StatusOpen || tk.Status == shared.StatusPending), func() app.UI {
+			return app.Button().ID("ticket-solved").Class("secondary").Type("button").Text(t(l, "ticket.solved_myself")).
+				OnClick(func(ctx app.Context, e app.Event) { p.setStatus(ctx, shared.StatusResolved) })
+		}),
+	)
+}
+
+// renderAgentActions draws the moves an agent makes on a ticket. The
+// server checks each again; a refused one comes back as a message.
+func (p *ticketPage) renderAgentActions() app.UI {
+	l, tk := p.lang, p.ticket
+	return app.Section().ID("agent-actions").Class("card").Body(
+		app.H2().Text(t(l, "agent.actions")),
+		app.Div().Class("actions").Body(
+			app.Label().For("set-status").Text(t(l, "agent.status")),
+			app.Select().ID("set-status").OnChange(func(ctx app.Context, e app.Event) {
+				p.setStatus(ctx, ctx.JSSrc().Get("value").String())
+			}).Body(app.Range(shared.TicketStatuses).Slice(func(i int) app.UI {
+				s := shared.TicketStatuses[i]
+				return app.Option().Value(s).Selected(s == tk.Status).Text(t(l, "ticket.status."+s))
+			})),
+			app.Button().ID("assign-me").Class("secondary").Type("button").Text(t(l, "agent.assign_me")+" (a)").
+				OnClick(func(ctx app.Context, e app.Event) {
+					p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
+				}),
+			app.Button().ID("resolve").Class("secondary").Type("button").Text(t(l, "agent.resolve")+" (s)").
+				OnClick(func(ctx app.Context, e app.Event) { p.setStatus(ctx, shared.StatusResolved) }),
+		),
+		app.Div().Class("actions").Body(
+			app.Label().For("set-impact").Text(t(l, "ticket.priority.impact")),
+			levelSelect(l, "set-impact", tk.Impact, func(ctx app.Context, v string) {
+				p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: v, Urgency: or(p.ticket.Urgency, shared.LevelMedium)})
+			}),
+			app.Label().For("set-urgency").Text(t(l, "ticket.priority.urgency")),
+			levelSelect(l, "set-urgency", tk.Urgency, func(ctx app.Context, v string) {
+				p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: or(p.ticket.Impact, shared.LevelMedium), Urgency: v})
+			}),
+		),
+		app.If(max(tk.Tier, 1) < shared.MaxTier, func() app.UI {
+			next := max(tk.Tier, 1) + 1
+			return app.Div().Class("actions").Body(
+				app.Label().For("escalate-reason").Text(t(l, "agent.escalate_to", next)+" (e)"),
+				app.Input().ID("escalate-reason").Type("text").Value(p.reason).Placeholder(t(l, "agent.escalate_ph")).
+					OnInput(func(ctx app.Context, e app.Event) { p.reason = ctx.JSSrc().Get("value").String() }),
+				app.Button().ID("escalate").Class("secondary").Type("button").Text(t(l, "agent.escalate")).
+					OnClick(func(ctx app.Context, e app.Event) {
+						p.change(ctx, shared.OpEscalate, shared.TicketOp{Tier: max(p.ticket.Tier, 1) + 1, Body: p.reason})
+					}),
+			)
+		}),
+		app.P().Class("muted").Text(t(l, "agent.keys")),
+	)
+}
+
+func clearField(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Set("value", "")
+	}
+}
+
+func levelSelect(l, id, value string, set func(app.Context, string)) app.UI {
+	levels := []string{shared.LevelHigh, shared.LevelMedium, shared.LevelLow}
+	return app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) { set(ctx, ctx.JSSrc().Get("value").String()) }).
+		Body(app.Range(levels).Slice(func(i int) app.UI {
+			return app.Option().Value(levels[i]).Selected(levels[i] == or(value, shared.LevelMedium)).Text(t(l, "ticket.priority."+levels[i]))
+		}))
+}
+
+// onShortcut calls fn with single-letter keys pressed outside text fields,
+// until the returned function is called.
+func onShortcut(ctx app.Context, fn func(app.Context, string)) func() {
+	if client == nil {
+		return nil
+	}
+	h := app.FuncOf(func(this app.Value, args []app.Value) any {
+		ev := args[0]
+		tag := strings.ToLower(ev.Get("target").Get("tagName").String())
+		if tag == "input" || tag == "textarea" || tag == "select" || ev.Get("ctrlKey").Bool() || ev.Get("metaKey").Bool() || ev.Get("altKey").Bool() {
+			return nil
+		}
+		key := ev.Get("key").String()
+		if len(key) == 1 {
+			ev.Call("preventDefault")
+			ctx.Dispatch(func(ctx app.Context) { fn(ctx, key) })
+		}
+		return nil
+	})
+	app.Window().Call("addEventListener", "keydown", h)
+	return func() {
+		app.Window().Call("removeEventListener", "keydown", h)
+		h.Release()
+	}
+}
+
