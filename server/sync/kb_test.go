@@ -156,3 +156,33 @@ func TestSearchMissesAreCountedByFoldedQuery(t *testing.T) {
 		t.Errorf("misses: es %+v, en %+v; want 2 in Spanish (one folded query), 1 in English", es, en)
 	}
 }
+
+// TestArticleLeavingTheViewIsRemoved: an article made internal reaches a
+// requester's device as a removal, not as silence (DESIGN.md rule 6), while
+// staff keep it.
+func TestArticleLeavingTheViewIsRemoved(t *testing.T) {
+	s, db := newService(t)
+	ctx := context.Background()
+	page, err := s.Pull(ctx, client, 0, 100)
+	if err != nil || len(page.Changes) != 1 || page.Changes[0].Deleted {
+		t.Fatalf("first pull = %+v, %v; want the public article", page.Changes, err)
+	}
+	cursor := page.Cursor
+	err = db.Update(ctx, func(tx store.Tx) error {
+		data, _ := json.Marshal(shared.Article{ID: "vpn-setup", Lang: "en", Title: "VPN", Category: "network", Visibility: shared.Internal})
+		_, err := tx.Put(wire.TypeArticle, "vpn-setup", data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = s.Pull(ctx, client, cursor, 100)
+	if len(page.Changes) != 1 || !page.Changes[0].Deleted || page.Changes[0].Data != nil || page.Changes[0].ID != "vpn-setup" {
+		t.Fatalf("pull after the article went internal = %+v; want its removal, without data", page.Changes)
+	}
+	agent := &shared.Identity{UserID: client, Email: "agent@example.com", Role: shared.RoleAgent, Tier: 1}
+	page, _ = s.PullAs(ctx, outsync.Actor{ClientID: client, User: agent}, cursor, 100)
+	if len(page.Changes) != 1 || page.Changes[0].Deleted {
+		t.Fatalf("agent's pull = %+v; want the internal article itself", page.Changes)
+	}
+}

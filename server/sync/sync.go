@@ -255,9 +255,21 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 	if limit <= 0 || limit > wire.MaxPullLimit {
 		limit = wire.MaxPullLimit
 	}
-	changes, next, more, err := s.Store.Changes(ctx, cursor, limit, wire.MaxPageBytes, visibleTo(a))
+	visible := visibleTo(a)
+	// Everyone may have held an article or a troubleshooter that has since
+	// been archived, unpublished or made internal: those go out as
+	// removals, so no device keeps showing what it may no longer see.
+	withRemovals := func(typ string, data []byte) bool {
+		return removable[typ] || visible(typ, data)
+	}
+	changes, next, more, err := s.Store.Changes(ctx, cursor, limit, wire.MaxPageBytes, withRemovals)
 	if err != nil {
 		return wire.Msg{}, err
+	}
+	for i, c := range changes {
+		if !c.Deleted && removable[c.Type] && !visible(c.Type, c.Data) {
+			changes[i] = wire.Change{V: c.V, Type: c.Type, ID: c.ID, Deleted: true}
+		}
 	}
 	page := wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}
 	if more {
@@ -267,6 +279,12 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 	}
 	return page, nil
 }
+
+// removable are the record types a device loses sight of by a change to
+// the record itself (DESIGN.md rule 6), and so is told to drop. Only their
+// ID travels; an article's ID is a readable slug, so a slug must not hold
+// anything secret.
+var removable = map[string]bool{wire.TypeArticle: true, wire.TypeTree: true}
 
 // Record types only support staff see: feedback and the figures agents
 // read.
