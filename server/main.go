@@ -106,6 +106,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if n > 0 {
 		m.Log.Info("loaded demo knowledge base", "articles", n)
 	}
+	if n, err := seed.Trees(ctx, m.Store); err != nil {
+		m.Log.Warn("some demo troubleshooting trees were not loaded", "loaded", n, "err", err)
+	} else if n > 0 {
+		m.Log.Info("loaded demo troubleshooting trees", "trees", n)
+	}
 	m.Auth = &auth.Service{Store: m.Store, Log: m.Log}
 	if m.Demo {
 		if n, err := seed.Users(ctx, m.Auth); err != nil {
