@@ -194,6 +194,11 @@ func (h *home) Render() app.UI {
 		),
 		h.renderSearchBox(),
 		body,
+		app.Section().ID("home-troubleshoot").Class("cta").Body(
+			app.H2().Text(t(l, "troubleshoot.home_title")),
+			app.P().Text(t(l, "troubleshoot.home_p")),
+			app.A().Class("button").Href("/troubleshoot").Text(t(l, "troubleshoot.home_link")),
+		),
 		app.Aside().Class("cta").Body(
 			app.Span().Text(t(l, "home.cant_find")+" "),
 			app.A().Class("button").Href("/ticket/new").Text(t(l, "home.file_ticket")),

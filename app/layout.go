@@ -118,6 +118,7 @@ func (p *page) frame(content ...app.UI) app.UI {
 			),
 			app.Nav().Body(
 				app.A().Href("/").Text(t(l, "nav.home")),
+				app.A().ID("nav-troubleshoot").Href("/troubleshoot").Text(t(l, "troubleshoot.nav")),
 				app.A().Href("/tickets").Text(t(l, "nav.tickets")),
 				app.If(isStaff(), func() app.UI {
 					return app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent"))
