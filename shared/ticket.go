@@ -41,6 +41,8 @@ type Ticket struct {
 	UpdatedAt       int64 `json:"updated_at,omitempty"`  // server time of the latest change
 	FirstResponseAt int64 `json:"first_response_at,omitempty"`
 	ResolvedAt      int64 `json:"resolved_at,omitempty"`
+
+	Attachments []Attachment `json:"attachments,omitempty"` // see attachment.go
 }
 
 // Facts returns what the permission and lifecycle rules need to know.
@@ -69,6 +71,8 @@ type TicketCreate struct {
 	Urgency     string `json:"urgency,omitempty"` // "" = medium
 	Lang        string `json:"lang,omitempty"`
 	CreatedAt   int64  `json:"created_at"`
+
+	Attachments []Attachment `json:"attachments,omitempty"` // references; the bytes follow over HTTP
 }
 
 // Validate returns an EINVALID *Error naming the first thing wrong with t.
@@ -98,7 +102,7 @@ func (t *TicketCreate) Validate() error {
 	case t.CreatedAt < 0 || t.CreatedAt > 1<<53:
 		return Errorf(EINVALID, "ticket.bad_time")
 	}
-	return nil
+	return ValidateAttachments(t.Attachments)
 }
 
 // Ticket returns the ticket that t creates when filed signed out from
@@ -128,6 +132,7 @@ func (t *TicketCreate) TicketBy(clientID string, who Identity) Ticket {
 		RequesterName:  who.Name,
 		ClientID:       clientID,
 		CreatedAt:      t.CreatedAt,
+		Attachments:    t.Attachments,
 	}
 }
 
