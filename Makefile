@@ -64,6 +64,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzPush -fuzztime $(FUZZTIME) ./server/sync/
 	$(GO) test -run '^$$' -fuzz FuzzSearch -fuzztime $(FUZZTIME) ./shared/search/
 	$(GO) test -run '^$$' -fuzz FuzzUnmarshal -fuzztime $(FUZZTIME) ./shared/search/
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./shared/tree/
 	OUTPOST_SOAK=1 $(GO) test -count=1 -timeout 10m -run 'TestConvergence$$' ./server/http/
 
 tools: chromium node
