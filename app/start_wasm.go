@@ -46,9 +46,10 @@ func Start() {
 		Now:      time.Now,
 		OnReject: c.onReject,
 	}
-	if err := c.Engine.Start(context.Background()); err != nil {
+	if err := c.Engine.Load(); err != nil {
 		js.Global().Get("console").Call("error", "outpost: start sync: "+err.Error())
 	}
+	startTabs(context.Background(), c)
 	// Reconnect at once when the browser says the network is back.
 	online := js.FuncOf(func(js.Value, []js.Value) any { c.Engine.Kick(); return nil })
 	js.Global().Call("addEventListener", "online", online)

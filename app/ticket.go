@@ -155,7 +155,7 @@ func (p *ticketPage) Render() app.UI {
 			app.P().Class("meta").Body(
 				app.Span().ID("ticket-status").Class("badge status-"+tk.Status).Text(t(l, "ticket.status."+tk.Status)),
 				app.If(tk.Priority != "", func() app.UI {
-					return app.Span().Class("badge prio-"+tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
+					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
 				app.If(tk.Category != "", func() app.UI { return app.Span().Text(t(l, "category."+tk.Category)) }),
 				app.Span().Class("muted").Text(t(l, "tickets.created", when(tk.CreatedAt))),
@@ -174,7 +174,9 @@ func (p *ticketPage) Render() app.UI {
 			app.If(len(p.entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
 			app.Ol().Class("history").Body(app.Range(p.entries).Slice(func(i int) app.UI { return renderEntry(l, p.entries[i]) })),
 		),
-		app.If(p.errMsg != "", func() app.UI { return app.P().ID("ticket-op-error").Class("error").Attr("role", "alert").Text(p.errMsg) }),
+		app.If(p.errMsg != "", func() app.UI {
+			return app.P().ID("ticket-op-error").Class("error").Attr("role", "alert").Text(p.errMsg)
+		}),
 		p.renderReply(),
 		app.If(staff, func() app.UI { return p.renderAgentActions() }).Else(func() app.UI { return p.renderRequesterActions() }),
 	)
@@ -351,4 +353,3 @@ func onShortcut(ctx app.Context, fn func(app.Context, string)) func() {
 		h.Release()
 	}
 }
-

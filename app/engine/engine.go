@@ -67,6 +67,10 @@ type Engine struct {
 	// ReplyTimeout and Heartbeat tune the watchdog (zero: the defaults).
 	ReplyTimeout time.Duration
 	Heartbeat    time.Duration
+	// OnLocal, if set, is told of what this tab did that the tab syncing
+	// for the browser must act on: "mutate" (the outbox grew), "reconnect"
+	// (a sign-in or sign-out) and "switch" (a new client ID).
+	OnLocal func(what string)
 
 	clientID  string        // guarded by mu
 	kick      chan struct{} // outbox changed, or try to connect now
@@ -75,11 +79,27 @@ type Engine struct {
 	status    Status
 	subs      map[int]func()
 	nextSub   int
+	mirrored  int // the leader's Changes count last mirrored
 }
 
 // Start loads the replica's identity and syncs in the background until ctx
 // ends.
 func (e *Engine) Start(ctx context.Context) error {
+	if err := e.Load(); err != nil {
+		return err
+	}
+	e.Lead(ctx)
+	return nil
+}
+
+// Lead starts syncing in the background until ctx ends. Call it once,
+// after Load: in a browser, in the one tab that holds the sync lock.
+func (e *Engine) Lead(ctx context.Context) { go e.run(ctx) }
+
+// Load reads the replica's identity and status without syncing. A tab
+// that does not sync for the browser stops there and follows the one
+// that does (Mirror).
+func (e *Engine) Load() error {
 	if e.Now == nil {
 		e.Now = time.Now
 	}
@@ -104,8 +124,41 @@ func (e *Engine) Start(ctx context.Context) error {
 	}
 	e.update(func(s *Status) { s.Synced = cursor > 0 })
 	e.refreshPending()
-	go e.run(ctx)
 	return nil
+}
+
+// Mirror shows, in a tab that does not sync, the status of the tab that
+// does: the outbox and replica are shared, so when the leader's replica
+// changes, this tab's views reload.
+func (e *Engine) Mirror(leader Status) {
+	e.update(func(s *Status) {
+		changed := leader.Changes != e.mirrored
+		e.mirrored = leader.Changes
+		own := s.Changes
+		*s = leader
+		s.Changes = own
+		if changed {
+			s.Changes++
+		}
+	})
+}
+
+// ReloadClientID reads the client ID again, after another tab switched it.
+func (e *Engine) ReloadClientID() error {
+	id, err := e.Store.ClientID(func() string { return shared.NewID(e.Now()) })
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.clientID = id
+	e.mu.Unlock()
+	return nil
+}
+
+func (e *Engine) local(what string) {
+	if e.OnLocal != nil {
+		e.OnLocal(what)
+	}
 }
 
 // ClientID returns this replica's client ID.
@@ -118,11 +171,26 @@ func (e *Engine) ClientID() string {
 // Reconnect ends the current session and dials again at once: after a
 // sign-in or sign-out, so the new session cookie is used.
 func (e *Engine) Reconnect() {
+	e.reconnectNow()
+	e.local("reconnect")
+}
+
+func (e *Engine) reconnectNow() {
 	e.update(func(s *Status) { s.SignIn = "" })
 	select {
 	case e.reconnect <- struct{}{}:
 	default:
 	}
+}
+
+// Rejoin is what the syncing tab does when another tab says it signed in,
+// out, or switched clients: read the client ID again and reconnect.
+func (e *Engine) Rejoin() error {
+	if err := e.ReloadClientID(); err != nil {
+		return err
+	}
+	e.reconnectNow()
+	return nil
 }
 
 // SwitchClient makes this replica a new client, then reconnects. The app
@@ -137,7 +205,8 @@ func (e *Engine) SwitchClient() error {
 	e.mu.Lock()
 	e.clientID = id
 	e.mu.Unlock()
-	e.Reconnect()
+	e.reconnectNow()
+	e.local("switch")
 	return nil
 }
 
@@ -213,6 +282,7 @@ func (e *Engine) Mutate(name string, args any, clearDraft string) error {
 	}
 	e.refreshPending()
 	e.Kick()
+	e.local("mutate")
 	return nil
 }
 

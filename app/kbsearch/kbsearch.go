@@ -253,3 +253,27 @@ func doc(c wire.Change) (search.Doc, bool) {
 		Category: a.Category, Tags: a.Tags, Body: a.Body,
 	}, true
 }
+
+// Refresh catches up with a replica another tab has been syncing: it loads
+// the saved index if it matches the replica's cursor, and rebuilds it from
+// the articles otherwise.
+func (x *Index) Refresh() error {
+	cursor, err := x.Store.Cursor()
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	current := cursor == x.cursor
+	x.mu.Unlock()
+	if current {
+		return nil
+	}
+	fresh, err := Open(x.Store)
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.ix, x.cursor, x.saved, x.dirty = fresh.ix, fresh.cursor, fresh.saved, false
+	return nil
+}

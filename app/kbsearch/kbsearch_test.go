@@ -187,3 +187,19 @@ func (f *failingCache) PutCache(key string, data []byte) error {
 	}
 	return f.Memory.PutCache(key, data)
 }
+
+func TestRefreshFollowsAnotherTab(t *testing.T) {
+	s := store.NewMemory()
+	leader, follower := open(t, s), open(t, s)
+	leader.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
+	leader.Flush()
+	if got := ids(follower, "vpn"); got != "[]" {
+		t.Fatalf("follower before Refresh = %s", got)
+	}
+	if err := follower.Refresh(); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(follower, "vpn"); got != "[vpn-setup]" {
+		t.Fatalf("follower after Refresh = %s; want the leader's article", got)
+	}
+}

@@ -74,3 +74,11 @@ func (c *wsConn) recheck(ctx context.Context) error {
 func (c *wsConn) actor() outsync.Actor {
 	return outsync.Actor{ClientID: c.clientID, User: c.user}
 }
+
+// Connections returns the number of open websockets: one per browser, not
+// per tab, when tabs share a connection.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ws)
+}
