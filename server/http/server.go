@@ -59,6 +59,8 @@ func (s *Server) Open() error {
 	mux.HandleFunc("POST /api/login", s.handleLogin)
 	mux.HandleFunc("POST /api/logout", s.handleLogout)
 	mux.HandleFunc("GET /api/me", s.handleMe)
+	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut) // attachments: see blob.go
+	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet) // and HEAD
 	mux.Handle("/", s.appHandler())
 
 	s.ln, err = net.Listen("tcp", s.Addr)

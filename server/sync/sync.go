@@ -12,6 +12,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"outpost/server/blob"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -92,6 +93,9 @@ func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) err
 	}
 	tk := tc.TicketBy(a.ClientID, who)
 	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
+	if err := blob.Reference(tx, tk.ID, tk.Attachments); err != nil {
+		return err // the attachments' bytes may be uploaded once the ticket names them
+	}
 	return putJSON(tx, wire.TypeTicket, tc.ID, tk)
 }
 

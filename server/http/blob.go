@@ -1,0 +1,156 @@
+package http
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"outpost/server/blob"
+	"outpost/shared"
+	"outpost/shared/i18n"
+)
+
+// The attachment API (see server/blob):
+//
+//	HEAD /api/blobs/<sha256>            Upload-Offset: bytes the server holds (resume from there)
+//	PUT  /api/blobs/<sha256>?offset=N   body: the next bytes, at most shared.MaxBlobChunk
+//	GET  /api/blobs/<sha256>            the complete file, cacheable for good
+//
+// Every call needs a signed-in user who may see a ticket that references
+// the blob; anyone else gets 404 and learns nothing. Errors are
+// {"error": {code, key, message}}.
+
+// uploadOffset is the header that says how many bytes the server holds.
+const uploadOffset = "Upload-Offset"
+
+// blobUser returns the identity of r's session, or answers the request
+// with why there is none.
+func (s *Server) blobUser(w http.ResponseWriter, r *http.Request, lang string) (shared.Identity, bool) {
+	u, err := s.user(r)
+	switch {
+	case err != nil:
+		writeJSONError(w, errorStatus(err), lang, err)
+		return shared.Identity{}, false
+	case u == nil:
+		writeJSONError(w, http.StatusUnauthorized, lang, shared.Errorf(shared.EUNAUTHORIZED, "auth.required"))
+		return shared.Identity{}, false
+	}
+	return u.Identity(), true
+}
+
+// blobStatus maps a blob error to an HTTP status.
+func blobStatus(err error) int {
+	switch key, _ := shared.ErrorKey(err); key {
+	case "attach.chunk_too_large", "attach.beyond_size":
+		return http.StatusRequestEntityTooLarge
+	case "attach.hash_mismatch", "attach.type_mismatch":
+		return http.StatusUnprocessableEntity
+	}
+	return errorStatus(err)
+}
+
+func (s *Server) blobError(w http.ResponseWriter, lang string, err error) {
+	if shared.ErrorCode(err) == shared.EINTERNAL {
+		s.Log.Error("blob", "err", err)
+		err = shared.Errorf(shared.EINTERNAL, "error.internal")
+	}
+	writeJSONError(w, blobStatus(err), lang, err)
+}
+
+// handleBlobPut stores the next chunk of a blob and answers the blob's
+// state (blob.Info) with its Upload-Offset.
+func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	if !sameOrigin(r) {
+		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
+		return
+	}
+	who, ok := s.blobUser(w, r, lang)
+	if !ok {
+		return
+	}
+	sha := r.PathValue("sha")
+	offset, err := strconv.ParseInt(r.URL.Query().Get("offset"), 10, 64)
+	switch {
+	case !shared.ValidSHA256(sha):
+		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "attach.bad_hash", sha))
+		return
+	case err != nil || offset < 0:
+		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "attach.offset_required"))
+		return
+	case r.ContentLength > shared.MaxBlobChunk:
+		writeJSONError(w, http.StatusRequestEntityTooLarge, lang, shared.Errorf(shared.EINVALID, "attach.chunk_too_large", shared.MaxBlobChunk>>10))
+		return
+	}
+	chunk, err := io.ReadAll(http.MaxBytesReader(w, r.Body, shared.MaxBlobChunk))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeJSONError(w, http.StatusRequestEntityTooLarge, lang, shared.Errorf(shared.EINVALID, "attach.chunk_too_large", shared.MaxBlobChunk>>10))
+		return
+	case err != nil:
+		// The connection dropped mid-chunk: keep nothing of it, so the
+		// bytes held stay a prefix the client can continue from.
+		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "attach.bad_chunk"))
+		return
+	}
+	in, err := blob.Put(r.Context(), s.Sync.Store, who, sha, offset, chunk)
+	w.Header().Set(uploadOffset, strconv.FormatInt(in.Offset, 10))
+	if err != nil {
+		s.blobError(w, lang, err)
+		return
+	}
+	if in.Complete && offset+int64(len(chunk)) == in.Size && len(chunk) > 0 {
+		s.Log.Info("blob complete", "sha256", sha, "size", in.Size, "type", in.Type, "user", who.UserID)
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+// handleBlobGet answers HEAD with the upload state and GET with the
+// complete file.
+func (s *Server) handleBlobGet(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	who, ok := s.blobUser(w, r, lang)
+	if !ok {
+		return
+	}
+	sha := r.PathValue("sha")
+	in, err := blob.Stat(r.Context(), s.Sync.Store, who, sha)
+	if err != nil {
+		s.blobError(w, lang, err)
+		return
+	}
+	h := w.Header()
+	h.Set(uploadOffset, strconv.FormatInt(in.Offset, 10))
+	h.Set("X-Content-Type-Options", "nosniff")
+	if r.Method == http.MethodHead {
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Blob-Size", strconv.FormatInt(in.Size, 10))
+		h.Set("X-Blob-Complete", strconv.FormatBool(in.Complete))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if !in.Complete {
+		s.blobError(w, lang, shared.Errorf(shared.ECONFLICT, "attach.incomplete"))
+		return
+	}
+	etag := `"` + sha + `"`
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	h.Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	typ := in.Type
+	if typ == "text/plain" {
+		typ += "; charset=utf-8"
+	}
+	h.Set("Content-Type", typ)
+	h.Set("Content-Length", strconv.FormatInt(in.Size, 10))
+	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": in.Name}))
+	if err := blob.WriteTo(r.Context(), s.Sync.Store, who, sha, w); err != nil {
+		s.Log.Error("send blob", "sha256", sha, "err", err) // the headers are gone: the client sees a short body
+	}
+}

@@ -1,0 +1,259 @@
+package http_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"outpost/server/auth"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// blobReq sends method to /api/blobs/<sha> (plus query) with the session
+// token and body, and returns the status, Upload-Offset and body.
+func blobReq(t *testing.T, s *testServer, token, method, sha, query string, body []byte) (int, int64, []byte, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL()+"/api/blobs/"+sha+query, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: token})
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	off, _ := strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+	return resp.StatusCode, off, b, resp.Header
+}
+
+func errKey(b []byte) string {
+	var e struct {
+		Error struct{ Key, Message string }
+	}
+	json.Unmarshal(b, &e)
+	return e.Error.Key
+}
+
+func hashOf(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// fakeJPEG returns n bytes that start like a JPEG.
+func fakeJPEG(n int, seed uint64) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(seed, 1))
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	copy(b, []byte{0xFF, 0xD8, 0xFF, 0xE0})
+	return b
+}
+
+// fileTicket files a ticket with attachments over the websocket as the
+// holder of token, and returns its ID.
+func fileTicket(t *testing.T, s *testServer, token, client string, n int, as ...shared.Attachment) string {
+	t.Helper()
+	ws, _ := dialAs(t, s, token, client)
+	tid := id(n)
+	m := push(t, ws, uint64(n), wire.MTicketCreate, shared.TicketCreate{ID: tid, Title: "Photo of the broken screen", CreatedAt: 1, Attachments: as})
+	if m.T != wire.TAck || !m.Results[0].OK {
+		t.Fatalf("file ticket with %d attachments: %+v", len(as), m)
+	}
+	return tid
+}
+
+func photoOf(data []byte) shared.Attachment {
+	return shared.Attachment{SHA256: hashOf(data), Name: "screen.jpg", Type: "image/jpeg", Size: int64(len(data)), Width: 1600, Height: 1200}
+}
+
+func TestBlobResumableUploadAndAccess(t *testing.T) {
+	s := newServer(t)
+	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
+	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)
+	field, other, agent := signIn(t, s, "field@example.com"), signIn(t, s, "other@example.com"), signIn(t, s, "agent@example.com")
+
+	data := fakeJPEG(700_000, 1) // three chunks, the last one partial
+	sha := hashOf(data)
+	const chunk = shared.MaxBlobChunk
+
+	// Before any ticket names it, nobody may upload it.
+	if code, _, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=0", data[:chunk]); code != 404 || errKey(b) != "attach.not_found" {
+		t.Fatalf("PUT before the ticket = %d %s; want 404 attach.not_found", code, b)
+	}
+	fileTicket(t, s, field, clientField, 1, photoOf(data))
+
+	if code, off, _, _ := blobReq(t, s, field, "HEAD", sha, "", nil); code != 200 || off != 0 {
+		t.Fatalf("HEAD before upload = %d offset %d; want 200 offset 0", code, off)
+	}
+	if code, off, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=0", data[:chunk]); code != 200 || off != chunk {
+		t.Fatalf("PUT chunk 1 = %d offset %d %s; want 200 offset %d", code, off, b, chunk)
+	}
+
+	// The second chunk's connection drops halfway through its body.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PUT /api/blobs/%s?offset=%d HTTP/1.1\r\nHost: %s\r\nCookie: %s=%s\r\nContent-Length: %d\r\n\r\n",
+		sha, chunk, strings.TrimPrefix(s.URL(), "http://"), auth.CookieName, field, chunk)
+	conn.Write(data[chunk : chunk+chunk/2])
+	conn.Close()
+
+	// The server kept nothing of the broken chunk: resume from HEAD.
+	var off int64
+	for range 50 { // the server notices the drop asynchronously
+		var code int
+		code, off, _, _ = blobReq(t, s, field, "HEAD", sha, "", nil)
+		if code != 200 || off != chunk {
+			t.Fatalf("HEAD after the drop = %d offset %d; want 200 offset %d", code, off, chunk)
+		}
+	}
+	// A chunk that skips ahead is refused with where to continue.
+	if code, o, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=600000", data[600_000:]); code != 409 || o != chunk || errKey(b) != "attach.bad_offset" {
+		t.Fatalf("PUT past the held bytes = %d offset %d %s; want 409 offset %d", code, o, b, chunk)
+	}
+	// A client that resends from a bit earlier (its ack was lost) is fine.
+	from := off - 1000
+	for from < int64(len(data)) {
+		end := min(from+chunk, int64(len(data)))
+		code, o, b, _ := blobReq(t, s, field, "PUT", sha, "?offset="+strconv.FormatInt(from, 10), data[from:end])
+		if code != 200 || o != end {
+			t.Fatalf("PUT from %d = %d offset %d %s; want 200 offset %d", from, code, o, b, end)
+		}
+		from = end
+	}
+
+	get := func(token string) (int, []byte, http.Header) {
+		code, _, b, h := blobReq(t, s, token, "GET", sha, "", nil)
+		return code, b, h
+	}
+	code, b, h := get(field)
+	if code != 200 || !bytes.Equal(b, data) {
+		t.Fatalf("GET = %d, %d bytes equal %v; want 200 and the upload", code, len(b), bytes.Equal(b, data))
+	}
+	if h.Get("Content-Type") != "image/jpeg" || h.Get("Cache-Control") != "private, max-age=31536000, immutable" || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("GET headers = %v", h)
+	}
+	if code, b, _ := get(agent); code != 200 || !bytes.Equal(b, data) {
+		t.Errorf("agent GET = %d; want 200 and the file", code)
+	}
+	if code, b, _ := get(other); code != 404 || errKey(b) != "attach.not_found" {
+		t.Errorf("another requester's GET = %d %s; want 404", code, b)
+	}
+	if code, _, _ := get(""); code != 401 {
+		t.Errorf("signed-out GET = %d; want 401", code)
+	}
+	if code, _, _ := get("forged-session-token"); code == 200 {
+		t.Errorf("GET with a forged session = %d; want a refusal", code)
+	}
+	if code, _, _, _ := blobReq(t, s, other, "PUT", sha, "?offset=0", data[:10]); code != 404 {
+		t.Errorf("another requester's PUT = %d; want 404", code)
+	}
+
+	// Uploading again (another device, a retry) changes nothing.
+	if code, off, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=0", data[:chunk]); code != 200 || off != int64(len(data)) {
+		t.Fatalf("PUT after completion = %d offset %d %s; want 200 offset %d", code, off, b, len(data))
+	}
+	if code, b, _ := get(field); code != 200 || !bytes.Equal(b, data) {
+		t.Fatalf("GET after the re-upload = %d; want the same file", code)
+	}
+	// A second ticket naming the same photo shares the blob.
+	fileTicket(t, s, agent, clientAgent, 2, photoOf(data))
+	if code, off, _, _ := blobReq(t, s, agent, "HEAD", sha, "", nil); code != 200 || off != int64(len(data)) {
+		t.Errorf("HEAD for a second ticket = %d offset %d; want complete", code, off)
+	}
+}
+
+func TestBlobRefusals(t *testing.T) {
+	s := newServer(t)
+	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	field := signIn(t, s, "field@example.com")
+
+	good := fakeJPEG(5000, 2)
+	html := []byte("<html><script>alert(1)</script></html>")
+	htmlAsPNG := shared.Attachment{SHA256: hashOf(html), Name: "x.png", Type: "image/png", Size: int64(len(html)), Width: 1, Height: 1}
+	fileTicket(t, s, field, clientField, 1, photoOf(good), htmlAsPNG)
+	sha := hashOf(good)
+
+	t.Run("WrongHashIsDiscarded", func(t *testing.T) {
+		forged := fakeJPEG(len(good), 3)
+		code, off, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=0", forged)
+		if code != 422 || errKey(b) != "attach.hash_mismatch" || off != 0 {
+			t.Fatalf("PUT of other bytes = %d offset %d %s; want 422 attach.hash_mismatch, offset 0", code, off, b)
+		}
+		if code, off, _, _ := blobReq(t, s, field, "HEAD", sha, "", nil); code != 200 || off != 0 {
+			t.Fatalf("HEAD after a mismatch = %d offset %d; want 0", code, off)
+		}
+		if code, _, b, _ := blobReq(t, s, field, "GET", sha, "", nil); code != 409 || errKey(b) != "attach.incomplete" {
+			t.Fatalf("GET after a mismatch = %d %s; want 409 attach.incomplete", code, b)
+		}
+		if code, off, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=0", good); code != 200 || off != int64(len(good)) {
+			t.Fatalf("PUT of the right bytes = %d offset %d %s; want complete", code, off, b)
+		}
+	})
+
+	t.Run("TypeIsChecked", func(t *testing.T) {
+		code, _, b, _ := blobReq(t, s, field, "PUT", hashOf(html), "?offset=0", html)
+		if code != 422 || errKey(b) != "attach.type_mismatch" {
+			t.Fatalf("PUT of HTML declared PNG = %d %s; want 422 attach.type_mismatch", code, b)
+		}
+	})
+
+	t.Run("Oversize", func(t *testing.T) {
+		big := fakeJPEG(shared.MaxBlobChunk+1, 4)
+		fileTicket(t, s, field, clientField, 2, photoOf(big))
+		if code, _, b, _ := blobReq(t, s, field, "PUT", hashOf(big), "?offset=0", big); code != 413 || errKey(b) != "attach.chunk_too_large" {
+			t.Fatalf("PUT of a %d-byte chunk = %d %s; want 413", len(big), code, b)
+		}
+		small := fakeJPEG(100, 5)
+		fileTicket(t, s, field, clientField, 3, photoOf(small))
+		if code, _, b, _ := blobReq(t, s, field, "PUT", hashOf(small), "?offset=0", append(small, 1, 2, 3)); code != 413 || errKey(b) != "attach.beyond_size" {
+			t.Fatalf("PUT past the declared size = %d %s; want 413 attach.beyond_size", code, b)
+		}
+		ws, _ := dialAs(t, s, field, clientField)
+		huge := shared.Attachment{SHA256: hashOf(nil), Name: "dump.pdf", Type: "application/pdf", Size: shared.MaxAttachmentSize + 1}
+		m := push(t, ws, 9, wire.MTicketCreate, shared.TicketCreate{ID: id(9), Title: "Too big", CreatedAt: 1, Attachments: []shared.Attachment{huge}})
+		if m.T != wire.TAck || m.Results[0].OK || m.Results[0].Key != "attach.too_large" {
+			t.Fatalf("ticket with an 10 MB+ attachment: %+v; want rejected attach.too_large", m)
+		}
+	})
+
+	t.Run("BadRequests", func(t *testing.T) {
+		if code, _, b, _ := blobReq(t, s, field, "PUT", "nothex", "?offset=0", good); code != 400 || errKey(b) != "attach.bad_hash" {
+			t.Errorf("PUT to a bad hash = %d %s; want 400", code, b)
+		}
+		if code, _, b, _ := blobReq(t, s, field, "PUT", sha, "", good); code != 400 || errKey(b) != "attach.offset_required" {
+			t.Errorf("PUT without offset = %d %s; want 400", code, b)
+		}
+		if code, _, _, _ := blobReq(t, s, "", "PUT", sha, "?offset=0", good); code != 401 {
+			t.Errorf("signed-out PUT = %d; want 401", code)
+		}
+		req, _ := http.NewRequest("PUT", s.URL()+"/api/blobs/"+sha+"?offset=0", bytes.NewReader(good))
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: field})
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 403 {
+			t.Errorf("cross-origin PUT = %d; want 403", resp.StatusCode)
+		}
+	})
+}
