@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -35,7 +36,16 @@ func create(seq uint64, id, title string) wire.Mutation {
 
 func push(t *testing.T, s *Service, ms ...wire.Mutation) []wire.Result {
 	t.Helper()
-	rs, err := s.Push(context.Background(), client, ms)
+	return pushAs(t, s, Actor{ClientID: client}, ms...)
+}
+
+var fuzzAgent = Actor{ClientID: client, User: &shared.Identity{
+	UserID: "01936f6e-7a1b-7c3d-8e4f-0000000000aa", Email: "agent@example.com", Role: shared.RoleAgent, Tier: 1,
+}}
+
+func pushAs(t *testing.T, s *Service, a Actor, ms ...wire.Mutation) []wire.Result {
+	t.Helper()
+	rs, err := s.PushAs(context.Background(), a, ms)
 	if err != nil {
 		t.Fatalf("Push: %v", err)
 	}
@@ -111,7 +121,16 @@ func TestRejectionsArePruned(t *testing.T) {
 // the push (only a broken store may), every mutation gets a result, a
 // rejection says why in words, and a resend gets the same answer.
 func FuzzPush(f *testing.F) {
+	// Every handler, in a fixed order, and a name no handler has.
 	names := []string{wire.MTicketCreate, wire.MKBFeedback, wire.MSearchMiss, "no.such.mutation"}
+	var more []string
+	for name := range handlers {
+		if !slices.Contains(names, name) {
+			more = append(more, name)
+		}
+	}
+	slices.Sort(more)
+	names = append(names, more...)
 	ticket, _ := json.Marshal(shared.TicketCreate{ID: "01936f6e-7a1b-7c3d-8e4f-0123456789ac", Title: "Printer jam", CreatedAt: 1})
 	f.Add(uint8(0), ticket)
 	f.Add(uint8(0), []byte(`{"id":"01936f6e-7a1b-7c3d-8e4f-0123456789ac","title":"  ","created_at":-1}`))
@@ -126,8 +145,9 @@ func FuzzPush(f *testing.F) {
 		}
 		s := newService(t)
 		m := wire.Mutation{Seq: 1, Name: names[int(which)%len(names)], Args: args}
-		first := push(t, s, m)[0]
-		again := push(t, s, m)[0]
+		// As an agent, so the handlers that need a signed-in user run too.
+		first := pushAs(t, s, fuzzAgent, m)[0]
+		again := pushAs(t, s, fuzzAgent, m)[0]
 		if first.Seq != 1 || (!first.OK && (first.Code == "" || first.Code == shared.EINTERNAL || first.Key == "")) {
 			t.Fatalf("Push(%s %s) = %+v; want OK or a rejection with a reason", m.Name, args, first)
 		}
