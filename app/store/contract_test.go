@@ -194,4 +194,6 @@ func testContract(t *testing.T, open func(t *testing.T) (s Store, reopen func() 
 			t.Fatalf("Drafts() = %+v, %v", ds, err)
 		}
 	})
+
+	testBlobContract(t, open) // blob_contract_test.go
 }

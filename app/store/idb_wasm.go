@@ -9,19 +9,21 @@ import (
 	"outpost/shared/wire"
 )
 
-// IndexedDB layout (database "outpost", version 2):
+// IndexedDB layout (database "outpost", version 3):
 //
 //	meta     key string  → client_id, cursor, epoch
 //	records  key "type/id" → JSON of wire.Change
 //	outbox   autoIncrement key (the mutation's seq) → JSON of {name, args}
 //	drafts   key draft ID → JSON of Draft
 //	cache    key string → Uint8Array derived from records (since version 2)
+//	blobs    key SHA-256 → Uint8Array of an attachment (since version 3)
+//	blobmeta key SHA-256 → JSON of Blob, apart so listing skips the bytes (since version 3)
 //
 // The outbox's key generator is the per-client sequence: IndexedDB hands out
 // increasing keys atomically across tabs and never reuses one.
 const (
 	dbName    = "outpost"
-	dbVersion = 2
+	dbVersion = 3
 )
 
 // IDB is a Store in the browser's IndexedDB.
@@ -49,7 +51,7 @@ func OpenIDB(name string) (*IDB, error) {
 	upgrade := js.FuncOf(func(js.Value, []js.Value) any {
 		db := req.Get("result")
 		names := db.Get("objectStoreNames")
-		for _, s := range []string{"meta", "records", "drafts", "cache"} {
+		for _, s := range []string{"meta", "records", "drafts", "cache", "blobs", "blobmeta"} {
 			if !names.Call("contains", s).Bool() {
 				db.Call("createObjectStore", s)
 			}

@@ -21,6 +21,7 @@ type Memory struct {
 	lastSeq  uint64
 	drafts   map[string]Draft
 	cache    map[string][]byte
+	blobs    map[string]memBlob // by SHA-256 (blob_memory.go)
 }
 
 var _ Store = (*Memory)(nil)

@@ -7,6 +7,7 @@ package store
 import (
 	"encoding/json"
 
+	"outpost/shared"
 	"outpost/shared/wire"
 )
 
@@ -56,6 +57,30 @@ type Store interface {
 	// PutCache stores derived data under key. Reset drops it with the
 	// records it came from.
 	PutCache(key string, data []byte) error
+
+	// PutBlob stores an attachment's bytes and what is known of them,
+	// replacing any blob with that SHA-256. Reset keeps blobs: they are
+	// the user's files, or a cache of files the server keeps for good.
+	PutBlob(b Blob, data []byte) error
+	// GetBlob returns a blob and its bytes.
+	GetBlob(sha string) (b Blob, data []byte, ok bool, err error)
+	// Blobs returns every blob on this device, without their bytes, in
+	// SHA-256 order: the upload queue reads it.
+	Blobs() ([]Blob, error)
+	// MarkUploaded records that the server holds blob sha complete. A
+	// missing blob is not an error.
+	MarkUploaded(sha string) error
+	// DeleteBlob removes a blob; a missing blob is not an error.
+	DeleteBlob(sha string) error
+}
+
+// Blob is an attachment's bytes on this device: a file attached to a
+// draft or a queued ticket, kept until the server has it (and after, as
+// the offline copy), or a copy downloaded when a ticket was viewed.
+type Blob struct {
+	shared.Attachment
+	Uploaded bool  `json:"uploaded,omitempty"` // the server holds it complete
+	AddedAt  int64 `json:"added_at"`           // Unix milliseconds
 }
 
 // Draft is a ticket being written. It lives only on this device until it is
@@ -68,4 +93,6 @@ type Draft struct {
 	UpdatedAt   int64    `json:"updated_at"` // Unix milliseconds
 	RejectKey   string   `json:"reject_key,omitempty"`
 	RejectArgs  []string `json:"reject_args,omitempty"`
+
+	Attachments []shared.Attachment `json:"attachments,omitempty"` // their bytes are blobs
 }
