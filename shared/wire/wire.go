@@ -127,6 +127,11 @@ const (
 	MKBFeedback   = "kb.feedback" // shared.Feedback
 	MSearchMiss   = "search.miss" // shared.SearchMiss
 	MTreeEvent    = "tree.event"  // tree.RunEvent: a troubleshooting run started or ended
+
+	MArticleSave    = "article.save"    // shared.ArticleSave: staff write a new revision (a new article is a draft)
+	MArticlePublish = "article.publish" // shared.ArticleChange
+	MArticleArchive = "article.archive" // shared.ArticleChange
+	MArticleRestore = "article.restore" // shared.ArticleChange: revision Restore's content becomes the next revision
 )
 
 // Reject turns err into a rejection result for mutation seq. It is the one
