@@ -109,13 +109,15 @@ func TestDeepNestingIsBounded(t *testing.T) {
 }
 
 // TestLongBodiesRenderQuickly keeps the preview responsive while typing:
-// a body at the size limit of unmatched markup renders in linear time.
+// a body at the size limit of unmatched markup renders in linear time
+// (~0.1 s here; quadratic scanning took minutes). The bound is loose for
+// a loaded machine.
 func TestLongBodiesRenderQuickly(t *testing.T) {
 	for _, unit := range []string{"[", "*a ", "` `` ", "_x ", "![", "- ", "> ", "| a |\n", "~~"} {
 		in := strings.Repeat(unit, 200_000/len(unit))
 		start := time.Now()
 		Render(in)
-		if d := time.Since(start); d > 300*time.Millisecond {
+		if d := time.Since(start); d > 3*time.Second {
 			t.Errorf("Render(%q × %d) took %v", unit, 200_000/len(unit), d)
 		}
 	}
