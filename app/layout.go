@@ -119,7 +119,12 @@ func (p *page) frame(content ...app.UI) app.UI {
 			app.Nav().Body(
 				app.A().Href("/").Text(t(l, "nav.home")),
 				app.A().ID("nav-troubleshoot").Href("/troubleshoot").Text(t(l, "troubleshoot.nav")),
-				app.A().Href("/tickets").Text(t(l, "nav.tickets")),
+				app.A().ID("nav-tickets").Href("/tickets").Body(
+					app.Text(t(l, "nav.tickets")),
+					app.If(unreadCount.Load() > 0, func() app.UI {
+						return app.Span().ID("unread").Class("count").Title(t(l, "notify.unread", unreadCount.Load())).Text(unreadCount.Load())
+					}),
+				),
 				app.If(isStaff(), func() app.UI {
 					return app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent"))
 				}),

@@ -50,6 +50,7 @@ func Start() {
 		js.Global().Get("console").Call("error", "outpost: start sync: "+err.Error())
 	}
 	startTabs(context.Background(), c)
+	watchNews(c)
 	// Reconnect at once when the browser says the network is back.
 	online := js.FuncOf(func(js.Value, []js.Value) any { c.Engine.Kick(); return nil })
 	js.Global().Call("addEventListener", "online", online)

@@ -71,6 +71,9 @@ func (p *ticketPage) load(ctx app.Context) {
 			}
 			if found {
 				ctx.Page().SetTitle(tv.Title + " · " + t(p.lang, "app.name"))
+				if me != nil && tv.RequesterID == me.UserID && len(entries) > 0 {
+					markSeen(tv.ID, entries[len(entries)-1].At)
+				}
 			}
 		})
 	})

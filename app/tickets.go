@@ -17,6 +17,7 @@ type ticketList struct {
 	loaded  bool
 	queued  string // ID of the ticket just submitted, if we came from the form
 	errMsg  string
+	notify  string // notification permission: default (not asked), granted, denied
 }
 
 func (p *ticketList) OnPreRender(ctx app.Context) {
@@ -26,6 +27,7 @@ func (p *ticketList) OnPreRender(ctx app.Context) {
 
 func (p *ticketList) OnMount(ctx app.Context) {
 	p.queued = ctx.Page().URL().Query().Get("queued")
+	p.notify = notificationsAllowed()
 	p.mountPage(ctx, p.load)
 }
 
@@ -50,6 +52,15 @@ func (p *ticketList) Render() app.UI {
 	l := p.lang
 	return p.frame(
 		app.H1().Text(t(l, "tickets.title")),
+		app.If(client != nil && me != nil && p.notify == "default", func() app.UI {
+			return app.P().Class("muted").Body(
+				app.Text(t(l, "notify.offer")+" "),
+				app.Button().ID("notify-me").Class("small secondary").Type("button").Text(t(l, "notify.enable")).
+					OnClick(func(ctx app.Context, e app.Event) {
+						askNotifications(func(answer string) { ctx.Dispatch(func(ctx app.Context) { p.notify = answer }) })
+					}),
+			)
+		}),
 		app.If(p.queued != "", func() app.UI {
 			msg := t(l, "ticket.sent")
 			for _, tk := range p.tickets {
@@ -88,6 +99,7 @@ func (p *ticketList) Render() app.UI {
 			}
 			return app.Li().Class("ticket "+state).DataSet("id", tk.ID).DataSet("state", state).DataSet("status", tk.Status).Body(
 				app.A().Href("/ticket/"+tk.ID).Body(app.Strong().Text(tk.Title)),
+				app.If(hasNews(tk.ID), func() app.UI { return app.Span().Class("badge news").Text(t(l, "notify.new")) }),
 				app.Span().Class("badge "+state).Text(label),
 				app.Span().Class("muted").Text(t(l, "tickets.created", time.UnixMilli(tk.CreatedAt).Format("2006-01-02 15:04"))),
 			)

@@ -138,12 +138,16 @@ func TestFieldUserAndAgent(t *testing.T) {
 	})
 
 	t.Run("FieldUserSeesTheReplyNeverTheNote", func(t *testing.T) {
+		run(t, field, chromedp.Navigate(base+"/tickets"))
+		waitJS(t, field, "a badge for the unread reply", appReady+` && !!document.getElementById("unread") && document.getElementById("unread").innerText === "1" && !!document.querySelector("li.ticket .badge.news")`, 30*time.Second)
+		shot(t, field, "field-unread")
 		run(t, field, chromedp.Navigate(base+"/ticket/"+ticketID))
 		waitJS(t, field, "reply arrived", appReady+` && [...document.querySelectorAll("#history .entry.reply")].some(e => e.innerText.includes("unplug"))`, 30*time.Second)
 		shot(t, field, "field-ticket-reply")
 		if text := eval[string](t, field, `document.body.innerText`); strings.Contains(text, "firmware") {
 			t.Fatalf("the field user's page shows the internal note:\n%s", text)
 		}
+		waitJS(t, field, "read: badge gone", `!document.getElementById("unread")`, 10*time.Second)
 		// Not even the device's storage holds it.
 		stored := eval[string](t, field, `new Promise((ok, fail) => {
 			const req = indexedDB.open("outpost");

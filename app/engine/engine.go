@@ -235,6 +235,10 @@ func (e *Engine) Subscribe(fn func()) (cancel func()) {
 	}
 }
 
+// Nudge tells subscribers to redraw, for app state kept beside the status
+// (the unread count).
+func (e *Engine) Nudge() { e.update(func(*Status) {}) }
+
 func (e *Engine) update(fn func(*Status)) {
 	e.mu.Lock()
 	fn(&e.status)
