@@ -186,9 +186,19 @@ func (p *page) statusBar() app.UI {
 			app.If(s.StoreErr != "", func() app.UI {
 				return app.Span().Class("error").Text(t(l, "status.storage_err", s.StoreErr))
 			}),
-			app.If(p.update || s.UpdateRequired, func() app.UI {
-				return app.Span().Class("update").Body(
+			app.If(p.update, func() app.UI {
+				return app.Span().ID("update").Class("update").DataSet("state", "ready").Body(
 					app.Text(t(l, "status.update")+" "),
+					app.Button().Class("small").Text(t(l, "status.reload")).
+						OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+				)
+			}).ElseIf(s.UpdateRequired, func() app.UI {
+				// The server no longer speaks this version: the service
+				// worker is fetching the new one (app.TryUpdate); go-app
+				// calls OnAppUpdate when it is ready. Reload is offered in
+				// case that never comes (no service worker).
+				return app.Span().ID("update").Class("update").DataSet("state", "required").Body(
+					app.Text(t(l, "wire.update_required")+" "),
 					app.Button().Class("small").Text(t(l, "status.reload")).
 						OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
 				)

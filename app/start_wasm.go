@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"sync/atomic"
 	"encoding/json"
 	"errors"
 	"strings"
 	"syscall/js"
 	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/app/engine"
 	"outpost/app/kbsearch"
@@ -51,6 +54,14 @@ func Start() {
 	}
 	startTabs(context.Background(), c)
 	watchNews(c)
+	// An outdated app: have the service worker fetch the new version now,
+	// rather than at the next start; the status bar offers it when ready.
+	var asked atomic.Bool
+	c.Engine.Subscribe(func() {
+		if c.Engine.Status().UpdateRequired && asked.CompareAndSwap(false, true) {
+			goapp.TryUpdate()
+		}
+	})
 	// Reconnect at once when the browser says the network is back.
 	online := js.FuncOf(func(js.Value, []js.Value) any { c.Engine.Kick(); return nil })
 	js.Global().Call("addEventListener", "online", online)

@@ -14,6 +14,7 @@ import (
 	"outpost/app/engine"
 	appstore "outpost/app/store"
 	"outpost/server/auth"
+	serverhttp "outpost/server/http"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -315,5 +316,37 @@ func TestEngineWaitsForSignIn(t *testing.T) {
 			t.Fatal("the signed-out device still holds the user's ticket")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestEngineStopsWhenOutdated: a server that no longer speaks the app's
+// protocol says update_required; the engine says so and stops dialling.
+func TestEngineStopsWhenOutdated(t *testing.T) {
+	s := newServer(t, func(s *serverhttp.Server) { s.MinProtocol = wire.Version + 1 })
+	dials := 0
+	var mu sync.Mutex
+	e := &engine.Engine{Store: appstore.NewMemory(), Dial: func(ctx context.Context) (engine.Conn, error) {
+		mu.Lock()
+		dials++
+		mu.Unlock()
+		return engine.DialWSHeader(ctx, s.wsURL(), http.Header{"Origin": {s.URL()}})
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := e.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !e.Status().UpdateRequired {
+		if time.Now().After(deadline) {
+			t.Fatalf("status %+v; want UpdateRequired", e.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(700 * time.Millisecond) // longer than the first backoff
+	mu.Lock()
+	defer mu.Unlock()
+	if dials != 1 {
+		t.Errorf("the engine dialled %d times; want once, then stop", dials)
 	}
 }

@@ -27,6 +27,9 @@ type Server struct {
 	Web      fs.FS // the files under /web/
 	Sync     *outsync.Service
 	Auth     *auth.Service // accounts and sessions
+	// MinProtocol raises the oldest client protocol served above
+	// wire.MinVersion (tests use it to make the running app outdated).
+	MinProtocol int
 	Log      *slog.Logger
 
 	ln   net.Listener

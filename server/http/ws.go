@@ -199,7 +199,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		c.fail(websocket.ClosePolicyViolation, shared.Errorf(shared.EINVALID, "wire.hello_first"))
 		return
 	}
-	if hello.Protocol < wire.MinVersion {
+	if hello.Protocol < max(c.s.MinProtocol, wire.MinVersion) {
 		c.fail(websocket.ClosePolicyViolation, shared.Errorf(wire.UpdateRequired, "wire.update_required"))
 		return
 	}
