@@ -2,10 +2,10 @@ package app
 
 import (
 	"context"
-	"sync/atomic"
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"syscall/js"
 	"time"
 

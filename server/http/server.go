@@ -30,7 +30,7 @@ type Server struct {
 	// MinProtocol raises the oldest client protocol served above
 	// wire.MinVersion (tests use it to make the running app outdated).
 	MinProtocol int
-	Log      *slog.Logger
+	Log         *slog.Logger
 
 	ln   net.Listener
 	srv  *http.Server
