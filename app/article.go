@@ -2,11 +2,13 @@ package app
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/shared"
+	"outpost/shared/search"
 	"outpost/shared/wire"
 )
 
@@ -19,6 +21,19 @@ type articlePage struct {
 	found       bool
 	loaded      bool
 	fb          feedback
+	related     []shared.Article
+	staff       articleStaff
+}
+
+// articleStaff is what staff see under an article: its feedback figures
+// and its revisions, which they can view and restore.
+type articleStaff struct {
+	state    articleState // the article with the changes still queued
+	stats    shared.ArticleStats
+	revs     []shared.Revision // oldest first
+	viewing  int               // the revision shown, 0 none
+	restored int               // the revision a restore was queued for
+	err      string
 }
 
 func articleID(ctx app.Context) string {
@@ -86,10 +101,21 @@ func (a *articlePage) load(ctx app.Context) {
 				}
 			}
 		}
+		var related []shared.Article
+		var staff articleStaff
+		if found {
+			related = client.related(art)
+			if isStaff() {
+				staff = client.articleStaff(id)
+			}
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if art.ID != a.article.ID {
 				a.loadFeedback(ctx, id)
+			} else {
+				staff.viewing, staff.restored, staff.err = a.staff.viewing, a.staff.restored, a.staff.err
 			}
+			a.related, a.staff = related, staff
 			a.article, a.found, a.translation = art, found, translation
 			// Until the first sync has brought the article, keep waiting
 			// rather than saying it does not exist.
@@ -119,6 +145,15 @@ func (a *articlePage) Render() app.UI {
 			app.P().Class("crumbs").Body(
 				app.A().Href("/").Text("← "+t(l, "article.back")),
 				app.Span().Text(" · "+t(l, "category."+art.Category)),
+				app.If(client != nil && isStaff(), func() app.UI {
+					return app.Span().Body(
+						app.If(!art.IsPublished(), func() app.UI {
+							return app.Span().ID("article-status").Class("badge status-" + art.Status).Text(" " + t(l, "kbedit.status."+art.Status))
+						}),
+						app.Text(" · "),
+						app.A().ID("article-edit").Href("/kb/edit/"+art.ID).Text(t(l, "kbedit.edit")),
+					)
+				}),
 			),
 			app.H1().Text(art.Title),
 			app.If(art.Summary != "", func() app.UI { return app.P().Class("lead").Text(art.Summary) }),
@@ -132,9 +167,143 @@ func (a *articlePage) Render() app.UI {
 				}))
 			}),
 		),
+		a.renderRelated(),
 		a.renderFeedback(),
+		a.renderStaff(),
 		app.Aside().Class("cta").Body(
 			app.A().Class("button").Href("/ticket/new").Text(t(l, "article.still_stuck")),
 		),
+	)
+}
+
+// related returns up to 3 published articles in art's language and
+// category that share the most terms with its title and tags, from the
+// device's search index: it works offline.
+func (c *Client) related(art shared.Article) []shared.Article {
+	if c.Index == nil {
+		return nil
+	}
+	q := search.Query{Text: art.Title + " " + strings.Join(art.Tags, " "), Lang: art.Lang, Category: art.Category, Limit: 10}
+	var out []shared.Article
+	for _, r := range c.Index.Search(q) {
+		if r.ID == art.ID || len(out) == 3 {
+			continue
+		}
+		rec, ok, err := c.Store.Get(wire.TypeArticle, r.ID)
+		var other shared.Article
+		if err == nil && ok && json.Unmarshal(rec.Data, &other) == nil && other.IsPublished() {
+			out = append(out, other)
+		}
+	}
+	return out
+}
+
+// articleStaff reads the staff figures and history of article id.
+func (c *Client) articleStaff(id string) articleStaff {
+	var st articleStaff
+	st.state, _ = c.articleState(id)
+	if rec, ok, err := c.Store.Get(wire.TypeArticleStats, id); err == nil && ok {
+		json.Unmarshal(rec.Data, &st.stats)
+	}
+	recs, _ := c.Store.List(shared.RevisionType)
+	for _, r := range recs {
+		if !strings.HasPrefix(r.ID, id+".") {
+			continue
+		}
+		var rev shared.Revision
+		if json.Unmarshal(r.Data, &rev) == nil && rev.ArticleID == id {
+			st.revs = append(st.revs, rev)
+		}
+	}
+	return st
+}
+
+func (a *articlePage) renderRelated() app.UI {
+	if len(a.related) == 0 {
+		return nil
+	}
+	l := a.lang
+	return app.Section().ID("related").Class("related").Body(
+		app.H2().Text(t(l, "kbedit.related")),
+		app.Ul().Class("articles").Body(app.Range(a.related).Slice(func(i int) app.UI {
+			r := a.related[i]
+			return app.Li().Body(app.A().Href("/article/"+r.ID).DataSet("id", r.ID).Body(
+				app.Strong().Text(r.Title),
+				app.Span().Class("summary").Text(r.Summary),
+			))
+		})),
+	)
+}
+
+// restore queues making revision n's content the article's next revision.
+func (a *articlePage) restore(ctx app.Context, n int) {
+	ch := shared.ArticleChange{ArticleID: a.article.ID, Base: a.staff.state.revision, Restore: n}
+	if err := ch.Validate(true); err != nil {
+		a.staff.err = errorText(a.lang, err)
+		return
+	}
+	lang := a.lang
+	ctx.Async(func() {
+		err := client.Engine.Mutate(wire.MArticleRestore, ch, "")
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				a.staff.err = t(lang, "status.storage_err", err.Error())
+				return
+			}
+			a.staff.restored, a.staff.viewing, a.staff.err = n, 0, ""
+		})
+	})
+}
+
+func (a *articlePage) renderStaff() app.UI {
+	if client == nil || !isStaff() {
+		return nil
+	}
+	l, st := a.lang, a.staff
+	answers := st.stats.Helpful + st.stats.NotHelpful
+	return app.Section().ID("article-staff").Class("card staff").Body(
+		app.H2().Text(t(l, "kbedit.stats")),
+		app.If(answers == 0, func() app.UI {
+			return app.P().ID("article-stats").Class("muted").Text(t(l, "kbedit.no_feedback"))
+		}).Else(func() app.UI {
+			return app.P().ID("article-stats").DataSet("rate", int(st.stats.HelpfulRate()*100+0.5)).Body(
+				app.Text(t(l, "kbedit.helpful_rate", int(st.stats.HelpfulRate()*100+0.5), st.stats.Helpful, answers)+" "),
+				app.Text(t(l, "kbedit.deflected", st.stats.Deflected)),
+			)
+		}),
+		app.H2().Text(t(l, "kbedit.history")),
+		app.If(st.err != "", func() app.UI { return app.P().Class("error").Text(st.err) }),
+		app.If(st.restored != 0, func() app.UI {
+			return app.P().ID("restore-queued").Class("notice").Text(t(l, "kbedit.restore_queued", st.restored))
+		}),
+		app.Ol().ID("revisions").Class("revisions").Body(app.Range(st.revs).Slice(func(i int) app.UI {
+			r := st.revs[len(st.revs)-1-i] // newest first
+			n := r.Number
+			current := n == a.article.Revision
+			return app.Li().DataSet("number", n).Body(
+				app.Strong().Text(t(l, "kbedit.revision", n)),
+				app.Span().Class("muted").Text(" · "+r.Author+" · "+when(r.Time)+" · "+t(l, "kbedit.status."+or(r.Article.Status, shared.ArticlePublished))),
+				app.If(current, func() app.UI { return app.Span().Class("badge").Text(t(l, "kbedit.history_current")) }),
+				app.Button().Class("small secondary view-revision").Type("button").
+					Text(map[bool]string{true: t(l, "kbedit.history_hide"), false: t(l, "kbedit.history_view")}[st.viewing == n]).
+					OnClick(func(ctx app.Context, e app.Event) {
+						if a.staff.viewing == n {
+							a.staff.viewing = 0
+						} else {
+							a.staff.viewing = n
+						}
+					}, app.EventScope(strconv.Itoa(n))),
+				app.If(!current, func() app.UI {
+					return app.Button().Class("small restore-revision").Type("button").Text(t(l, "kbedit.history_restore")).
+						OnClick(func(ctx app.Context, e app.Event) { a.restore(ctx, n) }, app.EventScope(strconv.Itoa(n)))
+				}),
+				app.If(st.viewing == n, func() app.UI {
+					return app.Div().Class("revision-view").Body(
+						app.H3().Text(r.Article.Title),
+						app.Raw(`<div class="body">`+r.Article.HTML+`</div>`),
+					)
+				}),
+			)
+		})),
 	)
 }
