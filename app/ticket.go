@@ -172,6 +172,7 @@ func (p *ticketPage) Render() app.UI {
 			),
 			app.If(tk.Description != "", func() app.UI { return app.P().Class("description").Text(tk.Description) }),
 		),
+		p.renderAttachments(), // attach_ticket.go
 		app.Section().ID("history").Body(
 			app.H2().Text(t(l, "ticket.history")),
 			app.If(len(p.entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),

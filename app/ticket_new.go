@@ -23,6 +23,7 @@ type ticketNew struct {
 	submitting bool
 	errMsg     string
 	ops        chan func() // draft saves and the submit, applied in order
+	preparing  int         // picked files being downscaled and stored (attach_form.go)
 
 	mu          sync.Mutex
 	unsaved     *store.Draft // the latest edit not yet written, if any
@@ -135,7 +136,7 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 }
 
 func (f *ticketNew) submit(ctx app.Context, e app.Event) {
-	if f.submitting || client == nil {
+	if f.submitting || client == nil || f.preparing > 0 {
 		return
 	}
 	if f.draft.ID == "" {
@@ -144,6 +145,7 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 	tc := shared.TicketCreate{
 		ID: f.draft.ID, Title: f.draft.Title, Description: f.draft.Description,
 		Category: f.draft.Category, Lang: f.lang, CreatedAt: time.Now().UnixMilli(),
+		Attachments: f.draft.Attachments,
 	}
 	if err := tc.Validate(); err != nil {
 		f.errMsg = errorText(f.lang, err)
@@ -204,12 +206,13 @@ func (f *ticketNew) Render() app.UI {
 					v := ctx.JSSrc().Get("value").String()
 					f.edit(ctx, func(d *store.Draft) { d.Description = v })
 				}),
+			f.renderAttach(),
 			app.If(f.errMsg != "", func() app.UI {
 				return app.P().ID("ticket-error").Class("error").Attr("role", "alert").Text(f.errMsg)
 			}),
 			app.Div().Class("actions").Body(
 				app.Button().ID("ticket-submit").Type("submit").Class("button").
-					Disabled(f.submitting).Text(t(l, "ticket.submit")),
+					Disabled(f.submitting || f.preparing > 0).Text(t(l, "ticket.submit")),
 				app.If(f.saved, func() app.UI {
 					return app.Span().ID("draft-saved").Class("muted").Text("✓ " + t(l, "ticket.draft_saved"))
 				}),

@@ -1,0 +1,277 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"outpost/app/store"
+	"outpost/shared"
+)
+
+// pickedFile is a File from an <input type=file>.
+type pickedFile = js.Value
+
+// pickedFiles returns the files chosen in the file input with this ID and
+// clears it, so choosing the same file again is noticed.
+func pickedFiles(id string) []pickedFile {
+	el := js.Global().Get("document").Call("getElementById", id)
+	if !el.Truthy() {
+		return nil
+	}
+	files := el.Get("files")
+	out := make([]pickedFile, 0, files.Length())
+	for i := 0; i < files.Length(); i++ {
+		out = append(out, files.Index(i))
+	}
+	el.Set("value", "")
+	return out
+}
+
+func fileName(f pickedFile) string { return f.Get("name").String() }
+
+// shrinkJS downscales an image File to at most maxSide pixels on the long
+// side: JPEG at the given quality, or PNG when the source is a PNG and PNG
+// comes out smaller (screenshots). Decoding applies the EXIF orientation,
+// and re-encoding drops the EXIF data (a photo's location) on the way.
+var shrinkJS = js.Global().Get("Function").New("file", "maxSide", "quality", `return (async () => {
+	const bmp = await createImageBitmap(file);
+	const scale = Math.min(1, maxSide / Math.max(bmp.width, bmp.height));
+	const w = Math.max(1, Math.round(bmp.width * scale)), h = Math.max(1, Math.round(bmp.height * scale));
+	let canvas, encode;
+	if (typeof OffscreenCanvas !== "undefined") {
+		canvas = new OffscreenCanvas(w, h);
+		encode = (type, q) => canvas.convertToBlob({type, quality: q});
+	} else {
+		canvas = document.createElement("canvas");
+		canvas.width = w; canvas.height = h;
+		encode = (type, q) => new Promise((ok, fail) => canvas.toBlob(b => b ? ok(b) : fail(new Error("encode")), type, q));
+	}
+	const g = canvas.getContext("2d");
+	g.imageSmoothingQuality = "high";
+	g.drawImage(bmp, 0, 0, w, h);
+	bmp.close();
+	let png = null;
+	if (file.type === "image/png") png = await encode("image/png");
+	g.globalCompositeOperation = "destination-over"; // JPEG has no alpha: white behind
+	g.fillStyle = "#fff";
+	g.fillRect(0, 0, w, h);
+	let out = await encode("image/jpeg", quality);
+	if (png && png.size <= out.size) out = png;
+	return {bytes: new Uint8Array(await out.arrayBuffer()), type: out.type, width: w, height: h};
+})()`)
+
+// prepareFile turns a picked file into an attachment and its bytes:
+// images downscaled, other files as they are. A file that may not be
+// attached is refused before its bytes are read.
+func prepareFile(f pickedFile) (shared.Attachment, []byte, error) {
+	a := shared.Attachment{Name: f.Get("name").String(), Type: f.Get("type").String(), Size: int64(f.Get("size").Float())}
+	var data []byte
+	if strings.HasPrefix(a.Type, "image/") && a.Type != "image/svg+xml" {
+		out, err := awaitJS(shrinkJS.Invoke(f, shared.MaxImageSide, 0.8))
+		if err != nil {
+			return a, nil, shared.Errorf(shared.EINVALID, "attach.unreadable", a.Name)
+		}
+		data = bytesOf(out.Get("bytes"))
+		a.Type, a.Width, a.Height = out.Get("type").String(), out.Get("width").Int(), out.Get("height").Int()
+		ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png"}[a.Type]
+		if ext != "" && !strings.EqualFold(path.Ext(a.Name), ext) && !(ext == ".jpg" && strings.EqualFold(path.Ext(a.Name), ".jpeg")) {
+			a.Name = strings.TrimSuffix(a.Name, path.Ext(a.Name)) + ext
+		}
+	} else {
+		if a.Type == "" && strings.EqualFold(path.Ext(a.Name), ".txt") {
+			a.Type = "text/plain"
+		}
+		a.SHA256 = strings.Repeat("0", 64) // checked below, once known
+		if err := a.Validate(); err != nil {
+			return a, nil, err // wrong type or too large: not even read
+		}
+		buf, err := awaitJS(f.Call("arrayBuffer"))
+		if err != nil {
+			return a, nil, err
+		}
+		data = bytesOf(js.Global().Get("Uint8Array").New(buf))
+	}
+	sum := sha256.Sum256(data)
+	a.SHA256, a.Size = hex.EncodeToString(sum[:]), int64(len(data))
+	return a, data, a.Validate()
+}
+
+func bytesOf(u8 js.Value) []byte {
+	b := make([]byte, u8.Length())
+	js.CopyBytesToGo(b, u8)
+	return b
+}
+
+// awaitJS waits for a promise. It must not run on a JavaScript callback's
+// goroutine (use ctx.Async).
+func awaitJS(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	done := make(chan result, 1)
+	ok := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		v := js.Undefined()
+		if len(args) > 0 {
+			v = args[0]
+		}
+		done <- result{v: v}
+		return nil
+	})
+	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := "failed"
+		if len(args) > 0 && args[0].Truthy() {
+			msg = args[0].Call("toString").String()
+		}
+		done <- result{err: errors.New(msg)}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	p.Call("then", ok, fail)
+	r := <-done
+	return r.v, r.err
+}
+
+// blobFetch calls the blob API. A non-2xx answer is a *blobError with the
+// server's message.
+func blobFetch(method, sha string, query string, body []byte) (js.Value, []byte, error) {
+	opts := map[string]any{
+		"method":      method,
+		"credentials": "same-origin",
+		"headers":     map[string]any{"Accept-Language": uiLang},
+	}
+	if method != "GET" {
+		opts["cache"] = "no-store"
+	}
+	if body != nil {
+		u8 := js.Global().Get("Uint8Array").New(len(body))
+		js.CopyBytesToJS(u8, body)
+		opts["body"] = u8
+	}
+	resp, err := awaitJS(js.Global().Call("fetch", "/api/blobs/"+sha+query, opts))
+	if err != nil {
+		return js.Undefined(), nil, err
+	}
+	buf, err := awaitJS(resp.Call("arrayBuffer"))
+	if err != nil {
+		return resp, nil, err
+	}
+	data := bytesOf(js.Global().Get("Uint8Array").New(buf))
+	if status := resp.Get("status").Int(); status < 200 || status > 299 {
+		be := &blobError{Status: status, Offset: -1}
+		if off := resp.Get("headers").Call("get", "Upload-Offset"); off.Type() == js.TypeString {
+			be.Offset, _ = strconv.ParseInt(off.String(), 10, 64)
+		}
+		var e struct {
+			Error struct{ Key, Message string }
+		}
+		json.Unmarshal(data, &e)
+		be.Key, be.Msg = e.Error.Key, e.Error.Message
+		return resp, data, be
+	}
+	return resp, data, nil
+}
+
+func uploadOffsetOf(resp js.Value) int64 {
+	n, _ := strconv.ParseInt(resp.Get("headers").Call("get", "Upload-Offset").String(), 10, 64)
+	return n
+}
+
+// fetchAPI is the blob API over fetch.
+type fetchAPI struct{}
+
+func (fetchAPI) Head(sha string) (int64, error) {
+	resp, _, err := blobFetch("HEAD", sha, "", nil)
+	if err != nil {
+		return 0, err
+	}
+	return uploadOffsetOf(resp), nil
+}
+
+func (fetchAPI) Put(sha string, offset int64, chunk []byte) (int64, error) {
+	resp, _, err := blobFetch("PUT", sha, "?offset="+strconv.FormatInt(offset, 10), chunk)
+	if err != nil {
+		return 0, err
+	}
+	return uploadOffsetOf(resp), nil
+}
+
+var objectURLs = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// blobURL returns an object URL of attachment a's bytes: from the blob
+// store, or downloaded into it if download is set. The URLs live as long
+// as the page: a handful of attachments a session looks at.
+func blobURL(a shared.Attachment, download bool) (string, error) {
+	objectURLs.Lock()
+	u, ok := objectURLs.m[a.SHA256]
+	objectURLs.Unlock()
+	if ok {
+		return u, nil
+	}
+	b, data, ok, err := client.Store.GetBlob(a.SHA256)
+	if err != nil {
+		return "", err
+	}
+	typ := b.Type
+	if !ok {
+		if !download {
+			return "", errors.New("not on this device")
+		}
+		if _, data, err = blobFetch("GET", a.SHA256, "", nil); err != nil {
+			return "", err
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != a.SHA256 {
+			return "", errors.New("the download does not match its fingerprint")
+		}
+		typ = a.Type
+		// Kept as the offline copy; if the device is full it is only shown.
+		client.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: time.Now().UnixMilli()}, data)
+	}
+	u8 := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(u8, data)
+	blob := js.Global().Get("Blob").New([]any{u8}, map[string]any{"type": typ})
+	u = js.Global().Get("URL").Call("createObjectURL", blob).String()
+	objectURLs.Lock()
+	if old, ok := objectURLs.m[a.SHA256]; ok {
+		js.Global().Get("URL").Call("revokeObjectURL", u)
+		u = old
+	} else {
+		objectURLs.m[a.SHA256] = u
+	}
+	objectURLs.Unlock()
+	return u, nil
+}
+
+// theUploader runs in every tab: the server takes overlapping chunks
+// from two tabs in its stride.
+var theUploader *uploader
+
+func init() {
+	// Start cannot be edited from here, so wait for it to set the client.
+	go func() {
+		for client == nil {
+			time.Sleep(100 * time.Millisecond)
+		}
+		c := client
+		u := &uploader{Store: c.Store, API: fetchAPI{}, Board: uploads, kick: make(chan struct{}, 1)}
+		theUploader = u
+		c.Engine.Subscribe(u.Kick) // a ticket arrived, the network came back, a sign-in
+		online := js.FuncOf(func(js.Value, []js.Value) any { u.Kick(); return nil })
+		js.Global().Call("addEventListener", "online", online)
+		u.Kick()
+		u.Run(context.Background(), 30*time.Second)
+	}()
+}
