@@ -147,7 +147,7 @@ func (c *Client) onReject(m wire.Mutation, r wire.Result) {
 			}
 		}
 		c.Store.PutDraft(store.Draft{
-			ID: tc.ID, Title: tc.Title, Description: tc.Description, Category: tc.Category,
+			ID: tc.ID, Title: tc.Title, Description: tc.Description, Category: tc.Category, Attachments: tc.Attachments,
 			UpdatedAt: c.Engine.Now().UnixMilli(), RejectKey: r.Key, RejectArgs: r.Args,
 		})
 	case shared.OpReply, shared.OpNote:
