@@ -47,8 +47,16 @@ func (p *page) OnDismount() {
 }
 
 func (p *page) OnAppUpdate(ctx app.Context) {
-	p.update = ctx.AppUpdateAvailable()
+	// On a first visit there is no older version: go-app reports the
+	// service worker's first activation as an update (clients.claim gives
+	// the page a controller), which must not ask the user to reload.
+	p.update = ctx.AppUpdateAvailable() && controlledAtLoad
 }
+
+// controlledAtLoad says whether a service worker served this page, i.e.
+// whether an older version of the app was installed when it loaded. The
+// browser start sets it; it stays true where there is no browser.
+var controlledAtLoad = true
 
 // prerenderLang picks the language of a prerendered page: ?lang= if given.
 func prerenderLang(ctx app.Context) string {

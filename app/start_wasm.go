@@ -21,6 +21,9 @@ import (
 // calls it before app.RunWhenOnBrowser.
 func Start() {
 	c := &Client{Durable: true}
+	if sw := js.Global().Get("navigator").Get("serviceWorker"); sw.Truthy() {
+		controlledAtLoad = sw.Get("controller").Truthy()
+	}
 	s, err := store.OpenIDB("")
 	if err != nil {
 		js.Global().Get("console").Call("error", "outpost: "+err.Error()+"; changes will not survive a reload")
