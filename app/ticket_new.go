@@ -1,6 +1,7 @@
 package app
 
 import (
+	"net/url"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ type ticketNew struct {
 	draft      store.Draft
 	edits      int // counts edits, so "saved" means the latest one
 	restored   bool
+	others     []store.Draft // the other unsent drafts, offered above the form
 	saved      bool
 	submitting bool
 	errMsg     string
@@ -48,6 +50,22 @@ func (f *ticketNew) OnMount(ctx app.Context) {
 			op()
 		}
 	}()
+	f.open(ctx)
+}
+
+// OnNav opens another draft when the user picks one from the list above
+// the form (same page, another ?draft=).
+func (f *ticketNew) OnNav(ctx app.Context) {
+	if client != nil && f.ops != nil && ctx.Page().URL().Query().Get("draft") != f.draft.ID {
+		f.draft, f.restored, f.errMsg, f.saved = store.Draft{}, false, "", false
+		f.open(ctx)
+	}
+}
+
+// open loads the draft named by ?draft=, or starts a new one and lists the
+// other unsent drafts: a user may keep several, and a new ticket never
+// overwrites an old one.
+func (f *ticketNew) open(ctx app.Context) {
 	want := ctx.Page().URL().Query().Get("draft")
 	ctx.Async(func() {
 		drafts, err := client.Store.Drafts()
@@ -59,10 +77,12 @@ func (f *ticketNew) OnMount(ctx app.Context) {
 			if f.draft.ID != "" {
 				return // the user started typing already
 			}
+			f.others = f.others[:0]
 			for _, d := range drafts {
-				if want == "" || d.ID == want {
+				if want != "" && d.ID == want {
 					f.draft, f.restored = d, true
-					break
+				} else {
+					f.others = append(f.others, d)
 				}
 			}
 			if f.draft.RejectKey != "" {
@@ -95,6 +115,10 @@ func (f *ticketNew) edit(ctx app.Context, change func(d *store.Draft)) {
 	}
 	if f.draft.ID == "" {
 		f.draft.ID = shared.NewID(time.Now())
+		// A reload now reopens this draft, not a blank form.
+		u := *ctx.Page().URL()
+		u.RawQuery = url.Values{"draft": {f.draft.ID}}.Encode()
+		ctx.Page().ReplaceURL(&u)
 	}
 	change(&f.draft)
 	f.draft.UpdatedAt = time.Now().UnixMilli()
@@ -174,6 +198,15 @@ func (f *ticketNew) Render() app.UI {
 	return f.frame(
 		app.H1().Text(t(l, "ticket.new_title")),
 		app.P().Class("muted").Text(t(l, "ticket.new_intro")),
+		app.If(len(f.others) > 0, func() app.UI {
+			return app.Div().ID("other-drafts").Class("notice").Body(
+				app.Text(t(l, "ticket.other_drafts", len(f.others))+" "),
+				app.Range(f.others).Slice(func(i int) app.UI {
+					o := f.others[i]
+					return app.A().Class("draft-link").Href("/ticket/new?draft=" + o.ID).Text(or(o.Title, t(l, "tickets.untitled")))
+				}),
+			)
+		}),
 		app.If(f.restored && d.RejectKey == "", func() app.UI {
 			return app.P().Class("notice").Text(t(l, "ticket.draft_restored"))
 		}),

@@ -14,6 +14,7 @@ func init() {
 		"ticket.reply_kept":      "Your reply could not be added: %v Your text was kept as a new ticket draft.",
 		"ticket.change_refused":  "A change to a ticket was refused: %v",
 		"client.bound_elsewhere": "This device was registered by another account. Sign in as that account, or sign out to start afresh.",
+		"ticket.other_drafts":    "You have %v other unsent drafts:",
 	})
 	register("es", map[string]string{
 		"name.reply":             "respuesta",
@@ -28,5 +29,6 @@ func init() {
 		"ticket.reply_kept":      "No se pudo añadir tu respuesta: %v Guardamos tu texto como borrador de un ticket nuevo.",
 		"ticket.change_refused":  "Se rechazó un cambio en un ticket: %v",
 		"client.bound_elsewhere": "Otra cuenta registró este dispositivo. Inicia sesión con esa cuenta, o cierra la sesión para empezar de nuevo.",
+		"ticket.other_drafts":    "Tienes %v borradores más sin enviar:",
 	})
 }
