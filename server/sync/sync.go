@@ -106,7 +106,7 @@ var errRejected = errors.New("mutation rejected")
 // Push applies a client's mutations in order, each in its own transaction
 // together with the client's last applied sequence. A mutation at or below
 // that sequence was handled before and gets the same answer again: OK, or
-// the rejection it got then (see typeRejections). It returns a result for
+// the rejection it got then (see kindRejections). It returns a result for
 // every mutation handled; on an internal error it stops there and returns
 // the error, leaving the rest for the client to resend.
 func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation) ([]wire.Result, error) {
@@ -190,15 +190,15 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 	return results, nil
 }
 
-// typeRejections is the record type, one record per client (ID: the client
-// ID), of the rejections that client may not have heard: a rejection whose
-// ack was lost is resent, and must be rejected again, or the client would
-// drop the user's words as if they had been filed. A client sends its
-// outbox oldest first, so once it pushes sequence s it holds nothing below
-// s: those entries are dropped when the record is next written. No client
-// may see these records (visibleTo), and they are never deleted, so they
-// leave no tombstones in the change log.
-const typeRejections = "rejections"
+// kindRejections is the unlogged server data, one entry per client (key:
+// the client ID), of the rejections that client may not have heard: a
+// rejection whose ack was lost is resent, and must be rejected again, or
+// the client would drop the user's words as if they had been filed. A
+// client sends its outbox oldest first, so once it pushes sequence s it
+// holds nothing below s: those entries are dropped when the entry is next
+// written. Being unlogged, they take no change-log version and no client
+// ever pulls them.
+const kindRejections = "rejections"
 
 // rejectionOf returns the rejection clientID got for seq, or nil if seq was
 // applied (or its rejection is too old to be resent).
@@ -213,7 +213,7 @@ func rejectionOf(tx store.ReadTx, clientID string, seq uint64) (*wire.Result, er
 }
 
 func rejections(tx store.ReadTx, clientID string) ([]wire.Result, error) {
-	b, err := tx.Get(typeRejections, clientID)
+	b, err := tx.GetLocal(kindRejections, clientID)
 	if shared.ErrorCode(err) == shared.ENOTFOUND {
 		return nil, nil
 	}
@@ -244,8 +244,7 @@ func rememberRejection(tx store.Tx, clientID string, r wire.Result, floor uint64
 	if err != nil {
 		return err
 	}
-	_, err = tx.Put(typeRejections, clientID, b)
-	return err
+	return tx.PutLocal(kindRejections, clientID, b, time.Time{})
 }
 
 // Pull returns the next page of changes a signed-out clientID may see after
