@@ -119,6 +119,8 @@ const (
 	TypeTree         = "tree"       // a troubleshooting tree (shared/tree)
 	TypeEntry        = "entry"      // a line of a ticket's history (shared.Entry)
 	TypeUser         = "user"       // an account, without secrets (server/auth)
+	TypeConfig       = "config"     // portal settings everyone syncs: IDs "calendar", "sla-policy" (shared/sla)
+	TypeRating       = "rating"     // a satisfaction rating of a resolved ticket (shared.RatingRecord)
 )
 
 // Mutation names.
@@ -127,6 +129,8 @@ const (
 	MKBFeedback   = "kb.feedback" // shared.Feedback
 	MSearchMiss   = "search.miss" // shared.SearchMiss
 	MTreeEvent    = "tree.event"  // tree.RunEvent: a troubleshooting run started or ended
+	MTicketRate   = "ticket.rate" // shared.Rating: the requester rates a resolved ticket
+	MConfigSave   = "config.save" // sla.ConfigSave: an admin saves the calendar or the SLA policy
 
 	MArticleSave    = "article.save"    // shared.ArticleSave: staff write a new revision (a new article is a draft)
 	MArticlePublish = "article.publish" // shared.ArticleChange
