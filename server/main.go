@@ -31,6 +31,9 @@ type Main struct {
 	KeyFile  string
 	// Demo adds demo accounts (seed.DemoUsers) to a portal with none.
 	Demo bool
+	// SLAZone is the time zone of the default business-hours calendar,
+	// stored when the portal has none (OUTPOST_SLA_ZONE).
+	SLAZone string
 	// AckDelay holds every acknowledgement back after its mutation is
 	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
 	AckDelay time.Duration
@@ -41,6 +44,8 @@ type Main struct {
 	HTTP  *serverhttp.Server
 	Sync  *outsync.Service
 	Auth  *auth.Service
+
+	stopSLA func() // stops the SLA clock and waits for it
 }
 
 // NewMain returns a Main with defaults from the environment.
@@ -48,6 +53,7 @@ func NewMain() *Main {
 	return &Main{
 		Addr:    envOr("OUTPOST_ADDR", "127.0.0.1:8080"),
 		DataDir: envOr("OUTPOST_DATA", "./data"),
+		SLAZone: envOr("OUTPOST_SLA_ZONE", "Europe/Madrid"),
 		Web:     web.Files,
 		Log:     slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	}
@@ -68,6 +74,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory, created if missing (env OUTPOST_DATA)")
 	fs.StringVar(&m.CertFile, "tls-cert", m.CertFile, "TLS certificate file (PEM); with -tls-key, serve HTTPS")
 	fs.StringVar(&m.KeyFile, "tls-key", m.KeyFile, "TLS private key file (PEM)")
+	fs.StringVar(&m.SLAZone, "sla-zone", m.SLAZone, "time zone of the default SLA calendar, if none is stored (env OUTPOST_SLA_ZONE)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -111,6 +118,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	} else if n > 0 {
 		m.Log.Info("loaded demo troubleshooting trees", "trees", n)
 	}
+	if n, err := outsync.SeedSLA(ctx, m.Store, m.SLAZone); err != nil {
+		return fmt.Errorf("store the default SLA calendar and policy: %w", err)
+	} else if n > 0 {
+		m.Log.Info("stored the default SLA calendar and policy", "zone", m.SLAZone)
+	}
 	m.Auth = &auth.Service{Store: m.Store, Log: m.Log}
 	if m.Demo {
 		if n, err := seed.Users(ctx, m.Auth); err != nil {
@@ -130,6 +142,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.HTTP.Open(); err != nil {
 		return err
 	}
+	slaCtx, stopSLA := context.WithCancel(context.Background())
+	slaDone := make(chan struct{})
+	m.stopSLA = func() { stopSLA(); <-slaDone }
+	go func() { defer close(slaDone); m.Sync.RunSLA(slaCtx, time.Minute) }() // server/sync/sla.go
 	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", m.DataDir, "version", m.HTTP.Version())
 	return nil
 }
@@ -139,6 +155,9 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var errs []error
+	if m.stopSLA != nil {
+		m.stopSLA()
+	}
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Close(ctx))
 	}

@@ -87,9 +87,11 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 			}
 			if t.Status == shared.StatusNew {
 				t.Status = shared.StatusOpen
+				return implicitStatus(tx, e, shared.StatusNew, shared.StatusOpen) // sla.go: the SLA clock sees it
 			}
 		case t.Status == shared.StatusPending:
 			t.Status = shared.StatusOpen // the requester answered: the clock runs again
+			return implicitStatus(tx, e, shared.StatusPending, shared.StatusOpen)
 		}
 	case shared.OpNote:
 		if err := shared.Allowed(who, shared.ActionNote, facts); err != nil {
