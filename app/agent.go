@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/shared"
+	"outpost/shared/sla"
 )
 
 func init() {
@@ -23,6 +24,7 @@ func init() {
 type agentQueue struct {
 	page
 	tickets []ticketView
+	sla     map[string]sla.Timers // by ticket ID (sla_view.go)
 	loaded  bool
 	errMsg  string
 	f       queueFilter
@@ -38,6 +40,7 @@ type queueFilter struct {
 	Priority string
 	Category string
 	Mine     bool
+	Sort     string // "" by SLA due time, "priority" by priority then age
 }
 
 func (f *queueFilter) read(q url.Values) {
@@ -51,6 +54,7 @@ func (f *queueFilter) read(q url.Values) {
 		f.Tier = strconv.Itoa(me.Tier)
 	}
 	f.Mine = q.Get("mine") == "1"
+	f.Sort = q.Get("sort")
 }
 
 func (f *queueFilter) values() url.Values {
@@ -63,6 +67,9 @@ func (f *queueFilter) values() url.Values {
 	}
 	if f.Mine {
 		q.Set("mine", "1")
+	}
+	if f.Sort != "" {
+		q.Set("sort", f.Sort)
 	}
 	return q
 }
@@ -107,8 +114,12 @@ func (q *agentQueue) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(q.lang, "nav.agent") + " · " + t(q.lang, "app.name"))
 	ctx.Async(func() {
 		ts, err := client.tickets()
+		timers, serr := client.queueSLA(ts, time.Now())
+		if err == nil {
+			err = serr
+		}
 		ctx.Dispatch(func(ctx app.Context) {
-			q.tickets, q.loaded, q.errMsg = ts, true, ""
+			q.tickets, q.sla, q.loaded, q.errMsg = ts, timers, true, ""
 			if err != nil {
 				q.errMsg = t(q.lang, "status.storage_err", err.Error())
 			}
@@ -116,8 +127,8 @@ func (q *agentQueue) load(ctx app.Context) {
 	})
 }
 
-// queue returns the tickets that pass the filters, most urgent first:
-// priority, then oldest. (SLA due times, issue 7, will sort first.)
+// queue returns the tickets that pass the filters, most urgent first: by
+// SLA due time (breached on top, see dueRank), or by priority then oldest.
 func (q *agentQueue) queue() []ticketView {
 	var out []ticketView
 	for i := range q.tickets {
@@ -126,6 +137,13 @@ func (q *agentQueue) queue() []ticketView {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
+		if q.f.Sort == "" {
+			ri, di := dueRank(&out[i], q.sla)
+			rj, dj := dueRank(&out[j], q.sla)
+			if ri != rj || !di.Equal(dj) {
+				return ri < rj || ri == rj && di.Before(dj)
+			}
+		}
 		if out[i].Priority != out[j].Priority {
 			return or(out[i].Priority, "P9") < or(out[j].Priority, "P9")
 		}
@@ -185,6 +203,8 @@ func (q *agentQueue) Render() app.UI {
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Priority = v }) }),
 			filterSelect("f-category", t(l, "ticket.field_category"), q.f.Category, append([]option{{"", t(l, "search.all")}}, categoryOptions(l)...),
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Category = v }) }),
+			filterSelect("f-sort", t(l, "slaview.sort"), q.f.Sort, []option{{"", t(l, "slaview.sort_due")}, {"priority", t(l, "slaview.sort_priority")}},
+				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Sort = v }) }),
 			app.Label().Class("check").Body(
 				app.Input().ID("f-mine").Type("checkbox").Checked(q.f.Mine).
 					OnChange(func(ctx app.Context, e app.Event) {
@@ -205,6 +225,7 @@ func (q *agentQueue) Render() app.UI {
 					app.Th().Text(t(l, "ticket.field_title")), app.Th().Text(t(l, "agent.priority")),
 					app.Th().Text(t(l, "agent.status")), app.Th().Text(t(l, "agent.tier")),
 					app.Th().Text(t(l, "agent.requester")), app.Th().Text(t(l, "agent.assignee")), app.Th().Text(t(l, "agent.age")),
+					app.Th().Text(t(l, "slaview.due")),
 				)),
 				app.TBody().Body(app.Range(rows).Slice(func(i int) app.UI {
 					tk := rows[i]
@@ -220,6 +241,7 @@ func (q *agentQueue) Render() app.UI {
 						app.Td().Text(or(tk.RequesterName, or(tk.RequesterEmail, t(l, "ticket.anonymous")))),
 						app.Td().Text(or(tk.AssigneeName, "—")),
 						app.Td().Text(age(l, now.Sub(time.UnixMilli(tk.CreatedAt)))),
+						dueCell(l, &tk, q.sla, now),
 					)
 				})),
 			)

@@ -4,6 +4,8 @@
 package main
 
 import (
+	_ "time/tzdata" // the SLA calendar's zone, offline: the browser has no zoneinfo
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	outpost "outpost/app"
