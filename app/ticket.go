@@ -29,6 +29,8 @@ type ticketPage struct {
 	reply    string // the text being written
 	internal bool   // staff: the text is an internal note
 	reason   string // staff: escalation reason
+	staff    []staffMember
+	groups   []string
 	keys     func() // removes the keyboard shortcuts
 }
 
@@ -63,8 +65,14 @@ func (p *ticketPage) load(ctx app.Context) {
 	id := ticketID(ctx)
 	ctx.Async(func() {
 		tv, entries, found, err := client.ticket(id)
+		var staff []staffMember
+		var groups []string
+		if err == nil && isStaff() {
+			staff, groups, err = client.staff()
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			p.ticket, p.entries, p.found, p.errMsg = tv, entries, found, ""
+			p.staff, p.groups = staff, groups
 			p.loaded = found || client.Engine.Status().Synced
 			if err != nil {
 				p.errMsg = t(p.lang, "status.storage_err", err.Error())
@@ -292,6 +300,7 @@ func (p *ticketPage) renderAgentActions() app.UI {
 			app.Button().ID("resolve").Class("secondary").Type("button").Text(t(l, "agent.resolve")+" (s)").
 				OnClick(func(ctx app.Context, e app.Event) { p.setStatus(ctx, shared.StatusResolved) }),
 		),
+		p.renderAssign(),
 		app.Div().Class("actions").Body(
 			app.Label().For("set-impact").Text(t(l, "ticket.priority.impact")),
 			levelSelect(l, "set-impact", tk.Impact, func(ctx app.Context, v string) {

@@ -134,6 +134,13 @@ func TestFieldUserAndAgent(t *testing.T) {
 			chromedp.Click(chromedp.CSS("#ticket-send"), chromedp.NodeVisible),
 		)
 		waitJS(t, agent, "both sent", `document.querySelectorAll("#history .entry[data-pending=false]").length >= 2 && `+statusIs("online", 0), 20*time.Second)
+		// Assign it to an agent picked from the list.
+		run(t, agent, chromedp.Evaluate[chromedp.Void](`(() => {
+			const sel = document.getElementById("assign-agent");
+			sel.value = [...sel.options].find(o => o.text.startsWith("Tomás")).value;
+			sel.dispatchEvent(new Event("change", {bubbles: true}));
+		})()`))
+		waitJS(t, agent, "assigned", `[...document.querySelectorAll("#history .entry.assign")].some(e => e.innerText.includes("Tomás Agent")) && `+statusIs("online", 0), 20*time.Second)
 		shot(t, agent, "agent-ticket")
 	})
 
