@@ -180,6 +180,7 @@ func (p *ticketPage) Render() app.UI {
 			),
 			app.If(tk.Description != "", func() app.UI { return app.P().Class("description").Text(tk.Description) }),
 		),
+		p.renderSLA(),         // sla_view.go: due times, timers, the rating
 		p.renderAttachments(), // attach_ticket.go
 		app.Section().ID("history").Body(
 			app.H2().Text(t(l, "ticket.history")),
@@ -230,6 +231,8 @@ func renderEntry(l string, e entryView) app.UI {
 		what = app.P().Class("change").Text(t(l, "ticket.entry.assign", or(e.To, t(l, "ticket.unassigned"))))
 	case shared.EntryEscalate:
 		what = app.P().Class("change").Text(t(l, "ticket.entry.escalate", e.To, e.Body))
+	default:
+		what = renderSLAEntry(l, e) // sla_view.go: SLA marks, ratings
 	}
 	return li.Body(head, what)
 }
