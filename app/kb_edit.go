@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -36,7 +37,18 @@ type kbEdit struct {
 	idSet   bool   // the ID was typed, not derived from the title
 	notice  string
 	errMsg  string
+	// settling is when the outbox emptied of this article's changes while
+	// the last one had not arrived yet.
+	settling time.Time
+	// mounted is the page's own context. A button's context drops what is
+	// dispatched through it once the button is gone from the page, and a
+	// save changes which buttons there are.
+	mounted app.Context
 }
+
+// settleDelay is how long after its acknowledgement a change may take to
+// arrive in the replica before the editor calls it refused.
+const settleDelay = 3 * time.Second
 
 // editDraft is the form as the device keeps it.
 type editDraft struct {
@@ -123,6 +135,7 @@ func (e *kbEdit) OnPreRender(ctx app.Context) {
 }
 
 func (e *kbEdit) OnMount(ctx app.Context) {
+	e.mounted = ctx
 	e.id = strings.TrimPrefix(ctx.Page().URL().Path, "/kb/edit/")
 	if ctx.Page().URL().Path == "/kb/new" {
 		e.id = ""
@@ -158,6 +171,9 @@ func (e *kbEdit) load(ctx app.Context) {
 			prefill = newDraft(lang, q, fromTicket)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
+			if id != e.id {
+				return // read for the address the page had before a first save
+			}
 			e.cur = st
 			if err != nil {
 				e.errMsg = t(e.lang, "status.storage_err", err.Error())
@@ -239,10 +255,24 @@ func draftOf(st articleState) editDraft {
 // reconcile follows what became of the last queued change once it left
 // the outbox, and takes in others' changes while the form is clean.
 func (e *kbEdit) reconcile(ctx app.Context) {
+	if e.cur.pending > 0 {
+		e.settling = time.Time{}
+	}
 	if !e.ready || e.id == "" || e.cur.pending > 0 {
 		return
 	}
 	if e.d.Sent > 0 {
+		// The server acknowledges a change before the device pulls it:
+		// give the pull a moment before calling the change refused.
+		notYet := !e.arrived(e.d.Sent) && (e.settling.IsZero() || time.Since(e.settling) < settleDelay || e.status.Syncing)
+		if notYet {
+			if e.settling.IsZero() {
+				e.settling = time.Now()
+			}
+			ctx.After(settleDelay/2, e.load)
+			return
+		}
+		e.settling = time.Time{}
 		if e.arrived(e.d.Sent) {
 			e.d.Sent, e.d.Created = 0, false
 			e.notice = t(e.lang, "kbedit.sent")
@@ -390,6 +420,7 @@ func (e *kbEdit) queue(ctx app.Context, status string) {
 		}
 	}
 	lang, base := e.lang, e.d.Base
+	ctx = e.mounted
 	ctx.Async(func() {
 		var err error
 		if save {
