@@ -190,6 +190,7 @@ func (p *ticketPage) Render() app.UI {
 		app.If(p.errMsg != "", func() app.UI {
 			return app.P().ID("ticket-op-error").Class("error").Attr("role", "alert").Text(p.errMsg)
 		}),
+		renderKBFromTicket(l, tk), // kb_edit.go
 		p.renderReply(),
 		app.If(staff, func() app.UI { return p.renderAgentActions() }).Else(func() app.UI { return p.renderRequesterActions() }),
 	)
