@@ -77,21 +77,9 @@ func seedTree(tx store.Tx, name string) (stored bool, problem, err error) {
 	default:
 		return false, nil, fmt.Errorf("%s: read tree %s: %w", name, t.ID, err)
 	}
-	var storeErr error
-	articleExists := func(id string) bool {
-		b, err := tx.Get(wire.TypeArticle, id)
-		if err != nil {
-			if shared.ErrorCode(err) != shared.ENOTFOUND {
-				storeErr = err
-			}
-			return false
-		}
-		var a struct{ Lang string }
-		return json.Unmarshal(b, &a) == nil && a.Lang == t.Lang
-	}
-	problems := tree.Validate(t, articleExists)
-	if storeErr != nil {
-		return false, nil, fmt.Errorf("%s: read articles: %w", name, storeErr)
+	problems, err := CheckTree(tx, t)
+	if err != nil {
+		return false, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(problems) > 0 {
 		return false, describe(name, problems), nil
@@ -104,6 +92,80 @@ func seedTree(tx store.Tx, name string) (stored bool, problem, err error) {
 		return false, nil, fmt.Errorf("%s: store tree %s: %w", name, t.ID, err)
 	}
 	return true, nil, nil
+}
+
+// CheckTree returns every problem tree.Validate finds with t, a solution's
+// article counting only if it is stored in t's language. err is a failure
+// of the store. Seeding, the editor's mutations and `outpost tree import`
+// all check trees with it.
+func CheckTree(tx store.ReadTx, t *tree.Tree) (problems []error, err error) {
+	var storeErr error
+	articleExists := func(id string) bool {
+		b, err := tx.Get(wire.TypeArticle, id)
+		if err != nil {
+			if shared.ErrorCode(err) != shared.ENOTFOUND {
+				storeErr = err
+			}
+			return false
+		}
+		var a struct{ Lang string }
+		return json.Unmarshal(b, &a) == nil && a.Lang == t.Lang
+	}
+	problems = tree.Validate(t, articleExists)
+	if storeErr != nil {
+		return nil, fmt.Errorf("read articles: %w", storeErr)
+	}
+	return problems, nil
+}
+
+// TreeRevision returns the revision of tree id: 0 if there is no such
+// tree, 1 for a tree stored without a revision record (seeded).
+func TreeRevision(tx store.ReadTx, id string) (tree.Revision, error) {
+	rev := tree.Revision{Tree: id}
+	switch _, err := tx.Get(wire.TypeTree, id); shared.ErrorCode(err) {
+	case "":
+	case shared.ENOTFOUND:
+		return rev, nil
+	default:
+		return rev, fmt.Errorf("read tree %s: %w", id, err)
+	}
+	b, err := tx.Get(tree.TypeRevision, id)
+	switch shared.ErrorCode(err) {
+	case "":
+		if err := json.Unmarshal(b, &rev); err != nil {
+			return rev, fmt.Errorf("read revision of tree %s: %w", id, err)
+		}
+	case shared.ENOTFOUND:
+	default:
+		return rev, fmt.Errorf("read revision of tree %s: %w", id, err)
+	}
+	rev.Revision = max(rev.Revision, 1)
+	return rev, nil
+}
+
+// PutTree stores t as the next revision of its tree, by the author named
+// by, at now (Unix milliseconds), and returns that revision. It does not
+// check t: call CheckTree first.
+func PutTree(tx store.Tx, t *tree.Tree, by string, now int64) (tree.Revision, error) {
+	rev, err := TreeRevision(tx, t.ID)
+	if err != nil {
+		return rev, err
+	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return rev, err
+	}
+	if _, err := tx.Put(wire.TypeTree, t.ID, b); err != nil {
+		return rev, fmt.Errorf("store tree %s: %w", t.ID, err)
+	}
+	rev = tree.Revision{Tree: t.ID, Revision: rev.Revision + 1, UpdatedAt: now, UpdatedBy: by}
+	if b, err = json.Marshal(rev); err != nil {
+		return rev, err
+	}
+	if _, err := tx.Put(tree.TypeRevision, t.ID, b); err != nil {
+		return rev, fmt.Errorf("store revision of tree %s: %w", t.ID, err)
+	}
+	return rev, nil
 }
 
 // describe says in English what is wrong with the tree in file name.

@@ -136,6 +136,10 @@ const (
 	MArticlePublish = "article.publish" // shared.ArticleChange
 	MArticleArchive = "article.archive" // shared.ArticleChange
 	MArticleRestore = "article.restore" // shared.ArticleChange: revision Restore's content becomes the next revision
+
+	MTreeSave      = "tree.save"      // tree.Save: staff store a troubleshooting tree as a draft (a new revision)
+	MTreePublish   = "tree.publish"   // tree.Save: the same, published, if tree.Publishable
+	MTreeUnpublish = "tree.unpublish" // tree.Change: back to a draft, hidden from users
 )
 
 // Reject turns err into a rejection result for mutation seq. It is the one
