@@ -168,7 +168,8 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 	}
 	tc := shared.TicketCreate{
 		ID: f.draft.ID, Title: f.draft.Title, Description: f.draft.Description,
-		Category: f.draft.Category, Lang: f.lang, CreatedAt: time.Now().UnixMilli(),
+		Category: f.draft.Category, Subcategory: f.draft.Subcategory,
+		Impact: f.draft.Impact, Urgency: f.draft.Urgency, Lang: f.lang, CreatedAt: time.Now().UnixMilli(),
 		Attachments: f.draft.Attachments,
 	}
 	if err := tc.Validate(); err != nil {
@@ -223,7 +224,7 @@ func (f *ticketNew) Render() app.UI {
 			app.Select().ID("ticket-category").Name("category").Disabled(f.submitting).
 				OnChange(func(ctx app.Context, e app.Event) {
 					v := ctx.JSSrc().Get("value").String()
-					f.edit(ctx, func(d *store.Draft) { d.Category = v })
+					f.edit(ctx, func(d *store.Draft) { d.Category, d.Subcategory = v, "" })
 				}).
 				Body(
 					app.Option().Value("").Text(t(l, "category.none")).Selected(d.Category == ""),
@@ -232,6 +233,8 @@ func (f *ticketNew) Render() app.UI {
 						return app.Option().Value(c).Text(t(l, "category."+c)).Selected(d.Category == c)
 					}),
 				),
+			f.renderSubcategory(),
+			f.renderUrgency(),
 			app.Label().For("ticket-description").Text(t(l, "ticket.field_desc")),
 			app.Textarea().ID("ticket-description").Name("description").Rows(8).
 				Placeholder(t(l, "ticket.field_desc_ph")).Text(d.Description).Disabled(f.submitting).

@@ -85,8 +85,15 @@ func TestFieldUserAndAgent(t *testing.T) {
 		run(t, field,
 			typeInto("#ticket-title", title),
 			typeInto("#ticket-description", "Started this morning, every ten minutes."),
-			chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible),
 		)
+		// The whole site is down and work has stopped: P1.
+		run(t, field, chromedp.Evaluate[chromedp.Void](`["ticket-impact", "ticket-urgency"].forEach(id => {
+			const sel = document.getElementById(id);
+			sel.value = "high";
+			sel.dispatchEvent(new Event("change", {bubbles: true}));
+		})`))
+		waitJS(t, field, "priority P1 shown", `document.getElementById("ticket-priority").innerText.includes("P1")`, 10*time.Second)
+		run(t, field, chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible))
 		waitJS(t, field, "pending offline", statusIs("offline", 1), 15*time.Second)
 		// The session ends on the server while the device is offline.
 		if err := srv.Auth.Logout(context.Background(), sessionToken(t, field, base)); err != nil {
@@ -109,8 +116,8 @@ func TestFieldUserAndAgent(t *testing.T) {
 				tk = x
 			}
 		}
-		if n := countTitle(ticketsOf(t, srv.Store), title); n != 1 || tk.RequesterEmail != "field@example.com" {
-			t.Fatalf("server has %d tickets titled %q (requester %q); want 1 from field", n, title, tk.RequesterEmail)
+		if n := countTitle(ticketsOf(t, srv.Store), title); n != 1 || tk.RequesterEmail != "field@example.com" || tk.Priority != "P1" {
+			t.Fatalf("server has %d tickets titled %q (requester %q, priority %q); want 1 from field, P1", n, title, tk.RequesterEmail, tk.Priority)
 		}
 	})
 

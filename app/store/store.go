@@ -90,7 +90,10 @@ type Draft struct {
 	Title       string   `json:"title"`
 	Description string   `json:"description"`
 	Category    string   `json:"category"`
-	UpdatedAt   int64    `json:"updated_at"` // Unix milliseconds
+	Subcategory string   `json:"subcategory,omitempty"`
+	Impact      string   `json:"impact,omitempty"`  // "" = medium
+	Urgency     string   `json:"urgency,omitempty"` // "" = medium
+	UpdatedAt   int64    `json:"updated_at"`        // Unix milliseconds
 	RejectKey   string   `json:"reject_key,omitempty"`
 	RejectArgs  []string `json:"reject_args,omitempty"`
 
