@@ -30,6 +30,7 @@ type agentQueue struct {
 	f       queueFilter
 	cursor  int // the highlighted row, for j/k/Enter
 	keys    func()
+	groups  []string // the groups agents belong to, for the filter
 }
 
 // queueFilter is the queue's filters, kept in the URL so a reload or a
@@ -39,6 +40,7 @@ type queueFilter struct {
 	Tier     string // "" all, "1".."3"
 	Priority string
 	Category string
+	Group    string // "" all, "-" the general queue, or a group
 	Mine     bool
 	Sort     string // "" by SLA due time, "priority" by priority then age
 }
@@ -53,6 +55,7 @@ func (f *queueFilter) read(q url.Values) {
 	} else if me != nil && me.Tier > 0 {
 		f.Tier = strconv.Itoa(me.Tier)
 	}
+	f.Group = q.Get("group")
 	f.Mine = q.Get("mine") == "1"
 	f.Sort = q.Get("sort")
 }
@@ -64,6 +67,9 @@ func (f *queueFilter) values() url.Values {
 	}
 	if f.Category != "" {
 		q.Set("category", f.Category)
+	}
+	if f.Group != "" {
+		q.Set("group", f.Group)
 	}
 	if f.Mine {
 		q.Set("mine", "1")
@@ -85,6 +91,8 @@ func (f *queueFilter) match(t *ticketView) bool {
 	case f.Priority != "" && t.Priority != f.Priority:
 		return false
 	case f.Category != "" && t.Category != f.Category:
+		return false
+	case f.Group == "-" && t.Group != "", f.Group != "" && f.Group != "-" && t.Group != f.Group:
 		return false
 	case f.Mine && (me == nil || t.AssigneeID != me.UserID):
 		return false
@@ -118,8 +126,13 @@ func (q *agentQueue) load(ctx app.Context) {
 		if err == nil {
 			err = serr
 		}
+		_, groups, gerr := client.staff()
+		if err == nil {
+			err = gerr
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			q.tickets, q.sla, q.loaded, q.errMsg = ts, timers, true, ""
+			q.groups = groups
 			if err != nil {
 				q.errMsg = t(q.lang, "status.storage_err", err.Error())
 			}
@@ -203,6 +216,8 @@ func (q *agentQueue) Render() app.UI {
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Priority = v }) }),
 			filterSelect("f-category", t(l, "ticket.field_category"), q.f.Category, append([]option{{"", t(l, "search.all")}}, categoryOptions(l)...),
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Category = v }) }),
+			filterSelect("f-group", t(l, "agent.group"), q.f.Group, q.groupOptions(),
+				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Group = v }) }),
 			filterSelect("f-sort", t(l, "slaview.sort"), q.f.Sort, []option{{"", t(l, "slaview.sort_due")}, {"priority", t(l, "slaview.sort_priority")}},
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Sort = v }) }),
 			app.Label().Class("check").Body(
@@ -287,4 +302,14 @@ func age(l string, d time.Duration) string {
 		return t(l, "age.hours", int(d.Hours()))
 	}
 	return t(l, "age.days", int(d.Hours()/24))
+}
+
+// groupOptions offers every group, the general queue, or all.
+func (q *agentQueue) groupOptions() []option {
+	l := q.lang
+	opts := []option{{"", t(l, "search.all")}, {"-", t(l, "agent.general_queue")}}
+	for _, g := range q.groups {
+		opts = append(opts, option{g, g})
+	}
+	return opts
 }
