@@ -19,6 +19,7 @@ commands:
   serve   serve the portal (outpost serve -h for flags)
   user    add, list, disable and enable accounts (outpost user -h)
   kb      import or export the knowledge base's Markdown files (outpost kb for usage)
+  tree    import or export troubleshooting trees as JSON or YAML (outpost tree for usage)
 `
 
 func main() {
@@ -33,6 +34,8 @@ func main() {
 		os.Exit(userCmd(os.Args[2:]))
 	case "kb":
 		os.Exit(kbCmd(os.Args[2:]))
+	case "tree":
+		os.Exit(treeCmd(os.Args[2:]))
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
