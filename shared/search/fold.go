@@ -87,7 +87,11 @@ type token struct {
 // tokenize splits text into runs of letters and digits (combining marks
 // inside a run are kept with it) and folds each run.
 func tokenize(text string) []token {
-	var toks []token
+	return appendTokens(nil, text)
+}
+
+// appendTokens appends the tokens of text (see tokenize) to toks.
+func appendTokens(toks []token, text string) []token {
 	start := -1
 	for i, r := range text {
 		in := isWordRune(r) || (start >= 0 && unicode.Is(unicode.Mn, r))

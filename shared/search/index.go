@@ -226,6 +226,8 @@ func (ix *Index) Remove(id string) {
 type analyzer struct {
 	lang  string
 	stems map[string]string // folded word → stem, "" for a stop word
+
+	words, terms []token // scratch of hitsIn, reused from one text to the next
 }
 
 // newAnalyzer returns an analyzer for lang ("en" or "es").
@@ -251,7 +253,12 @@ func (a *analyzer) term(w string) string {
 // and marked as an alias (not counted in field lengths).
 func (a *analyzer) analyze(text string) []token {
 	toks := tokenize(text)
-	out := make([]token, 0, len(toks))
+	return a.appendTerms(make([]token, 0, len(toks)), text, toks)
+}
+
+// appendTerms appends the terms of text, whose tokens are toks, to out (see
+// analyze).
+func (a *analyzer) appendTerms(out []token, text string, toks []token) []token {
 	for i, t := range toks {
 		if term := a.term(t.term); term != "" {
 			out = append(out, token{term: term, start: t.start, end: t.end})

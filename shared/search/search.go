@@ -3,7 +3,6 @@ package search
 import (
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -85,23 +84,31 @@ func (ix *Index) Search(q Query) []Result {
 			avg[f] = 1
 		}
 	}
-	accept := make(map[uint32]bool)
+	// Per-slot arrays rather than maps: a common word's postings cover
+	// much of the index, and every map operation counts in the browser.
+	nslots := len(ix.docs)
+	accept := make([]int8, nslots) // 0 not checked yet, 1 accepted, -1 filtered out
 	langOK := func(e *entry) bool { return q.Lang == "" || strings.EqualFold(e.lang, q.Lang) }
 	ok := func(slot uint32) bool {
-		a, seen := accept[slot]
-		if !seen {
+		if accept[slot] == 0 {
 			e := ix.docs[slot]
-			a = langOK(e) && (q.Category == "" || strings.EqualFold(e.category, q.Category))
-			accept[slot] = a
+			accept[slot] = -1
+			if langOK(e) && (q.Category == "" || strings.EqualFold(e.category, q.Category)) {
+				accept[slot] = 1
+			}
 		}
-		return a
+		return accept[slot] > 0
 	}
-	scores := make(map[uint32]float64)
-	inTitle := make(map[uint32]int) // query words matched in the title
+	scores := make([]float64, nslots)
+	inTitle := make([]int32, nslots) // query words matched in the title
+	var matched []uint32             // slots with a score, in the order they got one
+	best := make([]float64, nslots)  // this query word's best score per slot
+	title := make([]bool, nslots)    // this query word is in the slot's title
+	touched := make([]bool, nslots)  // best or title set for this query word
+	var seen []uint32                // the slots touched
 	highlight := make(map[string]bool)
 	for _, exps := range words {
-		best := make(map[uint32]float64)
-		title := make(map[uint32]bool)
+		seen = seen[:0]
 		for _, x := range exps {
 			highlight[x.term] = true
 			p := ix.postings[x.term]
@@ -110,6 +117,10 @@ func (ix *Index) Search(q Query) []Result {
 			for slot, fr := range p {
 				if !ok(slot) {
 					continue
+				}
+				if !touched[slot] {
+					touched[slot] = true
+					seen = append(seen, slot)
 				}
 				e := ix.docs[slot]
 				if fr[fieldTitle] > 0 {
@@ -128,31 +139,81 @@ func (ix *Index) Search(q Query) []Result {
 				}
 			}
 		}
-		for slot, s := range best {
-			scores[slot] += s
+		for _, slot := range seen {
+			if s := best[slot]; s > 0 {
+				if scores[slot] == 0 {
+					matched = append(matched, slot)
+				}
+				scores[slot] += s
+			}
+			if title[slot] {
+				inTitle[slot]++
+			}
+			best[slot], title[slot], touched[slot] = 0, false, false
 		}
-		for slot := range title {
-			inTitle[slot]++
-		}
-	}
-	// Boost docs whose title covers the query: a title is the best summary
-	// of what an article is about.
-	for slot, s := range scores {
-		scores[slot] = s * (1 + titleBoost*float64(inTitle[slot])/float64(len(words)))
 	}
 
-	results := make([]Result, 0, len(scores))
-	for slot, s := range scores {
-		results = append(results, Result{ID: ix.docs[slot].id, Score: s})
+	// Boost docs whose title covers the query (a title is the best summary
+	// of what an article is about), and keep the best limit of them: a heap
+	// of the best so far, its worst at the root.
+	type cand struct {
+		slot  uint32
+		score float64
 	}
-	sort.Slice(results, func(i, j int) bool {
-		if results[i].Score != results[j].Score {
-			return results[i].Score > results[j].Score
+	worse := func(a, b cand) bool { // a ranks below b
+		if a.score != b.score {
+			return a.score < b.score
 		}
-		return results[i].ID < results[j].ID
+		return ix.docs[a.slot].id > ix.docs[b.slot].id
+	}
+	top := make([]cand, 0, min(limit, len(matched)))
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(top) {
+				return
+			}
+			if r := l + 1; r < len(top) && worse(top[r], top[l]) {
+				l = r
+			}
+			if !worse(top[l], top[i]) {
+				return
+			}
+			top[i], top[l] = top[l], top[i]
+			i = l
+		}
+	}
+	for _, slot := range matched {
+		c := cand{slot, scores[slot] * (1 + titleBoost*float64(inTitle[slot])/float64(len(words)))}
+		if len(top) < limit {
+			top = append(top, c)
+			for i := len(top) - 1; i > 0; {
+				parent := (i - 1) / 2
+				if !worse(top[i], top[parent]) {
+					break
+				}
+				top[i], top[parent] = top[parent], top[i]
+				i = parent
+			}
+			continue
+		}
+		if worse(top[0], c) {
+			top[0] = c
+			down(0)
+		}
+	}
+	slices.SortFunc(top, func(a, b cand) int {
+		switch {
+		case worse(b, a):
+			return -1
+		case worse(a, b):
+			return 1
+		}
+		return 0
 	})
-	if len(results) > limit {
-		results = results[:limit]
+	results := make([]Result, len(top))
+	for i, c := range top {
+		results[i] = Result{ID: ix.docs[c.slot].id, Score: c.score}
 	}
 	analyzers := make(map[string]*analyzer) // shared stem memos
 	for i := range results {
@@ -249,11 +310,12 @@ func expand(vocab map[string]int32, folded, stem string, last bool) []expansion 
 			maxD = 2
 		}
 		qs := []rune(stem)
+		var dist distance
 		for term := range vocab {
 			if d := abs(utf8.RuneCountInString(term) - len(qs)); d > maxD {
 				continue
 			}
-			switch d := editDistance(qs, []rune(term), maxD); {
+			switch d := dist.betweenString(qs, term, maxD); {
 			case d > maxD:
 			case d == 1:
 				add(term, typo1Weight)
@@ -308,12 +370,29 @@ func abs(x int) int {
 // distance between a and b (insertions, deletions, substitutions and
 // transpositions of adjacent letters), or maxD+1 if it exceeds maxD.
 func editDistance(a, b []rune, maxD int) int {
+	var d distance
+	return d.between(a, b, maxD)
+}
+
+// distance computes editDistance reusing its rows, as expand compares a
+// query word with much of the vocabulary.
+type distance struct {
+	rows [3][]int
+	b    []rune
+}
+
+// between is editDistance(a, b, maxD).
+func (d *distance) between(a, b []rune, maxD int) int {
 	if abs(len(a)-len(b)) > maxD {
 		return maxD + 1
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	for i := range d.rows {
+		if cap(d.rows[i]) < len(b)+1 {
+			d.rows[i] = make([]int, len(b)+1)
+		}
+		d.rows[i] = d.rows[i][:len(b)+1]
+	}
+	prev2, prev, cur := d.rows[0], d.rows[1], d.rows[2]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -338,6 +417,15 @@ func editDistance(a, b []rune, maxD int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[len(b)], maxD+1)
+}
+
+// betweenString is between(a, []rune(b), maxD) without allocating.
+func (d *distance) betweenString(a []rune, b string, maxD int) int {
+	d.b = d.b[:0]
+	for _, r := range b {
+		d.b = append(d.b, r)
+	}
+	return d.between(a, d.b, maxD)
 }
 
 // snippet picks about snippetLen bytes of e's plain body text around the
@@ -407,13 +495,18 @@ func snippet(an *analyzer, e *entry, terms map[string]bool) (string, [][2]int) {
 // hitsIn returns the words of text (with hyphen compounds) whose index term
 // is in terms, by start offset.
 func hitsIn(an *analyzer, text string, terms map[string]bool) []token {
+	an.words = appendTokens(an.words[:0], text)
+	an.terms = an.appendTerms(an.terms[:0], text, an.words)
 	var hits []token
-	for _, t := range an.analyze(text) {
+	for _, t := range an.terms {
 		if terms[t.term] {
 			hits = append(hits, t)
 		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].start < hits[j].start })
+	byStart := func(a, b token) int { return a.start - b.start }
+	if !slices.IsSortedFunc(hits, byStart) {
+		slices.SortStableFunc(hits, byStart)
+	}
 	return hits
 }
 
