@@ -55,6 +55,7 @@ e2e: chromium
 bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestLoadBench$$' -v ./server/http/ | grep -E '^(bench|---|ok|FAIL)'
+	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestSearchBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/search/ | grep -E '^(Benchmark|ok|FAIL)'
 
