@@ -137,6 +137,7 @@ func (p *page) frame(content ...app.UI) app.UI {
 					return app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent"))
 				}),
 				app.If(isStaff(), func() app.UI { return app.A().ID("nav-dashboard").Href("/agent/dashboard").Text(t(l, "dash.nav")) }),
+				app.If(isStaff(), func() app.UI { return app.A().ID("nav-kb-report").Href("/kb/report").Text(t(l, "kbedit.nav_report")) }),
 				app.If(me != nil, func() app.UI {
 					return app.A().ID("nav-account").Href("/signin").Title(me.Email).Text(or(me.Name, me.Email))
 				}).ElseIf(client != nil, func() app.UI {

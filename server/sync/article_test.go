@@ -219,3 +219,29 @@ func TestArticleArchiveAndTranslations(t *testing.T) {
 		t.Errorf("translation of nothing = %+v; want kbedit.translation_missing", r)
 	}
 }
+func TestRevisionsReachStaffOnly(t *testing.T) {
+	s, _ := newService(t)
+	push(t, s, agentAna, 1, wire.MArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "x")})
+	count := func(a outsync.Actor) (revs, drafts int) {
+		page, err := s.PullAs(context.Background(), a, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Changes {
+			switch {
+			case c.Deleted:
+			case c.Type == shared.RevisionType:
+				revs++
+			case c.Type == wire.TypeArticle && c.ID == "printer-offline":
+				drafts++
+			}
+		}
+		return
+	}
+	if r, d := count(agentBo); r != 1 || d != 1 {
+		t.Errorf("staff pull: %d revisions, %d drafts; want 1 and 1", r, d)
+	}
+	if r, d := count(requester); r != 0 || d != 0 {
+		t.Errorf("requester pull: %d revisions, %d drafts; want none", r, d)
+	}
+}

@@ -293,6 +293,7 @@ var removable = map[string]bool{wire.TypeArticle: true, wire.TypeTree: true}
 // read.
 var staffOnly = map[string]bool{
 	wire.TypeFeedback: true, wire.TypeArticleStats: true, wire.TypeSearchMiss: true, TypeTreeStats: true,
+	shared.RevisionType: true, // article history, for the editors
 }
 
 // visibleTo says which records a may see (DESIGN.md rule 6): published
