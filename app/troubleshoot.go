@@ -286,6 +286,9 @@ func (l *troubleshootList) Render() app.UI {
 							return app.Span().Class("note").Text(" · " + t(lang, "troubleshoot.resume", len(r.Answers)))
 						}),
 					),
+					app.If(isStaff(), func() app.UI {
+						return app.A().Class("edit small").Href("/troubleshoot/edit/" + tr.ID).Text(t(lang, "treeedit.edit"))
+					}),
 				)
 			}),
 		)
@@ -294,6 +297,13 @@ func (l *troubleshootList) Render() app.UI {
 		app.Section().Class("hero").Body(
 			app.H1().Text(t(lang, "troubleshoot.title")),
 			app.P().Text(t(lang, "troubleshoot.intro")),
+			app.If(isStaff(), func() app.UI {
+				return app.P().Body(
+					app.A().ID("new-guide").Class("button").Href("/troubleshoot/new").Text(t(lang, "treeedit.new")),
+					app.Text(" "),
+					app.A().ID("guide-stats").Href("/troubleshoot/stats").Text(t(lang, "treeedit.stats_title")),
+				)
+			}),
 		),
 		body,
 	)

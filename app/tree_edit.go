@@ -1,0 +1,483 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"outpost/shared"
+	"outpost/shared/tree"
+	"outpost/shared/wire"
+)
+
+// The troubleshooting-tree editor, for staff: an outline of the nodes with
+// every problem tree.Validate finds shown beside the node it names, and a
+// preview that runs the tree being edited (tree_edit_outline.go draws the
+// outline, tree_edit_preview.go the preview). It works offline: the edit
+// is kept in local storage on every change, "Save draft" queues tree.save
+// and "Publish" tree.publish, each naming the revision it was edited from.
+
+func init() {
+	featureRoutes = append(featureRoutes, func() {
+		app.Route("/troubleshoot/new", app.NewZeroComponentFactory(&treeEdit{}))
+		app.RouteWithRegexp(`^/troubleshoot/edit/[a-z0-9-]{1,64}$`, app.NewZeroComponentFactory(&treeEdit{}))
+	})
+}
+
+// treeDraft is the edit as the device keeps it, under treeEditKey.
+type treeDraft struct {
+	Tree tree.Tree `json:"tree"`
+	// Base is the revision the edit started from (0: a new tree).
+	Base int `json:"base"`
+	// Dirty: the edit has changes not queued yet.
+	Dirty bool `json:"dirty"`
+	// Sent is the revision the last queued change will make, until the
+	// device sees it arrive (or not: then the server refused it).
+	Sent int `json:"sent,omitempty"`
+	// Created: the change in flight creates the tree.
+	Created bool `json:"created,omitempty"`
+}
+
+func treeEditKey(id string) string { return "treeedit/" + id }
+
+// treeState is a tree as this device sees it: the replica's copy with the
+// tree changes still in the outbox counted on top.
+type treeState struct {
+	tree    *tree.Tree
+	pending int // tree.* mutations for it in the outbox
+	// revision is the revision the tree will have once the queue is
+	// through: what the next change must name as its base (0: no tree).
+	revision int
+	by       string // who saved the stored revision
+}
+
+// allTrees returns every tree of the replica, drafts too (staff pull
+// them), in the order the store lists them.
+func (c *Client) allTrees() ([]*tree.Tree, error) {
+	recs, err := c.Store.List(wire.TypeTree)
+	if err != nil {
+		return nil, err
+	}
+	var out []*tree.Tree
+	for _, r := range recs {
+		if t, err := tree.Decode(r.Data); err == nil {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// treeState reads tree id, its revision and the changes to it waiting to
+// be sent.
+func (c *Client) treeState(id string) (treeState, error) {
+	var st treeState
+	rec, found, err := c.Store.Get(wire.TypeTree, id)
+	if err != nil {
+		return st, err
+	}
+	if found {
+		if t, err := tree.Decode(rec.Data); err == nil {
+			st.tree, st.revision = t, 1
+		}
+	}
+	if rec, ok, err := c.Store.Get(tree.TypeRevision, id); err == nil && ok && st.tree != nil {
+		var r tree.Revision
+		if json.Unmarshal(rec.Data, &r) == nil {
+			st.revision, st.by = max(r.Revision, 1), r.UpdatedBy
+		}
+	}
+	out, err := c.Store.Outbox()
+	if err != nil {
+		return st, err
+	}
+	for _, m := range out {
+		switch m.Name {
+		case wire.MTreeSave, wire.MTreePublish:
+			var s tree.Save
+			if json.Unmarshal(m.Args, &s) != nil {
+				continue
+			}
+			t, err := s.Decode()
+			if err != nil || t.ID != id {
+				continue
+			}
+			t.Status = tree.StatusDraft
+			if m.Name == wire.MTreePublish {
+				t.Status = tree.StatusPublished
+			}
+			st.tree = t
+		case wire.MTreeUnpublish:
+			var ch tree.Change
+			if json.Unmarshal(m.Args, &ch) != nil || ch.TreeID != id || st.tree == nil {
+				continue
+			}
+			if st.tree.Status == tree.StatusDraft {
+				continue // the server records nothing for it
+			}
+			st.tree.Status = tree.StatusDraft
+		default:
+			continue
+		}
+		st.pending++
+		st.revision++
+	}
+	return st, nil
+}
+
+// treeEdit is the editor page.
+type treeEdit struct {
+	page
+	id    string // the tree's ID; "" while a new tree has no save queued
+	key   string // local-storage key of the draft
+	d     treeDraft
+	ready bool // d holds the edit (from the draft, the tree or a blank)
+	cur   treeState
+	// articles are the replica's articles, for the solutions' pickers and
+	// for Validate (an article counts in the tree's language only, as on
+	// the server).
+	articles []shared.Article
+	// problems is Validate's verdict on d.Tree, redone on every edit.
+	problems []error
+	// preview is the preview run's answers; previewOffline runs it as if
+	// the device were offline.
+	preview        []tree.Answer
+	previewOffline bool
+	notice, errMsg string
+}
+
+func (e *treeEdit) OnPreRender(ctx app.Context) {
+	e.lang = prerenderLang(ctx)
+	ctx.Page().SetTitle(t(e.lang, "treeedit.title_edit") + " · " + t(e.lang, "app.name"))
+}
+
+func (e *treeEdit) OnMount(ctx app.Context) {
+	watchTreeRejections(ctx.LocalStorage())
+	path := ctx.Page().URL().Path
+	if path == "/troubleshoot/new" {
+		e.id, e.key = "", treeEditKey("new")
+	} else {
+		e.id = strings.TrimPrefix(path, "/troubleshoot/edit/")
+		e.key = treeEditKey(e.id)
+	}
+	e.mountPage(ctx, e.load)
+}
+
+func (e *treeEdit) load(ctx app.Context) {
+	if client == nil {
+		return
+	}
+	title := "treeedit.title_new"
+	if e.id != "" {
+		title = "treeedit.title_edit"
+	}
+	ctx.Page().SetTitle(t(e.lang, title) + " · " + t(e.lang, "app.name"))
+	id := e.id
+	ctx.Async(func() {
+		var st treeState
+		var err error
+		if id != "" {
+			st, err = client.treeState(id)
+		}
+		var arts []shared.Article
+		if err == nil {
+			arts, err = client.allArticles()
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			if id != e.id {
+				return
+			}
+			e.cur, e.articles = st, arts
+			if err != nil {
+				e.errMsg = t(e.lang, "status.storage_err", err.Error())
+				return
+			}
+			if !e.ready {
+				e.start(ctx)
+			}
+			e.reconcile(ctx)
+			e.check()
+		})
+	})
+}
+
+// allArticles returns the replica's articles in every language, sorted.
+func (c *Client) allArticles() ([]shared.Article, error) {
+	recs, err := c.Store.List(wire.TypeArticle)
+	if err != nil {
+		return nil, err
+	}
+	var out []shared.Article
+	for _, r := range recs {
+		var a shared.Article
+		if json.Unmarshal(r.Data, &a) == nil {
+			out = append(out, a)
+		}
+	}
+	SortArticles(out)
+	return out, nil
+}
+
+// newTree is the start of a new tree: a question with two answers, to be
+// filled in.
+func newTree(lang string) tree.Tree {
+	return tree.Tree{
+		Lang: lang, Category: shared.Categories[0].Slug, Status: tree.StatusDraft, Start: "start",
+		Nodes: []tree.Node{{ID: "start", Kind: tree.KindQuestion, Answers: []tree.Choice{{ID: "yes"}, {ID: "no"}}}},
+	}
+}
+
+// start fills the editor, once: the draft this device kept if there is
+// one, else the tree, else a new tree.
+func (e *treeEdit) start(ctx app.Context) {
+	var kept treeDraft
+	switch {
+	case ctx.LocalStorage().Get(e.key, &kept) == nil && (kept.Tree.ID != "" || len(kept.Tree.Nodes) > 0):
+		e.d = kept
+		if kept.Dirty {
+			e.notice = t(e.lang, "treeedit.restored")
+		}
+	case e.id != "" && e.cur.tree != nil:
+		e.d = treeDraft{Tree: *e.cur.tree, Base: e.cur.revision}
+	case e.id != "":
+		e.errMsg = t(e.lang, "treeedit.not_found", e.id)
+		if !e.status.Synced {
+			return // the first sync may still bring it
+		}
+	default:
+		e.d = treeDraft{Tree: newTree(e.lang)}
+	}
+	e.ready, e.errMsg = true, ""
+}
+
+// reconcile follows what became of the last queued change once it left
+// the outbox, and takes in others' changes while the edit is clean.
+func (e *treeEdit) reconcile(ctx app.Context) {
+	if !e.ready || e.id == "" || e.cur.pending > 0 {
+		return
+	}
+	if e.d.Sent > 0 {
+		rej, refused := takeTreeRejection(ctx.LocalStorage(), e.id)
+		switch {
+		case refused && e.d.Created:
+			// Refused as a new tree (most likely its ID is taken): back to
+			// a new tree, keeping the edit.
+			e.errMsg = t(e.lang, "treeedit.not_created", e.id, t(e.lang, rej.Key, anys(rej.Args)...))
+			e.d.Sent, e.d.Dirty, e.d.Base, e.d.Created = 0, true, 0, false
+			e.id, e.key = "", treeEditKey("new")
+			u := *ctx.Page().URL()
+			u.Path = "/troubleshoot/new"
+			ctx.Page().ReplaceURL(&u)
+		case refused:
+			// Someone else saved first, or the server found a problem (an
+			// article it lacks): keep the edit; the next save replaces
+			// what is there now.
+			e.d.Sent, e.d.Dirty, e.d.Base = 0, true, e.cur.revision
+			e.notice, e.errMsg = "", t(e.lang, "treeedit.not_saved", t(e.lang, rej.Key, anys(rej.Args)...))
+		case e.cur.revision >= e.d.Sent:
+			e.d.Sent, e.d.Created = 0, false
+			e.d.Base = e.cur.revision
+			e.notice = t(e.lang, "treeedit.sent", e.cur.revision)
+		default:
+			return // acknowledged; the pull has not brought it yet
+		}
+		e.keep(ctx)
+		return
+	}
+	if !e.d.Dirty && e.cur.tree != nil && e.cur.revision != e.d.Base {
+		e.d = treeDraft{Tree: *e.cur.tree, Base: e.cur.revision}
+	}
+}
+
+// keep saves the edit to local storage, or drops it once the server has
+// everything.
+func (e *treeEdit) keep(ctx app.Context) {
+	if !e.d.Dirty && e.d.Sent == 0 {
+		ctx.LocalStorage().Del(e.key)
+		return
+	}
+	if err := ctx.LocalStorage().Set(e.key, e.d); err != nil {
+		e.errMsg = t(e.lang, "status.storage_err", err.Error())
+	}
+}
+
+// articleExists is Validate's view of the articles: stored on this
+// device, in the tree's language (the server checks its own store again).
+func (e *treeEdit) articleExists(id string) bool {
+	for _, a := range e.articles {
+		if a.ID == id && a.Lang == e.d.Tree.Lang {
+			return true
+		}
+	}
+	return false
+}
+
+// check validates the edit and keeps the preview run to the answers that
+// still fit it.
+func (e *treeEdit) check() {
+	if !e.ready {
+		return
+	}
+	e.problems = tree.Validate(&e.d.Tree, e.articleExists)
+	if len(e.preview) > 0 {
+		if _, kept, err := replay(&e.d.Tree, e.previewFacts(), e.preview); err != nil {
+			e.preview = e.preview[:kept]
+		}
+	}
+}
+
+// edit applies a change to the tree, keeps it and validates it again.
+func (e *treeEdit) edit(ctx app.Context, fn func(tr *tree.Tree)) {
+	fn(&e.d.Tree)
+	e.d.Dirty = true
+	e.notice = ""
+	e.keep(ctx)
+	e.check()
+}
+
+// queue sends the edit: tree.save as a draft, or tree.publish. Both are
+// refused here first if the server would refuse them.
+func (e *treeEdit) queue(ctx app.Context, name string) {
+	if client == nil || !e.ready {
+		return
+	}
+	tr := e.d.Tree
+	tr.Status = tree.StatusDraft
+	problems := tree.DraftProblems(e.problems)
+	if name == wire.MTreePublish {
+		tr.Status, problems = tree.StatusPublished, e.problems
+	}
+	if len(problems) > 0 {
+		e.errMsg = t(e.lang, "treeedit.refused", len(problems), errorText(e.lang, problems[0]))
+		return
+	}
+	base := e.cur.revision
+	if e.id == "" {
+		base = 0
+	}
+	takeTreeRejection(ctx.LocalStorage(), tr.ID) // an older refusal is no news now
+	data, err := json.Marshal(tr)
+	if err == nil {
+		err = client.Engine.Mutate(name, tree.Save{Tree: data, Base: base}, "")
+	}
+	if err != nil {
+		e.errMsg = t(e.lang, "status.storage_err", err.Error())
+		return
+	}
+	e.d.Tree.Status = tr.Status
+	e.d.Dirty, e.d.Sent, e.d.Created = false, base+1, base == 0
+	e.errMsg, e.notice = "", t(e.lang, "treeedit.queued_"+tr.Status)
+	if e.id == "" {
+		ctx.LocalStorage().Del(e.key)
+		e.id, e.key = tr.ID, treeEditKey(tr.ID)
+		u := *ctx.Page().URL()
+		u.Path = "/troubleshoot/edit/" + tr.ID
+		ctx.Page().ReplaceURL(&u)
+	}
+	e.d.Base = base + 1
+	e.cur.revision, e.cur.pending = base+1, e.cur.pending+1
+	e.keep(ctx)
+	client.Engine.Nudge()
+}
+
+// unpublish queues tree.unpublish: users' devices drop the tree.
+func (e *treeEdit) unpublish(ctx app.Context, _ app.Event) {
+	if client == nil || e.id == "" || e.cur.tree == nil || e.cur.tree.Status != tree.StatusPublished {
+		return
+	}
+	takeTreeRejection(ctx.LocalStorage(), e.id)
+	if err := client.Engine.Mutate(wire.MTreeUnpublish, tree.Change{TreeID: e.id, Base: e.cur.revision}, ""); err != nil {
+		e.errMsg = t(e.lang, "status.storage_err", err.Error())
+		return
+	}
+	e.notice = t(e.lang, "treeedit.queued_unpublish")
+	if !e.d.Dirty {
+		e.d.Base = e.cur.revision + 1
+	}
+	e.d.Tree.Status = tree.StatusDraft
+	e.cur.revision, e.cur.pending = e.cur.revision+1, e.cur.pending+1
+	e.cur.tree.Status = tree.StatusDraft
+	client.Engine.Nudge()
+}
+
+// discard drops the edit in progress and goes back to the stored tree.
+func (e *treeEdit) discard(ctx app.Context, _ app.Event) {
+	ctx.LocalStorage().Del(e.key)
+	e.notice, e.errMsg, e.preview = "", "", nil
+	if e.cur.tree != nil {
+		e.d = treeDraft{Tree: *e.cur.tree, Base: e.cur.revision}
+	} else {
+		e.d = treeDraft{Tree: newTree(e.lang)}
+	}
+	e.check()
+}
+
+// treeRejectionsKey holds, by tree ID, the last refusal of a tree change
+// this device sent, until the editor has shown it.
+const treeRejectionsKey = "treeedit/rejected"
+
+// treeRejection is why the server refused a tree change.
+type treeRejection struct {
+	Seq  uint64   `json:"seq"`
+	Key  string   `json:"key"`
+	Args []string `json:"args,omitempty"`
+}
+
+var treeRejectHook sync.Once
+
+// watchTreeRejections makes the engine note refused tree changes, so the
+// editor can say why. (The engine reports refusals to the tab that syncs;
+// a refusal seen by another tab leaves the edit waiting, still editable.)
+func watchTreeRejections(ls app.BrowserStorage) {
+	if client == nil {
+		return
+	}
+	treeRejectHook.Do(func() {
+		prev := client.Engine.OnReject
+		client.Engine.OnReject = func(m wire.Mutation, r wire.Result) {
+			if prev != nil {
+				prev(m, r)
+			}
+			id := ""
+			switch m.Name {
+			case wire.MTreeSave, wire.MTreePublish:
+				var s tree.Save
+				if json.Unmarshal(m.Args, &s) == nil {
+					if tr, err := s.Decode(); err == nil {
+						id = tr.ID
+					}
+				}
+			case wire.MTreeUnpublish:
+				var c tree.Change
+				if json.Unmarshal(m.Args, &c) == nil {
+					id = c.TreeID
+				}
+			}
+			if id == "" {
+				return
+			}
+			all := map[string]treeRejection{}
+			ls.Get(treeRejectionsKey, &all)
+			if all == nil {
+				all = map[string]treeRejection{}
+			}
+			all[id] = treeRejection{Seq: m.Seq, Key: r.Key, Args: r.Args}
+			ls.Set(treeRejectionsKey, all)
+		}
+	})
+}
+
+// takeTreeRejection returns and forgets the refusal noted for tree id.
+func takeTreeRejection(ls app.BrowserStorage, id string) (treeRejection, bool) {
+	all := map[string]treeRejection{}
+	if ls.Get(treeRejectionsKey, &all) != nil || all == nil {
+		return treeRejection{}, false
+	}
+	r, ok := all[id]
+	if ok {
+		delete(all, id)
+		ls.Set(treeRejectionsKey, all)
+	}
+	return r, ok
+}
