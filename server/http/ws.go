@@ -21,13 +21,16 @@ const (
 	writeWait  = 10 * time.Second
 	pongWait   = 60 * time.Second
 	pingPeriod = pongWait * 9 / 10
+	pokeEvery  = 250 * time.Millisecond // the most often a connection is poked
 )
 
 // upgrader accepts same-origin upgrades only (gorilla's default origin
 // check): another site's page cannot speak for a user's browser.
 var upgrader = websocket.Upgrader{
-	ReadBufferSize:    4096,
-	WriteBufferSize:   4096,
+	// Zero: reuse the buffers net/http allocated for the request, so an
+	// idle connection costs less memory.
+	ReadBufferSize:    0,
+	WriteBufferSize:   0,
 	EnableCompression: true,
 }
 
@@ -65,7 +68,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// Gorilla refuses a frame that declares more than this outright; frames
 	// between MaxFrame and this get a clear error from read.
 	ws.SetReadLimit(2 * wire.MaxFrame)
-	c := &wsConn{s: s, ws: ws, log: s.Log, out: make(chan frame, 32), done: make(chan struct{})}
+	c := &wsConn{s: s, ws: ws, log: s.Log, out: make(chan frame, 16), done: make(chan struct{})}
 	c.authenticate(r)
 	if !s.track(c) {
 		ws.Close()
@@ -219,13 +222,20 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		c.log.Info("session refused", "reason", c.authKey)
 	}
 
-	pokes, stop := c.s.Sync.Watch()
+	pokes, stop := c.s.Sync.WatchAs(c.actor())
 	defer stop()
 	go func() {
 		for {
 			select {
 			case <-pokes:
 				c.sendMsg(wire.Msg{T: wire.TPoke})
+			case <-c.done:
+				return
+			}
+			// At most one poke per pokeEvery: the pokes meanwhile coalesce
+			// into one, and the client's next pull takes them all.
+			select {
+			case <-time.After(pokeEvery):
 			case <-c.done:
 				return
 			}

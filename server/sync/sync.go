@@ -29,7 +29,7 @@ type Service struct {
 	AfterApply func(clientID string, seq uint64)
 
 	mu       gosync.Mutex
-	watchers map[chan struct{}]struct{}
+	watchers map[chan struct{}]*Actor // who watches; nil sees everything
 }
 
 // Actor is who pushes or pulls: the device, and the signed-in user if there
@@ -118,15 +118,16 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wire.Result, error) {
 	clientID := a.ClientID
 	results := make([]wire.Result, 0, len(ms))
-	changed := false
+	var written []change // what the applied mutations wrote, to poke whom it concerns
 	defer func() {
-		if changed {
-			s.poke()
+		if len(written) > 0 {
+			s.pokeFor(written)
 		}
 	}()
 	for _, m := range ms {
 		var rejection error
 		var earlier *wire.Result // the answer to a resent mutation
+		var writes []change
 		applied := false
 		err := s.Store.Update(ctx, func(tx store.Tx) error {
 			last, err := tx.LastSeq(clientID)
@@ -142,14 +143,15 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 				rejection = shared.Errorf(shared.EINVALID, "mutation.unknown", m.Name)
 				return errRejected
 			}
-			if err := h(tx, a, m.Args, s.Now()); err != nil {
+			rec := &recorder{Tx: tx}
+			if err := h(rec, a, m.Args, s.Now()); err != nil {
 				if code := shared.ErrorCode(err); code != shared.EINTERNAL && code != shared.EUNAUTHORIZED {
 					rejection = err
 					return errRejected
 				}
 				return err
 			}
-			applied = true
+			applied, writes = true, rec.writes
 			return tx.SetLastSeq(clientID, m.Seq)
 		})
 		if errors.Is(err, errRejected) {
@@ -179,7 +181,7 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 			continue
 		}
 		if applied {
-			changed = true
+			written = append(written, writes...)
 			s.Log.Info("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
 			if s.AfterApply != nil {
 				s.AfterApply(clientID, m.Seq)
@@ -349,36 +351,5 @@ func visibleTo(a Actor) func(typ string, data []byte) bool {
 			return json.Unmarshal(data, &u) == nil && (staff || u.ID == who.UserID && who.UserID != "")
 		}
 		return staff && staffOnly[typ]
-	}
-}
-
-// Watch returns a channel that receives a value (coalesced) whenever data
-// changed, and a function to stop watching.
-func (s *Service) Watch() (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
-	s.mu.Lock()
-	if s.watchers == nil {
-		s.watchers = make(map[chan struct{}]struct{})
-	}
-	s.watchers[ch] = struct{}{}
-	s.mu.Unlock()
-	return ch, func() {
-		s.mu.Lock()
-		delete(s.watchers, ch)
-		s.mu.Unlock()
-	}
-}
-
-// Changed tells watchers that data changed outside Push (an import, say).
-func (s *Service) Changed() { s.poke() }
-
-func (s *Service) poke() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ch := range s.watchers {
-		select {
-		case ch <- struct{}{}:
-		default: // a poke is already waiting
-		}
 	}
 }

@@ -1,0 +1,50 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// TestPokesReachOnlyWhomItConcerns: a ticket filed by one device wakes that
+// device and staff, not every other requester's connection.
+func TestPokesReachOnlyWhomItConcerns(t *testing.T) {
+	s := newService(t)
+	filer := Actor{ClientID: client}
+	other := Actor{ClientID: "01936f6e-7a1b-7c3d-8e4f-0000000000bb"}
+	filerCh, stop1 := s.WatchAs(filer)
+	defer stop1()
+	otherCh, stop2 := s.WatchAs(other)
+	defer stop2()
+	staffCh, stop3 := s.WatchAs(fuzzAgent)
+	defer stop3()
+	everyone, stop4 := s.Watch()
+	defer stop4()
+
+	args, _ := json.Marshal(shared.TicketCreate{ID: "01936f6e-7a1b-7c3d-8e4f-0123456789ac", Title: "Printer jam", CreatedAt: 1})
+	if _, err := s.PushAs(context.Background(), filer, []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: args}}); err != nil {
+		t.Fatal(err)
+	}
+	poked := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	if !poked(filerCh) || !poked(staffCh) || !poked(everyone) {
+		t.Error("the filer, staff or an unfiltered watcher was not poked")
+	}
+	if poked(otherCh) {
+		t.Error("another requester's connection was poked about a ticket it may not see")
+	}
+	// Changes outside a push (an import) wake everyone.
+	s.Changed()
+	if !poked(otherCh) {
+		t.Error("Changed did not poke every watcher")
+	}
+}
