@@ -65,3 +65,66 @@ func BenchmarkUnmarshal(b *testing.B) {
 		}
 	}
 }
+
+// genIndexes caches the generated corpora's indexes across benchmarks.
+var genIndexes = map[int]*Index{}
+
+// genIndex indexes n articles of the browser benchmark's generated corpus
+// (e2e/search_corpus_test.go's seed) and returns them with the browser
+// benchmark's 200 queries.
+func genIndex(b *testing.B, n int) (*Index, []Query) {
+	b.Helper()
+	docs := benchCorpus(n, 4)
+	ix := genIndexes[n]
+	if ix == nil {
+		ix = NewIndex()
+		for _, d := range docs {
+			ix.Add(d)
+		}
+		genIndexes[n] = ix
+	}
+	var qs []Query
+	for _, q := range benchQueries(docs, 200, 5) {
+		qs = append(qs, Query{Text: q.Text, Lang: q.Lang, Limit: 20})
+	}
+	return ix, qs
+}
+
+// BenchmarkSearchGen runs the browser benchmark's queries (20 results with
+// snippets, as the app's home page) over 5,000 and 20,000 generated
+// articles; one op is one query.
+func BenchmarkSearchGen(b *testing.B) {
+	for _, n := range []int{5000, 20000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ix, qs := genIndex(b, n)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				ix.Search(qs[i%len(qs)])
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkUnmarshalGen is the warm start's decoding at 5,000 and 20,000
+// generated articles; it reports the index's size.
+func BenchmarkUnmarshalGen(b *testing.B) {
+	for _, n := range []int{5000, 20000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ix, _ := genIndex(b, n)
+			data, err := ix.MarshalBinary()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				var x Index
+				if err := x.UnmarshalBinary(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(data)), "index-bytes")
+		})
+	}
+}
