@@ -34,6 +34,9 @@ var upgrader = websocket.Upgrader{
 	EnableCompression: true,
 }
 
+// pokeFrame is the poke message, encoded once.
+var pokeFrame, _ = wire.Encode(wire.Msg{T: wire.TPoke})
+
 // frame is one message for a connection's writer goroutine: data to send,
 // or, if close is set, a close frame after which the writer stops.
 type frame struct {
@@ -55,6 +58,8 @@ type wsConn struct {
 	user     *shared.Identity // signed-in user, nil if none
 	authKey  string           // why the cookie was refused, if it was
 
+	watch chan (<-chan struct{}) // hands the writer the pokes after hello
+
 	mu     sync.Mutex // guards out against sends after it is closed
 	out    chan frame
 	closed bool
@@ -68,7 +73,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// Gorilla refuses a frame that declares more than this outright; frames
 	// between MaxFrame and this get a clear error from read.
 	ws.SetReadLimit(2 * wire.MaxFrame)
-	c := &wsConn{s: s, ws: ws, log: s.Log, out: make(chan frame, 16), done: make(chan struct{})}
+	c := &wsConn{s: s, ws: ws, log: s.Log, out: make(chan frame, 16), watch: make(chan (<-chan struct{}), 1), done: make(chan struct{})}
 	c.authenticate(r)
 	if !s.track(c) {
 		ws.Close()
@@ -126,8 +131,39 @@ func (c *wsConn) writeLoop() {
 	defer c.ws.Close()
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
+	var (
+		pokes   <-chan struct{}  // changes this connection may see
+		wait    <-chan time.Time // set while pokes are held back
+		pending bool             // a poke arrived while held back
+	)
+	poke := func() bool {
+		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := c.ws.WriteMessage(websocket.TextMessage, pokeFrame); err != nil {
+			c.drain()
+			return false
+		}
+		// At most one poke per pokeEvery: the ones meanwhile coalesce
+		// into one, and the client's next pull takes them all.
+		wait = time.After(pokeEvery)
+		return true
+	}
 	for {
 		select {
+		case pokes = <-c.watch:
+		case <-pokes:
+			if wait != nil {
+				pending = true
+			} else if !poke() {
+				return
+			}
+		case <-wait:
+			wait = nil
+			if pending {
+				pending = false
+				if !poke() {
+					return
+				}
+			}
 		case f, ok := <-c.out:
 			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if !ok {
@@ -224,23 +260,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 
 	pokes, stop := c.s.Sync.WatchAs(c.actor())
 	defer stop()
-	go func() {
-		for {
-			select {
-			case <-pokes:
-				c.sendMsg(wire.Msg{T: wire.TPoke})
-			case <-c.done:
-				return
-			}
-			// At most one poke per pokeEvery: the pokes meanwhile coalesce
-			// into one, and the client's next pull takes them all.
-			select {
-			case <-time.After(pokeEvery):
-			case <-c.done:
-				return
-			}
-		}
-	}()
+	c.watch <- pokes // the writer sends the pokes: no goroutine of their own
 
 	for {
 		m, code, err := c.read()
