@@ -527,3 +527,19 @@ func spans(hits []token, from, to, delta int) [][2]int {
 	}
 	return out
 }
+
+// queryExpansions returns the expansions of q's words as Search matches
+// them, or nil.
+func (ix *Index) queryExpansions(q Query) [][]expansion {
+	if ix == nil || len(ix.byID) == 0 {
+		return nil
+	}
+	key := ""
+	if q.Lang != "" {
+		key = langKey(q.Lang)
+		if ix.byLang[key] == nil {
+			return nil
+		}
+	}
+	return parseQuery(ix.df[key], q.Text, normLang(q.Lang))
+}
