@@ -338,6 +338,8 @@ func visibleTo(a Actor) func(typ string, data []byte) bool {
 				Internal    bool
 			}
 			return json.Unmarshal(data, &e) == nil && (staff || !e.Internal && mine(e.RequesterID, e.ClientID))
+		case shared.TypeVisit, shared.TypeVisitor, shared.TypeKiosk, shared.TypeOutmail:
+			return kioskVisible(a, typ, data) // kiosk.go: a kiosk sees its site's visits, never a visitor
 		case wire.TypeConfig:
 			return true // sla.go: the calendar and the SLA policy, so every device shows due times offline
 		case wire.TypeRating:
