@@ -62,6 +62,9 @@ func (s *Server) Open() error {
 	mux.HandleFunc("POST /api/login", s.handleLogin)
 	mux.HandleFunc("POST /api/logout", s.handleLogout)
 	mux.HandleFunc("GET /api/me", s.handleMe)
+	mux.HandleFunc("POST /api/kiosk/codes", s.handleKioskCode) // kiosk enrollment: see kiosk.go
+	mux.HandleFunc("POST /api/kiosk/enroll", s.handleKioskEnroll)
+	mux.HandleFunc("POST /api/kiosk/revoke", s.handleKioskRevoke)
 	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut) // attachments: see blob.go
 	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet) // and HEAD
 	mux.Handle("/", s.appHandler())

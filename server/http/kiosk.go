@@ -1,0 +1,195 @@
+package http
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"outpost/server/auth"
+	"outpost/server/store"
+	outsync "outpost/server/sync"
+	"outpost/shared"
+	"outpost/shared/i18n"
+)
+
+// Kiosk enrollment over HTTP (no CLI needed):
+//
+//	POST /api/kiosk/codes  {"site"}     admin: a one-time code, valid a day
+//	POST /api/kiosk/enroll {"code"}     a device becomes the site's next kiosk, signed in
+//	POST /api/kiosk/revoke {"kiosk_id"} admin: the kiosk's account is disabled, its session void
+
+// maxKioskBody bounds a kiosk API request.
+const maxKioskBody = 4 << 10
+
+// readKioskJSON checks the origin and decodes a small JSON body into v,
+// answering the error itself; it reports whether to go on.
+func readKioskJSON(w http.ResponseWriter, r *http.Request, lang string, v any) bool {
+	if !sameOrigin(r) {
+		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
+		return false
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxKioskBody+1))
+	if err != nil || len(body) > maxKioskBody || json.Unmarshal(body, v) != nil {
+		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "kiosk.bad_request"))
+		return false
+	}
+	return true
+}
+
+// admin returns the signed-in admin of r, or answers why not and returns nil.
+func (s *Server) admin(w http.ResponseWriter, r *http.Request, lang string) *auth.User {
+	u, err := s.user(r)
+	switch {
+	case err != nil:
+		writeJSONError(w, errorStatus(err), lang, err)
+	case u == nil:
+		writeJSONError(w, http.StatusUnauthorized, lang, shared.Errorf(shared.EUNAUTHORIZED, "auth.required"))
+	case u.Role != shared.RoleAdmin:
+		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "kiosk.admin_only"))
+	default:
+		return u
+	}
+	return nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Sync.Now != nil {
+		return s.Sync.Now()
+	}
+	return time.Now()
+}
+
+type kioskCodeResponse struct {
+	Code      string `json:"code"`
+	Site      string `json:"site"`
+	ExpiresAt int64  `json:"expires_at"`
+}
+
+// handleKioskCode answers POST /api/kiosk/codes {"site"} for an admin with
+// a new enrollment code.
+func (s *Server) handleKioskCode(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	var req struct {
+		Site string `json:"site"`
+	}
+	if !readKioskJSON(w, r, lang, &req) {
+		return
+	}
+	u := s.admin(w, r, lang)
+	if u == nil {
+		return
+	}
+	site := strings.TrimSpace(req.Site)
+	code, expires, err := outsync.IssueKioskCode(r.Context(), s.Sync.Store, site, u.ID, s.now())
+	if err != nil {
+		writeJSONError(w, errorStatus(err), lang, err)
+		return
+	}
+	s.Log.Info("kiosk code issued", "site", site, "by", u.ID, "expires", expires)
+	writeJSON(w, http.StatusOK, kioskCodeResponse{Code: code, Site: site, ExpiresAt: expires.UnixMilli()})
+}
+
+type kioskEnrollResponse struct {
+	Identity shared.Identity    `json:"identity"`
+	Kiosk    shared.KioskDevice `json:"kiosk"`
+}
+
+// handleKioskEnroll answers POST /api/kiosk/enroll {"code"}: the code is
+// burnt, a kiosk account is made for its site with the next letter, and
+// the device gets its session cookie, as if it had signed in. Failed codes
+// count against the remote address like failed sign-ins.
+func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	var req struct {
+		Code string `json:"code"`
+	}
+	if !readKioskJSON(w, r, lang, &req) {
+		return
+	}
+	limit, key := s.Auth.Limit(), "kiosk-ip:"+hostOf(r.RemoteAddr)
+	if err := limit.Check(key); err != nil {
+		writeJSONError(w, errorStatus(err), lang, err)
+		return
+	}
+	code := shared.NormalizeEnrollCode(req.Code)
+	now := s.now()
+	var want outsync.KioskEnrollment
+	err := s.Sync.Store.View(r.Context(), func(tx store.ReadTx) (err error) {
+		want, err = outsync.CheckKioskCode(tx, code, now)
+		return err
+	})
+	if err == nil {
+		var u auth.User
+		var token string
+		var k shared.KioskDevice
+		name := "Kiosk " + want.Letter + " · " + want.Site
+		email := "kiosk-" + strings.ToLower(want.Letter) + "-" + want.Site + "-" + shared.NewID(now)[24:] + "@kiosk.invalid"
+		u, token, err = s.Auth.AddDevice(r.Context(), auth.NewUser{Email: email, Name: name, Role: shared.RoleKiosk, Site: want.Site},
+			func(tx store.Tx, u auth.User) (err error) {
+				k, err = outsync.EnrollKiosk(tx, code, want, u.ID, name, now)
+				return err
+			})
+		if err == nil {
+			s.Sync.Changed()
+			http.SetCookie(w, s.Auth.Cookie(token, r.TLS != nil))
+			s.Log.Info("kiosk enrolled", "user", u.ID, "site", k.Site, "letter", k.Letter)
+			writeJSON(w, http.StatusOK, kioskEnrollResponse{Identity: u.Identity(), Kiosk: k})
+			return
+		}
+	}
+	if c := shared.ErrorCode(err); c == shared.ENOTFOUND || c == shared.ECONFLICT {
+		if lerr := limit.Fail(key); lerr != nil {
+			err = lerr
+		}
+	}
+	s.Log.Info("kiosk enrollment refused", "remote", r.RemoteAddr, "err", err)
+	writeJSONError(w, errorStatus(err), lang, err)
+}
+
+// handleKioskRevoke answers POST /api/kiosk/revoke {"kiosk_id"} for an
+// admin: the kiosk is marked revoked and its account disabled, which voids
+// its session at once; the device must be enrolled again with a new code.
+func (s *Server) handleKioskRevoke(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	var req struct {
+		KioskID string `json:"kiosk_id"`
+	}
+	if !readKioskJSON(w, r, lang, &req) {
+		return
+	}
+	admin := s.admin(w, r, lang)
+	if admin == nil {
+		return
+	}
+	k, err := outsync.RevokeKiosk(r.Context(), s.Sync.Store, req.KioskID, s.now())
+	if err == nil {
+		var u auth.User
+		err = s.Sync.Store.View(r.Context(), func(tx store.ReadTx) error {
+			data, err := tx.Get(auth.TypeUser, k.ID)
+			if err != nil {
+				return err
+			}
+			return json.Unmarshal(data, &u)
+		})
+		if err == nil {
+			_, err = s.Auth.SetDisabled(r.Context(), u.Email, true)
+		}
+	}
+	if err != nil {
+		writeJSONError(w, errorStatus(err), lang, err)
+		return
+	}
+	s.Sync.Changed()
+	s.Log.Info("kiosk revoked", "kiosk", k.ID, "site", k.Site, "letter", k.Letter, "by", admin.ID)
+	writeJSON(w, http.StatusOK, map[string]any{"kiosk": k})
+}
+
+// hostOf returns the host part of a remote address.
+func hostOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i > 0 && !strings.HasSuffix(addr, "]") {
+		return strings.Trim(addr[:i], "[]")
+	}
+	return addr
+}
