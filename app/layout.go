@@ -4,6 +4,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/app/engine"
+	"outpost/shared"
 	"outpost/shared/i18n"
 )
 
@@ -23,6 +24,7 @@ type page struct {
 func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
 	p.lang = clientLang(ctx)
 	p.reload = reload
+	watchKiosk(ctx) // kiosk_frame.go: the idle timer of a kiosk device
 	if client == nil {
 		return
 	}
@@ -116,6 +118,9 @@ func otherLang(l string) string {
 
 // frame draws the header, the status bar and the page content.
 func (p *page) frame(content ...app.UI) app.UI {
+	if isKiosk() {
+		return p.kioskFrame(content...) // kiosk_frame.go: no portal navigation on a kiosk
+	}
 	l := p.lang
 	other := otherLang(l)
 	return app.Div().Class("shell").Body(
@@ -137,7 +142,11 @@ func (p *page) frame(content ...app.UI) app.UI {
 					return app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent"))
 				}),
 				app.If(isStaff(), func() app.UI { return app.A().ID("nav-dashboard").Href("/agent/dashboard").Text(t(l, "dash.nav")) }),
+				app.If(isStaff(), func() app.UI { return app.A().ID("nav-desk").Href("/desk").Text(t(l, "desk.nav")) }),
 				app.If(isStaff(), func() app.UI { return app.A().ID("nav-kb-report").Href("/kb/report").Text(t(l, "kbedit.nav_report")) }),
+				app.If(me != nil && me.Role == shared.RoleAdmin, func() app.UI {
+					return app.A().ID("nav-kiosks").Href("/admin/kiosks").Text(t(l, "kiosk.admin_nav"))
+				}),
 				app.If(me != nil, func() app.UI {
 					return app.A().ID("nav-account").Href("/signin").Title(me.Email).Text(or(me.Name, me.Email))
 				}).ElseIf(client != nil, func() app.UI {
