@@ -43,7 +43,31 @@ const (
 // factor.
 type expansion struct {
 	term   string
+	id     int32 // term ID
 	weight float64
+}
+
+// vocab is the vocabulary that queries in one language match against: the
+// index's terms and their document frequencies among the docs in that
+// language.
+type vocab struct {
+	ids   map[string]int32 // term → ID
+	terms []string         // by ID
+	df    []int32          // by ID; 0 for terms no doc (in the language) has
+}
+
+// vocab returns the vocabulary of queries in the language whose langKey is
+// key, or of all docs for "".
+func (ix *Index) vocab(key string) vocab {
+	return vocab{ix.termID, ix.terms, ix.df[key]}
+}
+
+// freq returns the document frequency of term.
+func (v vocab) freq(term string) int32 {
+	if id, ok := v.ids[term]; ok && int(id) < len(v.df) {
+		return v.df[id]
+	}
+	return 0
 }
 
 // Search returns the docs matching q, best first (ties by ID ascending).
@@ -71,7 +95,7 @@ func (ix *Index) Search(q Query) []Result {
 			return nil
 		}
 	}
-	vocab := ix.df[key]
+	vocab := ix.vocab(key)
 	words := parseQuery(vocab, q.Text, normLang(q.Lang))
 	if len(words) == 0 {
 		return nil
@@ -89,11 +113,11 @@ func (ix *Index) Search(q Query) []Result {
 	nslots := len(ix.docs)
 	accept := make([]int8, nslots) // 0 not checked yet, 1 accepted, -1 filtered out
 	langOK := func(e *entry) bool { return q.Lang == "" || strings.EqualFold(e.lang, q.Lang) }
-	ok := func(slot uint32) bool {
+	ok := func(slot int32) bool {
 		if accept[slot] == 0 {
 			e := ix.docs[slot]
 			accept[slot] = -1
-			if langOK(e) && (q.Category == "" || strings.EqualFold(e.category, q.Category)) {
+			if e != nil && langOK(e) && (q.Category == "" || strings.EqualFold(e.category, q.Category)) {
 				accept[slot] = 1
 			}
 		}
@@ -101,23 +125,24 @@ func (ix *Index) Search(q Query) []Result {
 	}
 	scores := make([]float64, nslots)
 	inTitle := make([]int32, nslots) // query words matched in the title
-	var matched []uint32             // slots with a score, in the order they got one
+	var matched []int32              // slots with a score, in the order they got one
 	best := make([]float64, nslots)  // this query word's best score per slot
 	title := make([]bool, nslots)    // this query word is in the slot's title
 	touched := make([]bool, nslots)  // best or title set for this query word
-	var seen []uint32                // the slots touched
-	highlight := make(map[string]bool)
+	var seen []int32                 // the slots touched
+	var highlight []int32            // term IDs matched by the query
 	for _, exps := range words {
 		seen = seen[:0]
 		for _, x := range exps {
-			highlight[x.term] = true
-			p := ix.postings[x.term]
-			df := float64(vocab[x.term])
+			highlight = append(highlight, x.id)
+			p := ix.post[x.id]
+			df := float64(vocab.df[x.id])
 			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-			for slot, fr := range p {
+			for i, slot := range p.slots {
 				if !ok(slot) {
 					continue
 				}
+				fr := &p.freqs[i]
 				if !touched[slot] {
 					touched[slot] = true
 					seen = append(seen, slot)
@@ -157,7 +182,7 @@ func (ix *Index) Search(q Query) []Result {
 	// of what an article is about), and keep the best limit of them: a heap
 	// of the best so far, its worst at the root.
 	type cand struct {
-		slot  uint32
+		slot  int32
 		score float64
 	}
 	worse := func(a, b cand) bool { // a ranks below b
@@ -212,26 +237,18 @@ func (ix *Index) Search(q Query) []Result {
 		return 0
 	})
 	results := make([]Result, len(top))
+	sn := newSnippeter(highlight)
 	for i, c := range top {
-		results[i] = Result{ID: ix.docs[c.slot].id, Score: c.score}
-	}
-	analyzers := make(map[string]*analyzer) // shared stem memos
-	for i := range results {
-		e := ix.docs[ix.byID[results[i].ID]]
-		lang := normLang(e.lang)
-		an := analyzers[lang]
-		if an == nil {
-			an = newAnalyzer(lang)
-			analyzers[lang] = an
-		}
-		results[i].Snippet, results[i].Highlights = snippet(an, e, highlight)
+		e := ix.docs[c.slot]
+		results[i] = Result{ID: e.id, Score: c.score}
+		results[i].Snippet, results[i].Highlights = sn.snippet(e)
 	}
 	return results
 }
 
 // parseQuery turns query text into one list of expansions in vocab (term →
 // document frequency) per distinct query word, in query order.
-func parseQuery(vocab map[string]int32, text, lang string) [][]expansion {
+func parseQuery(vocab vocab, text, lang string) [][]expansion {
 	toks := joinCompounds(vocab, text, lang, tokenize(text))
 	type word struct {
 		folded, stem string
@@ -274,13 +291,13 @@ func parseQuery(vocab map[string]int32, text, lang string) [][]expansion {
 // joinCompounds merges words joined by a single hyphen or slash ("wi-fi")
 // into one token when the joined word is an indexed term, as Add indexes
 // such compounds as a whole.
-func joinCompounds(vocab map[string]int32, text, lang string, toks []token) []token {
+func joinCompounds(vocab vocab, text, lang string, toks []token) []token {
 	out := toks[:0:0]
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if i+1 < len(toks) && toks[i+1].start == t.end+1 && (text[t.end] == '-' || text[t.end] == '/') {
 			joined := t.term + toks[i+1].term
-			if vocab[Stem(lang, joined)] > 0 {
+			if vocab.freq(Stem(lang, joined)) > 0 {
 				out = append(out, token{term: joined, start: t.start, end: toks[i+1].end})
 				i++
 				continue
@@ -294,16 +311,17 @@ func joinCompounds(vocab map[string]int32, text, lang string, toks []token) []to
 // expand lists the vocabulary terms matching a query word: its stem, or
 // near misses when the stem is not in the vocabulary, plus, for the last
 // word, the terms it is a prefix of.
-func expand(vocab map[string]int32, folded, stem string, last bool) []expansion {
-	weights := make(map[string]float64)
-	add := func(term string, w float64) {
-		if w > weights[term] {
-			weights[term] = w
+func expand(vocab vocab, folded, stem string, last bool) []expansion {
+	weights := make(map[int32]float64)
+	add := func(id int32, w float64) {
+		if w > weights[id] {
+			weights[id] = w
 		}
 	}
-	exact := vocab[stem] > 0
+	stemID, exact := vocab.ids[stem]
+	exact = exact && int(stemID) < len(vocab.df) && vocab.df[stemID] > 0
 	if exact {
-		add(stem, 1)
+		add(stemID, 1)
 	} else if n := utf8.RuneCountInString(folded); n >= 4 {
 		maxD := 1
 		if n >= 8 {
@@ -311,34 +329,41 @@ func expand(vocab map[string]int32, folded, stem string, last bool) []expansion 
 		}
 		qs := []rune(stem)
 		var dist distance
-		for term := range vocab {
+		for id, df := range vocab.df {
+			if df <= 0 {
+				continue
+			}
+			term := vocab.terms[id]
 			if d := abs(utf8.RuneCountInString(term) - len(qs)); d > maxD {
 				continue
 			}
 			switch d := dist.betweenString(qs, term, maxD); {
 			case d > maxD:
 			case d == 1:
-				add(term, typo1Weight)
+				add(int32(id), typo1Weight)
 			case d == 2:
-				add(term, typo2Weight)
+				add(int32(id), typo2Weight)
 			}
 		}
 	}
 	if last && utf8.RuneCountInString(folded) >= minPrefixLen {
-		for term := range vocab {
-			switch {
+		for id, df := range vocab.df {
+			if df <= 0 {
+				continue
+			}
+			switch term := vocab.terms[id]; {
 			case term == stem:
 			case strings.HasPrefix(term, folded), strings.HasPrefix(term, stem):
-				add(term, prefixWeight)
+				add(int32(id), prefixWeight)
 			case !exact && len(term) >= 3 && len(folded)-len(term) <= 3 && strings.HasPrefix(folded, term):
 				// A stem the word is still growing into: "printin" → "print".
-				add(term, prefixWeight)
+				add(int32(id), prefixWeight)
 			}
 		}
 	}
 	exps := make([]expansion, 0, len(weights))
-	for term, w := range weights {
-		exps = append(exps, expansion{term, w})
+	for id, w := range weights {
+		exps = append(exps, expansion{vocab.terms[id], id, w})
 	}
 	slices.SortFunc(exps, func(a, b expansion) int {
 		switch {
@@ -347,8 +372,8 @@ func expand(vocab map[string]int32, folded, stem string, last bool) []expansion 
 				return -1
 			}
 			return 1
-		case vocab[a.term] != vocab[b.term]:
-			return int(vocab[b.term] - vocab[a.term])
+		case vocab.df[a.id] != vocab.df[b.id]:
+			return int(vocab.df[b.id] - vocab.df[a.id])
 		}
 		return strings.Compare(a.term, b.term)
 	})
@@ -428,15 +453,61 @@ func (d *distance) betweenString(a []rune, b string, maxD int) int {
 	return d.between(a, d.b, maxD)
 }
 
+// snippeter makes the snippets of one query's results.
+type snippeter struct {
+	terms []int32  // the query's matched term IDs, ascending, distinct
+	bits  []uint64 // terms as a bit set
+	hits  []hit    // scratch
+	stamp []int    // scratch: by index in terms, the last window counting it
+}
+
+// hit is a token of a snippet's text whose term the query matched.
+type hit struct {
+	term       int // index in snippeter.terms
+	start, end int
+}
+
+// newSnippeter returns a snippeter highlighting the given term IDs.
+func newSnippeter(ids []int32) *snippeter {
+	terms := slices.Clone(ids)
+	slices.Sort(terms)
+	terms = slices.Compact(terms)
+	s := &snippeter{terms: terms, stamp: make([]int, len(terms))}
+	if len(terms) > 0 {
+		s.bits = make([]uint64, terms[len(terms)-1]/64+1)
+	}
+	for _, id := range terms {
+		s.bits[id/64] |= 1 << (id % 64)
+	}
+	return s
+}
+
+// hitsIn returns the tokens of the token stream toks, of a text of n
+// bytes, whose term the query matched, by start offset.
+func (s *snippeter) hitsIn(toks string, n int) []hit {
+	s.hits = s.hits[:0]
+	r := streamReader{s: toks, n: n}
+	for {
+		id, start, end, ok := r.next()
+		if !ok {
+			return s.hits
+		}
+		if id/64 < uint64(len(s.bits)) && s.bits[id/64]&(1<<(id%64)) != 0 {
+			k, _ := slices.BinarySearch(s.terms, int32(id))
+			s.hits = append(s.hits, hit{k, start, end})
+		}
+	}
+}
+
 // snippet picks about snippetLen bytes of e's plain body text around the
 // region with the most distinct matched terms, or its summary when the body
 // has no match, and returns it with the byte ranges of the matched words.
-func snippet(an *analyzer, e *entry, terms map[string]bool) (string, [][2]int) {
+func (s *snippeter) snippet(e *entry) (string, [][2]int) {
 	text := e.plain
-	hits := hitsIn(an, text, terms)
+	hits := s.hitsIn(e.plainToks, len(text))
 	if len(hits) == 0 && e.summary != "" {
 		text = e.summary
-		hits = hitsIn(an, text, terms)
+		hits = s.hitsIn(e.summaryToks, len(text))
 	}
 	if len(text) <= snippetLen {
 		return text, spans(hits, 0, len(text), 0)
@@ -445,19 +516,22 @@ func snippet(an *analyzer, e *entry, terms map[string]bool) (string, [][2]int) {
 	// then the most hits; earliest wins ties.
 	start, bestD, bestN := 0, 0, 0
 	for i, h := range hits {
-		seen := make(map[string]bool)
-		cnt := 0
+		distinct, cnt := 0, 0
 		for _, g := range hits[i:] {
 			if g.end > h.start+snippetLen-snippetLead {
 				break
 			}
-			seen[g.term] = true
+			if s.stamp[g.term] != i+1 {
+				s.stamp[g.term] = i + 1
+				distinct++
+			}
 			cnt++
 		}
-		if len(seen) > bestD || (len(seen) == bestD && cnt > bestN) {
-			start, bestD, bestN = h.start, len(seen), cnt
+		if distinct > bestD || (distinct == bestD && cnt > bestN) {
+			start, bestD, bestN = h.start, distinct, cnt
 		}
 	}
+	clear(s.stamp)
 	if start > 0 {
 		from := max(0, start-snippetLead)
 		if k := strings.IndexByte(text[from:start], ' '); k >= 0 && from > 0 {
@@ -492,27 +566,9 @@ func snippet(an *analyzer, e *entry, terms map[string]bool) (string, [][2]int) {
 	return b.String(), spans(hits, start, start+len(body), off-start)
 }
 
-// hitsIn returns the words of text (with hyphen compounds) whose index term
-// is in terms, by start offset.
-func hitsIn(an *analyzer, text string, terms map[string]bool) []token {
-	an.words = appendTokens(an.words[:0], text)
-	an.terms = an.appendTerms(an.terms[:0], text, an.words)
-	var hits []token
-	for _, t := range an.terms {
-		if terms[t.term] {
-			hits = append(hits, t)
-		}
-	}
-	byStart := func(a, b token) int { return a.start - b.start }
-	if !slices.IsSortedFunc(hits, byStart) {
-		slices.SortStableFunc(hits, byStart)
-	}
-	return hits
-}
-
 // spans returns the merged ranges of hits lying within [from, to), shifted
 // by delta.
-func spans(hits []token, from, to, delta int) [][2]int {
+func spans(hits []hit, from, to, delta int) [][2]int {
 	var out [][2]int
 	for _, h := range hits {
 		if h.start < from || h.end > to {
@@ -541,5 +597,5 @@ func (ix *Index) queryExpansions(q Query) [][]expansion {
 			return nil
 		}
 	}
-	return parseQuery(ix.df[key], q.Text, normLang(q.Lang))
+	return parseQuery(ix.vocab(key), q.Text, normLang(q.Lang))
 }

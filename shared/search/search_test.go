@@ -305,8 +305,8 @@ func TestAddRemoveReplace(t *testing.T) {
 		t.Errorf("Len() = %d; want 1", ix.Len())
 	}
 	ix.Remove("a")
-	if ix.Len() != 0 || len(ix.postings) != 0 || ix.all != (stats{}) || len(ix.byLang) != 0 {
-		t.Errorf("empty index keeps state: len %d, %d terms, stats %v, %d langs", ix.Len(), len(ix.postings), ix.all, len(ix.byLang))
+	if ix.Len() != 0 || len(ix.terms) != 0 || ix.all != (stats{}) || len(ix.byLang) != 0 {
+		t.Errorf("empty index keeps state: len %d, %d terms, stats %v, %d langs", ix.Len(), len(ix.terms), ix.all, len(ix.byLang))
 	}
 	var zero Index
 	zero.Add(Doc{ID: "z", Title: "zero value"})
@@ -552,4 +552,39 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("MarshalBinary after UnmarshalBinary: %v", err)
 		}
 	})
+}
+
+func TestUnmarshalOldVersion(t *testing.T) {
+	data, _ := demoIndex(t).MarshalBinary()
+	old := append([]byte{}, data...)
+	old[len(codecMagic)] = 1 // format 1: nested maps, no token streams
+	var x Index
+	if err := x.UnmarshalBinary(old); err == nil || !strings.Contains(err.Error(), "version") {
+		t.Errorf("UnmarshalBinary(version 1) = %v; want a version error (so that kbsearch rebuilds)", err)
+	}
+}
+
+func TestRemoveCompacts(t *testing.T) {
+	ix, docs := resultsCorpus(t)
+	fresh := NewIndex()
+	for i, d := range docs {
+		if i%23 != 4 && i%3 != 1 {
+			fresh.Add(d)
+		}
+	}
+	for i := 1; i < len(docs); i += 3 {
+		ix.Remove(docs[i].ID)
+		if ix.dead*10 > len(ix.docs) {
+			t.Fatalf("%d of %d slots dead after Remove", ix.dead, len(ix.docs))
+		}
+	}
+	if ix.Len() != fresh.Len() {
+		t.Errorf("Len() = %d; want %d", ix.Len(), fresh.Len())
+	}
+	_, qs := resultsQueries(docs)
+	for _, q := range qs {
+		if got, want := ix.Search(q), fresh.Search(q); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Search(%+v) after removals = %v; want %v", q, got, want)
+		}
+	}
 }
