@@ -243,7 +243,10 @@ func (r *troubleshootRun) openDraft(ctx app.Context, e app.Event) {
 	}
 	tk := *st.Ticket
 	desc := tk.Description
-	// Tickets have no priority yet: the suggestion travels in the text.
+	// The suggested priority becomes the impact and urgency it comes from
+	// (the requester can still change them); the line tells tier 2 where
+	// it came from.
+	impact, urgency := levelsFor(tk.Priority)
 	if line := "\n" + t(r.tr.Lang, "troubleshoot.priority_line", tk.Priority) + "\n"; utf8.RuneCountInString(desc+line) <= shared.MaxTicketDescription {
 		desc += line
 	}
@@ -266,6 +269,7 @@ func (r *troubleshootRun) openDraft(ctx app.Context, e app.Event) {
 			id = shared.NewID(now)
 			err = client.Store.PutDraft(store.Draft{
 				ID: id, Title: tk.Title, Category: tk.Category, Description: desc, UpdatedAt: now.UnixMilli(),
+				Impact: impact, Urgency: urgency,
 			})
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -414,4 +418,18 @@ func (r *troubleshootRun) renderTranscript(st tree.State) app.UI {
 			}),
 		),
 	)
+}
+
+// levelsFor returns an impact and urgency whose priority (shared.Priority)
+// is p, for a ticket a troubleshooter suggests a priority for.
+func levelsFor(p string) (impact, urgency string) {
+	switch p {
+	case shared.PriorityP1:
+		return shared.LevelHigh, shared.LevelHigh
+	case shared.PriorityP2:
+		return shared.LevelHigh, shared.LevelMedium
+	case shared.PriorityP4:
+		return shared.LevelLow, shared.LevelMedium
+	}
+	return shared.LevelMedium, shared.LevelMedium
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"outpost/shared"
 	"outpost/shared/tree"
 )
 
@@ -107,3 +108,12 @@ type storageProbe struct {
 func (p *storageProbe) OnPreRender(ctx app.Context) { *p.got = ctx.LocalStorage() }
 func (p *storageProbe) OnMount(ctx app.Context)     { *p.got = ctx.LocalStorage() }
 func (p *storageProbe) Render() app.UI              { return app.Div() }
+
+func TestLevelsForGiveTheSuggestedPriority(t *testing.T) {
+	for _, p := range shared.Priorities {
+		impact, urgency := levelsFor(p)
+		if got, err := shared.Priority(impact, urgency); err != nil || got != p {
+			t.Errorf("levelsFor(%s) = %s, %s → %s, %v", p, impact, urgency, got, err)
+		}
+	}
+}

@@ -110,6 +110,9 @@ func TestTroubleshootOfflineToTicket(t *testing.T) {
 		for _, tk := range ticketsOf(t, srv.Store) {
 			if tk.Title == "Office network down: nobody has internet" {
 				found = append(found, tk.Description)
+				if tk.Priority != "P1" {
+					t.Errorf("the guide's ticket has priority %q; want the suggested P1", tk.Priority)
+				}
 			}
 		}
 		if len(found) != 1 {
