@@ -128,3 +128,15 @@ func BenchmarkUnmarshalGen(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBuildGen indexes 5,000 generated articles into an empty index.
+func BenchmarkBuildGen(b *testing.B) {
+	docs := benchCorpus(5000, 4)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix := NewIndex()
+		for _, d := range docs {
+			ix.Add(d)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -110,29 +111,26 @@ func (ix *Index) Search(q Query) []Result {
 	}
 	// Per-slot arrays rather than maps: a common word's postings cover
 	// much of the index, and every map operation counts in the browser.
-	nslots := len(ix.docs)
-	accept := make([]int8, nslots) // 0 not checked yet, 1 accepted, -1 filtered out
+	// They come from a pool, so that a query makes little garbage.
+	sc := getScratch(len(ix.docs))
+	defer sc.put()
+	state := sc.slots
 	langOK := func(e *entry) bool { return q.Lang == "" || strings.EqualFold(e.lang, q.Lang) }
 	ok := func(slot int32) bool {
-		if accept[slot] == 0 {
+		st := &state[slot]
+		if st.accept == 0 {
+			sc.checked = append(sc.checked, slot)
 			e := ix.docs[slot]
-			accept[slot] = -1
+			st.accept = -1
 			if e != nil && langOK(e) && (q.Category == "" || strings.EqualFold(e.category, q.Category)) {
-				accept[slot] = 1
+				st.accept = 1
 			}
 		}
-		return accept[slot] > 0
+		return st.accept > 0
 	}
-	scores := make([]float64, nslots)
-	inTitle := make([]int32, nslots) // query words matched in the title
-	var matched []int32              // slots with a score, in the order they got one
-	best := make([]float64, nslots)  // this query word's best score per slot
-	title := make([]bool, nslots)    // this query word is in the slot's title
-	touched := make([]bool, nslots)  // best or title set for this query word
-	var seen []int32                 // the slots touched
-	var highlight []int32            // term IDs matched by the query
+	var highlight []int32 // term IDs matched by the query
 	for _, exps := range words {
-		seen = seen[:0]
+		sc.seen = sc.seen[:0]
 		for _, x := range exps {
 			highlight = append(highlight, x.id)
 			p := ix.post[x.id]
@@ -143,13 +141,14 @@ func (ix *Index) Search(q Query) []Result {
 					continue
 				}
 				fr := &p.freqs[i]
-				if !touched[slot] {
-					touched[slot] = true
-					seen = append(seen, slot)
+				st := &state[slot]
+				if !st.touched {
+					st.touched = true
+					sc.seen = append(sc.seen, slot)
 				}
 				e := ix.docs[slot]
 				if fr[fieldTitle] > 0 {
-					title[slot] = true
+					st.title = true
 				}
 				sum := 0.0
 				for f := range numFields {
@@ -159,24 +158,26 @@ func (ix *Index) Search(q Query) []Result {
 						sum += fieldWeights[f] * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
 					}
 				}
-				if s := x.weight * idf * sum; s > best[slot] {
-					best[slot] = s
+				if s := x.weight * idf * sum; s > st.best {
+					st.best = s
 				}
 			}
 		}
-		for _, slot := range seen {
-			if s := best[slot]; s > 0 {
-				if scores[slot] == 0 {
-					matched = append(matched, slot)
+		for _, slot := range sc.seen {
+			st := &state[slot]
+			if s := st.best; s > 0 {
+				if st.score == 0 {
+					sc.matched = append(sc.matched, slot)
 				}
-				scores[slot] += s
+				st.score += s
 			}
-			if title[slot] {
-				inTitle[slot]++
+			if st.title {
+				st.inTitle++
 			}
-			best[slot], title[slot], touched[slot] = 0, false, false
+			st.best, st.title, st.touched = 0, false, false
 		}
 	}
+	matched := sc.matched
 
 	// Boost docs whose title covers the query (a title is the best summary
 	// of what an article is about), and keep the best limit of them: a heap
@@ -209,7 +210,7 @@ func (ix *Index) Search(q Query) []Result {
 		}
 	}
 	for _, slot := range matched {
-		c := cand{slot, scores[slot] * (1 + titleBoost*float64(inTitle[slot])/float64(len(words)))}
+		c := cand{slot, state[slot].score * (1 + titleBoost*float64(state[slot].inTitle)/float64(len(words)))}
 		if len(top) < limit {
 			top = append(top, c)
 			for i := len(top) - 1; i > 0; {
@@ -244,6 +245,47 @@ func (ix *Index) Search(q Query) []Result {
 		results[i].Snippet, results[i].Highlights = sn.snippet(e)
 	}
 	return results
+}
+
+// slotState is what Search keeps per slot.
+type slotState struct {
+	score   float64 // sum of the query words' scores
+	best    float64 // the current query word's best score
+	inTitle int32   // query words matched in the title
+	accept  int8    // 0 not checked yet, 1 accepted, -1 filtered out
+	title   bool    // the current query word is in the title
+	touched bool    // best or title set for the current query word
+}
+
+// scratch is Search's working memory, reused through scratchPool.
+type scratch struct {
+	slots   []slotState // by slot; all zero between searches
+	checked []int32     // slots whose accept is set
+	seen    []int32     // slots touched by the current query word
+	matched []int32     // slots with a score, in the order they got one
+}
+
+var scratchPool sync.Pool
+
+// getScratch returns a scratch for an index of n slots.
+func getScratch(n int) *scratch {
+	sc, _ := scratchPool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	if len(sc.slots) < n {
+		sc.slots = make([]slotState, n)
+	}
+	return sc
+}
+
+// put zeroes the slots the search used and returns sc to the pool.
+func (sc *scratch) put() {
+	for _, slot := range sc.checked {
+		sc.slots[slot] = slotState{}
+	}
+	sc.checked, sc.seen, sc.matched = sc.checked[:0], sc.seen[:0], sc.matched[:0]
+	scratchPool.Put(sc)
 }
 
 // parseQuery turns query text into one list of expansions in vocab (term →
