@@ -93,6 +93,13 @@ func t(lang, key string, args ...any) string { return i18n.T(lang, key, args...)
 // JavaScript.
 const noNativeSubmit = "event.preventDefault()"
 
+// typedValue: a text field the user types into must not be bound with
+// Value(state). go-app runs input handlers asynchronously, so a redraw with
+// state a keystroke behind would put the old text back over what was just
+// typed. Such fields show a value the app set on purpose (a restored draft,
+// a search from the URL) and are otherwise left to the user; clearField
+// empties one.
+
 // errorText says what is wrong with err, in lang.
 func errorText(lang string, err error) string {
 	key, args := shared.ErrorKey(err)

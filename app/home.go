@@ -21,6 +21,7 @@ type home struct {
 	err      string
 
 	query    string      // what is in the search box
+	shown    string      // the query as last put in the box by the app (see typedValue)
 	category string      // category filter; "" = all
 	hits     []SearchHit // results for searched
 	searched string      // the query hits answer ("" = not searching)
@@ -55,6 +56,7 @@ func (h *home) OnMount(ctx app.Context) {
 func (h *home) readURL(ctx app.Context) {
 	q := ctx.Page().URL().Query()
 	h.query = q.Get("q")
+	h.shown = h.query
 	if c := q.Get("category"); shared.ValidCategory(c) {
 		h.category = c
 	}
@@ -155,6 +157,7 @@ func (h *home) setCategory(ctx app.Context, c string) {
 
 func (h *home) clear(ctx app.Context, e app.Event) {
 	h.query = ""
+	clearField("search")
 	h.replaceURL(ctx)
 	h.search(ctx)
 }
@@ -217,7 +220,7 @@ func (h *home) renderSearchBox() app.UI {
 	return app.Div().Class("search").Body(
 		form.Body(
 			app.Label().For("search").Class("visually-hidden").Text(t(l, "search.label")),
-			app.Input().ID("search").Type("search").Name("q").Value(h.query).
+			app.Input().ID("search").Type("search").Name("q").Value(h.shown).
 				Placeholder(t(l, "search.placeholder")).AutoComplete(false).
 				Attr("autocapitalize", "off").Attr("spellcheck", "false").
 				OnInput(h.onInput),

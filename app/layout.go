@@ -126,7 +126,7 @@ func (p *page) frame(content ...app.UI) app.UI {
 	return app.Div().Class("shell").Body(
 		app.Header().Class("top").Body(
 			app.A().Class("brand").Href("/").Body(
-				app.Img().Src("/web/icon.svg").Alt("").Width(28).Height(28),
+				app.Img().Src("/web/icon.svg").Alt("").Attr("role", "presentation").Width(28).Height(28), // go-app drops an empty alt
 				app.Span().Text(t(l, "app.name")),
 			),
 			app.Nav().Body(

@@ -137,7 +137,7 @@ func (s *signinPage) Render() app.UI {
 		app.Form().ID("signin-form").Class("form").Attr("onsubmit", noNativeSubmit).OnSubmit(s.submit).Body(
 			app.Label().For("signin-email").Text(t(l, "signin.email")),
 			app.Input().ID("signin-email").Type("email").Name("email").AutoComplete(true).Attr("autocomplete", "username").
-				Value(s.email).Required(true).
+				Required(true).
 				OnInput(func(ctx app.Context, e app.Event) { s.email = ctx.JSSrc().Get("value").String() }),
 			app.Label().For("signin-password").Text(t(l, "signin.password")),
 			app.Input().ID("signin-password").Type("password").Name("password").Attr("autocomplete", "current-password").

@@ -319,7 +319,7 @@ func (p *ticketPage) renderAgentActions() app.UI {
 			next := max(tk.Tier, 1) + 1
 			return app.Div().Class("actions").Body(
 				app.Label().For("escalate-reason").Text(t(l, "agent.escalate_to", next)+" (e)"),
-				app.Input().ID("escalate-reason").Type("text").Value(p.reason).Placeholder(t(l, "agent.escalate_ph")).
+				app.Input().ID("escalate-reason").Type("text").Placeholder(t(l, "agent.escalate_ph")).
 					OnInput(func(ctx app.Context, e app.Event) { p.reason = ctx.JSSrc().Get("value").String() }),
 				app.Button().ID("escalate").Class("secondary").Type("button").Text(t(l, "agent.escalate")).
 					OnClick(func(ctx app.Context, e app.Event) {

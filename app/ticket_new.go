@@ -21,6 +21,7 @@ type ticketNew struct {
 	edits      int // counts edits, so "saved" means the latest one
 	restored   bool
 	others     []store.Draft // the other unsent drafts, offered above the form
+	shownTitle string        // the title as last put in the field by the app (see typedValue)
 	saved      bool
 	submitting bool
 	errMsg     string
@@ -58,6 +59,7 @@ func (f *ticketNew) OnMount(ctx app.Context) {
 func (f *ticketNew) OnNav(ctx app.Context) {
 	if client != nil && f.ops != nil && ctx.Page().URL().Query().Get("draft") != f.draft.ID {
 		f.draft, f.restored, f.errMsg, f.saved = store.Draft{}, false, "", false
+		f.shownTitle = ""
 		f.open(ctx)
 	}
 }
@@ -81,6 +83,7 @@ func (f *ticketNew) open(ctx app.Context) {
 			for _, d := range drafts {
 				if want != "" && d.ID == want {
 					f.draft, f.restored = d, true
+					f.shownTitle = d.Title
 				} else {
 					f.others = append(f.others, d)
 				}
@@ -215,7 +218,7 @@ func (f *ticketNew) Render() app.UI {
 			app.Label().For("ticket-title").Text(t(l, "ticket.field_title")),
 			app.Input().ID("ticket-title").Name("title").Type("text").
 				MaxLength(shared.MaxTicketTitle).Placeholder(t(l, "ticket.field_title_ph")).
-				Value(d.Title).Disabled(f.submitting).
+				Value(f.shownTitle).Disabled(f.submitting).
 				OnInput(func(ctx app.Context, e app.Event) {
 					v := ctx.JSSrc().Get("value").String()
 					f.edit(ctx, func(d *store.Draft) { d.Title = v })
