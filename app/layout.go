@@ -138,15 +138,6 @@ func (p *page) frame(content ...app.UI) app.UI {
 						return app.Span().ID("unread").Class("count").Title(t(l, "notify.unread", unreadCount.Load())).Text(unreadCount.Load())
 					}),
 				),
-				app.If(isStaff(), func() app.UI {
-					return app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent"))
-				}),
-				app.If(isStaff(), func() app.UI { return app.A().ID("nav-dashboard").Href("/agent/dashboard").Text(t(l, "dash.nav")) }),
-				app.If(isStaff(), func() app.UI { return app.A().ID("nav-desk").Href("/desk").Text(t(l, "desk.nav")) }),
-				app.If(isStaff(), func() app.UI { return app.A().ID("nav-kb-report").Href("/kb/report").Text(t(l, "kbedit.nav_report")) }),
-				app.If(me != nil && me.Role == shared.RoleAdmin, func() app.UI {
-					return app.A().ID("nav-kiosks").Href("/admin/kiosks").Text(t(l, "kiosk.admin_nav"))
-				}),
 				app.If(me != nil, func() app.UI {
 					return app.A().ID("nav-account").Href("/signin").Title(me.Email).Text(or(me.Name, me.Email))
 				}).ElseIf(client != nil, func() app.UI {
@@ -159,6 +150,7 @@ func (p *page) frame(content ...app.UI) app.UI {
 					OnClick(func(ctx app.Context, e app.Event) { p.setLang(ctx, otherLang(p.lang)) }),
 			),
 		),
+		app.If(isStaff(), func() app.UI { return staffNav(l) }),
 		p.statusBar(),
 		app.Main().Body(content...),
 		app.Footer().Class("foot").Body(
@@ -223,4 +215,19 @@ func (p *page) statusBar() app.UI {
 				)
 			}),
 		)
+}
+
+// staffNav is the second row of links that agents and admins work from.
+func staffNav(l string) app.UI {
+	admin := me != nil && me.Role == shared.RoleAdmin
+	return app.Nav().ID("staff-nav").Class("staff").Aria("label", t(l, "nav.staff")).Body(
+		app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent")),
+		app.A().ID("nav-dashboard").Href("/agent/dashboard").Text(t(l, "dash.nav")),
+		app.A().ID("nav-desk").Href("/desk").Text(t(l, "desk.nav")),
+		app.A().ID("nav-kb-report").Href("/kb/report").Text(t(l, "kbedit.nav_report")),
+		app.A().ID("nav-kb-new").Href("/kb/new").Text(t(l, "nav.kb_new")),
+		app.A().ID("nav-tree-stats").Href("/troubleshoot/stats").Text(t(l, "nav.tree_stats")),
+		app.If(admin, func() app.UI { return app.A().ID("nav-sla").Href("/admin/sla").Text(t(l, "nav.sla_admin")) }),
+		app.If(admin, func() app.UI { return app.A().ID("nav-kiosks").Href("/admin/kiosks").Text(t(l, "kiosk.admin_nav")) }),
+	)
 }
