@@ -168,7 +168,8 @@ func (ix *Index) intern(term string) int32 {
 }
 
 // Add indexes d with the stop words and stemmer of d.Lang, replacing any
-// doc with the same ID. Only d's own postings are touched.
+// doc with the same ID. d's postings are appended to those of its terms,
+// and its analyzed body and summary are kept as token streams for snippets.
 func (ix *Index) Add(d Doc) {
 	if ix == nil {
 		return
