@@ -40,8 +40,14 @@ import (
 // DB is a Badger-backed store.Store.
 type DB struct {
 	db    *badger.DB
-	mu    sync.Mutex // serializes Update so versions commit in order
 	epoch string
+
+	// Updates go to one writer goroutine (commit.go), so versions commit
+	// in order and concurrent Updates share a sync.
+	reqs       chan *updateReq
+	closing    chan struct{} // closed by Close: no more Updates
+	writerDone chan struct{}
+	closeOnce  sync.Once
 }
 
 var _ store.Store = (*DB)(nil)
@@ -60,11 +66,12 @@ func Open(dir string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	d := &DB{db: db}
+	d := &DB{db: db, reqs: make(chan *updateReq), closing: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := d.loadEpoch(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	go d.writer()
 	return d, nil
 }
 
@@ -94,6 +101,10 @@ func (d *DB) Epoch() string { return d.epoch }
 
 // Close flushes and closes the database.
 func (d *DB) Close() error {
+	d.closeOnce.Do(func() {
+		close(d.closing)
+		<-d.writerDone
+	})
 	return d.db.Close()
 }
 
@@ -136,11 +147,13 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.db.Update(func(txn *badger.Txn) error {
-		return fn(&tx{txn: txn})
-	})
+	r := &updateReq{fn: fn, done: make(chan error, 1)}
+	select {
+	case d.reqs <- r:
+		return <-r.done
+	case <-d.closing:
+		return badger.ErrDBClosed
+	}
 }
 
 // View implements store.Store.

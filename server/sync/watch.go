@@ -1,7 +1,11 @@
 package sync
 
 import (
+	"encoding/json"
+
 	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
 )
 
 // change is one record a mutation wrote: what a watcher may be poked about.
@@ -9,7 +13,19 @@ type change struct {
 	typ     string
 	data    []byte
 	deleted bool
+	owner   owner // for owned types, read once per change, not per watcher
 }
+
+// owner is who a ticket, a history entry or a rating belongs to.
+type owner struct {
+	RequesterID string `json:"requester_id"`
+	ClientID    string `json:"client_id"`
+	Internal    bool   `json:"internal"`
+}
+
+// owned are the record types only their requester (or filing device) and
+// staff see: the bulk of what is written, so the watchers' check is cheap.
+var owned = map[string]bool{wire.TypeTicket: true, wire.TypeEntry: true, wire.TypeRating: true}
 
 // recorder is the transaction a mutation handler gets: it notes the records
 // written, so that only the connections that may see them are poked.
@@ -69,6 +85,11 @@ func (s *Service) poke() { s.pokeFor(nil) }
 // someone's view (an article made internal), wakes everyone who could hold
 // it: they are told to drop it.
 func (s *Service) pokeFor(writes []change) {
+	for i := range writes {
+		if w := &writes[i]; owned[w.typ] && !w.deleted {
+			json.Unmarshal(w.data, &w.owner)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for ch, a := range s.watchers {
@@ -82,11 +103,35 @@ func (s *Service) pokeFor(writes []change) {
 	}
 }
 
+// concerns reports whether a may see one of writes. It agrees with
+// visibleTo (TestConcernsAgreesWithVisibleTo) but decides the owned types
+// without decoding each record again for every connection.
 func concerns(a Actor, writes []change) bool {
-	visible := visibleTo(a)
+	var visible func(string, []byte) bool
 	for _, w := range writes {
-		if w.deleted || removable[w.typ] || visible(w.typ, w.data) {
+		switch {
+		case w.deleted || removable[w.typ]:
 			return true
+		case owned[w.typ] && a.staff():
+			return true
+		case owned[w.typ]:
+			if w.typ == wire.TypeEntry && w.owner.Internal {
+				continue
+			}
+			if w.owner.RequesterID != "" {
+				if a.User != nil && a.User.UserID == w.owner.RequesterID {
+					return true
+				}
+			} else if w.owner.ClientID == a.ClientID && (a.User == nil || a.User.Role != shared.RoleKiosk) {
+				return true
+			}
+		default:
+			if visible == nil {
+				visible = visibleTo(a)
+			}
+			if visible(w.typ, w.data) {
+				return true
+			}
 		}
 	}
 	return false

@@ -48,3 +48,39 @@ func TestPokesReachOnlyWhomItConcerns(t *testing.T) {
 		t.Error("Changed did not poke every watcher")
 	}
 }
+
+// TestConcernsAgreesWithVisibleTo checks the pokes' fast path against the
+// pull filter over every owned type, owner and kind of actor.
+func TestConcernsAgreesWithVisibleTo(t *testing.T) {
+	const userA, userB = "01936f6e-7a1b-7c3d-8e4f-0000000000a1", "01936f6e-7a1b-7c3d-8e4f-0000000000b1"
+	actors := []Actor{
+		{ClientID: client},
+		{ClientID: "other-device"},
+		{ClientID: client, User: &shared.Identity{UserID: userA, Role: shared.RoleRequester}},
+		{ClientID: "x", User: &shared.Identity{UserID: userB, Role: shared.RoleRequester}},
+		{ClientID: client, User: &shared.Identity{UserID: userB, Role: shared.RoleKiosk, Site: "lobby"}},
+		fuzzAgent,
+		{ClientID: "y", User: &shared.Identity{UserID: userB, Role: shared.RoleAdmin}},
+	}
+	var records []change
+	for _, typ := range []string{wire.TypeTicket, wire.TypeEntry, wire.TypeRating} {
+		for _, o := range []map[string]any{
+			{"requester_id": userA, "client_id": client},
+			{"client_id": client},
+			{"client_id": "other-device"},
+			{"requester_id": userA, "client_id": client, "internal": true},
+		} {
+			data, _ := json.Marshal(o)
+			records = append(records, change{typ: typ, data: data})
+		}
+	}
+	for _, a := range actors {
+		for _, r := range records {
+			w := []change{r}
+			json.Unmarshal(w[0].data, &w[0].owner)
+			if got, want := concerns(a, w), visibleTo(a)(r.typ, r.data); got != want {
+				t.Errorf("actor %+v, %s %s: concerns %v, visibleTo %v", a.User, r.typ, r.data, got, want)
+			}
+		}
+	}
+}
