@@ -17,6 +17,9 @@ type Store interface {
 	// Update runs fn in one read-write transaction. Updates are serialized,
 	// so change-log versions commit in order and a reader never sees version
 	// N+1 before N. If fn returns an error nothing it wrote is kept.
+	// Concurrent Updates may be committed together (one sync for many), so
+	// fn may run more than once: it must act only through its Tx, and only
+	// the writes of the run that is committed are kept.
 	Update(ctx context.Context, fn func(Tx) error) error
 
 	// View runs fn in a read-only snapshot.
