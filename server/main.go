@@ -17,6 +17,7 @@ import (
 
 	"outpost/server/auth"
 	"outpost/server/badger"
+	"outpost/server/mail"
 	serverhttp "outpost/server/http"
 	"outpost/server/seed"
 	outsync "outpost/server/sync"
@@ -34,6 +35,9 @@ type Main struct {
 	// SLAZone is the time zone of the default business-hours calendar,
 	// stored when the portal has none (OUTPOST_SLA_ZONE).
 	SLAZone string
+	// SMTPAddr (host:port) and MailFrom send the e-mails queued for
+	// visitors without an account; without SMTPAddr they stay queued.
+	SMTPAddr, MailFrom string
 	// AckDelay holds every acknowledgement back after its mutation is
 	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
 	AckDelay time.Duration
@@ -51,11 +55,13 @@ type Main struct {
 // NewMain returns a Main with defaults from the environment.
 func NewMain() *Main {
 	return &Main{
-		Addr:    envOr("OUTPOST_ADDR", "127.0.0.1:8080"),
-		DataDir: envOr("OUTPOST_DATA", "./data"),
-		SLAZone: envOr("OUTPOST_SLA_ZONE", "Europe/Madrid"),
-		Web:     web.Files,
-		Log:     slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Addr:     envOr("OUTPOST_ADDR", "127.0.0.1:8080"),
+		DataDir:  envOr("OUTPOST_DATA", "./data"),
+		SLAZone:  envOr("OUTPOST_SLA_ZONE", "Europe/Madrid"),
+		SMTPAddr: os.Getenv("OUTPOST_SMTP"),
+		MailFrom: envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
+		Web:      web.Files,
+		Log:      slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	}
 }
 
@@ -75,6 +81,8 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.CertFile, "tls-cert", m.CertFile, "TLS certificate file (PEM); with -tls-key, serve HTTPS")
 	fs.StringVar(&m.KeyFile, "tls-key", m.KeyFile, "TLS private key file (PEM)")
 	fs.StringVar(&m.SLAZone, "sla-zone", m.SLAZone, "time zone of the default SLA calendar, if none is stored (env OUTPOST_SLA_ZONE)")
+	fs.StringVar(&m.SMTPAddr, "smtp", m.SMTPAddr, "SMTP server host:port for e-mails to visitors without an account (env OUTPOST_SMTP); none: they stay queued")
+	fs.StringVar(&m.MailFrom, "mail-from", m.MailFrom, "From address of those e-mails (env OUTPOST_MAIL_FROM)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -144,7 +152,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	slaCtx, stopSLA := context.WithCancel(context.Background())
 	slaDone := make(chan struct{})
-	m.stopSLA = func() { stopSLA(); <-slaDone }
+	mailDone := make(chan struct{})
+	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log}
+	wake, stopWake := m.Sync.Watch()
+	go func() { defer close(mailDone); defer stopWake(); sender.Run(slaCtx, 30*time.Second, wake) }()
+	m.stopSLA = func() { stopSLA(); <-slaDone; <-mailDone }
 	go func() { defer close(slaDone); m.Sync.RunSLA(slaCtx, time.Minute) }() // server/sync/sla.go
 	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", m.DataDir, "version", m.HTTP.Version())
 	return nil

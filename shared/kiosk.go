@@ -104,15 +104,20 @@ type KioskDevice struct {
 	RevokedAt  int64  `json:"revoked_at,omitempty"`
 }
 
-// Outmail is an e-mail Outpost means to send. No mail transport exists yet:
-// the intent is recorded so it can be sent, or done by hand, later.
+// Outmail is an e-mail Outpost means to send (server/mail sends it when an
+// SMTP server is configured): to a visitor without an account, about the
+// ticket the desk filed for them and its updates.
 type Outmail struct {
 	ID        string `json:"id"`
 	To        string `json:"to"`
 	Name      string `json:"name,omitempty"`
 	Template  string `json:"template"` // a catalog key, e.g. "desk.mail_ticket_filed"
 	TicketID  string `json:"ticket_id,omitempty"`
-	Status    string `json:"status"` // "queued": nothing sends it yet
+	EntryID   string `json:"entry_id,omitempty"` // the reply or change an update is about
+	Status    string `json:"status"`             // queued, sent or failed
+	Attempts  int    `json:"attempts,omitempty"`
+	Error     string `json:"error,omitempty"` // the last attempt's
+	SentAt    int64  `json:"sent_at,omitempty"`
 	CreatedAt int64  `json:"created_at"`
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"outpost/server/mail"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -66,7 +67,12 @@ func ticketOp(name string) handler {
 		if err := putJSON(tx, wire.TypeTicket, t.ID, t); err != nil {
 			return err
 		}
-		return putJSON(tx, wire.TypeEntry, e.ID, e)
+		if err := putJSON(tx, wire.TypeEntry, e.ID, e); err != nil {
+			return err
+		}
+		// A requester without an account (a visitor the desk filed for)
+		// hears of replies and status changes by e-mail.
+		return mail.QueueUpdate(tx, &t, &e, now)
 	}
 }
 
