@@ -17,8 +17,8 @@ import (
 
 	"outpost/server/auth"
 	"outpost/server/badger"
-	"outpost/server/mail"
 	serverhttp "outpost/server/http"
+	"outpost/server/mail"
 	"outpost/server/seed"
 	outsync "outpost/server/sync"
 	"outpost/web"
