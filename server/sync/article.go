@@ -197,21 +197,30 @@ func articleRestore(tx store.Tx, a Actor, args json.RawMessage, now time.Time) e
 // translation_of names a stored article (or itself), and no other article
 // is already that original's translation in a's language.
 func checkTranslation(tx store.ReadTx, a shared.Article) error {
-	group := a.TranslationOf
+	return checkTranslationOf(tx, wire.TypeArticle, a.ID, a.TranslationOf, a.Lang, "kbedit")
+}
+
+// checkTranslationOf applies the translation rules to record id of typ (an
+// article or a tree) in lang: translationOf names a stored record of that
+// type (or is id itself, or empty), and no other record is already that
+// original's translation in lang. Errors use the catalog keys
+// <prefix>.translation_missing and <prefix>.translation_taken.
+func checkTranslationOf(tx store.ReadTx, typ, id, translationOf, lang, prefix string) error {
+	group := translationOf
 	if group == "" {
-		group = a.ID
+		group = id
 	}
-	if group != a.ID {
-		switch _, err := tx.Get(wire.TypeArticle, group); shared.ErrorCode(err) {
+	if group != id {
+		switch _, err := tx.Get(typ, group); shared.ErrorCode(err) {
 		case "":
 		case shared.ENOTFOUND:
-			return shared.Errorf(shared.EINVALID, "kbedit.translation_missing", group)
+			return shared.Errorf(shared.EINVALID, prefix+".translation_missing", group)
 		default:
 			return err
 		}
 	}
-	return tx.Each(wire.TypeArticle, func(id string, data []byte) error {
-		if id == a.ID {
+	return tx.Each(typ, func(other string, data []byte) error {
+		if other == id {
 			return nil
 		}
 		var o struct {
@@ -223,10 +232,10 @@ func checkTranslation(tx store.ReadTx, a shared.Article) error {
 		}
 		og := o.TranslationOf
 		if og == "" {
-			og = id
+			og = other
 		}
-		if og == group && o.Lang == a.Lang {
-			return shared.Errorf(shared.EINVALID, "kbedit.translation_taken", group, a.Lang, id)
+		if og == group && o.Lang == lang {
+			return shared.Errorf(shared.EINVALID, prefix+".translation_taken", group, lang, other)
 		}
 		return nil
 	})

@@ -128,40 +128,7 @@ func staleTree(cur tree.Revision) error {
 }
 
 // checkTreeTranslation applies the rules across trees to t, as articles
-// have them: its translation_of names a stored tree (or itself), and no
-// other tree is already that original's translation in t's language.
+// have them (checkTranslationOf).
 func checkTreeTranslation(tx store.ReadTx, t *tree.Tree) error {
-	group := t.TranslationOf
-	if group == "" {
-		group = t.ID
-	}
-	if group != t.ID {
-		switch _, err := tx.Get(wire.TypeTree, group); shared.ErrorCode(err) {
-		case "":
-		case shared.ENOTFOUND:
-			return shared.Errorf(shared.EINVALID, "treeedit.translation_missing", group)
-		default:
-			return err
-		}
-	}
-	return tx.Each(wire.TypeTree, func(id string, data []byte) error {
-		if id == t.ID {
-			return nil
-		}
-		var o struct {
-			TranslationOf string `json:"translation_of"`
-			Lang          string `json:"lang"`
-		}
-		if json.Unmarshal(data, &o) != nil {
-			return nil
-		}
-		og := o.TranslationOf
-		if og == "" {
-			og = id
-		}
-		if og == group && o.Lang == t.Lang {
-			return shared.Errorf(shared.EINVALID, "treeedit.translation_taken", group, t.Lang, id)
-		}
-		return nil
-	})
+	return checkTranslationOf(tx, wire.TypeTree, t.ID, t.TranslationOf, t.Lang, "treeedit")
 }
