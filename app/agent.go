@@ -287,8 +287,8 @@ func priorityOptions(l string) []option {
 
 func categoryOptions(l string) []option {
 	var out []option
-	for _, c := range shared.Categories {
-		out = append(out, option{c.Slug, t(l, "category."+c.Slug)})
+	for _, c := range shared.CurrentCategories() {
+		out = append(out, option{c.Slug, categoryName(l, c.Slug)})
 	}
 	return out
 }

@@ -127,7 +127,7 @@ func (c *Client) articles(lang string) ([]shared.Article, error) {
 // tree), then title.
 func SortArticles(as []shared.Article) {
 	rank := map[string]int{}
-	for i, c := range shared.Categories {
+	for i, c := range shared.CurrentCategories() {
 		rank[c.Slug] = i
 	}
 	sort.SliceStable(as, func(i, j int) bool {

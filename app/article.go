@@ -144,7 +144,7 @@ func (a *articlePage) Render() app.UI {
 		app.Article().ID("article").Lang(art.Lang).Body(
 			app.P().Class("crumbs").Body(
 				app.A().Href("/").Text("← "+t(l, "article.back")),
-				app.Span().Text(" · "+t(l, "category."+art.Category)),
+				app.Span().Text(" · "+categoryName(l, art.Category)),
 				app.If(client != nil && isStaff(), func() app.UI {
 					return app.Span().Body(
 						app.If(!art.IsPublished(), func() app.UI {

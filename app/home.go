@@ -230,9 +230,8 @@ func (h *home) renderSearchBox() app.UI {
 		),
 		app.Div().Class("chips").Role("group").Aria("label", t(l, "nav.home")).Body(
 			h.chip("", t(l, "search.all")),
-			app.Range(shared.Categories).Slice(func(i int) app.UI {
-				c := shared.Categories[i].Slug
-				return h.chip(c, t(l, "category."+c))
+			eachCategory(func(c string) app.UI {
+				return h.chip(c, categoryName(l, c))
 			}),
 		),
 	)
@@ -266,7 +265,7 @@ func (h *home) renderResults() app.UI {
 					app.A().Href("/article/"+hit.Article.ID+"?from=search").DataSet("id", hit.Article.ID).Body(
 						app.Strong().Text(hit.Article.Title),
 						app.Span().Class("summary snippet").Body(highlight(hit.Snippet, hit.Highlights)...),
-						app.Span().Class("where").Text(t(l, "category."+hit.Article.Category)),
+						app.Span().Class("where").Text(categoryName(l, hit.Article.Category)),
 					),
 				)
 			}),
@@ -291,8 +290,7 @@ func highlight(s string, hl [][2]int) []app.UI {
 func (h *home) renderCategories() app.UI {
 	l := h.lang
 	return app.Div().ID("article-list").Body(
-		app.Range(shared.Categories).Slice(func(i int) app.UI {
-			cat := shared.Categories[i].Slug
+		eachCategory(func(cat string) app.UI {
 			if h.category != "" && cat != h.category {
 				return nil
 			}
@@ -306,7 +304,7 @@ func (h *home) renderCategories() app.UI {
 				return nil
 			}
 			return app.Section().Class("category").Body(
-				app.H2().Text(t(l, "category."+cat)),
+				app.H2().Text(categoryName(l, cat)),
 				app.Ul().Class("articles").Body(
 					app.Range(in).Slice(func(j int) app.UI {
 						a := in[j]

@@ -190,7 +190,7 @@ func (e *kbEdit) load(ctx app.Context) {
 // newDraft is the form of a new article: blank, or prefilled from a ticket
 // (?from_ticket=) or a search that found nothing (?title=&lang=).
 func newDraft(lang string, q url.Values, fromTicket string) editDraft {
-	d := editDraft{Article: shared.Article{Lang: lang, Visibility: shared.Public, Category: shared.Categories[0].Slug}}
+	d := editDraft{Article: shared.Article{Lang: lang, Visibility: shared.Public, Category: shared.CurrentCategories()[0].Slug}}
 	if l := q.Get("lang"); shared.ValidLang(l) {
 		d.Article.Lang = l
 	}
@@ -612,9 +612,9 @@ func (e *kbEdit) selectField(id, label, value string, opts []option, set func(ap
 
 func subcategoryOptions(l, cat string) []option {
 	out := []option{{"", t(l, "kbedit.none")}}
-	if c, ok := shared.Categories.Find(cat); ok {
+	if c, ok := shared.FindCategory(cat); ok {
 		for _, s := range c.Subcategories {
-			out = append(out, option{s.Slug, t(l, "subcategory."+cat+"."+s.Slug)})
+			out = append(out, option{s.Slug, subcategoryName(l, cat, s.Slug)})
 		}
 	}
 	return out

@@ -325,7 +325,7 @@ func (k *kioskPage) renderForm() app.UI {
 	l := k.lang
 	cat := shared.ReasonCategory(k.reason)
 	var subs []shared.Subcategory
-	if c, ok := shared.Categories.Find(cat); ok {
+	if c, ok := shared.FindCategory(cat); ok {
 		subs = c.Subcategories
 	}
 	return app.Section().ID("kiosk-form-step").Body(
@@ -341,9 +341,8 @@ func (k *kioskPage) renderForm() app.UI {
 				OnInput(func(ctx app.Context, e app.Event) { k.email = ctx.JSSrc().Get("value").String() }),
 			app.FieldSet().ID("kiosk-reason").Class("kiosk-choices").Body(
 				app.Legend().Text(t(l, "kiosk.reason")),
-				app.Range(shared.Categories).Slice(func(i int) app.UI {
-					slug := shared.Categories[i].Slug
-					return choice("reason-"+slug, "reason", slug, t(l, "category."+slug), cat == slug,
+				eachCategory(func(slug string) app.UI {
+					return choice("reason-"+slug, "reason", slug, categoryName(l, slug), cat == slug,
 						func(ctx app.Context) { k.reason = slug })
 				}),
 			),

@@ -230,9 +230,9 @@ func (c *Client) sites() []string {
 func reasonText(l, reason string) string {
 	cat := shared.ReasonCategory(reason)
 	if cat == reason {
-		return t(l, "category."+cat)
+		return categoryName(l, cat)
 	}
-	return t(l, "category."+cat) + " › " + t(l, shared.ReasonKey(reason))
+	return categoryName(l, cat) + " › " + t(l, shared.ReasonKey(reason))
 }
 
 // boardSite is the site a board or desk shows: a kiosk's own, else ?site=,

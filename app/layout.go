@@ -36,6 +36,14 @@ func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
 			if p.status.Changes != changes {
 				changes = p.status.Changes
 				reload(ctx)
+				// The category tree may have changed with the replica: put
+				// it in use (admin_categories.go), and draw the page again
+				// if it did.
+				ctx.Async(func() {
+					if client.refreshCategories() {
+						ctx.Dispatch(reload)
+					}
+				})
 			}
 		})
 	})
@@ -228,6 +236,9 @@ func staffNav(l string) app.UI {
 		app.A().ID("nav-kb-new").Href("/kb/new").Text(t(l, "nav.kb_new")),
 		app.A().ID("nav-tree-stats").Href("/troubleshoot/stats").Text(t(l, "nav.tree_stats")),
 		app.If(admin, func() app.UI { return app.A().ID("nav-sla").Href("/admin/sla").Text(t(l, "nav.sla_admin")) }),
+		app.If(admin, func() app.UI {
+			return app.A().ID("nav-categories").Href("/admin/categories").Text(t(l, "catadmin.nav"))
+		}),
 		app.If(admin, func() app.UI { return app.A().ID("nav-kiosks").Href("/admin/kiosks").Text(t(l, "kiosk.admin_nav")) }),
 	)
 }

@@ -55,6 +55,7 @@ func Start() {
 	if err := c.Engine.Load(); err != nil {
 		js.Global().Get("console").Call("error", "outpost: start sync: "+err.Error())
 	}
+	c.refreshCategories() // the tree in use, before the first page draws
 	startTabs(context.Background(), c)
 	watchNews(c)
 	// An outdated app: have the service worker fetch the new version now,

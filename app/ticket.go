@@ -168,7 +168,7 @@ func (p *ticketPage) Render() app.UI {
 				app.If(tk.Priority != "", func() app.UI {
 					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
-				app.If(tk.Category != "", func() app.UI { return app.Span().Text(t(l, "category."+tk.Category)) }),
+				app.If(tk.Category != "", func() app.UI { return app.Span().Text(categoryName(l, tk.Category)) }),
 				app.Span().Class("muted").Text(t(l, "tickets.created", when(tk.CreatedAt))),
 				app.If(staff, func() app.UI {
 					return app.Span().Class("muted").Text(t(l, "ticket.requester", or(tk.RequesterName, or(tk.RequesterEmail, t(l, "ticket.anonymous")))))

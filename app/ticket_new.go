@@ -231,9 +231,8 @@ func (f *ticketNew) Render() app.UI {
 				}).
 				Body(
 					app.Option().Value("").Text(t(l, "category.none")).Selected(d.Category == ""),
-					app.Range(shared.Categories).Slice(func(i int) app.UI {
-						c := shared.Categories[i].Slug
-						return app.Option().Value(c).Text(t(l, "category."+c)).Selected(d.Category == c)
+					eachCategory(func(c string) app.UI {
+						return app.Option().Value(c).Text(categoryName(l, c)).Selected(d.Category == c)
 					}),
 				),
 			f.renderSubcategory(),

@@ -223,7 +223,7 @@ func (c *Client) allArticles() ([]shared.Article, error) {
 // filled in.
 func newTree(lang string) tree.Tree {
 	return tree.Tree{
-		Lang: lang, Category: shared.Categories[0].Slug, Status: tree.StatusDraft, Start: "start",
+		Lang: lang, Category: shared.CurrentCategories()[0].Slug, Status: tree.StatusDraft, Start: "start",
 		Nodes: []tree.Node{{ID: "start", Kind: tree.KindQuestion, Answers: []tree.Choice{{ID: "yes"}, {ID: "no"}}}},
 	}
 }

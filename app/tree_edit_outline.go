@@ -362,9 +362,8 @@ func (e *treeEdit) renderFields(problems []string) app.UI {
 				OnChange(func(ctx app.Context, _ app.Event) {
 					v := inputValue(ctx)
 					e.edit(ctx, func(tr *tree.Tree) { tr.Category = v })
-				}).Body(app.Range(shared.Categories).Slice(func(i int) app.UI {
-				c := shared.Categories[i].Slug
-				return app.Option().Value(c).Selected(c == tr.Category).Text(t(l, "category."+c))
+				}).Body(eachCategory(func(c string) app.UI {
+				return app.Option().Value(c).Selected(c == tr.Category).Text(categoryName(l, c))
 			}))),
 			field(t(l, "treeedit.start"), app.Select().ID("te-start").
 				OnChange(func(ctx app.Context, _ app.Event) {
@@ -518,9 +517,8 @@ func (e *treeEdit) renderKindFields(i int) app.UI {
 					e.editNode(ctx, i, func(n *tree.Node) { n.Category = v })
 				}).Body(
 				app.Option().Value("").Selected(n.Category == "").Text(t(l, "treeedit.same_category")),
-				app.Range(shared.Categories).Slice(func(k int) app.UI {
-					c := shared.Categories[k].Slug
-					return app.Option().Value(c).Selected(c == n.Category).Text(t(l, "category."+c))
+				eachCategory(func(c string) app.UI {
+					return app.Option().Value(c).Selected(c == n.Category).Text(categoryName(l, c))
 				}),
 			)),
 			field(t(l, "treeedit.ticket_title"), app.Input().Class("te-esc-title").Type("text").Value(n.Title).

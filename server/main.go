@@ -114,12 +114,22 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.Store, err = badger.Open(m.DataDir, m.Log); err != nil {
 		return err
 	}
+	// The stored category tree first: articles are checked against it.
+	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
+		return fmt.Errorf("load the category tree: %w", err)
+	}
 	n, err := seed.IfEmpty(ctx, m.Store, time.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
 	if n > 0 {
 		m.Log.Info("loaded demo knowledge base", "articles", n)
+	}
+	// After the demo data: seed.IfEmpty seeds an empty store only.
+	if seeded, err := outsync.SeedCategories(ctx, m.Store); err != nil {
+		return fmt.Errorf("store the default category tree: %w", err)
+	} else if seeded {
+		m.Log.Info("stored the default category tree")
 	}
 	if n, err := seed.Trees(ctx, m.Store); err != nil {
 		m.Log.Warn("some demo troubleshooting trees were not loaded", "loaded", n, "err", err)

@@ -1,5 +1,7 @@
 package shared
 
+import "sync/atomic"
+
 // Limits of the category tree: few enough that the home page and the ticket
 // form can show every category at once.
 const (
@@ -24,9 +26,10 @@ type Subcategory struct {
 // subcategories. The order is the order pages show them in.
 type CategoryTree []Category
 
-// Categories is the category tree client and server agree on. Issue 4 will
-// let an admin edit it (validated by CategoryTree.Validate); until then it is
-// fixed here.
+// Categories is the default category tree: the one a new portal starts
+// with (the server seeds the "categories" config record with it). The tree
+// in use is CurrentCategories, which an admin edits (issue 7); never change
+// this variable.
 var Categories = CategoryTree{
 	{Slug: "network", Subcategories: []Subcategory{{"wifi"}, {"vpn"}, {"wired"}}},
 	{Slug: "accounts", Subcategories: []Subcategory{{"password"}, {"mfa"}, {"access"}}},
@@ -91,13 +94,83 @@ func (t CategoryTree) HasSubcategory(cat, sub string) bool {
 	return false
 }
 
-// ValidCategory reports whether slug names a category in Categories.
+// ConfigCategories is the ID of the configuration record (type "config",
+// synced to every device) holding the category tree in use, as the JSON of
+// a CategoryTree. Admins save it with the "config.save" mutation.
+const ConfigCategories = "categories"
+
+// CategorySave is the argument of "config.save" for ConfigCategories.
+type CategorySave struct {
+	ID         string       `json:"id"` // ConfigCategories
+	Categories CategoryTree `json:"categories"`
+}
+
+// current is the tree in use; nil means Categories.
+var current atomic.Pointer[CategoryTree]
+
+// CurrentCategories returns the category tree in use: the last one
+// SetCategories accepted, or Categories. Callers must not change it.
+func CurrentCategories() CategoryTree {
+	if t := current.Load(); t != nil {
+		return *t
+	}
+	return Categories
+}
+
+// reservedCategories are slugs whose catalog key "category.<slug>" means
+// something else ("Not sure" on the ticket form, an error message).
+var reservedCategories = map[string]bool{"none": true, "unknown": true}
+
+// ValidateConfig is Validate for a tree to be put in use: it must also
+// have at least one category, and no category named as one of the
+// catalog's other "category." keys.
+func (t CategoryTree) ValidateConfig() error {
+	if len(t) == 0 {
+		return Errorf(EINVALID, "catadmin.empty")
+	}
+	for _, c := range t {
+		if reservedCategories[c.Slug] {
+			return Errorf(EINVALID, "catadmin.reserved", c.Slug)
+		}
+	}
+	return t.Validate()
+}
+
+// SetCategories puts a copy of t in use (see CurrentCategories) if
+// ValidateConfig accepts it, and returns ValidateConfig's error otherwise.
+// It is safe to call at any time from any goroutine.
+func SetCategories(t CategoryTree) error {
+	if err := t.ValidateConfig(); err != nil {
+		return err
+	}
+	c := t.Clone()
+	current.Store(&c)
+	return nil
+}
+
+// Clone returns a deep copy of t.
+func (t CategoryTree) Clone() CategoryTree {
+	if t == nil {
+		return nil
+	}
+	out := make(CategoryTree, len(t))
+	for i, c := range t {
+		out[i] = Category{Slug: c.Slug, Subcategories: append([]Subcategory(nil), c.Subcategories...)}
+	}
+	return out
+}
+
+// FindCategory returns the category in use with the given slug.
+func FindCategory(slug string) (Category, bool) { return CurrentCategories().Find(slug) }
+
+// ValidCategory reports whether slug names a category in use.
 func ValidCategory(slug string) bool {
-	_, ok := Categories.Find(slug)
+	_, ok := CurrentCategories().Find(slug)
 	return ok
 }
 
-// ValidSubcategory reports whether sub is a subcategory of cat in Categories.
+// ValidSubcategory reports whether sub is a subcategory of cat in the tree
+// in use.
 func ValidSubcategory(cat, sub string) bool {
-	return Categories.HasSubcategory(cat, sub)
+	return CurrentCategories().HasSubcategory(cat, sub)
 }

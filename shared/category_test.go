@@ -154,3 +154,48 @@ func TestRevisionIDsSortByNumber(t *testing.T) {
 		t.Errorf("sorted revision IDs = %q; want %q", ids, want)
 	}
 }
+
+func TestSetCategories(t *testing.T) {
+	t.Cleanup(func() { _ = shared.SetCategories(shared.Categories) })
+	if got := shared.CurrentCategories(); len(got) != len(shared.Categories) || !shared.ValidCategory("network") {
+		t.Fatalf("before any SetCategories: %v", got)
+	}
+	tree := shared.CategoryTree{{Slug: "facilities", Subcategories: []shared.Subcategory{{Slug: "heating"}}}, {Slug: "network"}}
+	if err := shared.SetCategories(tree); err != nil {
+		t.Fatal(err)
+	}
+	tree[0].Slug, tree[0].Subcategories[0].Slug = "changed", "changed" // SetCategories keeps a copy
+	switch {
+	case !shared.ValidCategory("facilities") || !shared.ValidSubcategory("facilities", "heating"):
+		t.Error("the new category is not valid")
+	case shared.ValidCategory("accounts") || shared.ValidSubcategory("network", "wifi"):
+		t.Error("a category or subcategory left out is still valid")
+	case len(shared.CurrentCategories()) != 2 || shared.CurrentCategories()[0].Slug != "facilities":
+		t.Errorf("CurrentCategories = %v", shared.CurrentCategories())
+	}
+	if c, ok := shared.FindCategory("facilities"); !ok || len(c.Subcategories) != 1 {
+		t.Errorf("FindCategory = %v, %v", c, ok)
+	}
+	for _, tt := range []struct {
+		name string
+		in   shared.CategoryTree
+		want string
+	}{
+		{"empty", nil, "catadmin.empty"},
+		{"reserved", shared.CategoryTree{{Slug: "network"}, {Slug: "none"}}, "catadmin.reserved"},
+		{"bad slug", shared.CategoryTree{{Slug: "Bad Slug"}}, "category.bad_slug"},
+		{"duplicate", shared.CategoryTree{{Slug: "a"}, {Slug: "a"}}, "category.duplicate_slug"},
+		{"duplicate sub", shared.CategoryTree{{Slug: "a", Subcategories: []shared.Subcategory{{"x"}, {"x"}}}}, "subcategory.duplicate"},
+	} {
+		err := shared.SetCategories(tt.in)
+		if key, _ := shared.ErrorKey(err); key != tt.want {
+			t.Errorf("%s: SetCategories = %v; want %s", tt.name, err, tt.want)
+		}
+	}
+	if !shared.ValidCategory("facilities") {
+		t.Error("a refused tree replaced the one in use")
+	}
+	if err := shared.SetCategories(shared.Categories); err != nil || !shared.ValidCategory("accounts") {
+		t.Errorf("back to the default: %v", err)
+	}
+}

@@ -182,6 +182,12 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 		}
 		if applied {
 			written = append(written, writes...)
+			if m.Name == wire.MConfigSave && configID(m.Args) == shared.ConfigCategories {
+				// Committed: put the saved tree in use (categories.go).
+				if err := LoadCategories(ctx, s.Store); err != nil {
+					s.Log.Error("load the category tree", "err", err)
+				}
+			}
 			s.Log.Info("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
 			if s.AfterApply != nil {
 				s.AfterApply(clientID, m.Seq)
@@ -341,7 +347,7 @@ func visibleTo(a Actor) func(typ string, data []byte) bool {
 		case shared.TypeVisit, shared.TypeVisitor, shared.TypeKiosk, shared.TypeOutmail:
 			return kioskVisible(a, typ, data) // kiosk.go: a kiosk sees its site's visits, never a visitor
 		case wire.TypeConfig:
-			return true // sla.go: the calendar and the SLA policy, so every device shows due times offline
+			return true // sla.go, categories.go: the calendar, the SLA policy and the category tree, so every device has them offline
 		case wire.TypeRating:
 			var r struct {
 				RequesterID string `json:"requester_id"`

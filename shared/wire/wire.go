@@ -130,7 +130,7 @@ const (
 	MSearchMiss   = "search.miss" // shared.SearchMiss
 	MTreeEvent    = "tree.event"  // tree.RunEvent: a troubleshooting run started or ended
 	MTicketRate   = "ticket.rate" // shared.Rating: the requester rates a resolved ticket
-	MConfigSave   = "config.save" // sla.ConfigSave: an admin saves the calendar or the SLA policy
+	MConfigSave   = "config.save" // sla.ConfigSave or shared.CategorySave: an admin saves the calendar, the SLA policy or the category tree
 
 	MArticleSave    = "article.save"    // shared.ArticleSave: staff write a new revision (a new article is a draft)
 	MArticlePublish = "article.publish" // shared.ArticleChange

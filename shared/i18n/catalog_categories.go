@@ -1,0 +1,56 @@
+package i18n
+
+// Messages of the category tree's admin screen (app/admin_categories.go)
+// and of config.save for the category tree.
+func init() {
+	register("en", map[string]string{
+		"catadmin.title":              "Categories",
+		"catadmin.nav":                "Categories",
+		"catadmin.intro":              "The categories and subcategories people choose from on the home page, the ticket form and the kiosk: at most %v categories, each with at most %v subcategories. Changes reach every device at its next sync.",
+		"catadmin.admins_only":        "Only admins can change the categories.",
+		"catadmin.admin_only":         "Only admins can change the categories.",
+		"catadmin.empty":              "Keep at least one category.",
+		"catadmin.reserved":           "%q cannot be a category's slug: it is reserved.",
+		"catadmin.bad_slug":           "%q is not a valid slug: use 1–64 lower-case letters, digits and hyphens.",
+		"catadmin.duplicate":          "%q is already there.",
+		"catadmin.up":                 "Move up",
+		"catadmin.down":               "Move down",
+		"catadmin.remove":             "Remove",
+		"catadmin.in_use":             "(used by %v tickets or articles)",
+		"catadmin.new_category":       "New category",
+		"catadmin.new_sub":            "New subcategory of %v",
+		"catadmin.slug_hint":          "slug, e.g. facilities",
+		"catadmin.add_category":       "Add category",
+		"catadmin.add_sub":            "Add subcategory",
+		"catadmin.names_hint":         "Display names come from the translations; a new slug is shown as it is until it has one.",
+		"catadmin.removed_in_use":     "%v is still used by %v tickets or articles: they keep it, but nobody can choose it any more.",
+		"catadmin.sub_removed_in_use": "%v (in %v) is still used by %v tickets or articles: they keep it, but nobody can choose it any more.",
+		"catadmin.save":               "Save categories",
+		"catadmin.saved":              "Saved: it reaches the server at the next sync.",
+	})
+	register("es", map[string]string{
+		"catadmin.title":              "Categorías",
+		"catadmin.nav":                "Categorías",
+		"catadmin.intro":              "Las categorías y subcategorías que se eligen en la página de inicio, el formulario de incidencias y el quiosco: como máximo %v categorías, cada una con como máximo %v subcategorías. Los cambios llegan a cada dispositivo en su próxima sincronización.",
+		"catadmin.admins_only":        "Solo los administradores pueden cambiar las categorías.",
+		"catadmin.admin_only":         "Solo los administradores pueden cambiar las categorías.",
+		"catadmin.empty":              "Deja al menos una categoría.",
+		"catadmin.reserved":           "%q no puede ser el identificador de una categoría: está reservado.",
+		"catadmin.bad_slug":           "%q no es un identificador válido: usa de 1 a 64 letras minúsculas, dígitos y guiones.",
+		"catadmin.duplicate":          "%q ya está.",
+		"catadmin.up":                 "Subir",
+		"catadmin.down":               "Bajar",
+		"catadmin.remove":             "Quitar",
+		"catadmin.in_use":             "(usada por %v incidencias o artículos)",
+		"catadmin.new_category":       "Nueva categoría",
+		"catadmin.new_sub":            "Nueva subcategoría de %v",
+		"catadmin.slug_hint":          "identificador, p. ej. instalaciones",
+		"catadmin.add_category":       "Añadir categoría",
+		"catadmin.add_sub":            "Añadir subcategoría",
+		"catadmin.names_hint":         "Los nombres visibles salen de las traducciones; un identificador nuevo se muestra tal cual hasta que tenga una.",
+		"catadmin.removed_in_use":     "%v aún la usan %v incidencias o artículos: la conservan, pero ya nadie podrá elegirla.",
+		"catadmin.sub_removed_in_use": "%v (en %v) aún la usan %v incidencias o artículos: la conservan, pero ya nadie podrá elegirla.",
+		"catadmin.save":               "Guardar categorías",
+		"catadmin.saved":              "Guardado: llegará al servidor en la próxima sincronización.",
+	})
+}
