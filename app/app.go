@@ -106,7 +106,8 @@ func errorText(lang string, err error) string {
 	return t(lang, key, args...)
 }
 
-// articles returns the replica's articles in lang, by category then title.
+// articles returns the replica's published articles in lang, by category
+// then title.
 func (c *Client) articles(lang string) ([]shared.Article, error) {
 	recs, err := c.Store.List(wire.TypeArticle)
 	if err != nil {
@@ -115,7 +116,9 @@ func (c *Client) articles(lang string) ([]shared.Article, error) {
 	var out []shared.Article
 	for _, r := range recs {
 		var a shared.Article
-		if json.Unmarshal(r.Data, &a) == nil && a.Lang == lang {
+		// Drafts and archived articles reach staff devices for the editors,
+		// not for the help pages.
+		if json.Unmarshal(r.Data, &a) == nil && a.Lang == lang && a.IsPublished() {
 			out = append(out, a)
 		}
 	}

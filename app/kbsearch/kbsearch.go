@@ -238,8 +238,9 @@ func upto(saved, cursor uint64) []byte {
 	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(make([]byte, 0, 16), saved), cursor)
 }
 
-// doc turns an article record into a search document. Articles that are
-// not published are not searched.
+// doc turns an article record into a search document. Every article on the
+// device is indexed; the pages that search keep the hits they may show
+// (the help pages: published articles only).
 func doc(c wire.Change) (search.Doc, bool) {
 	if c.Deleted {
 		return search.Doc{}, false
