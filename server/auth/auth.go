@@ -151,18 +151,7 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, err
 	}
 	err = s.Store.Update(ctx, func(tx store.Tx) error {
-		_, err := tx.GetLocal(kindEmail, email)
-		switch shared.ErrorCode(err) {
-		case "":
-			return shared.Errorf(shared.ECONFLICT, "auth.email_taken", email)
-		case shared.ENOTFOUND:
-		default:
-			return err
-		}
-		if _, err := tx.Put(TypeUser, u.ID, data); err != nil {
-			return err
-		}
-		if err := tx.PutLocal(kindEmail, email, []byte(u.ID), time.Time{}); err != nil {
+		if err := putNewUser(tx, u.ID, email, data); err != nil {
 			return err
 		}
 		return tx.PutLocal(kindPassword, u.ID, []byte(hash), time.Time{})
@@ -264,4 +253,20 @@ func userByID(tx store.ReadTx, id string) (User, error) {
 		return User{}, fmt.Errorf("read user %s: %w", id, err)
 	}
 	return u, nil
+}
+
+// putNewUser stores a new account's record and its e-mail index entry, or
+// refuses with ECONFLICT if the address has an account already.
+func putNewUser(tx store.Tx, id, email string, data []byte) error {
+	switch _, err := tx.GetLocal(kindEmail, email); shared.ErrorCode(err) {
+	case "":
+		return shared.Errorf(shared.ECONFLICT, "auth.email_taken", email)
+	case shared.ENOTFOUND:
+	default:
+		return err
+	}
+	if _, err := tx.Put(TypeUser, id, data); err != nil {
+		return err
+	}
+	return tx.PutLocal(kindEmail, email, []byte(id), time.Time{})
 }

@@ -41,18 +41,7 @@ func (s *Service) AddDevice(ctx context.Context, nu NewUser, within func(tx stor
 		return User{}, "", err
 	}
 	err = s.Store.Update(ctx, func(tx store.Tx) error {
-		_, err := tx.GetLocal(kindEmail, email)
-		switch shared.ErrorCode(err) {
-		case "":
-			return shared.Errorf(shared.ECONFLICT, "auth.email_taken", email)
-		case shared.ENOTFOUND:
-		default:
-			return err
-		}
-		if _, err := tx.Put(TypeUser, u.ID, data); err != nil {
-			return err
-		}
-		if err := tx.PutLocal(kindEmail, email, []byte(u.ID), time.Time{}); err != nil {
+		if err := putNewUser(tx, u.ID, email, data); err != nil {
 			return err
 		}
 		if err := tx.PutLocal(kindSession, key, sdata, time.UnixMilli(sess.ExpiresAt)); err != nil {
