@@ -29,7 +29,8 @@ type Service struct {
 	AfterApply func(clientID string, seq uint64)
 
 	mu       gosync.Mutex
-	watchers map[chan struct{}]*Actor // who watches; nil sees everything
+	watchers map[*watcher]struct{}            // who watches
+	watchBy  map[string]map[*watcher]struct{} // the same, by watchKeys
 }
 
 // Actor is who pushes or pulls: the device, and the signed-in user if there

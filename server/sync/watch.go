@@ -50,28 +50,96 @@ func (r *recorder) Delete(typ, id string) error {
 	return err
 }
 
+// watcher is one Watch: poke is called, under the Service's lock, when a
+// change a may see (any change if a is nil) is committed.
+type watcher struct {
+	a    *Actor
+	poke func()
+}
+
 // Watch returns a channel that receives a value (coalesced) whenever data
 // changed, and a function to stop watching.
-func (s *Service) Watch() (<-chan struct{}, func()) { return s.watch(nil) }
+func (s *Service) Watch() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	return ch, s.watch(nil, signal(ch))
+}
 
 // WatchAs is Watch for a connection of a: it is poked only about changes a
 // may see. A busy portal's pushes would otherwise wake every connection,
 // each to pull nothing.
-func (s *Service) WatchAs(a Actor) (<-chan struct{}, func()) { return s.watch(&a) }
-
-func (s *Service) watch(a *Actor) (<-chan struct{}, func()) {
+func (s *Service) WatchAs(a Actor) (<-chan struct{}, func()) {
 	ch := make(chan struct{}, 1)
+	return ch, s.watch(&a, signal(ch))
+}
+
+// OnChangeAs is WatchAs without a channel: poke is called after each
+// commit of changes a may see, and must return at once (it runs under a
+// lock the next push needs). A connection that writes its pokes itself
+// needs no goroutine to wait on a channel.
+func (s *Service) OnChangeAs(a Actor, poke func()) (stop func()) { return s.watch(&a, poke) }
+
+// signal pokes ch without blocking: a poke already waiting covers this one.
+func signal(ch chan struct{}) func() {
+	return func() {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (s *Service) watch(a *Actor, poke func()) func() {
+	w := &watcher{a: a, poke: poke}
+	keys := watchKeys(a)
 	s.mu.Lock()
 	if s.watchers == nil {
-		s.watchers = make(map[chan struct{}]*Actor)
+		s.watchers = make(map[*watcher]struct{})
+		s.watchBy = make(map[string]map[*watcher]struct{})
 	}
-	s.watchers[ch] = a
+	s.watchers[w] = struct{}{}
+	for _, k := range keys {
+		if s.watchBy[k] == nil {
+			s.watchBy[k] = make(map[*watcher]struct{})
+		}
+		s.watchBy[k][w] = struct{}{}
+	}
 	s.mu.Unlock()
-	return ch, func() {
+	return func() {
 		s.mu.Lock()
-		delete(s.watchers, ch)
+		delete(s.watchers, w)
+		for _, k := range keys {
+			if delete(s.watchBy[k], w); len(s.watchBy[k]) == 0 {
+				delete(s.watchBy, k)
+			}
+		}
 		s.mu.Unlock()
 	}
+}
+
+// watchKeys are the index entries under which a watcher may be poked about
+// an owned record (see ownerKeys): everyone for staff and unfiltered
+// watchers, else the device and the signed-in user.
+func watchKeys(a *Actor) []string {
+	if a == nil || a.staff() {
+		return []string{"*"}
+	}
+	keys := []string{"c:" + a.ClientID}
+	if a.User != nil {
+		keys = append(keys, "u:"+a.User.UserID)
+	}
+	return keys
+}
+
+// ownerKeys are the index entries of the watchers an owned record may
+// concern: a superset of those concerns accepts.
+func ownerKeys(w *change) [2]string {
+	k := [2]string{"*"}
+	if w.owner.RequesterID != "" {
+		k[1] = "u:" + w.owner.RequesterID
+	} else {
+		k[1] = "c:" + w.owner.ClientID
+	}
+	return k
 }
 
 // Changed tells watchers that data changed outside Push (an import, say).
@@ -85,20 +153,35 @@ func (s *Service) poke() { s.pokeFor(nil) }
 // someone's view (an article made internal), wakes everyone who could hold
 // it: they are told to drop it.
 func (s *Service) pokeFor(writes []change) {
+	indexed := writes != nil // every write is owned: only its owner's watchers and staff need a look
 	for i := range writes {
-		if w := &writes[i]; owned[w.typ] && !w.deleted {
-			json.Unmarshal(w.data, &w.owner)
+		w := &writes[i]
+		if !owned[w.typ] || w.deleted {
+			indexed = false
+			continue
 		}
+		json.Unmarshal(w.data, &w.owner)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for ch, a := range s.watchers {
-		if writes != nil && a != nil && !concerns(*a, writes) {
-			continue
+	poke := func(w *watcher) {
+		if writes == nil || w.a == nil || concerns(*w.a, writes) {
+			w.poke()
 		}
-		select {
-		case ch <- struct{}{}:
-		default: // a poke is already waiting
+	}
+	if !indexed {
+		for w := range s.watchers {
+			poke(w)
+		}
+		return
+	}
+	// With a thousand connections, asking each about every write would cost
+	// more than the write: ask only those the index names.
+	for i := range writes {
+		for _, k := range ownerKeys(&writes[i]) {
+			for w := range s.watchBy[k] {
+				poke(w)
+			}
 		}
 	}
 }

@@ -49,9 +49,9 @@ func TestPokesReachOnlyWhomItConcerns(t *testing.T) {
 	}
 }
 
-// TestConcernsAgreesWithVisibleTo checks the pokes' fast path against the
-// pull filter over every owned type, owner and kind of actor.
-func TestConcernsAgreesWithVisibleTo(t *testing.T) {
+// watchCases are every kind of actor and every owned record shape, for the
+// pokes' fast paths.
+func watchCases() ([]Actor, []change) {
 	const userA, userB = "01936f6e-7a1b-7c3d-8e4f-0000000000a1", "01936f6e-7a1b-7c3d-8e4f-0000000000b1"
 	actors := []Actor{
 		{ClientID: client},
@@ -74,12 +74,58 @@ func TestConcernsAgreesWithVisibleTo(t *testing.T) {
 			records = append(records, change{typ: typ, data: data})
 		}
 	}
+	return actors, records
+}
+
+// TestConcernsAgreesWithVisibleTo checks the pokes' fast path against the
+// pull filter over every owned type, owner and kind of actor.
+func TestConcernsAgreesWithVisibleTo(t *testing.T) {
+	actors, records := watchCases()
 	for _, a := range actors {
 		for _, r := range records {
 			w := []change{r}
 			json.Unmarshal(w[0].data, &w[0].owner)
 			if got, want := concerns(a, w), visibleTo(a)(r.typ, r.data); got != want {
 				t.Errorf("actor %+v, %s %s: concerns %v, visibleTo %v", a.User, r.typ, r.data, got, want)
+			}
+		}
+	}
+}
+
+// TestIndexedPokesAgreeWithConcerns: the watchers the index picks for an
+// owned record are exactly those concerns accepts, alone or in a batch.
+func TestIndexedPokesAgreeWithConcerns(t *testing.T) {
+	s := newService(t)
+	actors, records := watchCases()
+	chans := make([]<-chan struct{}, len(actors))
+	for i, a := range actors {
+		ch, stop := s.WatchAs(a)
+		defer stop()
+		chans[i] = ch
+	}
+	batches := [][]change{records[:2], records[2:5]}
+	for _, r := range records {
+		batches = append(batches, []change{r})
+	}
+	for _, batch := range batches {
+		want := make([]bool, len(actors))
+		for i, a := range actors {
+			w := append([]change(nil), batch...)
+			for j := range w {
+				json.Unmarshal(w[j].data, &w[j].owner)
+			}
+			want[i] = concerns(a, w)
+		}
+		s.pokeFor(append([]change(nil), batch...))
+		for i, ch := range chans {
+			got := false
+			select {
+			case <-ch:
+				got = true
+			default:
+			}
+			if got != want[i] {
+				t.Errorf("actor %+v, writes %s: poked %v, concerns %v", actors[i].User, batch[0].data, got, want[i])
 			}
 		}
 	}
