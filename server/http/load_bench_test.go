@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -321,6 +322,19 @@ func TestLoadServerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close(context.Background())
+	// OUTPOST_LOAD_CPUPROFILE=file profiles the server under load (go tool
+	// pprof file): the client half is profiled by go test -cpuprofile.
+	if path := os.Getenv("OUTPOST_LOAD_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Printf("loadserver url %s\n", s.URL())
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {

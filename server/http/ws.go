@@ -27,42 +27,37 @@ const (
 // upgrader accepts same-origin upgrades only (gorilla's default origin
 // check): another site's page cannot speak for a user's browser.
 var upgrader = websocket.Upgrader{
-	// Zero: reuse the buffers net/http allocated for the request, so an
-	// idle connection costs less memory.
-	ReadBufferSize:    0,
-	WriteBufferSize:   0,
+	// An idle connection holds its read buffer only: a small one (bigger
+	// frames are read in several calls), while write buffers are lent
+	// from a pool for the length of one write.
+	ReadBufferSize:    1024,
+	WriteBufferPool:   &sync.Pool{},
 	EnableCompression: true,
 }
 
 // pokeFrame is the poke message, encoded once.
 var pokeFrame, _ = wire.Encode(wire.Msg{T: wire.TPoke})
 
-// frame is one message for a connection's writer goroutine: data to send,
-// or, if close is set, a close frame after which the writer stops.
-type frame struct {
-	data      []byte
-	close     bool
-	closeCode int
-	closeText string
-}
-
-// wsConn is one device's websocket. The handler goroutine reads; one writer
-// goroutine owns every write, so frames never interleave.
+// wsConn is one device's websocket. One goroutine reads and answers; pokes
+// and pings are written from short-lived timer goroutines, so an idle
+// connection costs one parked goroutine and a few small buffers.
 type wsConn struct {
 	s        *Server
 	ws       *websocket.Conn
 	log      *slog.Logger
-	done     chan struct{} // closed when the writer stops
+	done     chan struct{} // closed when the connection is closed and forgotten
 	clientID string
 	token    string           // the session cookie, "" if none
 	user     *shared.Identity // signed-in user, nil if none
 	authKey  string           // why the cookie was refused, if it was
 
-	watch chan (<-chan struct{}) // hands the writer the pokes after hello
-
-	mu     sync.Mutex // guards out against sends after it is closed
-	out    chan frame
+	wmu    sync.Mutex // serializes writes of data frames; guards closed and ping
 	closed bool
+	ping   *time.Timer // the next ping
+
+	pmu         sync.Mutex // guards the poke state
+	holding     bool       // a poke was sent less than pokeEvery ago
+	pokePending bool       // a poke arrived meanwhile
 }
 
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
@@ -73,36 +68,56 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// Gorilla refuses a frame that declares more than this outright; frames
 	// between MaxFrame and this get a clear error from read.
 	ws.SetReadLimit(2 * wire.MaxFrame)
-	c := &wsConn{s: s, ws: ws, log: s.Log, out: make(chan frame, 16), watch: make(chan (<-chan struct{}), 1), done: make(chan struct{})}
+	c := &wsConn{s: s, ws: ws, log: s.Log, done: make(chan struct{})}
 	c.authenticate(r)
 	if !s.track(c) {
 		ws.Close()
 		return
 	}
-	defer s.untrack(c)
-	go c.writeLoop()
-	c.readLoop(r.Context())
-	c.mu.Lock()
-	c.closed = true
-	close(c.out)
-	c.mu.Unlock()
-	<-c.done
+	// The connection outlives this handler: returning lets net/http drop
+	// the request, its buffers and its goroutine's deep stack.
+	go c.run()
+}
+
+func (c *wsConn) run() {
+	defer close(c.done)
+	defer c.s.untrack(c)
+	c.wmu.Lock()
+	c.ping = time.AfterFunc(pingPeriod, c.pingPeer)
+	c.wmu.Unlock()
+	c.readLoop(context.Background())
+	c.close(websocket.CloseNormalClosure, "")
 }
 
 // shutdown asks the connection to close because the server is stopping.
-func (c *wsConn) shutdown() {
-	c.send(frame{close: true, closeCode: websocket.CloseGoingAway, closeText: "server shutting down"})
-}
+func (c *wsConn) shutdown() { c.close(websocket.CloseGoingAway, "server shutting down") }
 
-func (c *wsConn) send(f frame) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// close sends a close frame and closes the socket, which ends the reader;
+// later sends are dropped.
+func (c *wsConn) close(code int, text string) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	if c.closed {
 		return
 	}
-	select {
-	case c.out <- f:
-	case <-c.done:
+	c.closed = true
+	if c.ping != nil {
+		c.ping.Stop()
+	}
+	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+	c.ws.Close()
+}
+
+// send writes one message; a write that fails closes the connection.
+func (c *wsConn) send(data []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed {
+		return
+	}
+	if err := c.write(data); err != nil {
+		c.closed = true
+		c.ws.Close()
 	}
 }
 
@@ -112,7 +127,7 @@ func (c *wsConn) sendMsg(m wire.Msg) {
 		c.log.Error("encode message", "err", err)
 		return
 	}
-	c.send(frame{data: b})
+	c.send(b)
 }
 
 // fail sends the peer an error message it can show, then closes with code.
@@ -123,80 +138,61 @@ func (c *wsConn) fail(code int, err error) {
 	if key, _ := shared.ErrorKey(err); key != "" {
 		text += ": " + key
 	}
-	c.send(frame{close: true, closeCode: code, closeText: text})
+	c.close(code, text)
 }
 
-func (c *wsConn) writeLoop() {
-	defer close(c.done)
-	defer c.ws.Close()
-	ping := time.NewTicker(pingPeriod)
-	defer ping.Stop()
-	var (
-		pokes   <-chan struct{}  // changes this connection may see
-		wait    <-chan time.Time // set while pokes are held back
-		pending bool             // a poke arrived while held back
-	)
-	poke := func() bool {
-		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-		if err := c.ws.WriteMessage(websocket.TextMessage, pokeFrame); err != nil {
-			c.drain()
-			return false
-		}
-		// At most one poke per pokeEvery: the ones meanwhile coalesce
-		// into one, and the client's next pull takes them all.
-		wait = time.After(pokeEvery)
-		return true
-	}
-	for {
-		select {
-		case pokes = <-c.watch:
-		case <-pokes:
-			if wait != nil {
-				pending = true
-			} else if !poke() {
-				return
-			}
-		case <-wait:
-			wait = nil
-			if pending {
-				pending = false
-				if !poke() {
-					return
-				}
-			}
-		case f, ok := <-c.out:
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if !ok {
-				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
-				return
-			}
-			if f.close {
-				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.closeCode, f.closeText))
-				c.drain()
-				return
-			}
-			if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
-				c.drain()
-				return
-			}
-		case <-ping.C:
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
-				c.drain()
-				return
-			}
-		}
-	}
+// compressAbove is the size from which a frame is compressed: below it,
+// deflate costs more CPU than the bytes it saves (acks and pokes are tens
+// of bytes).
+const compressAbove = 512
+
+// write sends one text frame, compressed if it is big enough to gain.
+func (c *wsConn) write(data []byte) error {
+	c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	c.ws.EnableWriteCompression(len(data) >= compressAbove)
+	return c.ws.WriteMessage(websocket.TextMessage, data)
 }
 
-// drain discards frames until the reader stops, so senders never block on a
-// writer that is gone. Closing the socket makes the reader stop soon.
-func (c *wsConn) drain() {
-	c.ws.Close()
-	go func() {
-		for range c.out {
+// poke tells the device that changes wait for it, at most once per
+// pokeEvery: the pokes meanwhile coalesce into one, and the device's next
+// pull takes them all. The Service calls it under its lock, so the write
+// happens on another goroutine.
+func (c *wsConn) poke() {
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	if c.holding {
+		c.pokePending = true
+		return
+	}
+	c.holding = true
+	go c.sendPoke()
+}
+
+func (c *wsConn) sendPoke() {
+	c.send(pokeFrame)
+	time.AfterFunc(pokeEvery, func() {
+		c.pmu.Lock()
+		again := c.pokePending
+		c.holding, c.pokePending = again, false
+		c.pmu.Unlock()
+		if again {
+			c.sendPoke()
 		}
-	}()
+	})
+}
+
+// pingPeer checks that the peer still answers (its pong moves the read
+// deadline), every pingPeriod until the connection closes.
+func (c *wsConn) pingPeer() {
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+		c.ws.Close() // the reader stops
+		return
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if !c.closed {
+		c.ping.Reset(pingPeriod)
+	}
 }
 
 // read returns the next message, or an error that says why the connection
@@ -258,9 +254,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		c.log.Info("session refused", "reason", c.authKey)
 	}
 
-	pokes, stop := c.s.Sync.WatchAs(c.actor())
-	defer stop()
-	c.watch <- pokes // the writer sends the pokes: no goroutine of their own
+	defer c.s.Sync.OnChangeAs(c.actor(), c.poke)()
 
 	for {
 		m, code, err := c.read()

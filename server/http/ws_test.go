@@ -3,8 +3,10 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -359,5 +361,61 @@ func TestEngineResetsOnNewDatabase(t *testing.T) {
 	arts, _ := st.List(wire.TypeArticle)
 	if len(arts) < 20 {
 		t.Errorf("replica has %d articles after the reset; want all of them again", len(arts))
+	}
+}
+
+// TestIdleConnectionCostsOneGoroutine: once welcomed, a connection is one
+// parked reader; pokes and pings need no goroutine of their own, which is
+// what keeps a thousand idle devices cheap (make bench measures the bytes).
+func TestIdleConnectionCostsOneGoroutine(t *testing.T) {
+	s := newServer(t)
+	settled := func() int {
+		n := runtime.NumGoroutine()
+		for range 50 {
+			time.Sleep(20 * time.Millisecond)
+			m := runtime.NumGoroutine()
+			if m == n {
+				return n
+			}
+			n = m
+		}
+		return n
+	}
+	before := settled()
+	const conns = 40
+	for i := range conns {
+		hello(t, s.dial(t), fmt.Sprintf("01936f6e-7a1b-7c3d-8e4f-0000000001%02d", i))
+	}
+	if extra := settled() - before; extra > conns+2 {
+		t.Errorf("%d idle connections added %d goroutines; want one each", conns, extra)
+	}
+}
+
+// TestPokesCoalesce: a burst of changes pokes a device at once, then once
+// more for everything that happened since, not once per change.
+func TestPokesCoalesce(t *testing.T) {
+	s := newServer(t)
+	ws := s.dial(t)
+	hello(t, ws, clientA)
+	send(t, ws, wire.Msg{T: wire.TPull}) // answered once the connection watches
+	if m := recv(t, ws); m.T != wire.TChanges {
+		t.Fatalf("pull answered with %+v", m)
+	}
+	for range 10 {
+		s.Sync.Changed()
+	}
+	pokes := 0
+	ws.SetReadDeadline(time.Now().Add(time.Second))
+	for {
+		_, b, err := ws.ReadMessage()
+		if err != nil {
+			break // the deadline: no more pokes
+		}
+		if m, _ := wire.Decode(b); m.T == wire.TPoke {
+			pokes++
+		}
+	}
+	if pokes != 2 {
+		t.Errorf("10 changes in a burst gave %d pokes; want 2 (one now, one for the rest)", pokes)
 	}
 }
