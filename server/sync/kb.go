@@ -102,6 +102,9 @@ func putJSON(tx store.Tx, typ, id string, v any) error {
 	if err != nil {
 		return err
 	}
+	if r, ok := tx.(*recorder); ok {
+		return r.put(typ, id, data, ownerOf(v))
+	}
 	_, err = tx.Put(typ, id, data)
 	return err
 }

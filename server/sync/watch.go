@@ -13,7 +13,7 @@ type change struct {
 	typ     string
 	data    []byte
 	deleted bool
-	owner   owner // for owned types, read once per change, not per watcher
+	owner   *owner // for owned types, read once per change, not per watcher
 }
 
 // owner is who a ticket, a history entry or a rating belongs to.
@@ -40,6 +40,31 @@ func (r *recorder) Put(typ, id string, data []byte) (uint64, error) {
 		r.writes = append(r.writes, change{typ: typ, data: data})
 	}
 	return v, err
+}
+
+// put is Put for putJSON, which may know the record's owner (nil if not).
+func (r *recorder) put(typ, id string, data []byte, o *owner) error {
+	if _, err := r.Tx.Put(typ, id, data); err != nil {
+		return err
+	}
+	r.writes = append(r.writes, change{typ: typ, data: data, owner: o})
+	return nil
+}
+
+// ownerOf is the owner of a ticket or an entry, read from the value rather
+// than decoded again from its JSON; nil for other values.
+func ownerOf(v any) *owner {
+	switch v := v.(type) {
+	case shared.Ticket:
+		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID}
+	case *shared.Ticket:
+		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID}
+	case shared.Entry:
+		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID, Internal: v.Internal}
+	case *shared.Entry:
+		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID, Internal: v.Internal}
+	}
+	return nil
 }
 
 func (r *recorder) Delete(typ, id string) error {
@@ -160,7 +185,10 @@ func (s *Service) pokeFor(writes []change) {
 			indexed = false
 			continue
 		}
-		json.Unmarshal(w.data, &w.owner)
+		if w.owner == nil {
+			w.owner = new(owner)
+			json.Unmarshal(w.data, w.owner)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

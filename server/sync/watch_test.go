@@ -130,3 +130,25 @@ func TestIndexedPokesAgreeWithConcerns(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnerOfAgreesWithJSON: the owner putJSON reads from a ticket or an
+// entry is the one pokeFor would decode from the record's JSON.
+func TestOwnerOfAgreesWithJSON(t *testing.T) {
+	values := []any{
+		shared.Ticket{ID: "t", RequesterID: "u", ClientID: "c"},
+		&shared.Ticket{ID: "t", ClientID: "c"},
+		shared.Entry{ID: "e", RequesterID: "u", ClientID: "c", Internal: true},
+		&shared.Entry{ID: "e", ClientID: "c"},
+	}
+	for _, v := range values {
+		data, _ := json.Marshal(v)
+		var want owner
+		json.Unmarshal(data, &want)
+		if got := ownerOf(v); got == nil || *got != want {
+			t.Errorf("ownerOf(%s) = %+v; the JSON says %+v", data, got, want)
+		}
+	}
+	if ownerOf(shared.Article{}) != nil {
+		t.Error("ownerOf an article is not nil")
+	}
+}
