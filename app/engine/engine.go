@@ -490,6 +490,14 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 				if err == nil {
 					err = push()
 				}
+				// The server's copy of what was pushed, and anything it
+				// committed meanwhile, comes with a pull: the server sends
+				// no poke for it (protocol 4).
+				if err == nil && pulling {
+					poked = true
+				} else if err == nil {
+					err = pull()
+				}
 			case wire.TChanges:
 				if err = e.Store.Apply(m.Changes, m.Cursor); err != nil {
 					e.storeErr(err)

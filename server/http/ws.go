@@ -58,6 +58,9 @@ type wsConn struct {
 	pmu         sync.Mutex // guards the poke state
 	holding     bool       // a poke was sent less than pokeEvery ago
 	pokePending bool       // a poke arrived meanwhile
+	// answering is set while a push is answered for a client that pulls
+	// after every ack (protocol 4): that pull covers what a poke would.
+	answering bool
 }
 
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
@@ -160,12 +163,21 @@ func (c *wsConn) write(data []byte) error {
 func (c *wsConn) poke() {
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
+	if c.answering {
+		return
+	}
 	if c.holding {
 		c.pokePending = true
 		return
 	}
 	c.holding = true
 	go c.sendPoke()
+}
+
+func (c *wsConn) setAnswering(on bool) {
+	c.pmu.Lock()
+	c.answering = on
+	c.pmu.Unlock()
 }
 
 func (c *wsConn) sendPoke() {
@@ -239,6 +251,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		return
 	}
 	c.clientID = hello.ClientID
+	pullsAfterAck := hello.Protocol >= 4
 	c.log = c.log.With("client", c.clientID)
 	if err := c.bind(ctx); err != nil {
 		if shared.ErrorCode(err) == shared.EINTERNAL || shared.ErrorCode(err) == "" {
@@ -268,10 +281,12 @@ func (c *wsConn) readLoop(ctx context.Context) {
 				c.fail(websocket.ClosePolicyViolation, err)
 				return
 			}
+			c.setAnswering(pullsAfterAck)
 			results, err := c.s.Sync.PushAs(ctx, c.actor(), m.Mutations)
 			if len(results) > 0 {
 				c.sendMsg(wire.Msg{T: wire.TAck, Results: results})
 			}
+			c.setAnswering(false)
 			if shared.ErrorCode(err) == shared.EUNAUTHORIZED {
 				c.fail(websocket.ClosePolicyViolation, err) // the rest waits for a sign-in
 				return

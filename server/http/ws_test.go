@@ -419,3 +419,44 @@ func TestPokesCoalesce(t *testing.T) {
 		t.Errorf("10 changes in a burst gave %d pokes; want 2 (one now, one for the rest)", pokes)
 	}
 }
+
+// TestNoPokeForOwnPush: a protocol 4 client pulls after every ack, so the
+// server does not poke it about its own push; an older client still gets
+// the poke it relies on to see its change come back.
+func TestNoPokeForOwnPush(t *testing.T) {
+	s := newServer(t)
+	for _, tc := range []struct {
+		protocol int
+		client   string
+		want     int
+	}{
+		{wire.Version, "01936f6e-7a1b-7c3d-8e4f-000000000a04", 0},
+		{3, "01936f6e-7a1b-7c3d-8e4f-000000000a03", 1},
+	} {
+		ws := s.dial(t)
+		send(t, ws, wire.Msg{T: wire.THello, Protocol: tc.protocol, ClientID: tc.client})
+		if m := recv(t, ws); m.T != wire.TWelcome {
+			t.Fatalf("hello answered with %+v", m)
+		}
+		send(t, ws, wire.Msg{T: wire.TPull}) // answered once the connection watches
+		recv(t, ws)
+		send(t, ws, wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: ticketArgs(shared.NewID(time.Now()), "Own push")}}})
+		pokes, acks := 0, 0
+		ws.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				break // the deadline
+			}
+			switch m, _ := wire.Decode(b); m.T {
+			case wire.TPoke:
+				pokes++
+			case wire.TAck:
+				acks++
+			}
+		}
+		if acks != 1 || pokes != tc.want {
+			t.Errorf("protocol %d: %d acks and %d pokes for its own push; want 1 and %d", tc.protocol, acks, pokes, tc.want)
+		}
+	}
+}
