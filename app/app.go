@@ -6,6 +6,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
@@ -99,6 +100,16 @@ const noNativeSubmit = "event.preventDefault()"
 // typed. Such fields show a value the app set on purpose (a restored draft,
 // a search from the URL) and are otherwise left to the user; clearField
 // empties one.
+
+// storageErrText says, in lang, why something could not be saved on this
+// device: a full device in words the user can act on, else the error.
+func storageErrText(lang string, err error) string {
+	var full *store.QuotaError
+	if errors.As(err, &full) {
+		return t(lang, "status.storage_full")
+	}
+	return t(lang, "status.storage_err", err.Error())
+}
 
 // errorText says what is wrong with err, in lang.
 func errorText(lang string, err error) string {

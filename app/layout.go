@@ -202,8 +202,10 @@ func (p *page) statusBar() app.UI {
 					app.A().Href("/signin").Text(t(l, "nav.signin_again")),
 				)
 			}),
-			app.If(s.StoreErr != "", func() app.UI {
-				return app.Span().Class("error").Text(t(l, "status.storage_err", s.StoreErr))
+			app.If(s.StoreFull, func() app.UI {
+				return app.Span().ID("storage-error").Class("error").Text(t(l, "status.storage_full"))
+			}).ElseIf(s.StoreErr != "", func() app.UI {
+				return app.Span().ID("storage-error").Class("error").Text(t(l, "status.storage_err", s.StoreErr))
 			}),
 			app.If(p.update, func() app.UI {
 				return app.Span().ID("update").Class("update").DataSet("state", "ready").Body(

@@ -73,7 +73,7 @@ func (f *ticketNew) open(ctx app.Context) {
 		drafts, err := client.Store.Drafts()
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
-				f.errMsg = t(f.lang, "status.storage_err", err.Error())
+				f.errMsg = storageErrText(f.lang, err)
 				return
 			}
 			if f.draft.ID != "" {
@@ -155,7 +155,7 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 	err := client.Store.PutDraft(*d)
 	ctx.Dispatch(func(ctx app.Context) {
 		if err != nil {
-			f.errMsg = t(f.lang, "status.storage_err", err.Error())
+			f.errMsg = storageErrText(f.lang, err)
 			return
 		}
 		f.saved = f.edits == edit
@@ -189,7 +189,7 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				f.submitting = false
-				f.errMsg = t(f.lang, "status.storage_err", err.Error())
+				f.errMsg = storageErrText(f.lang, err)
 				return
 			}
 			ctx.Navigate("/tickets?queued=" + tc.ID)

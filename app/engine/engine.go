@@ -33,6 +33,9 @@ type Status struct {
 	SignIn   string
 	StoreErr string // the last local storage error, for the user
 	Changes  int    // counts changes to the replica, so views know to reload
+	// StoreFull says StoreErr is the browser refusing to store more: the
+	// device has no room left (store.QuotaError).
+	StoreFull bool
 	// SyncDone and SyncTotal count the changes of a pull that takes several
 	// pages (a first sync): the progress bar. Both are 0 otherwise.
 	SyncDone, SyncTotal int
@@ -257,7 +260,8 @@ func (e *Engine) storeErr(err error) {
 	if err != nil {
 		msg = err.Error()
 	}
-	e.update(func(s *Status) { s.StoreErr = msg })
+	var full *store.QuotaError
+	e.update(func(s *Status) { s.StoreErr, s.StoreFull = msg, errors.As(err, &full) })
 }
 
 func (e *Engine) refreshPending() {
@@ -283,6 +287,9 @@ func (e *Engine) Mutate(name string, args any, clearDraft string) error {
 	if _, err := e.Store.Enqueue(name, b, clearDraft); err != nil {
 		e.storeErr(err)
 		return err
+	}
+	if e.Status().StoreErr != "" {
+		e.storeErr(nil) // this was saved: whatever stopped the last save is over
 	}
 	e.refreshPending()
 	e.Kick()
@@ -504,7 +511,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 					break
 				}
 				e.update(func(s *Status) {
-					s.StoreErr = ""
+					s.StoreErr, s.StoreFull = "", false
 					s.Changes++
 					if m.More || s.SyncTotal > 0 {
 						s.SyncDone += len(m.Changes)

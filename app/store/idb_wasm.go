@@ -108,12 +108,6 @@ func commit(tx js.Value) error {
 	return <-done
 }
 
-// QuotaError is returned when the browser refuses to store more. The app
-// shows it; nothing already stored is lost.
-type QuotaError struct{ Msg string }
-
-func (e *QuotaError) Error() string { return "storage quota exceeded: " + e.Msg }
-
 func jsError(v js.Value) error {
 	if !v.Truthy() {
 		return errors.New("IndexedDB transaction aborted")

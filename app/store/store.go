@@ -74,6 +74,13 @@ type Store interface {
 	DeleteBlob(sha string) error
 }
 
+// QuotaError is returned when the browser refuses to store more (IndexedDB's
+// QuotaExceededError): the write was undone, nothing already stored is
+// lost. The app tells the user the device has no room.
+type QuotaError struct{ Msg string }
+
+func (e *QuotaError) Error() string { return "storage quota exceeded: " + e.Msg }
+
 // Blob is an attachment's bytes on this device: a file attached to a
 // draft or a queued ticket, kept until the server has it (and after, as
 // the offline copy), or a copy downloaded when a ticket was viewed.

@@ -67,6 +67,8 @@ var catalog = map[string]map[string]string{
 		"status.first_sync":  "Downloading help articles for offline use…",
 		"status.progress":    "Downloading for offline use: %v of %v",
 		"status.storage_err": "Could not save on this device: %v",
+		// The browser refused to store more (its quota is used up).
+		"status.storage_full": "This device has no room left, so this was not saved. Nothing saved before was lost: free some space, then try again.",
 
 		// Home.
 		"home.title":         "How can we help?",
@@ -171,6 +173,8 @@ var catalog = map[string]map[string]string{
 		"status.first_sync":  "Descargando artículos de ayuda para usarlos sin conexión…",
 		"status.progress":    "Descargando para usar sin conexión: %v de %v",
 		"status.storage_err": "No se pudo guardar en este dispositivo: %v",
+
+		"status.storage_full": "Este dispositivo no tiene espacio, así que esto no se guardó. No se perdió nada de lo guardado antes: libera espacio y vuelve a intentarlo.",
 
 		"home.title":         "¿En qué podemos ayudarte?",
 		"home.intro":         "Consulta los artículos de ayuda. También funcionan sin conexión.",
