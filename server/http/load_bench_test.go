@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -15,10 +17,13 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
@@ -69,7 +74,7 @@ func TestLoadBench(t *testing.T) {
 	raw, rawSerial := rawBadgerRate(t)
 	fmt.Printf("bench load raw badger: %8.0f records/s in batches of %d (one tx per record, as PushAs does: %.0f/s)\n", raw, rawBatch, rawSerial)
 
-	srv := startLoadServer(t)
+	srv := startLoadServer(t, "outpost")
 	// One connection first, so that code paths warmed once are not charged
 	// to the idle connections.
 	warm := dialLoadClients(t, srv.url, 1)
@@ -85,69 +90,29 @@ func TestLoadBench(t *testing.T) {
 		float64(after.heap-before.heap)/loadClients/1024, float64(after.stack-before.stack)/loadClients/1024,
 		float64(after.goroutines-before.goroutines)/loadClients)
 
-	for _, c := range clients {
-		go c.readLoop()
-		go c.writeLoop()
-	}
-	t.Cleanup(func() {
-		for _, c := range clients {
-			close(c.wake)
-			c.ws.Close()
-		}
-	})
-
-	results := map[float64]stepResult{}
-	behind := false // the server never caught up with a step: later ones would measure its backlog
-	run := func(rate float64, abortable bool) stepResult {
-		if r, ok := results[rate]; ok || behind {
-			return r
-		}
-		r, late := runStep(clients, rate, stepLength, abortable)
-		results[rate] = r
-		fmt.Printf("bench load %s\n", r)
-		if late {
-			behind = true
-			fmt.Printf("bench load the server had not acknowledged that step's pushes %s after it: stopping here\n", drainLimit)
-		}
-		return r
-	}
+	l := startLadder(t, clients)
 	// The headline figure runs the whole step even if it fails early.
-	at2k := run(targetRate, false)
-
-	// The ladder: up from 1,000/s until a step fails, or down until one holds,
-	// then one step between the last that held and the first that failed.
-	var held, failed float64
-	if run(1000, true).held() {
-		for _, rate := range []float64{2000, 3000, 5000, 8000, 13000, 20000} {
-			if !run(rate, true).held() {
-				failed = rate
-				break
-			}
-			held = rate
-		}
-	} else {
-		failed = 1000
-		for _, rate := range []float64{500, 250, 100, 50, 20} {
-			if run(rate, true).held() {
-				held = rate
-				break
-			}
-			failed = rate
-		}
-	}
-	if held > 0 && failed > 0 {
-		if mid := math.Round((held+failed)/2/10) * 10; mid > held && mid < failed && run(mid, true).held() {
-			held = mid
-		}
-	}
+	at2k := l.run(targetRate, false)
+	held, failed := l.climb()
 	var pokes int64
 	for _, c := range clients {
 		pokes += c.pokes.Load()
 	}
 	acked := 0
-	for _, r := range results {
+	for _, r := range l.results {
 		acked += r.acked
 	}
+	l.stop()
+
+	// The transport ceiling: the same clients and frames against a server
+	// that decodes each push and acknowledges it without handling or
+	// storing anything. No server speaking this protocol over websockets
+	// on this machine can hold more.
+	fmt.Printf("bench load transport ceiling: the same %d clients against a server that only decodes and acknowledges\n", loadClients)
+	echo := startLoadServer(t, "ack-only")
+	ceilingLadder := startLadder(t, dialLoadClients(t, echo.url, loadClients))
+	ceiling, _ := ceilingLadder.climb()
+	ceilingLadder.stop()
 
 	verdict := func(ok bool) string {
 		if ok {
@@ -170,8 +135,11 @@ func TestLoadBench(t *testing.T) {
 	row(fmt.Sprintf("sustained (p99 < %d ms) / raw Badger", sustainedP99.Milliseconds()), fmt.Sprintf("%s / %.0f/s = %.1f %%", sustained, raw, 100*ratio),
 		fmt.Sprintf("≥ %.0f %%", 100*targetRawFraction), verdict(ratio >= targetRawFraction))
 	row("server RSS per idle connection", fmt.Sprintf("%.1f KiB", perConn), fmt.Sprintf("≤ %d KiB", targetIdleKiB), verdict(perConn <= targetIdleKiB))
-	// Every push pokes every connection; these clients do not pull, as
-	// devices would.
+	fmt.Printf("bench load ── beside them ─────────────────────────────────────────────────────────────────────────\n")
+	row("transport ceiling (ack-only server)", fmt.Sprintf("%.0f/s = %.1f %% of raw Badger", ceiling, 100*ceiling/raw), "", "")
+	row("sustained / transport ceiling", fmt.Sprintf("%.1f %%", 100*held/max(ceiling, 1)), "", "")
+	// Protocol 4 clients are not poked about their own pushes (they pull
+	// after the ack); these clients do not pull, as devices would.
 	fmt.Printf("bench load pokes: %d frames to clients for %d acknowledged mutations (%.0f each)\n", pokes, acked, float64(pokes)/float64(max(acked, 1)))
 	missed := 0
 	for _, ok := range []bool{latencyOK, ratio >= targetRawFraction, perConn <= targetIdleKiB} {
@@ -182,6 +150,78 @@ func TestLoadBench(t *testing.T) {
 	if missed > 0 {
 		fmt.Printf("bench load !!! %d of 3 load targets MISSED (informational: the build does not fail); load average now %s !!!\n", missed, loadAverage())
 	}
+}
+
+// ladder runs steps of load over a set of connected clients.
+type ladder struct {
+	clients []*loadClient
+	results map[float64]stepResult
+	behind  bool // the server never caught up with a step: later ones would measure its backlog
+}
+
+func startLadder(t *testing.T, clients []*loadClient) *ladder {
+	for _, c := range clients {
+		go c.readLoop()
+		go c.writeLoop()
+	}
+	l := &ladder{clients: clients, results: map[float64]stepResult{}}
+	t.Cleanup(l.stop)
+	return l
+}
+
+// stop closes the clients' connections (once).
+func (l *ladder) stop() {
+	for _, c := range l.clients {
+		close(c.wake)
+		c.ws.Close()
+	}
+	l.clients = nil
+}
+
+// run holds rate for stepLength, once: a rate run before returns its result.
+func (l *ladder) run(rate float64, abortable bool) stepResult {
+	if r, ok := l.results[rate]; ok || l.behind {
+		return r
+	}
+	r, late := runStep(l.clients, rate, stepLength, abortable)
+	l.results[rate] = r
+	fmt.Printf("bench load %s\n", r)
+	if late {
+		l.behind = true
+		fmt.Printf("bench load the server had not acknowledged that step's pushes %s after it: stopping here\n", drainLimit)
+	}
+	return r
+}
+
+// climb goes up from 1,000/s until a step fails, or down until one holds,
+// then tries one step between the last that held and the first that
+// failed. It returns the highest rate held (0 if none) and the lowest that
+// failed (0 if none).
+func (l *ladder) climb() (held, failed float64) {
+	if l.run(1000, true).held() {
+		for _, rate := range []float64{2000, 3000, 5000, 8000, 13000, 20000, 30000, 45000, 65000, 90000} {
+			if !l.run(rate, true).held() {
+				failed = rate
+				break
+			}
+			held = rate
+		}
+	} else {
+		failed = 1000
+		for _, rate := range []float64{500, 250, 100, 50, 20} {
+			if l.run(rate, true).held() {
+				held = rate
+				break
+			}
+			failed = rate
+		}
+	}
+	if held > 0 && failed > 0 {
+		if mid := math.Round((held+failed)/2/10) * 10; mid > held && mid < failed && l.run(mid, true).held() {
+			held = mid
+		}
+	}
+	return held, failed
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -288,6 +328,44 @@ func rawBadgerRate(t *testing.T) (batched, serial float64) {
 
 const loadDescription = "Since this morning the printer next to the kitchen stops after two pages with a paper jam warning. I removed the tray and found nothing stuck."
 
+// serveAckOnly is the transport ceiling's server: the same upgrade, frame
+// sizes, compression rule and JSON as server/http, one goroutine per
+// connection, and no handler and no storage: it acknowledges every mutation.
+func serveAckOnly(w http.ResponseWriter, r *http.Request) {
+	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferPool: &ackOnlyPool, EnableCompression: true}
+	ws, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	go func() {
+		defer ws.Close()
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			m, err := wire.Decode(b)
+			if err != nil {
+				return
+			}
+			out := wire.Msg{T: wire.TWelcome, Protocol: wire.Version}
+			if m.T == wire.TPush {
+				out = wire.Msg{T: wire.TAck, Results: make([]wire.Result, len(m.Mutations))}
+				for i, mu := range m.Mutations {
+					out.Results[i] = wire.Result{Seq: mu.Seq, OK: true}
+				}
+			}
+			b, _ = wire.Encode(out)
+			ws.EnableWriteCompression(false) // acks are small: server/http does not deflate them
+			if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
+				return
+			}
+		}
+	}()
+}
+
+var ackOnlyPool gosync.Pool
+
 // loadServer is the server under load: this test binary again, running
 // TestLoadServerProcess.
 type loadServer struct {
@@ -305,6 +383,17 @@ func TestLoadServerProcess(t *testing.T) {
 	dir := os.Getenv("OUTPOST_LOAD_SERVER_DATA")
 	if dir == "" {
 		t.Skip("the server process of TestLoadBench")
+	}
+	if os.Getenv("OUTPOST_LOAD_SERVER") == "ack-only" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go http.Serve(ln, http.HandlerFunc(serveAckOnly))
+		fmt.Printf("loadserver url http://%s\n", ln.Addr())
+		answerGC()
+		return
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := badger.Open(dir, log)
@@ -336,6 +425,12 @@ func TestLoadServerProcess(t *testing.T) {
 		defer pprof.StopCPUProfile()
 	}
 	fmt.Printf("loadserver url %s\n", s.URL())
+	answerGC()
+}
+
+// answerGC answers "gc" on stdin with the Go memory figures after a
+// collection, until stdin closes.
+func answerGC() {
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
 		if in.Text() == "gc" {
@@ -348,9 +443,11 @@ func TestLoadServerProcess(t *testing.T) {
 	}
 }
 
-func startLoadServer(t *testing.T) *loadServer {
+// startLoadServer starts the server half as a child process: kind is
+// "outpost", or "ack-only" for the transport ceiling.
+func startLoadServer(t *testing.T, kind string) *loadServer {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLoadServerProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "OUTPOST_LOAD_SERVER_DATA="+t.TempDir())
+	cmd.Env = append(os.Environ(), "OUTPOST_LOAD_SERVER_DATA="+t.TempDir(), "OUTPOST_LOAD_SERVER="+kind)
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -86,7 +86,9 @@ func (c *wsConn) run() {
 	defer close(c.done)
 	defer c.s.untrack(c)
 	c.wmu.Lock()
-	c.ping = time.AfterFunc(pingPeriod, c.pingPeer)
+	if !c.closed { // not shut down already
+		c.ping = time.AfterFunc(pingPeriod, c.pingPeer)
+	}
 	c.wmu.Unlock()
 	c.readLoop(context.Background())
 	c.close(websocket.CloseNormalClosure, "")
