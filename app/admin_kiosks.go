@@ -47,7 +47,7 @@ func (a *adminKiosks) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			a.kiosks, a.loaded = ks, true
 			if err != nil {
-				a.errMsg = t(a.lang, "status.storage_err", err.Error())
+				a.errMsg = storageErrText(a.lang, err)
 			}
 		})
 	})

@@ -134,7 +134,7 @@ func (q *agentQueue) load(ctx app.Context) {
 			q.tickets, q.sla, q.loaded, q.errMsg = ts, timers, true, ""
 			q.groups = groups
 			if err != nil {
-				q.errMsg = t(q.lang, "status.storage_err", err.Error())
+				q.errMsg = storageErrText(q.lang, err)
 			}
 		})
 	})

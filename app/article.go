@@ -247,7 +247,7 @@ func (a *articlePage) restore(ctx app.Context, n int) {
 		err := client.Engine.Mutate(wire.MArticleRestore, ch, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
-				a.staff.err = t(lang, "status.storage_err", err.Error())
+				a.staff.err = storageErrText(lang, err)
 				return
 			}
 			a.staff.restored, a.staff.viewing, a.staff.err = n, 0, ""

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -78,8 +79,9 @@ func (f *ticketNew) pick(ctx app.Context, id string) {
 			a, data, err := prepareFile(file)
 			if err == nil {
 				err = client.Store.PutBlob(store.Blob{Attachment: a, AddedAt: time.Now().UnixMilli()}, data)
-				if err != nil && strings.HasPrefix(err.Error(), "storage quota") { // store.QuotaError
-					err = shared.Errorf(shared.EINVALID, "attach.quota", name, err.Error())
+				var full *store.QuotaError
+				if errors.As(err, &full) {
+					err = shared.Errorf(shared.EINVALID, "attach.quota", name)
 				} else if err != nil {
 					err = shared.Errorf(shared.EINTERNAL, "status.storage_err", err.Error())
 				}

@@ -76,7 +76,7 @@ func (d *deskPage) load(ctx app.Context) {
 				err = werr
 			}
 			if err != nil {
-				d.errMsg = t(d.lang, "status.storage_err", err.Error())
+				d.errMsg = storageErrText(d.lang, err)
 			}
 			if d.open == "" {
 				for _, v := range vs {

@@ -35,7 +35,7 @@ func (d *devicePage) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			d.pending, d.loaded, d.errMsg = out, true, ""
 			if err != nil {
-				d.errMsg = t(d.lang, "status.storage_err", err.Error())
+				d.errMsg = storageErrText(d.lang, err)
 			}
 		})
 	})

@@ -50,7 +50,7 @@ func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 		err := client.Engine.Mutate(wire.MKBFeedback, f, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
-				a.fb.err = t(a.lang, "status.storage_err", err.Error())
+				a.fb.err = storageErrText(a.lang, err)
 				return
 			}
 			answer := "no"

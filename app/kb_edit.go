@@ -176,7 +176,7 @@ func (e *kbEdit) load(ctx app.Context) {
 			}
 			e.cur = st
 			if err != nil {
-				e.errMsg = t(e.lang, "status.storage_err", err.Error())
+				e.errMsg = storageErrText(e.lang, err)
 				return
 			}
 			if !e.ready {
@@ -325,7 +325,7 @@ func (e *kbEdit) keep(ctx app.Context) {
 		return
 	}
 	if err := ctx.LocalStorage().Set(e.key, e.d); err != nil {
-		e.errMsg = t(e.lang, "status.storage_err", err.Error())
+		e.errMsg = storageErrText(e.lang, err)
 	}
 }
 

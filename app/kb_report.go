@@ -53,7 +53,7 @@ func (r *kbReport) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			r.rates, r.misses, r.loaded, r.errMsg = rates, misses, true, ""
 			if err != nil {
-				r.errMsg = t(r.lang, "status.storage_err", err.Error())
+				r.errMsg = storageErrText(r.lang, err)
 			}
 		})
 	})

@@ -109,7 +109,7 @@ func (k *kioskPage) load(ctx app.Context) {
 			}
 			k.letter = letter
 			if err != nil {
-				k.errMsg = t(k.lang, "status.storage_err", err.Error())
+				k.errMsg = storageErrText(k.lang, err)
 			}
 		})
 	})

@@ -45,7 +45,7 @@ func (b *kioskBoard) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			b.visits, b.loaded, b.err = vs, true, ""
 			if err != nil {
-				b.err = t(b.lang, "status.storage_err", err.Error())
+				b.err = storageErrText(b.lang, err)
 			}
 		})
 	})

@@ -217,7 +217,7 @@ func (s *slaPanel) load(ctx app.Context) {
 				err = rerr
 			}
 			if err != nil {
-				s.errMsg = t(s.Lang, "status.storage_err", err.Error())
+				s.errMsg = storageErrText(s.Lang, err)
 			}
 		})
 	})

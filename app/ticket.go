@@ -75,7 +75,7 @@ func (p *ticketPage) load(ctx app.Context) {
 			p.staff, p.groups = staff, groups
 			p.loaded = found || client.Engine.Status().Synced
 			if err != nil {
-				p.errMsg = t(p.lang, "status.storage_err", err.Error())
+				p.errMsg = storageErrText(p.lang, err)
 			}
 			if found {
 				ctx.Page().SetTitle(tv.Title + " · " + t(p.lang, "app.name"))

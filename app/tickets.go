@@ -42,7 +42,7 @@ func (p *ticketList) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.tickets, p.drafts, p.loaded, p.errMsg = tickets, drafts, true, ""
 			if err != nil {
-				p.errMsg = t(p.lang, "status.storage_err", err.Error())
+				p.errMsg = storageErrText(p.lang, err)
 			}
 		})
 	})

@@ -190,7 +190,7 @@ func (e *treeEdit) load(ctx app.Context) {
 			}
 			e.cur, e.articles = st, arts
 			if err != nil {
-				e.errMsg = t(e.lang, "status.storage_err", err.Error())
+				e.errMsg = storageErrText(e.lang, err)
 				return
 			}
 			if !e.ready {
@@ -298,7 +298,7 @@ func (e *treeEdit) keep(ctx app.Context) {
 		return
 	}
 	if err := ctx.LocalStorage().Set(e.key, e.d); err != nil {
-		e.errMsg = t(e.lang, "status.storage_err", err.Error())
+		e.errMsg = storageErrText(e.lang, err)
 	}
 }
 
@@ -362,7 +362,7 @@ func (e *treeEdit) queue(ctx app.Context, name string) {
 		err = client.Engine.Mutate(name, tree.Save{Tree: data, Base: base}, "")
 	}
 	if err != nil {
-		e.errMsg = t(e.lang, "status.storage_err", err.Error())
+		e.errMsg = storageErrText(e.lang, err)
 		return
 	}
 	e.d.Tree.Status = tr.Status
@@ -388,7 +388,7 @@ func (e *treeEdit) unpublish(ctx app.Context, _ app.Event) {
 	}
 	takeTreeRejection(ctx.LocalStorage(), e.id)
 	if err := client.Engine.Mutate(wire.MTreeUnpublish, tree.Change{TreeID: e.id, Base: e.cur.revision}, ""); err != nil {
-		e.errMsg = t(e.lang, "status.storage_err", err.Error())
+		e.errMsg = storageErrText(e.lang, err)
 		return
 	}
 	e.notice = t(e.lang, "treeedit.queued_unpublish")

@@ -112,7 +112,7 @@ func (p *treeStatsPage) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.rows, p.loaded, p.err = rows, true, ""
 			if err != nil {
-				p.err = t(p.lang, "status.storage_err", err.Error())
+				p.err = storageErrText(p.lang, err)
 			}
 		})
 	})

@@ -90,7 +90,7 @@ func (r *troubleshootRun) load(ctx app.Context) {
 				return // the user moved on to another guide
 			}
 			if err != nil {
-				r.err = t(r.lang, "status.storage_err", err.Error())
+				r.err = storageErrText(r.lang, err)
 			}
 			// Until the first sync has brought the guide, keep waiting
 			// rather than saying it does not exist.
@@ -159,7 +159,7 @@ func (r *troubleshootRun) state() tree.State {
 func (r *troubleshootRun) save(ctx app.Context) {
 	r.run.UpdatedAt = client.Engine.Now().UnixMilli()
 	if err := ctx.LocalStorage().Set(runKey(r.run.Tree), r.run); err != nil {
-		r.err = t(r.lang, "status.storage_err", err.Error())
+		r.err = storageErrText(r.lang, err)
 	}
 }
 
@@ -275,7 +275,7 @@ func (r *troubleshootRun) openDraft(ctx app.Context, e app.Event) {
 		ctx.Dispatch(func(ctx app.Context) {
 			r.busy = false
 			if err != nil {
-				r.err = t(r.lang, "status.storage_err", err.Error())
+				r.err = storageErrText(r.lang, err)
 				return
 			}
 			r.run.DraftID = id
