@@ -44,13 +44,7 @@ func (f *ticketNew) OnMount(ctx app.Context) {
 	if client == nil {
 		return
 	}
-	f.ops = make(chan func(), 256)
-	ops := f.ops
-	go func() {
-		for op := range ops {
-			op()
-		}
-	}()
+	f.saver()
 	f.open(ctx)
 }
 
@@ -134,9 +128,25 @@ func (f *ticketNew) edit(ctx app.Context, change func(d *store.Draft)) {
 	// Saves are coalesced: however fast the typing, the worker writes the
 	// latest draft next, so a crash loses at most one transaction's time.
 	select {
-	case f.ops <- func() { f.saveLatest(ctx) }:
+	case f.saver() <- func() { f.saveLatest(ctx) }:
 	default: // queued saves will write the latest draft anyway
 	}
+}
+
+// saver returns the queue of the worker that saves drafts in order,
+// starting it on first use: Render runs before OnMount, so a keystroke may
+// come first.
+func (f *ticketNew) saver() chan func() {
+	if f.ops == nil {
+		f.ops = make(chan func(), 256)
+		ops := f.ops
+		go func() {
+			for op := range ops {
+				op()
+			}
+		}()
+	}
+	return f.ops
 }
 
 func (f *ticketNew) takeUnsaved() (*store.Draft, int) {
@@ -202,18 +212,24 @@ func (f *ticketNew) Render() app.UI {
 	return f.frame(
 		app.H1().Text(t(l, "ticket.new_title")),
 		app.P().Class("muted").Text(t(l, "ticket.new_intro")),
-		app.If(len(f.others) > 0, func() app.UI {
-			return app.Div().ID("other-drafts").Class("notice").Body(
-				app.Text(t(l, "ticket.other_drafts", len(f.others))+" "),
-				app.Range(f.others).Slice(func(i int) app.UI {
-					o := f.others[i]
-					return app.A().Class("draft-link").Href("/ticket/new?draft=" + o.ID).Text(or(o.Title, t(l, "tickets.untitled")))
-				}),
-			)
-		}),
-		app.If(f.restored && d.RejectKey == "", func() app.UI {
-			return app.P().Class("notice").Text(t(l, "ticket.draft_restored"))
-		}),
+		// One stable element for the notices that come and go: go-app
+		// compares children by position, so a notice appearing before the
+		// form (the other drafts, once read) would make it replace the form,
+		// and the words being typed into it.
+		app.Div().Class("notices").Body(
+			app.If(len(f.others) > 0, func() app.UI {
+				return app.Div().ID("other-drafts").Class("notice").Body(
+					app.Text(t(l, "ticket.other_drafts", len(f.others))+" "),
+					app.Range(f.others).Slice(func(i int) app.UI {
+						o := f.others[i]
+						return app.A().Class("draft-link").Href("/ticket/new?draft=" + o.ID).Text(or(o.Title, t(l, "tickets.untitled")))
+					}),
+				)
+			}),
+			app.If(f.restored && d.RejectKey == "", func() app.UI {
+				return app.P().Class("notice").Text(t(l, "ticket.draft_restored"))
+			}),
+		),
 		app.Form().ID("ticket-form").Class("form").Attr("onsubmit", noNativeSubmit).OnSubmit(f.submit).Body(
 			app.Label().For("ticket-title").Text(t(l, "ticket.field_title")),
 			app.Input().ID("ticket-title").Name("title").Type("text").
