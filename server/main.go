@@ -38,6 +38,9 @@ type Main struct {
 	// SMTPAddr (host:port) and MailFrom send the e-mails queued for
 	// visitors without an account; without SMTPAddr they stay queued.
 	SMTPAddr, MailFrom string
+	// VisitorRetention is how long a kiosk visitor's name and e-mail
+	// address outlive their visit; 0 keeps them.
+	VisitorRetention time.Duration
 	// AckDelay holds every acknowledgement back after its mutation is
 	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
 	AckDelay time.Duration
@@ -49,7 +52,7 @@ type Main struct {
 	Sync  *outsync.Service
 	Auth  *auth.Service
 
-	stopSLA func() // stops the SLA clock and waits for it
+	stopSLA func() // stops the SLA clock, the mail sender and the retention job, and waits for them
 }
 
 // NewMain returns a Main with defaults from the environment.
@@ -62,6 +65,8 @@ func NewMain() *Main {
 		MailFrom: envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
 		Web:      web.Files,
 		Log:      slog.New(slog.NewTextHandler(os.Stderr, nil)),
+
+		VisitorRetention: outsync.DefaultVisitorRetention,
 	}
 }
 
@@ -83,12 +88,16 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.SLAZone, "sla-zone", m.SLAZone, "time zone of the default SLA calendar, if none is stored (env OUTPOST_SLA_ZONE)")
 	fs.StringVar(&m.SMTPAddr, "smtp", m.SMTPAddr, "SMTP server host:port for e-mails to visitors without an account (env OUTPOST_SMTP); none: they stay queued")
 	fs.StringVar(&m.MailFrom, "mail-from", m.MailFrom, "From address of those e-mails (env OUTPOST_MAIL_FROM)")
+	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if m.VisitorRetention < 0 {
+		return errors.New("-visitor-retention cannot be negative")
 	}
 	if (m.CertFile == "") != (m.KeyFile == "") {
 		return errors.New("-tls-cert and -tls-key go together")
@@ -166,8 +175,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log}
 	wake, stopWake := m.Sync.Watch()
 	go func() { defer close(mailDone); defer stopWake(); sender.Run(slaCtx, 30*time.Second, wake) }()
-	m.stopSLA = func() { stopSLA(); <-slaDone; <-mailDone }
+	retentionDone := make(chan struct{})
+	m.stopSLA = func() { stopSLA(); <-slaDone; <-mailDone; <-retentionDone }
 	go func() { defer close(slaDone); m.Sync.RunSLA(slaCtx, time.Minute) }() // server/sync/sla.go
+	// Visitor data past retention: server/sync/retention.go.
+	go func() {
+		defer close(retentionDone)
+		if m.VisitorRetention > 0 {
+			m.Sync.RunRetention(slaCtx, m.VisitorRetention, time.Hour)
+		}
+	}()
 	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", m.DataDir, "version", m.HTTP.Version())
 	return nil
 }
