@@ -93,6 +93,18 @@ func TestLoadBench(t *testing.T) {
 	l := startLadder(t, clients)
 	// The headline figure runs the whole step even if it fails early.
 	at2k := l.run(targetRate, false)
+	if rates := os.Getenv("OUTPOST_LOAD_RATES"); rates != "" {
+		// While working on the server: just these steps, no ladder, no
+		// ceiling (OUTPOST_LOAD_RATES=13000,16000).
+		for _, f := range strings.Split(rates, ",") {
+			rate, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatalf("OUTPOST_LOAD_RATES: %v", err)
+			}
+			l.run(rate, true)
+		}
+		return
+	}
 	held, failed := l.climb()
 	var pokes int64
 	for _, c := range clients {

@@ -189,7 +189,7 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 					s.Log.Error("load the category tree", "err", err)
 				}
 			}
-			s.Log.Info("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
+			s.Log.Debug("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
 			if s.AfterApply != nil {
 				s.AfterApply(clientID, m.Seq)
 			}
