@@ -136,11 +136,11 @@ func TestServerKilledMidSubmit(t *testing.T) {
 		)
 	}
 	fileTicket("First ticket, acknowledged")
-	p.waitLog(t, "mutation applied", 20*time.Second)
+	p.waitLog(t, "its ack is held back", 20*time.Second)
 	waitJS(t, ctx, "first ticket acknowledged", statusIs("online", 0), 20*time.Second)
 
 	fileTicket("Second ticket, in flight")
-	p.waitLog(t, "mutation applied", 20*time.Second)
+	p.waitLog(t, "its ack is held back", 20*time.Second)
 	// Committed, not yet acknowledged: kill it.
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)

@@ -160,7 +160,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: time.Now}
 	if m.AckDelay > 0 {
-		m.Sync.AfterApply = func(string, uint64) { time.Sleep(m.AckDelay) }
+		m.Sync.AfterApply = func(client string, seq uint64) {
+			m.Log.Info("mutation applied; its ack is held back (OUTPOST_FAULT_ACK_DELAY)", "client", client, "seq", seq, "delay", m.AckDelay)
+			time.Sleep(m.AckDelay)
+		}
 	}
 	m.HTTP = &serverhttp.Server{
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
