@@ -25,6 +25,7 @@ type ticketNew struct {
 	saved      bool
 	submitting bool
 	errMsg     string
+	saveErrMsg string      // the message of the last failed draft save
 	ops        chan func() // draft saves and the submit, applied in order
 	preparing  int         // picked files being downscaled and stored (attach_form.go)
 
@@ -166,7 +167,11 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 	ctx.Dispatch(func(ctx app.Context) {
 		if err != nil {
 			f.errMsg = storageErrText(f.lang, err)
+			f.saveErrMsg = f.errMsg
 			return
+		}
+		if f.errMsg == f.saveErrMsg {
+			f.errMsg = "" // this save worked: whatever stopped the last one is over
 		}
 		f.saved = f.edits == edit
 	})

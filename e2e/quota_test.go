@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"outpost/shared"
 )
@@ -140,8 +141,12 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 		t.Errorf("draft %q lost while full", kept)
 	}
 
-	// Room again: the same submit goes through.
+	// Room again: the next keystroke saves the draft, and the message goes
+	// (a space, then Backspace: the words are as they were).
 	makeRoom(t, ctx, base)
+	run(t, ctx, typeInto("#ticket-description", " "), typeInto("#ticket-description", kb.Backspace))
+	waitJS(t, ctx, "the no-room message is gone once a save works", `!document.getElementById("ticket-error") && `+draftIs(title, descStart+descMore), 10*time.Second)
+	// And the same submit goes through.
 	run(t, ctx, chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible))
 	waitJS(t, ctx, "queued", `location.pathname === "/tickets" && `+statusIs("offline", 2), 15*time.Second)
 	waitJS(t, ctx, "the storage error is gone", `!document.getElementById("storage-error")`, 5*time.Second)
