@@ -183,15 +183,15 @@ func TestFormatDue(t *testing.T) {
 	tests := []struct {
 		due, lang, want string
 	}{
-		{"2026-03-10 10:00", "en", "Tue 10:00"},
-		{"2026-03-10 10:00", "es", "mar 10:00"},
-		{"2026-03-06 18:00", "en", "Fri 18:00"},        // today
-		{"2026-03-12 09:15", "es", "jue 09:15"},        // six days on
-		{"2026-03-13 09:00", "en", "Fri 13 Mar 09:00"}, // a week on: the bare weekday would be today's
-		{"2026-03-13 09:00", "es", "vie 13 mar 09:00"},
-		{"2026-03-04 12:00", "es", "mié 4 mar 12:00"}, // in the past
-		{"2026-08-10 08:00", "es", "lun 10 ago 08:00"},
-		{"2026-03-10 10:00", "fr", "Tue 10:00"}, // unknown language: English
+		{"2026-03-10 10:00", "en", "Tue 10:00 CET"},
+		{"2026-03-10 10:00", "es", "mar 10:00 CET"},
+		{"2026-03-06 18:00", "en", "Fri 18:00 CET"},        // today
+		{"2026-03-12 09:15", "es", "jue 09:15 CET"},        // six days on
+		{"2026-03-13 09:00", "en", "Fri 13 Mar 09:00 CET"}, // a week on: the bare weekday would be today's
+		{"2026-03-13 09:00", "es", "vie 13 mar 09:00 CET"},
+		{"2026-03-04 12:00", "es", "mié 4 mar 12:00 CET"}, // in the past
+		{"2026-08-10 08:00", "es", "lun 10 ago 08:00 CEST"},
+		{"2026-03-10 10:00", "fr", "Tue 10:00 CET"}, // unknown language: English
 	}
 	for _, tt := range tests {
 		if got := FormatDue(tt.lang, at(t, loc, tt.due), now, cal); got != tt.want {
@@ -199,10 +199,10 @@ func TestFormatDue(t *testing.T) {
 		}
 	}
 	// In the calendar's zone, whatever zone the times come in.
-	if got := FormatDue("en", at(t, loc, "2026-03-10 10:00").UTC(), now.UTC(), cal); got != "Tue 10:00" {
-		t.Errorf("FormatDue of a UTC time = %q; want the Madrid time Tue 10:00", got)
+	if got := FormatDue("en", at(t, loc, "2026-03-10 10:00").UTC(), now.UTC(), cal); got != "Tue 10:00 CET" {
+		t.Errorf("FormatDue of a UTC time = %q; want the Madrid time Tue 10:00 CET", got)
 	}
-	if got := i18n.T("es", "sla.expect_response", FormatDue("es", at(t, loc, "2026-03-10 10:00"), now, cal)); got != "Recibirás una primera respuesta como tarde el mar 10:00." {
+	if got := i18n.T("es", "sla.expect_response", FormatDue("es", at(t, loc, "2026-03-10 10:00"), now, cal)); got != "Recibirás una primera respuesta como tarde el mar 10:00 CET." {
 		t.Errorf("expect_response = %q", got)
 	}
 }

@@ -15,15 +15,15 @@ var (
 )
 
 // FormatDue returns due as a requester reads it in lang, in the calendar's
-// zone: "Tue 10:00" ("mar 10:00") when due falls on one of the seven local
-// dates starting with now's, and "Tue 14 Jan 10:00" ("mar 14 ene 10:00")
-// otherwise, since a bare weekday a week or more away, or in the past,
-// would be read as the wrong day. It is the %v of "sla.expect_response"
-// and "sla.expect_resolution".
+// zone, named: "Tue 10:00 CET" ("mar 10:00 CET") when due falls on one of
+// the seven local dates starting with now's, and "Tue 14 Jan 10:00 CET"
+// ("mar 14 ene 10:00 CET") otherwise, since a bare weekday a week or more
+// away, or in the past, would be read as the wrong day. It is the %v of
+// "sla.expect_response" and "sla.expect_resolution".
 func FormatDue(lang string, due, now time.Time, cal *Calendar) string {
 	loc := cal.loc()
 	due = due.In(loc)
-	clock := due.Format("15:04")
+	clock := due.Format("15:04 MST") // named: the reader may be elsewhere
 	wd := i18n.T(lang, weekdays[due.Weekday()])
 	y, m, d := now.In(loc).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
