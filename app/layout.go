@@ -28,6 +28,9 @@ func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
 	if client == nil {
 		return
 	}
+	// Whichever page a tab opened first, the tab that syncs notes the
+	// refusals of tree changes for the editor, in any tab (tree_edit.go).
+	watchTreeRejections(ctx.LocalStorage())
 	p.status = client.Engine.Status()
 	changes := p.status.Changes
 	p.cancel = client.Engine.Subscribe(func() {

@@ -153,7 +153,6 @@ func (e *treeEdit) OnPreRender(ctx app.Context) {
 }
 
 func (e *treeEdit) OnMount(ctx app.Context) {
-	watchTreeRejections(ctx.LocalStorage())
 	path := ctx.Page().URL().Path
 	if path == "/troubleshoot/new" {
 		e.id, e.key = "", treeEditKey("new")
@@ -426,9 +425,10 @@ type treeRejection struct {
 
 var treeRejectHook sync.Once
 
-// watchTreeRejections makes the engine note refused tree changes, so the
-// editor can say why. (The engine reports refusals to the tab that syncs;
-// a refusal seen by another tab leaves the edit waiting, still editable.)
+// watchTreeRejections makes the engine note refused tree changes in local
+// storage, which every tab shares, so the editor can say why wherever it
+// runs. Every page's mount calls it, so the tab that syncs (the one the
+// engine reports refusals to) has it whatever it shows.
 func watchTreeRejections(ls app.BrowserStorage) {
 	if client == nil {
 		return

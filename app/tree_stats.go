@@ -91,7 +91,6 @@ func (p *treeStatsPage) OnPreRender(ctx app.Context) {
 }
 
 func (p *treeStatsPage) OnMount(ctx app.Context) {
-	watchTreeRejections(ctx.LocalStorage())
 	p.mountPage(ctx, p.load)
 }
 
