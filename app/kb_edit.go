@@ -276,10 +276,13 @@ func (e *kbEdit) reconcile(ctx app.Context) {
 		if e.arrived(e.d.Sent) {
 			e.d.Sent, e.d.Created = 0, false
 			e.notice = t(e.lang, "kbedit.sent")
-		} else if e.d.Created {
+		} else if rej, noted := takeRefusal(ctx.LocalStorage(), "article/"+e.id); e.d.Created {
 			// Refused as a new article (most likely its ID is taken):
 			// back to a new article, keeping the text.
 			e.errMsg = t(e.lang, "kbedit.not_created", e.id)
+			if noted {
+				e.errMsg = t(e.lang, "kbedit.not_created_why", e.id, rej.text(e.lang))
+			}
 			e.d.Sent, e.d.Dirty, e.d.Base, e.d.Created = 0, true, 0, false
 			e.id, e.key, e.idSet = "", editKey("new"), true
 			u := *ctx.Page().URL()
@@ -291,6 +294,9 @@ func (e *kbEdit) reconcile(ctx app.Context) {
 			e.d.Sent, e.d.Dirty, e.d.Base = 0, true, e.cur.revision
 			e.notice = ""
 			e.errMsg = t(e.lang, "kbedit.not_saved", e.cur.revision, e.cur.article.UpdatedBy)
+			if noted {
+				e.errMsg = t(e.lang, "kbedit.refused", rej.text(e.lang))
+			}
 		}
 		e.keep(ctx)
 		return
@@ -419,6 +425,7 @@ func (e *kbEdit) queue(ctx app.Context, status string) {
 			return
 		}
 	}
+	takeRefusal(ctx.LocalStorage(), "article/"+a.ID) // an older refusal is no news now
 	lang, base := e.lang, e.d.Base
 	ctx = e.mounted
 	ctx.Async(func() {

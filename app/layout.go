@@ -28,9 +28,7 @@ func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
 	if client == nil {
 		return
 	}
-	// Whichever page a tab opened first, the tab that syncs notes the
-	// refusals of tree changes for the editor, in any tab (tree_edit.go).
-	watchTreeRejections(ctx.LocalStorage())
+	watchRefusals(ctx.LocalStorage()) // refusals.go
 	p.status = client.Engine.Status()
 	changes := p.status.Changes
 	p.cancel = client.Engine.Subscribe(func() {

@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -257,12 +256,12 @@ func (e *treeEdit) reconcile(ctx app.Context) {
 		return
 	}
 	if e.d.Sent > 0 {
-		rej, refused := takeTreeRejection(ctx.LocalStorage(), e.id)
+		rej, refused := takeRefusal(ctx.LocalStorage(), "tree/"+e.id)
 		switch {
 		case refused && e.d.Created:
 			// Refused as a new tree (most likely its ID is taken): back to
 			// a new tree, keeping the edit.
-			e.errMsg = t(e.lang, "treeedit.not_created", e.id, t(e.lang, rej.Key, anys(rej.Args)...))
+			e.errMsg = t(e.lang, "treeedit.not_created", e.id, rej.text(e.lang))
 			e.d.Sent, e.d.Dirty, e.d.Base, e.d.Created = 0, true, 0, false
 			e.id, e.key = "", treeEditKey("new")
 			u := *ctx.Page().URL()
@@ -273,7 +272,7 @@ func (e *treeEdit) reconcile(ctx app.Context) {
 			// article it lacks): keep the edit; the next save replaces
 			// what is there now.
 			e.d.Sent, e.d.Dirty, e.d.Base = 0, true, e.cur.revision
-			e.notice, e.errMsg = "", t(e.lang, "treeedit.not_saved", t(e.lang, rej.Key, anys(rej.Args)...))
+			e.notice, e.errMsg = "", t(e.lang, "treeedit.not_saved", rej.text(e.lang))
 		case e.cur.revision >= e.d.Sent:
 			e.d.Sent, e.d.Created = 0, false
 			e.d.Base = e.cur.revision
@@ -355,7 +354,7 @@ func (e *treeEdit) queue(ctx app.Context, name string) {
 	if e.id == "" {
 		base = 0
 	}
-	takeTreeRejection(ctx.LocalStorage(), tr.ID) // an older refusal is no news now
+	takeRefusal(ctx.LocalStorage(), "tree/"+tr.ID) // an older refusal is no news now
 	data, err := json.Marshal(tr)
 	if err == nil {
 		err = client.Engine.Mutate(name, tree.Save{Tree: data, Base: base}, "")
@@ -385,7 +384,7 @@ func (e *treeEdit) unpublish(ctx app.Context, _ app.Event) {
 	if client == nil || e.id == "" || e.cur.tree == nil || e.cur.tree.Status != tree.StatusPublished {
 		return
 	}
-	takeTreeRejection(ctx.LocalStorage(), e.id)
+	takeRefusal(ctx.LocalStorage(), "tree/"+e.id)
 	if err := client.Engine.Mutate(wire.MTreeUnpublish, tree.Change{TreeID: e.id, Base: e.cur.revision}, ""); err != nil {
 		e.errMsg = storageErrText(e.lang, err)
 		return
@@ -410,74 +409,4 @@ func (e *treeEdit) discard(ctx app.Context, _ app.Event) {
 		e.d = treeDraft{Tree: newTree(e.lang)}
 	}
 	e.check()
-}
-
-// treeRejectionsKey holds, by tree ID, the last refusal of a tree change
-// this device sent, until the editor has shown it.
-const treeRejectionsKey = "treeedit/rejected"
-
-// treeRejection is why the server refused a tree change.
-type treeRejection struct {
-	Seq  uint64   `json:"seq"`
-	Key  string   `json:"key"`
-	Args []string `json:"args,omitempty"`
-}
-
-var treeRejectHook sync.Once
-
-// watchTreeRejections makes the engine note refused tree changes in local
-// storage, which every tab shares, so the editor can say why wherever it
-// runs. Every page's mount calls it, so the tab that syncs (the one the
-// engine reports refusals to) has it whatever it shows.
-func watchTreeRejections(ls app.BrowserStorage) {
-	if client == nil {
-		return
-	}
-	treeRejectHook.Do(func() {
-		prev := client.Engine.OnReject
-		client.Engine.OnReject = func(m wire.Mutation, r wire.Result) {
-			if prev != nil {
-				prev(m, r)
-			}
-			id := ""
-			switch m.Name {
-			case wire.MTreeSave, wire.MTreePublish:
-				var s tree.Save
-				if json.Unmarshal(m.Args, &s) == nil {
-					if tr, err := s.Decode(); err == nil {
-						id = tr.ID
-					}
-				}
-			case wire.MTreeUnpublish:
-				var c tree.Change
-				if json.Unmarshal(m.Args, &c) == nil {
-					id = c.TreeID
-				}
-			}
-			if id == "" {
-				return
-			}
-			all := map[string]treeRejection{}
-			ls.Get(treeRejectionsKey, &all)
-			if all == nil {
-				all = map[string]treeRejection{}
-			}
-			all[id] = treeRejection{Seq: m.Seq, Key: r.Key, Args: r.Args}
-			ls.Set(treeRejectionsKey, all)
-		}
-	})
-}
-
-// takeTreeRejection returns and forgets the refusal noted for tree id.
-func takeTreeRejection(ls app.BrowserStorage, id string) (treeRejection, bool) {
-	all := map[string]treeRejection{}
-	if ls.Get(treeRejectionsKey, &all) != nil || all == nil {
-		return treeRejection{}, false
-	}
-	r, ok := all[id]
-	if ok {
-		delete(all, id)
-		ls.Set(treeRejectionsKey, all)
-	}
-	return r, ok
 }

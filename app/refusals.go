@@ -1,0 +1,104 @@
+package app
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"outpost/shared"
+	"outpost/shared/tree"
+	"outpost/shared/wire"
+)
+
+// Why the server refused an edit of a guide or an article, for its editor.
+// The engine reports a refusal to the tab that syncs, which may show
+// another page, and an editor may run in another tab: so the tab that
+// syncs notes the refusal in local storage, which every tab shares, by the
+// record it was about, until an editor takes it. (Refused tickets and
+// replies become drafts instead: Client.onReject.)
+
+// refusalsKey holds the notes, by record: "tree/<id>", "article/<id>".
+const refusalsKey = "refusals"
+
+// refusal is why the server refused a change.
+type refusal struct {
+	Seq  uint64   `json:"seq"`
+	Key  string   `json:"key"`
+	Args []string `json:"args,omitempty"`
+}
+
+// text says it in lang.
+func (r refusal) text(lang string) string { return t(lang, r.Key, anys(r.Args)...) }
+
+var refusalHook sync.Once
+
+// watchRefusals makes the engine note refused edits. Every page's mount
+// calls it, so the tab that syncs has it whatever it shows.
+func watchRefusals(ls app.BrowserStorage) {
+	if client == nil {
+		return
+	}
+	refusalHook.Do(func() {
+		prev := client.Engine.OnReject
+		client.Engine.OnReject = func(m wire.Mutation, r wire.Result) {
+			if prev != nil {
+				prev(m, r)
+			}
+			rec := refusedRecord(m)
+			if rec == "" {
+				return
+			}
+			all := map[string]refusal{}
+			ls.Get(refusalsKey, &all)
+			if all == nil {
+				all = map[string]refusal{}
+			}
+			all[rec] = refusal{Seq: m.Seq, Key: r.Key, Args: r.Args}
+			ls.Set(refusalsKey, all)
+		}
+	})
+}
+
+// refusedRecord names the guide or article a change was about, or "".
+func refusedRecord(m wire.Mutation) string {
+	switch m.Name {
+	case wire.MTreeSave, wire.MTreePublish:
+		var s tree.Save
+		if json.Unmarshal(m.Args, &s) == nil {
+			if tr, err := s.Decode(); err == nil {
+				return "tree/" + tr.ID
+			}
+		}
+	case wire.MTreeUnpublish:
+		var c tree.Change
+		if json.Unmarshal(m.Args, &c) == nil && c.TreeID != "" {
+			return "tree/" + c.TreeID
+		}
+	case wire.MArticleSave:
+		var s shared.ArticleSave
+		if json.Unmarshal(m.Args, &s) == nil && s.Article.ID != "" {
+			return "article/" + s.Article.ID
+		}
+	case wire.MArticlePublish, wire.MArticleArchive, wire.MArticleRestore:
+		var c shared.ArticleChange
+		if json.Unmarshal(m.Args, &c) == nil && c.ArticleID != "" {
+			return "article/" + c.ArticleID
+		}
+	}
+	return ""
+}
+
+// takeRefusal returns and forgets the refusal noted for rec.
+func takeRefusal(ls app.BrowserStorage, rec string) (refusal, bool) {
+	all := map[string]refusal{}
+	if ls.Get(refusalsKey, &all) != nil || all == nil {
+		return refusal{}, false
+	}
+	r, ok := all[rec]
+	if ok {
+		delete(all, rec)
+		ls.Set(refusalsKey, all)
+	}
+	return r, ok
+}
