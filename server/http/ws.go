@@ -113,14 +113,17 @@ func (c *wsConn) close(code int, text string) {
 	c.ws.Close()
 }
 
-// send writes one message; a write that fails closes the connection.
+// send writes one text frame, compressed if it is big enough to gain; a
+// write that fails closes the connection.
 func (c *wsConn) send(data []byte) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if c.closed {
 		return
 	}
-	if err := c.write(data); err != nil {
+	c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	c.ws.EnableWriteCompression(len(data) >= compressAbove)
+	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 		c.closed = true
 		c.ws.Close()
 	}
@@ -150,13 +153,6 @@ func (c *wsConn) fail(code int, err error) {
 // deflate costs more CPU than the bytes it saves (acks and pokes are tens
 // of bytes).
 const compressAbove = 512
-
-// write sends one text frame, compressed if it is big enough to gain.
-func (c *wsConn) write(data []byte) error {
-	c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-	c.ws.EnableWriteCompression(len(data) >= compressAbove)
-	return c.ws.WriteMessage(websocket.TextMessage, data)
-}
 
 // poke tells the device that changes wait for it, at most once per
 // pokeEvery: the pokes meanwhile coalesce into one, and the device's next
