@@ -57,11 +57,7 @@ func ownerOf(v any) *owner {
 	switch v := v.(type) {
 	case shared.Ticket:
 		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID}
-	case *shared.Ticket:
-		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID}
 	case shared.Entry:
-		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID, Internal: v.Internal}
-	case *shared.Entry:
 		return &owner{RequesterID: v.RequesterID, ClientID: v.ClientID, Internal: v.Internal}
 	}
 	return nil
