@@ -61,7 +61,7 @@ func startTabs(ctx context.Context, c *Client) {
 				s := c.Engine.Status()
 				post(tabMsg{Type: "status", Status: &s})
 			case m.Type == "mutate" && lead:
-				c.Engine.Kick()
+				c.Engine.OutboxGrew()
 			case (m.Type == "reconnect" || m.Type == "switch") && lead:
 				c.Engine.Rejoin()
 			}

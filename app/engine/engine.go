@@ -306,6 +306,14 @@ func (e *Engine) Kick() {
 	}
 }
 
+// OutboxGrew is Kick for a change another tab queued: the status counts it
+// at once, even while there is no link to push it on (the tabs that follow
+// mirror this count).
+func (e *Engine) OutboxGrew() {
+	e.refreshPending()
+	e.Kick()
+}
+
 func (e *Engine) run(ctx context.Context) {
 	attempt := 0
 	for ctx.Err() == nil {
