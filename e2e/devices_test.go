@@ -7,10 +7,7 @@ import (
 	"testing"
 	"time"
 
-	toxiproxy "github.com/Shopify/toxiproxy/v2"
 	"github.com/chromedp/chromedp"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
 
 	"outpost/server/store"
 	"outpost/shared"
@@ -140,17 +137,4 @@ func (d device) waitTickets(t *testing.T, titles ...string) {
 	list, _ := json.Marshal(titles)
 	waitJS(t, d.ctx, fmt.Sprintf("%s lists %d tickets as sent", d.name, len(titles)), appReady+` && `+string(list)+
 		`.every(title => [...document.querySelectorAll("li.ticket[data-state=sent]")].some(li => li.innerText.includes(title)))`, 30*time.Second)
-}
-
-// newLink is a real TCP proxy (toxiproxy, as a library) to upstream: a
-// device's own network, which Stop cuts, connections and all.
-func newLink(t *testing.T, upstream string) *toxiproxy.Proxy {
-	t.Helper()
-	api := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
-	p := toxiproxy.NewProxy(api, "device", "127.0.0.1:0", upstream)
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Stop)
-	return p
 }

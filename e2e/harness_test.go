@@ -19,9 +19,12 @@ import (
 	"testing"
 	"time"
 
+	toxiproxy "github.com/Shopify/toxiproxy/v2"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
 
 	"outpost/server"
 	"outpost/server/badger"
@@ -298,4 +301,20 @@ func (p *proc) waitLog(t testing.TB, s string, timeout time.Duration) {
 			t.Fatalf("server did not log %q within %v", s, timeout)
 		}
 	}
+}
+
+// newLink is a real TCP proxy (toxiproxy, as a library) to upstream: a
+// device's own network, so one browser can lose the server for real while
+// another keeps it. Stop closes the listener and every connection through
+// it (an emulated offline page keeps its open websocket); Start listens
+// again on the same port.
+func newLink(t *testing.T, upstream string) *toxiproxy.Proxy {
+	t.Helper()
+	api := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
+	p := toxiproxy.NewProxy(api, "device", "127.0.0.1:0", upstream)
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Stop)
+	return p
 }

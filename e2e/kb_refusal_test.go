@@ -8,31 +8,12 @@ import (
 	"testing"
 	"time"
 
-	toxiproxy "github.com/Shopify/toxiproxy/v2"
 	"github.com/chromedp/chromedp"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
 
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
-
-// kbRefusalProxy puts a toxiproxy (used as a library) in front of upstream,
-// so one browser can lose the server for real while another keeps it:
-// Stop closes the listener and every connection through it (an emulated
-// offline page keeps its open websocket), Start listens again on the same
-// port.
-func kbRefusalProxy(t *testing.T, upstream string) *toxiproxy.Proxy {
-	t.Helper()
-	api := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
-	p := toxiproxy.NewProxy(api, "kb-refusal", "127.0.0.1:0", upstream)
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Stop)
-	return p
-}
 
 // kbRefusalArticle picks a demo article to edit: the first published,
 // public English one in the store.
@@ -53,12 +34,6 @@ func kbRefusalArticle(t *testing.T, s store.Store) (a shared.Article) {
 		t.Fatalf("no published public English article in the demo data (%v)", err)
 	}
 	return a
-}
-
-// kbRefusalJS is s as a JavaScript string literal (newlines too).
-func kbRefusalJS(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // kbRefusalRevisions reads the revision records of article id, by number.
@@ -105,7 +80,7 @@ func TestArticleEditRefusedKeepsTextAndSaysWhy(t *testing.T) {
 
 	// Wanda reaches the server only through the proxy: her origin is its
 	// address.
-	proxy := kbRefusalProxy(t, addr)
+	proxy := newLink(t, addr)
 	wandaBase := "http://" + proxy.Listen
 	wanda, ed := newBrowser(t), newBrowser(t)
 
@@ -156,7 +131,7 @@ func TestArticleEditRefusedKeepsTextAndSaysWhy(t *testing.T) {
 	want := fmt.Sprintf("The server did not take your last change: Someone else saved this article meanwhile (revision %d, by Ed Editor). "+
 		"Your text is kept here. Check it, then save again to make it the next revision.", r0+1)
 	waitJS(t, wanda, "the refusal, with the server's reason",
-		statusIs("online", 0)+` && !!document.getElementById("kb-error") && document.getElementById("kb-error").innerText.trim() === `+kbRefusalJS(want), 30*time.Second)
+		statusIs("online", 0)+` && !!document.getElementById("kb-error") && document.getElementById("kb-error").innerText.trim() === `+jsString(want), 30*time.Second)
 	eval[bool](t, wanda, `(window.scrollTo(0, 0), true)`) // the click on Save scrolled down
 	shot(t, wanda, "kb-refused")
 	if got := eval[string](t, wanda, `document.getElementById("kb-body").value`); got != wandaBody {
@@ -171,7 +146,7 @@ func TestArticleEditRefusedKeepsTextAndSaysWhy(t *testing.T) {
 	}
 	// A reload keeps it too (the form lives in local storage).
 	run(t, wanda, chromedp.Reload())
-	waitJS(t, wanda, "Wanda's text after a reload", statusIs("online", 0)+` && `+editorAt(r0+1)+` && document.getElementById("kb-body").value === `+kbRefusalJS(wandaBody), 30*time.Second)
+	waitJS(t, wanda, "Wanda's text after a reload", statusIs("online", 0)+` && `+editorAt(r0+1)+` && document.getElementById("kb-body").value === `+jsString(wandaBody), 30*time.Second)
 
 	// Saving again makes her text the next revision, once.
 	run(t, wanda, chromedp.Click(chromedp.CSS("#kb-save"), chromedp.NodeVisible))

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"strings"
 	"syscall"
 	"testing"
@@ -171,6 +172,8 @@ func TestServerKilledMidSubmit(t *testing.T) {
 	}
 }
 
+// jsString is s as a JavaScript string literal.
 func jsString(s string) string {
-	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
+	b, _ := json.Marshal(s)
+	return string(b)
 }
