@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"outpost/server"
 	"outpost/server/auth"
-	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
@@ -178,19 +176,14 @@ func TestFieldUserAndAgent(t *testing.T) {
 		}
 		// And the server holds both, once each.
 		var notes, replies int
-		srv.Store.View(context.Background(), func(tx store.ReadTx) error {
-			return tx.Each(wire.TypeEntry, func(_ string, data []byte) error {
-				var e shared.Entry
-				json.Unmarshal(data, &e)
-				switch {
-				case e.Kind == shared.EntryNote && e.Body == noteText:
-					notes++
-				case e.Kind == shared.EntryReply && e.Body == replyText:
-					replies++
-				}
-				return nil
-			})
-		})
+		for _, e := range recordsOf[shared.Entry](t, srv.Store, wire.TypeEntry) {
+			switch {
+			case e.Kind == shared.EntryNote && e.Body == noteText:
+				notes++
+			case e.Kind == shared.EntryReply && e.Body == replyText:
+				replies++
+			}
+		}
 		if notes != 1 || replies != 1 {
 			t.Errorf("server has %d notes and %d replies; want 1 and 1", notes, replies)
 		}

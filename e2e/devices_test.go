@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
@@ -80,16 +79,11 @@ func TestTwoDevicesOfOneUser(t *testing.T) {
 		t.Errorf("server has %d tickets; want 3", len(tickets))
 	}
 	replies := map[string]int{}
-	srv.Store.View(context.Background(), func(tx store.ReadTx) error {
-		return tx.Each(wire.TypeEntry, func(_ string, data []byte) error {
-			var e shared.Entry
-			json.Unmarshal(data, &e)
-			if e.Kind == shared.EntryReply && e.TicketID == id {
-				replies[e.Body]++
-			}
-			return nil
-		})
-	})
+	for _, e := range recordsOf[shared.Entry](t, srv.Store, wire.TypeEntry) {
+		if e.Kind == shared.EntryReply && e.TicketID == id {
+			replies[e.Body]++
+		}
+	}
 	if replies[replyLap] != 1 || replies[replyPh] != 1 || len(replies) != 2 {
 		t.Errorf("server has replies %v on the shared ticket; want each of the two once", replies)
 	}

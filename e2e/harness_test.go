@@ -214,14 +214,20 @@ func ticketsIn(t testing.TB, dir string) []shared.Ticket {
 }
 
 func ticketsOf(t testing.TB, s store.Store) []shared.Ticket {
-	var out []shared.Ticket
+	return recordsOf[shared.Ticket](t, s, wire.TypeTicket)
+}
+
+// recordsOf reads every record of typ in a server's store.
+func recordsOf[T any](t testing.TB, s store.Store, typ string) []T {
+	t.Helper()
+	var out []T
 	err := s.View(context.Background(), func(tx store.ReadTx) error {
-		return tx.Each(wire.TypeTicket, func(id string, data []byte) error {
-			var tk shared.Ticket
-			if err := json.Unmarshal(data, &tk); err != nil {
-				return err
+		return tx.Each(typ, func(_ string, data []byte) error {
+			var v T
+			if err := json.Unmarshal(data, &v); err != nil {
+				return fmt.Errorf("%s record %s: %w", typ, data, err)
 			}
-			out = append(out, tk)
+			out = append(out, v)
 			return nil
 		})
 	})

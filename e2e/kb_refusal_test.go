@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,53 +8,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
-
-// kbRefusalArticle picks a demo article to edit: the first published,
-// public English one in the store.
-func kbRefusalArticle(t *testing.T, s store.Store) (a shared.Article) {
-	t.Helper()
-	errFound := fmt.Errorf("found")
-	err := s.View(context.Background(), func(tx store.ReadTx) error {
-		return tx.Each(wire.TypeArticle, func(id string, data []byte) error {
-			var x shared.Article
-			if json.Unmarshal(data, &x) != nil || x.Lang != "en" || !x.IsPublished() || x.Visibility != shared.Public {
-				return nil
-			}
-			a = x
-			return errFound
-		})
-	})
-	if err != errFound {
-		t.Fatalf("no published public English article in the demo data (%v)", err)
-	}
-	return a
-}
-
-// kbRefusalRevisions reads the revision records of article id, by number.
-func kbRefusalRevisions(t *testing.T, s store.Store, id string) map[int]shared.Revision {
-	t.Helper()
-	out := map[int]shared.Revision{}
-	err := s.View(context.Background(), func(tx store.ReadTx) error {
-		return tx.Each(shared.RevisionType, func(rid string, data []byte) error {
-			var r shared.Revision
-			if err := json.Unmarshal(data, &r); err != nil {
-				return err
-			}
-			if r.ArticleID == id {
-				out[r.Number] = r
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // TestArticleEditRefusedKeepsTextAndSaysWhy: Wanda edits an article
 // offline while Ed, online, saves the same article. When Wanda's link comes
@@ -71,7 +25,17 @@ func TestArticleEditRefusedKeepsTextAndSaysWhy(t *testing.T) {
 	addAccount(t, srv, "wanda@example.com", "Wanda Writer", shared.RoleAgent, 1)
 	addAccount(t, srv, "ed@example.com", "Ed Editor", shared.RoleAgent, 1)
 
-	art := kbRefusalArticle(t, srv.Store)
+	// The first published, public English demo article.
+	var art shared.Article
+	for _, a := range recordsOf[shared.Article](t, srv.Store, wire.TypeArticle) {
+		if a.Lang == "en" && a.IsPublished() && a.Visibility == shared.Public {
+			art = a
+			break
+		}
+	}
+	if art.ID == "" {
+		t.Fatal("no published public English article in the demo data")
+	}
 	id, r0 := art.ID, max(art.Revision, 1)
 	const (
 		wandaText = "Wanda's kept paragraph: reseat the quillwort connector first."
@@ -156,7 +120,12 @@ func TestArticleEditRefusedKeepsTextAndSaysWhy(t *testing.T) {
 	if a.Revision != r0+2 || a.UpdatedBy != "Wanda Writer" || strings.Count(a.Body, wandaText) != 1 || strings.Contains(a.Body, edText) {
 		t.Fatalf("after Wanda's second save the server has revision %d by %q, body %q; want revision %d by Wanda Writer with her text once", a.Revision, a.UpdatedBy, a.Body, r0+2)
 	}
-	revs := kbRefusalRevisions(t, srv.Store, id)
+	revs := map[int]shared.Revision{}
+	for _, r := range recordsOf[shared.Revision](t, srv.Store, shared.RevisionType) {
+		if r.ArticleID == id {
+			revs[r.Number] = r
+		}
+	}
 	withHer := 0
 	for n, r := range revs {
 		if strings.Contains(r.Article.Body, wandaText) {

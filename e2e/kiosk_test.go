@@ -241,17 +241,13 @@ func TestKiosk(t *testing.T) {
 		run(t, desk, chromedp.Click(chromedp.CSS("#desk-resolve"), chromedp.NodeVisible))
 		waitJS(t, desk, "resolved and sent", `!document.querySelector("#desk-queue tr.visit[data-number='A-001']") && `+statusIs("online", 0), 20*time.Second)
 		var v shared.Visit
-		err := srv.Store.View(context.Background(), func(tx store.ReadTx) error {
-			return tx.Each(shared.TypeVisit, func(_ string, data []byte) error {
-				var x shared.Visit
-				if json.Unmarshal(data, &x) == nil && x.Number == "A-001" {
-					v = x
-				}
-				return nil
-			})
-		})
-		if err != nil || v.Status != shared.VisitResolved || !v.FCR || v.Desk != "Desk 1" {
-			t.Errorf("A-001 on the server = %+v (%v); want resolved at Desk 1, first contact", v, err)
+		for _, x := range recordsOf[shared.Visit](t, srv.Store, shared.TypeVisit) {
+			if x.Number == "A-001" {
+				v = x
+			}
+		}
+		if v.Status != shared.VisitResolved || !v.FCR || v.Desk != "Desk 1" {
+			t.Errorf("A-001 on the server = %+v; want resolved at Desk 1, first contact", v)
 		}
 		waitJS(t, kioskA, "board updated", `![...document.querySelectorAll("#board-serving li")].some(li => li.dataset.number === "A-001") && document.querySelectorAll("#board-next li").length === 4`, 30*time.Second)
 	})

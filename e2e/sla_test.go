@@ -1,37 +1,14 @@
 package e2e
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
-
-// ratingsOf reads every rating the server stored.
-func ratingsOf(t *testing.T, s store.Store) []shared.RatingRecord {
-	t.Helper()
-	var out []shared.RatingRecord
-	err := s.View(context.Background(), func(tx store.ReadTx) error {
-		return tx.Each(wire.TypeRating, func(_ string, data []byte) error {
-			var r shared.RatingRecord
-			if err := json.Unmarshal(data, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // TestSLA is issue 7's acceptance test with two browsers: a requester
 // files a ticket and is told when to expect a first response (computed on
@@ -94,12 +71,12 @@ func TestSLA(t *testing.T) {
 		)
 		waitJS(t, rita, "thanks, queued", `!!document.getElementById("rating-thanks") && document.getElementById("rating-thanks").innerText.includes("4 out of 5") && `+statusIs("offline", 1), 40*time.Second)
 		shot(t, rita, "sla-rated-offline")
-		if n := len(ratingsOf(t, srv.Store)); n != 0 {
+		if n := len(recordsOf[shared.RatingRecord](t, srv.Store, wire.TypeRating)); n != 0 {
 			t.Fatalf("the server has %d ratings while the requester is offline", n)
 		}
 		setOffline(t, rita, false)
 		waitJS(t, rita, "sent", statusIs("online", 0)+` && document.getElementById("rating-thanks").dataset.pending === "false"`, 30*time.Second)
-		rs := ratingsOf(t, srv.Store)
+		rs := recordsOf[shared.RatingRecord](t, srv.Store, wire.TypeRating)
 		if len(rs) != 1 || rs[0].Score != 4 || rs[0].TicketID != ticketID || rs[0].Comment != "Fixed within the hour, thanks!" {
 			t.Fatalf("server ratings = %+v; want one 4 for the ticket, with the comment", rs)
 		}
