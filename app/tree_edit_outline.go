@@ -277,6 +277,13 @@ func (e *treeEdit) Render() app.UI {
 	if e.cur.tree != nil {
 		status = e.cur.tree.Status
 	}
+	// A guide is one record: a draft saved over a published guide hides it
+	// from users. Say so on the button, not after the fact; the edit is
+	// kept on this device meanwhile anyway.
+	saveLabel, saveHint := "treeedit.save", "treeedit.save_hint"
+	if status == tree.StatusPublished {
+		saveLabel, saveHint = "treeedit.save_unpublish", "treeedit.save_hint_published"
+	}
 	return e.frame(
 		app.P().Class("crumbs").Body(
 			app.A().Href("/troubleshoot/stats").Text("← "+t(l, "treeedit.all_trees")),
@@ -307,7 +314,7 @@ func (e *treeEdit) Render() app.UI {
 						OnClick(func(ctx app.Context, _ app.Event) { e.addNode(ctx, tree.KindEscalate) }),
 				),
 				app.Div().Class("actions te-actions").Body(
-					app.Button().ID("te-save").Type("button").Text(t(l, "treeedit.save")).
+					app.Button().ID("te-save").Type("button").Text(t(l, saveLabel)).
 						OnClick(func(ctx app.Context, _ app.Event) { e.queue(ctx, wire.MTreeSave) }),
 					app.Button().ID("te-publish").Type("button").Text(t(l, "treeedit.publish")).
 						OnClick(func(ctx app.Context, _ app.Event) { e.queue(ctx, wire.MTreePublish) }),
@@ -316,7 +323,7 @@ func (e *treeEdit) Render() app.UI {
 					app.Button().ID("te-discard").Type("button").Class("secondary").
 						Disabled(!e.d.Dirty).Text(t(l, "treeedit.discard")).OnClick(e.discard),
 				),
-				app.P().Class("muted").Text(t(l, "treeedit.save_hint")),
+				app.P().ID("te-save-hint").Class("muted").Text(t(l, saveHint)),
 			),
 			e.renderPreview(),
 		),

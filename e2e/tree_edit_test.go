@@ -160,6 +160,8 @@ func TestTreeEdit(t *testing.T) {
 		if tr, rev := storedTreeAndRev(t, srv.Store, "scanner-jams"); tr.Status != tree.StatusPublished || rev.Revision != 2 {
 			t.Fatalf("server has status %q at revision %d; want published at 2", tr.Status, rev.Revision)
 		}
+		// Saving a draft now would hide it from users: the button says so.
+		waitJS(t, agent, "the save button warns", `document.getElementById("te-save").innerText.includes("hides it") && document.getElementById("te-save-hint").innerText.includes("is published")`, 10*time.Second)
 		shot(t, agent, "tree-edit-published")
 	})
 
