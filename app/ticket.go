@@ -187,10 +187,15 @@ func (p *ticketPage) Render() app.UI {
 			app.If(len(p.entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
 			app.Ol().Class("history").Body(app.Range(p.entries).Slice(func(i int) app.UI { return renderEntry(l, p.entries[i]) })),
 		),
-		app.If(p.errMsg != "", func() app.UI {
-			return app.P().ID("ticket-op-error").Class("error").Attr("role", "alert").Text(p.errMsg)
-		}),
-		renderKBFromTicket(l, tk), // kb_edit.go
+		// One stable element for what comes and goes above the reply form:
+		// go-app compares children by position, and a block appearing before
+		// the form would mount it anew, losing the writer's focus.
+		app.Div().Class("notices").Body(
+			app.If(p.errMsg != "", func() app.UI {
+				return app.P().ID("ticket-op-error").Class("error").Attr("role", "alert").Text(p.errMsg)
+			}),
+			renderKBFromTicket(l, tk), // kb_edit.go
+		),
 		p.renderReply(),
 		app.If(staff, func() app.UI { return p.renderAgentActions() }).Else(func() app.UI { return p.renderRequesterActions() }),
 	)
