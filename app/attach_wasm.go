@@ -238,7 +238,14 @@ func blobURL(a shared.Attachment, download bool) (string, error) {
 		}
 		typ = a.Type
 		// Kept as the offline copy; if the device is full it is only shown.
-		client.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: time.Now().UnixMilli()}, data)
+		// The oldest copies make room past the budget.
+		if client.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: time.Now().UnixMilli()}, data) == nil {
+			if all, err := client.Store.Blobs(); err == nil {
+				for _, sha := range store.EvictOfflineCopies(all, store.OfflineCopiesBudget, a.SHA256) {
+					client.Store.DeleteBlob(sha)
+				}
+			}
+		}
 	}
 	u8 := js.Global().Get("Uint8Array").New(len(data))
 	js.CopyBytesToJS(u8, data)

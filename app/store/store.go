@@ -6,6 +6,7 @@ package store
 
 import (
 	"encoding/json"
+	"sort"
 
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -105,4 +106,36 @@ type Draft struct {
 	RejectArgs  []string `json:"reject_args,omitempty"`
 
 	Attachments []shared.Attachment `json:"attachments,omitempty"` // their bytes are blobs
+}
+
+// OfflineCopiesBudget is how many bytes of attachments the server already
+// holds a device keeps as offline copies; past it, EvictOfflineCopies drops
+// the oldest. Files still waiting to be uploaded are never dropped.
+const OfflineCopiesBudget = 200 << 20
+
+// EvictOfflineCopies returns the SHA-256s of the offline copies (uploaded
+// blobs) to delete, oldest first, so that those left fit in budget; keep
+// (the file just stored) stays whatever its age. A copy dropped is fetched
+// again the next time it is shown online.
+func EvictOfflineCopies(blobs []Blob, budget int64, keep string) []string {
+	var total int64
+	var copies []Blob
+	for _, b := range blobs {
+		if b.Uploaded {
+			total += b.Size
+			if b.SHA256 != keep {
+				copies = append(copies, b)
+			}
+		}
+	}
+	sort.Slice(copies, func(i, j int) bool { return copies[i].AddedAt < copies[j].AddedAt })
+	var drop []string
+	for _, b := range copies {
+		if total <= budget {
+			break
+		}
+		drop = append(drop, b.SHA256)
+		total -= b.Size
+	}
+	return drop
 }
