@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"net/url"
 	"sync"
 	"time"
@@ -83,11 +84,32 @@ func (f *ticketNew) open(ctx app.Context) {
 					f.others = append(f.others, d)
 				}
 			}
+			var fb store.Draft
+			if want != "" && ctx.LocalStorage().Get(fallbackKey(want), &fb) == nil && fb.ID == want && fb.UpdatedAt > f.draft.UpdatedAt {
+				f.draft, f.restored, f.shownTitle = fb, true, fb.Title // newer than the device had room for
+			}
 			if f.draft.RejectKey != "" {
 				f.errMsg = t(f.lang, f.draft.RejectKey, anys(f.draft.RejectArgs)...)
 			}
 		})
 	})
+}
+
+// fallbackKey is where a draft the device had no room for waits in local
+// storage, which has an allowance of its own: a reload while IndexedDB is
+// full loses no words. It goes once IndexedDB has the draft or the ticket.
+func fallbackKey(id string) string { return "draftfallback/" + id }
+
+// keepWords puts d in local storage if err says IndexedDB was full, and
+// drops it from there if err is nil.
+func keepWords(ctx app.Context, d store.Draft, err error) {
+	var full *store.QuotaError
+	switch {
+	case err == nil:
+		ctx.LocalStorage().Del(fallbackKey(d.ID))
+	case errors.As(err, &full):
+		ctx.LocalStorage().Set(fallbackKey(d.ID), d)
+	}
 }
 
 func (f *ticketNew) OnDismount() {
@@ -165,6 +187,7 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 	}
 	err := client.Store.PutDraft(*d)
 	ctx.Dispatch(func(ctx app.Context) {
+		keepWords(ctx, *d, err)
 		if err != nil {
 			f.errMsg = storageErrText(f.lang, err)
 			f.saveErrMsg = f.errMsg
@@ -195,13 +218,15 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	f.submitting, f.errMsg = true, ""
-	f.ops <- func() {
+	draft := f.draft
+	f.saver() <- func() {
 		d, _ := f.takeUnsaved() // the submit carries the latest text
 		err := client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
 		if err != nil && d != nil {
 			client.Store.PutDraft(*d) // not sent: keep the words as a draft
 		}
 		ctx.Dispatch(func(ctx app.Context) {
+			keepWords(ctx, draft, err)
 			if err != nil {
 				f.submitting = false
 				f.errMsg = storageErrText(f.lang, err)

@@ -141,6 +141,14 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 		t.Errorf("draft %q lost while full", kept)
 	}
 
+	// A reload while the device is full loses no words either: the draft
+	// IndexedDB had no room for waits in local storage.
+	run(t, ctx, chromedp.Reload())
+	waitJS(t, ctx, "the words after a reload while full", appReady+` && document.getElementById("ticket-title").value === `+jsString(title)+
+		` && document.getElementById("ticket-description").value === `+jsString(descStart+descMore), 30*time.Second)
+	run(t, ctx, typeInto("#ticket-description", " "), typeInto("#ticket-description", kb.Backspace))
+	waitJS(t, ctx, "the form says the device is full again", noRoom+`(document.getElementById("ticket-error"))`, 10*time.Second)
+
 	// Room again: the next keystroke saves the draft, and the message goes
 	// (a space, then Backspace: the words are as they were).
 	makeRoom(t, ctx, base)
