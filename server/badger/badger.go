@@ -58,7 +58,11 @@ func Open(dir string, log *slog.Logger) (*DB, error) {
 	opts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
 		WithSyncWrites(true). // an acknowledged mutation survives a crash
-		WithNumVersionsToKeep(1)
+		WithNumVersionsToKeep(1).
+		// Every write transaction runs on the one group-commit writer
+		// (commit.go), one at a time: none can conflict with another, so
+		// Badger need not track what each read.
+		WithDetectConflicts(false)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
 	}
