@@ -282,7 +282,7 @@ func (e *treeEdit) Render() app.UI {
 	// kept on this device meanwhile anyway.
 	saveLabel, saveHint := "treeedit.save", "treeedit.save_hint"
 	if status == tree.StatusPublished {
-		saveLabel, saveHint = "treeedit.save_unpublish", "treeedit.save_hint_published"
+		saveLabel, saveHint = "treeedit.save_unpublish", "treeedit.hint_published"
 	}
 	return e.frame(
 		app.P().Class("crumbs").Body(
