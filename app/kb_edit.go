@@ -525,8 +525,13 @@ func (e *kbEdit) Render() app.UI {
 			app.If(e.d.Dirty, func() app.UI { return app.Span().Class("muted").Text(t(l, "kbedit.unsaved")) }),
 			app.If(e.cur.exists && e.id != "", func() app.UI { return app.A().Href("/article/" + e.id).Text(t(l, "kbedit.view")) }),
 		),
-		app.If(e.notice != "", func() app.UI { return app.P().ID("kb-notice").Class("notice").Aria("live", "polite").Text(e.notice) }),
-		app.If(e.errMsg != "", func() app.UI { return app.P().ID("kb-error").Class("error").Attr("role", "alert").Text(e.errMsg) }),
+		// A stable element for the messages, so the form after them keeps
+		// its place (go-app compares children by position) and the writer
+		// their focus.
+		app.Div().Class("notices").Body(
+			app.If(e.notice != "", func() app.UI { return app.P().ID("kb-notice").Class("notice").Aria("live", "polite").Text(e.notice) }),
+			app.If(e.errMsg != "", func() app.UI { return app.P().ID("kb-error").Class("error").Attr("role", "alert").Text(e.errMsg) }),
+		),
 		app.Div().Class("kb-editor").Body(
 			app.Form().ID("kb-form").Class("form").Attr("onsubmit", noNativeSubmit).Body(
 				e.textField("kb-title", t(l, "kbedit.field_title"), a.Title, shared.MaxTitle, e.onTitle),
