@@ -198,6 +198,15 @@ func waitCached(t testing.TB, ctx context.Context) {
 }
 
 // typeInto focuses a field and types text into it, key by key.
+// clickJS clicks the element sel (once it exists) from the page's script,
+// as a user's click would reach the app's handler, but without aiming at
+// coordinates: on a page still redrawing after the last input, the element
+// may have moved between finding it and clicking there.
+func clickJS(t testing.TB, ctx context.Context, sel string) {
+	t.Helper()
+	waitJS(t, ctx, "clicked "+sel, `(() => { const el = document.querySelector(`+jsString(sel)+`); if (!el) return false; el.click(); return true; })()`, 10*time.Second)
+}
+
 func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
 	return chromedp.SendKeys(chromedp.CSS(sel), text, chromedp.NodeVisible)
 }
