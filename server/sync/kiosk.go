@@ -129,15 +129,9 @@ func freeNumber(tx store.Tx, site, number, id string, now time.Time) (string, er
 // not called twice).
 func visitOp(name string) handler {
 	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
-		var op shared.VisitOp
-		if err := json.Unmarshal(args, &op); err != nil {
-			return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
-		}
-		if err := op.Validate(name); err != nil {
+		op, err := decodeOp[shared.VisitOp](a, name, args)
+		if err != nil {
 			return err
-		}
-		if a.User == nil {
-			return ErrSignIn
 		}
 		if !a.staff() {
 			return shared.Errorf(shared.EFORBIDDEN, "desk.staff_only")

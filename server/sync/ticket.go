@@ -21,20 +21,33 @@ func init() {
 	}
 }
 
+// decodeOp decodes and checks the arguments of operation name on a ticket
+// or a visit, which needs a signed-in user.
+func decodeOp[T any, P interface {
+	*T
+	Validate(name string) error
+}](a Actor, name string, args json.RawMessage) (T, error) {
+	var op T
+	if err := json.Unmarshal(args, &op); err != nil {
+		return op, shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
+	}
+	if err := P(&op).Validate(name); err != nil {
+		return op, err
+	}
+	if a.User == nil {
+		return op, ErrSignIn
+	}
+	return op, nil
+}
+
 // ticketOp returns the handler of one ticket change: it checks the
 // arguments, that the user may do it to this ticket now, then writes the
 // ticket and a history entry in the mutation's transaction.
 func ticketOp(name string) handler {
 	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
-		var op shared.TicketOp
-		if err := json.Unmarshal(args, &op); err != nil {
-			return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
-		}
-		if err := op.Validate(name); err != nil {
+		op, err := decodeOp[shared.TicketOp](a, name, args)
+		if err != nil {
 			return err
-		}
-		if a.User == nil {
-			return ErrSignIn
 		}
 		who := a.Identity()
 		var t shared.Ticket
