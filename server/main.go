@@ -46,6 +46,9 @@ type Main struct {
 	AckDelay time.Duration
 	Web      fs.FS
 	Log      *slog.Logger
+	// Now is the one clock of the server (default time.Now): the store's
+	// expiry, sessions, SLAs, retention and mail all read it.
+	Now func() time.Time
 
 	Store *badger.DB
 	HTTP  *serverhttp.Server
@@ -65,6 +68,7 @@ func NewMain() *Main {
 		MailFrom: envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
 		Web:      web.Files,
 		Log:      slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Now:      time.Now,
 
 		VisitorRetention: outsync.DefaultVisitorRetention,
 	}
@@ -120,14 +124,17 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return fmt.Errorf("create data directory: %w", err)
 		}
 	}
-	if m.Store, err = badger.Open(m.DataDir, m.Log); err != nil {
+	if m.Now == nil {
+		m.Now = time.Now
+	}
+	if m.Store, err = badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now)); err != nil {
 		return err
 	}
 	// The stored category tree first: articles are checked against it.
 	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
 		return fmt.Errorf("load the category tree: %w", err)
 	}
-	n, err := seed.IfEmpty(ctx, m.Store, time.Now().UnixMilli())
+	n, err := seed.IfEmpty(ctx, m.Store, m.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
@@ -150,7 +157,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	} else if n > 0 {
 		m.Log.Info("stored the default SLA calendar and policy", "zone", m.SLAZone)
 	}
-	m.Auth = &auth.Service{Store: m.Store, Log: m.Log}
+	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now}
 	if m.Demo {
 		if n, err := seed.Users(ctx, m.Auth); err != nil {
 			return fmt.Errorf("seed demo accounts: %w", err)
@@ -158,7 +165,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Log.Info("added demo accounts", "accounts", n, "password", seed.DemoPassword)
 		}
 	}
-	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: time.Now}
+	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: m.Now}
 	if m.AckDelay > 0 {
 		m.Sync.AfterApply = func(client string, seq uint64) {
 			m.Log.Info("mutation applied; its ack is held back (OUTPOST_FAULT_ACK_DELAY)", "client", client, "seq", seq, "delay", m.AckDelay)
@@ -175,7 +182,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	slaCtx, stopSLA := context.WithCancel(context.Background())
 	slaDone := make(chan struct{})
 	mailDone := make(chan struct{})
-	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log}
+	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Now: m.Now}
 	wake, stopWake := m.Sync.Watch()
 	go func() { defer close(mailDone); defer stopWake(); sender.Run(slaCtx, 30*time.Second, wake) }()
 	retentionDone := make(chan struct{})

@@ -76,8 +76,8 @@ type NewUser struct {
 // A Service must not be copied after first use.
 type Service struct {
 	Store store.Store
-	// Now is the clock (default time.Now). It should follow the real clock:
-	// the store forgets a session at its expiry by its own clock.
+	// Now is the clock (default time.Now). It must be the store's clock
+	// (store.Store): a session expires by it.
 	Now func() time.Time
 	Log *slog.Logger // default: discard
 	// Hash are the argon2id costs of new hashes (default DefaultParams).

@@ -46,12 +46,12 @@ func (c *clock) Advance(d time.Duration) {
 
 func newService(t *testing.T) (*Service, *clock) {
 	t.Helper()
-	db, err := badger.Open("", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	c := newClock()
+	db, err := badger.Open("", slog.New(slog.NewTextHandler(io.Discard, nil)), badger.WithClock(c.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	c := newClock()
 	return &Service{Store: db, Now: c.Now, Hash: cheap}, c
 }
 

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"outpost/server/store"
 	"outpost/shared"
@@ -44,7 +43,7 @@ func (s *Service) AddDevice(ctx context.Context, nu NewUser, within func(tx stor
 		if err := putNewUser(tx, u.ID, email, data); err != nil {
 			return err
 		}
-		if err := tx.PutLocal(kindSession, key, sdata, time.UnixMilli(sess.ExpiresAt)); err != nil {
+		if err := tx.PutLocal(kindSession, key, sdata, sess.forgetAt()); err != nil {
 			return err
 		}
 		return within(tx, u)

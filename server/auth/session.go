@@ -38,6 +38,15 @@ type session struct {
 	LastSeen  int64  `json:"last_seen"`
 }
 
+// sessionMemory is how long the store keeps a session past its expiry, so
+// a device that comes back a little late is told "expired", not "unknown".
+const sessionMemory = 7 * 24 * time.Hour
+
+// forgetAt is when the store may forget the session.
+func (sess session) forgetAt() time.Time {
+	return time.UnixMilli(sess.ExpiresAt).Add(sessionMemory)
+}
+
 // Login checks email and password and starts a session, returning its
 // token: 32 random bytes, base64url. remoteIP is the client's address (a
 // port, if any, is ignored); failures are limited per e-mail address and
@@ -127,7 +136,7 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 				return err
 			}
 		}
-		return tx.PutLocal(kindSession, key, data, time.UnixMilli(sess.ExpiresAt))
+		return tx.PutLocal(kindSession, key, data, sess.forgetAt())
 	})
 	if err != nil {
 		return "", User{}, err
@@ -200,7 +209,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		if _, err := tx.GetLocal(kindSession, key); err != nil {
 			return err
 		}
-		return tx.PutLocal(kindSession, key, data, time.UnixMilli(sess.ExpiresAt))
+		return tx.PutLocal(kindSession, key, data, sess.forgetAt())
 	})
 	if shared.ErrorCode(err) == shared.ENOTFOUND {
 		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")

@@ -8,9 +8,17 @@
 //	c/<client id>   last applied mutation sequence, 8 bytes
 //	m/version       latest change-log version, 8 bytes
 //	m/epoch         random ID made when the database was created
-//	u/<kind>/<key>  unlogged server-only data (sessions, password hashes,
-//	                unique indexes): no version, not in the change log,
-//	                never pulled; may carry a Badger TTL
+//	u2/<kind>/<key> unlogged server-only data (sessions, password hashes,
+//	                unique indexes): 8-byte expiry (Unix ms by the store's
+//	                clock, 0 = never), then the data; no version, not in the
+//	                change log, never pulled. (u/<kind>/<key>, without the
+//	                expiry, is the old layout: Open moves it to u2/.)
+//
+// Expiry follows the store's clock (WithClock; the wall clock by default),
+// never Badger's: GetLocal compares the stored expiry with it. Badger's TTL
+// only collects the garbage, a day after the expiry as the clock saw it
+// when the data was written, so a clock that is not the wall clock (a test's,
+// a server whose clock was set back) never loses data early.
 //
 // Each record has exactly one log entry, at its latest version: Put deletes
 // the old entry in the same transaction, so the log stays as small as the
@@ -41,6 +49,7 @@ import (
 type DB struct {
 	db    *badger.DB
 	epoch string
+	now   func() time.Time // expiry of unlogged data follows this clock
 
 	// Updates go to one writer goroutine (commit.go), so versions commit
 	// in order and concurrent Updates share a sync.
@@ -52,10 +61,19 @@ type DB struct {
 
 var _ store.Store = (*DB)(nil)
 
+// Option configures Open.
+type Option func(*DB)
+
+// WithClock makes now the clock that expiry of unlogged data follows (the
+// same clock the services are given); the default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(d *DB) { d.now = now }
+}
+
 // Open opens (creating if needed) the store in dir. An empty dir opens an
 // in-memory store, for tests.
-func Open(dir string, log *slog.Logger) (*DB, error) {
-	opts := badger.DefaultOptions(dir).
+func Open(dir string, log *slog.Logger, opts ...Option) (*DB, error) {
+	bopts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
 		WithSyncWrites(true). // an acknowledged mutation survives a crash
 		WithNumVersionsToKeep(1).
@@ -64,14 +82,21 @@ func Open(dir string, log *slog.Logger) (*DB, error) {
 		// Badger need not track what each read.
 		WithDetectConflicts(false)
 	if dir == "" {
-		opts = opts.WithInMemory(true)
+		bopts = bopts.WithInMemory(true)
 	}
-	db, err := badger.Open(opts)
+	db, err := badger.Open(bopts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	d := &DB{db: db, reqs: make(chan *updateReq), closing: make(chan struct{}), writerDone: make(chan struct{})}
+	d := &DB{db: db, now: time.Now, reqs: make(chan *updateReq), closing: make(chan struct{}), writerDone: make(chan struct{})}
+	for _, o := range opts {
+		o(d)
+	}
 	if err := d.loadEpoch(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := d.moveOldLocal(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -125,7 +150,52 @@ func localKey(kind, key string) ([]byte, error) {
 	if kind == "" || strings.Contains(kind, "/") || key == "" {
 		return nil, fmt.Errorf("bad local key %q/%q", kind, key)
 	}
-	return []byte("u/" + kind + "/" + key), nil
+	return []byte("u2/" + kind + "/" + key), nil
+}
+
+// moveOldLocal moves unlogged data of the old layout (u/, whose expiry was
+// Badger's TTL) to u2/ with the expiry beside the data. Each key moves in
+// the transaction that deletes its old copy, so a crash midway leaves every
+// key in exactly one layout and the next Open carries on.
+func (d *DB) moveOldLocal() error {
+	old := []byte("u/")
+	for {
+		moved := 0
+		err := d.db.Update(func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: old, PrefetchValues: true, PrefetchSize: 64})
+			defer it.Close()
+			size := 0
+			for it.Rewind(); it.ValidForPrefix(old) && size < 4<<20; it.Next() {
+				item := it.Item()
+				b, err := item.ValueCopy(nil)
+				if err != nil {
+					return err
+				}
+				key := item.KeyCopy(nil)
+				val := make([]byte, 8, 8+len(b))
+				e := badger.NewEntry(append([]byte("u2/"), key[len(old):]...), append(val, b...))
+				if exp := item.ExpiresAt(); exp != 0 {
+					binary.BigEndian.PutUint64(e.Value, exp*1000)
+					e.ExpiresAt = exp + uint64(gcMargin/time.Second)
+				}
+				if err := txn.SetEntry(e); err != nil {
+					return err
+				}
+				if err := txn.Delete(key); err != nil {
+					return err
+				}
+				moved++
+				size += len(key) + len(b)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("move unlogged data to the new layout: %w", err)
+		}
+		if moved == 0 {
+			return nil
+		}
+	}
 }
 
 func logKey(v uint64) []byte {
@@ -166,7 +236,7 @@ func (d *DB) View(ctx context.Context, fn func(store.ReadTx) error) error {
 		return err
 	}
 	return d.db.View(func(txn *badger.Txn) error {
-		return fn(&tx{txn: txn})
+		return fn(d.newTx(txn))
 	})
 }
 
@@ -233,7 +303,10 @@ func (d *DB) Remaining(ctx context.Context, since uint64) (int, error) {
 
 type tx struct {
 	txn *badger.Txn
+	now time.Time // one instant per transaction, by the store's clock
 }
+
+func (d *DB) newTx(txn *badger.Txn) *tx { return &tx{txn: txn, now: d.now()} }
 
 type record struct {
 	version uint64
@@ -321,22 +394,37 @@ func (t *tx) GetLocal(kind, key string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", k, err)
 	}
-	return item.ValueCopy(nil)
+	b, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", k, err)
+	}
+	if len(b) < 8 {
+		return nil, fmt.Errorf("unlogged data %s is corrupt (%d bytes)", k, len(b))
+	}
+	if exp := int64(u64(b[:8])); exp != 0 && t.now.UnixMilli() >= exp {
+		return nil, shared.Errorf(shared.ENOTFOUND, "record.not_found", kind, key)
+	}
+	return b[8:], nil
 }
+
+// gcMargin is how long Badger keeps unlogged data past its expiry, as the
+// store's clock measured it at the write: room for a clock that runs slower
+// than the wall clock, or is set back.
+const gcMargin = 24 * time.Hour
 
 func (t *tx) PutLocal(kind, key string, data []byte, expires time.Time) error {
 	k, err := localKey(kind, key)
 	if err != nil {
 		return err
 	}
-	e := badger.NewEntry(k, data)
+	val := make([]byte, 8, 8+len(data))
+	e := badger.NewEntry(k, append(val, data...))
 	if !expires.IsZero() {
-		// Badger expires whole seconds; round up so data never goes early.
-		secs := expires.Unix()
-		if expires.Nanosecond() > 0 {
-			secs++
-		}
-		e.ExpiresAt = uint64(max(secs, 1))
+		binary.BigEndian.PutUint64(e.Value, uint64(max(expires.UnixMilli(), 1)))
+		// Badger's TTL is by the wall clock: carry over the time left, not
+		// the instant, and round up to Badger's whole seconds.
+		left := max(expires.Sub(t.now), 0)
+		e.ExpiresAt = uint64(time.Now().Add(left+gcMargin).Unix() + 1)
 	}
 	if err := t.txn.SetEntry(e); err != nil {
 		return fmt.Errorf("put %s: %w", k, err)

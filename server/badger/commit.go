@@ -65,7 +65,7 @@ func (d *DB) commitBatch(batch []*updateReq) {
 			if failed[i] != nil {
 				continue
 			}
-			if err := r.fn(&tx{txn: txn}); err != nil {
+			if err := r.fn(d.newTx(txn)); err != nil {
 				failed[i], bad = err, i
 				break
 			}

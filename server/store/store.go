@@ -13,6 +13,13 @@ import (
 )
 
 // Store is the server's storage.
+//
+// Expiry of unlogged data follows one clock: the store's, which the server
+// injects as the same clock its services use (time.Now in production, a
+// test's clock in tests). Data written with expires E is returned while that
+// clock reads before E and never after, whatever the wall clock says; an
+// implementation may use its backend's own TTL only to collect garbage, well
+// after E.
 type Store interface {
 	// Update runs fn in one read-write transaction. Updates are serialized,
 	// so change-log versions commit in order and a reader never sees version
@@ -74,8 +81,9 @@ type Tx interface {
 	// such as sessions, password hashes and unique indexes, which has no
 	// version, never enters the change log and is never pulled. Kind is a
 	// non-empty name without "/"; key is non-empty. A non-zero expires lets
-	// the store forget the data after that time, by the store's own clock;
-	// GetLocal never returns it after. Zero keeps it until DeleteLocal.
+	// the store forget the data from that time on, by the store's clock (see
+	// Store): GetLocal never returns it then. Zero keeps it until
+	// DeleteLocal.
 	PutLocal(kind, key string, data []byte, expires time.Time) error
 	// DeleteLocal removes unlogged data. Deleting missing data is a no-op.
 	DeleteLocal(kind, key string) error

@@ -19,10 +19,13 @@ import (
 const client = "0190c3a1-0000-7000-8000-000000000001"
 
 // newService runs the sync service on in-memory Badger holding one article.
+// The store's clock is the service's: a test that sets s.Now moves both.
 func newService(t *testing.T) (*outsync.Service, store.Store) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := badger.Open("", log)
+	now := time.UnixMilli(1_800_000_000_000)
+	s := &outsync.Service{Log: log, Now: func() time.Time { return now }}
+	db, err := badger.Open("", log, badger.WithClock(func() time.Time { return s.Now() }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +38,8 @@ func newService(t *testing.T) (*outsync.Service, store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.UnixMilli(1_800_000_000_000)
-	return &outsync.Service{Store: db, Log: log, Now: func() time.Time { return now }}, db
+	s.Store = db
+	return s, db
 }
 
 func mutation(t *testing.T, seq uint64, name string, args any) wire.Mutation {

@@ -66,7 +66,8 @@ func pushOne(t *testing.T, s *outsync.Service, a outsync.Actor, seq uint64, name
 }
 
 func TestEnrollmentCodes(t *testing.T) {
-	_, db := newService(t)
+	s, db := newService(t)
+	s.Now = func() time.Time { return kioskNow }
 	ctx := context.Background()
 	_, a := enroll(t, db, "lobby", 1)
 	_, b := enroll(t, db, "lobby", 2)

@@ -47,7 +47,7 @@ type slaServer struct {
 func openSLA(t *testing.T, dir string, now *time.Time) *slaServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := badger.Open(dir, log)
+	db, err := badger.Open(dir, log, badger.WithClock(func() time.Time { return *now }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,12 +21,14 @@ const client = "01936f6e-7a1b-7c3d-8e4f-0123456789ab"
 func newService(t *testing.T) *Service {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := badger.Open("", log)
+	s := &Service{Log: log, Now: time.Now}
+	db, err := badger.Open("", log, badger.WithClock(func() time.Time { return s.Now() }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &Service{Store: db, Log: log, Now: time.Now}
+	s.Store = db
+	return s
 }
 
 func create(seq uint64, id, title string) wire.Mutation {

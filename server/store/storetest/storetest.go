@@ -15,10 +15,12 @@ import (
 	"outpost/shared/wire"
 )
 
-// Run runs the contract suite. open returns a new, empty store.
-func Run(t *testing.T, open func(t *testing.T) store.Store) {
+// Run runs the contract suite. open returns a new, empty store whose clock
+// (the one expiry of unlogged data follows) is now.
+func Run(t *testing.T, openAt func(t *testing.T, now func() time.Time) store.Store) {
 	ctx := context.Background()
 	all := func(string, []byte) bool { return true }
+	open := func(t *testing.T) store.Store { return openAt(t, time.Now) }
 
 	t.Run("PutGetVersion", func(t *testing.T) {
 		s := open(t)
@@ -225,8 +227,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("LocalDeleteExpireAndRollback", func(t *testing.T) {
-		s := open(t)
 		now := time.Now()
+		s := openAt(t, func() time.Time { return now })
 		err := s.Update(ctx, func(tx store.Tx) error {
 			for key, expires := range map[string]time.Time{"keep": {}, "later": now.Add(time.Hour), "gone": now.Add(-time.Second), "del": {}} {
 				if err := tx.PutLocal("k", key, []byte(key), expires); err != nil {
@@ -277,6 +279,59 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			return nil
 		})
 	})
+
+	// Expiry follows the store's clock, not the wall clock: a clock years
+	// in the past (a test's fixed date) or in the future (a server whose
+	// clock ran ahead) sees its data for exactly as long as it asked.
+	for _, tt := range []struct {
+		name  string
+		start time.Time
+	}{
+		{"LocalExpiryFollowsAClockInThePast", time.Date(1999, 12, 31, 23, 0, 0, 0, time.UTC)},
+		{"LocalExpiryFollowsAClockInTheFuture", time.Date(2240, 2, 29, 12, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			clock := tt.start
+			now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+			set := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); clock = tt.start.Add(d) }
+			s := openAt(t, now)
+			err := s.Update(ctx, func(tx store.Tx) error {
+				for key, expires := range map[string]time.Time{"hour": tt.start.Add(time.Hour), "past": tt.start.Add(-time.Millisecond), "never": {}} {
+					if err := tx.PutLocal("k", key, []byte(key), expires); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range []struct {
+				at   time.Duration
+				want map[string]bool
+			}{
+				{0, map[string]bool{"hour": true, "past": false, "never": true}},
+				{time.Hour - time.Millisecond, map[string]bool{"hour": true, "past": false, "never": true}},
+				{time.Hour, map[string]bool{"hour": false, "past": false, "never": true}},
+				{-time.Hour, map[string]bool{"hour": true, "past": true, "never": true}}, // the clock set back
+			} {
+				set(step.at)
+				s.View(ctx, func(tx store.ReadTx) error {
+					for key, want := range step.want {
+						got, err := tx.GetLocal("k", key)
+						switch {
+						case want && (err != nil || string(got) != key):
+							t.Errorf("at start%+v: GetLocal(k, %s) = %q, %v; want %q", step.at, key, got, err, key)
+						case !want && shared.ErrorCode(err) != shared.ENOTFOUND:
+							t.Errorf("at start%+v: GetLocal(k, %s) = %q, %v; want ENOTFOUND (expired)", step.at, key, got, err)
+						}
+					}
+					return nil
+				})
+			}
+		})
+	}
 
 	t.Run("LastSeq", func(t *testing.T) {
 		s := open(t)
