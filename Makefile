@@ -41,7 +41,7 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./shared/...
 
 unit:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
 
 wasm-test: node
 	NODE_OPTIONS="$(NODE_IDB)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./shared/... ./app/store/... ./app/engine/...

@@ -65,6 +65,10 @@ func TestConvergence(t *testing.T) {
 	cfg := convergenceConfig{clients: 20, chaos: 9 * time.Second, restarts: 4, settle: 25 * time.Second}
 	if os.Getenv("OUTPOST_SOAK") == "1" {
 		cfg = convergenceConfig{clients: 40, chaos: 60 * time.Second, restarts: 12, settle: 60 * time.Second}
+	} else if raceEnabled {
+		// The same faults on fewer clients: under the race detector every
+		// engine runs several times slower on these two cores.
+		cfg.clients, cfg.settle = 8, 90*time.Second
 	}
 	// Toxiproxy's toxics log through zerolog's global logger.
 	level := zerolog.GlobalLevel()
