@@ -182,6 +182,9 @@ func (r *kbReport) Render() app.UI {
 		app.Section().ID("report-gaps").Body(
 			app.H2().Text(t(l, "kbedit.report_gaps")),
 			app.P().Class("muted").Text(t(l, "kbedit.report_gaps_p")),
+			app.If(isAdmin(), func() app.UI {
+				return app.P().Body(app.A().ID("kb-synonyms").Href("/kb/synonyms").Text(t(l, "synonyms.gaps_link")))
+			}),
 			app.If(r.loaded && len(r.misses) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "kbedit.report_empty")) }),
 			app.If(len(r.misses) > 0, func() app.UI {
 				return app.Table().Class("queue report").Body(

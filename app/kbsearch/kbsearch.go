@@ -47,10 +47,11 @@ type Index struct {
 
 	mu      sync.Mutex
 	ix      *search.Index
-	cursor  uint64 // replica cursor the in-memory index reflects
-	dirty   bool   // the in-memory index has changes the saved one lacks
-	gen     uint64 // counts pages that changed articles
-	saved   uint64 // cursor stamped on the saved index
+	syn     *search.Synonyms // the replica's search synonyms (shared.ConfigSynonyms)
+	cursor  uint64           // replica cursor the in-memory index reflects
+	dirty   bool             // the in-memory index has changes the saved one lacks
+	gen     uint64           // counts pages that changed articles
+	saved   uint64           // cursor stamped on the saved index
 	timer   *time.Timer
 	rebuilt bool
 
@@ -66,6 +67,13 @@ func Open(s store.Store) (*Index, error) {
 		return nil, err
 	}
 	x.cursor = cursor
+	rec, ok, err := s.Get(wire.TypeConfig, shared.ConfigSynonyms)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		x.syn = synonyms(rec)
+	}
 	if x.load(cursor) {
 		return x, nil
 	}
@@ -120,11 +128,25 @@ func (x *Index) Len() int {
 	return x.ix.Len()
 }
 
-// Search runs q over the indexed articles.
+// Search runs q over the indexed articles, with the replica's synonyms
+// unless q brings its own.
 func (x *Index) Search(q search.Query) []search.Result {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if q.Synonyms == nil {
+		q.Synonyms = x.syn
+	}
 	return x.ix.Search(q)
+}
+
+// synonyms reads the search synonyms of a config record; a deleted or
+// unreadable one gives none.
+func synonyms(c wire.Change) *search.Synonyms {
+	var syn shared.Synonyms
+	if c.Deleted || json.Unmarshal(c.Data, &syn) != nil {
+		return nil
+	}
+	return search.NewSynonyms(syn)
 }
 
 // Apply stores a page of changes in the replica, then brings the index up to
@@ -136,6 +158,9 @@ func (x *Index) Apply(changes []wire.Change, cursor uint64) error {
 	x.mu.Lock()
 	articles := false
 	for _, c := range changes {
+		if c.Type == wire.TypeConfig && c.ID == shared.ConfigSynonyms {
+			x.syn = synonyms(c)
+		}
 		if c.Type != wire.TypeArticle {
 			continue
 		}
@@ -170,7 +195,7 @@ func (x *Index) Reset(epoch string) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.ix, x.cursor, x.dirty, x.saved = search.NewIndex(), 0, false, 0
+	x.ix, x.syn, x.cursor, x.dirty, x.saved = search.NewIndex(), nil, 0, false, 0
 	x.gen++
 	if x.timer != nil {
 		x.timer.Stop()
@@ -275,6 +300,6 @@ func (x *Index) Refresh() error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.ix, x.cursor, x.saved, x.dirty = fresh.ix, fresh.cursor, fresh.saved, false
+	x.ix, x.syn, x.cursor, x.saved, x.dirty = fresh.ix, fresh.syn, fresh.cursor, fresh.saved, false
 	return nil
 }

@@ -203,3 +203,31 @@ func TestRefreshFollowsAnotherTab(t *testing.T) {
 		t.Fatalf("follower after Refresh = %s; want the leader's article", got)
 	}
 }
+
+// TestSynonymsFollowTheReplica: the search synonyms record that a sync
+// brings is used at once, kept across a restart, and dropped with the
+// replica on a reset.
+func TestSynonymsFollowTheReplica(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	syn, _ := json.Marshal(shared.Synonyms{"en": {{"tunnel", "VPN"}}})
+	err := x.Apply([]wire.Change{
+		article(t, 1, "vpn-setup", "Set up the VPN", "Install the VPN client."),
+		{V: 2, Type: wire.TypeConfig, ID: shared.ConfigSynonyms, Data: syn},
+	}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(x, "tunnel"); got != "[vpn-setup]" {
+		t.Fatalf("tunnel after the synonyms arrived = %s; want [vpn-setup]", got)
+	}
+	if got := ids(open(t, s), "tunnel"); got != "[vpn-setup]" {
+		t.Errorf("tunnel after a restart = %s; want [vpn-setup]", got)
+	}
+	if err := x.Apply([]wire.Change{{V: 3, Type: wire.TypeConfig, ID: shared.ConfigSynonyms, Deleted: true}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(x, "tunnel"); got != "[]" {
+		t.Errorf("tunnel after the synonyms were removed = %s; want []", got)
+	}
+}

@@ -18,14 +18,16 @@ import (
 )
 
 // searcher answers searches over the articles anyone may see with the same
-// code (shared/search) the browser runs over its replica, so both rank
-// alike. Its index follows the change log: each search first applies the
-// article changes since the version it last saw.
+// code (shared/search) and the same synonyms the browser uses over its
+// replica, so both rank alike. Its index follows the change log: each
+// search first applies the article and synonym changes since the version
+// it last saw.
 type searcher struct {
 	store store.Store
 
 	mu       sync.Mutex
 	ix       *search.Index
+	synonyms *search.Synonyms
 	articles map[string]shared.Article
 	version  uint64
 }
@@ -37,15 +39,22 @@ func newSearcher(s store.Store) *searcher {
 // searchable reports whether everyone may find a: public and published.
 func searchable(a *shared.Article) bool { return a.Visibility == shared.Public && a.IsPublished() }
 
-// refresh applies the article changes since the last call.
+// refresh applies the article and synonym changes since the last call.
 func (s *searcher) refresh(ctx context.Context) error {
-	isArticle := func(typ string, _ []byte) bool { return typ == wire.TypeArticle }
+	wanted := func(typ string, _ []byte) bool { return typ == wire.TypeArticle || typ == wire.TypeConfig }
 	for {
-		changes, cursor, more, err := s.store.Changes(ctx, s.version, wire.MaxPullLimit, 8<<20, isArticle)
+		changes, cursor, more, err := s.store.Changes(ctx, s.version, wire.MaxPullLimit, 8<<20, wanted)
 		if err != nil {
 			return err
 		}
 		for _, c := range changes {
+			if c.Type == wire.TypeConfig && c.ID == shared.ConfigSynonyms {
+				var syn shared.Synonyms
+				if c.Deleted || json.Unmarshal(c.Data, &syn) != nil {
+					syn = nil
+				}
+				s.synonyms = search.NewSynonyms(syn)
+			}
 			if c.Type != wire.TypeArticle {
 				continue // tombstones of other records
 			}
@@ -72,6 +81,7 @@ func (s *searcher) Search(ctx context.Context, q search.Query) ([]outpost.Search
 	if err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
+	q.Synonyms = s.synonyms
 	results := s.ix.Search(q)
 	hits := make([]outpost.SearchHit, 0, len(results))
 	for _, r := range results {

@@ -177,3 +177,32 @@ func TestSearchAPIRejectsBadRequests(t *testing.T) {
 		t.Errorf("Spanish error message = %q", got.Error.Message)
 	}
 }
+
+// TestSearchAPIUsesSynonyms: once an admin's synonyms are stored, the API
+// finds what the words' synonyms name, as the browser does with the same
+// record; without them it does not.
+func TestSearchAPIUsesSynonyms(t *testing.T) {
+	s := newServer(t)
+	q := url.Values{"q": {"tunnel"}, "lang": {"en"}}
+	if _, before := getSearch(t, s, q); len(before.Results) != 0 {
+		t.Fatalf("tunnel found %d articles before any synonym; pick a word the demo KB lacks", len(before.Results))
+	}
+	syn := shared.Synonyms{"en": {{"tunnel", "VPN"}}}
+	data, _ := json.Marshal(syn)
+	if err := s.db.Update(context.Background(), func(tx store.Tx) error {
+		_, err := tx.Put(wire.TypeConfig, shared.ConfigSynonyms, data)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, got := getSearch(t, s, q)
+	want := publicIndex(t, s.db).Search(search.Query{Text: "tunnel", Lang: "en", Limit: 10, Synonyms: search.NewSynonyms(syn)})
+	if len(want) == 0 || len(got.Results) != len(want) {
+		t.Fatalf("tunnel with tunnel = VPN: %d results; want the %d the browser finds (more than none)", len(got.Results), len(want))
+	}
+	for i, w := range want {
+		if got.Results[i].ID != w.ID || got.Results[i].Score != w.Score {
+			t.Errorf("result %d = %s %v; want %s %v", i, got.Results[i].ID, got.Results[i].Score, w.ID, w.Score)
+		}
+	}
+}

@@ -397,17 +397,21 @@ func ticketRate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
 	return putJSON(tx, wire.TypeEntry, e.ID, e)
 }
 
-// configSave stores the calendar, the SLA policy or the category tree
-// (categories.go) an admin saved, after checking it as the admin screen did.
+// configSave stores the calendar, the SLA policy, the category tree
+// (categories.go) or the search synonyms (synonyms.go) an admin saved, after
+// checking it as the admin screen did.
 func configSave(tx store.Tx, a Actor, args json.RawMessage, _ time.Time) error {
 	if a.User == nil {
 		return ErrSignIn
 	}
-	if configID(args) == shared.ConfigCategories {
+	switch configID(args) {
+	case shared.ConfigCategories:
 		if a.User.Role != shared.RoleAdmin {
 			return shared.Errorf(shared.EFORBIDDEN, "catadmin.admin_only")
 		}
 		return categoriesSave(tx, args) // categories.go
+	case shared.ConfigSynonyms:
+		return synonymsSave(tx, a, args) // synonyms.go
 	}
 	if a.User.Role != shared.RoleAdmin {
 		return shared.Errorf(shared.EFORBIDDEN, "slaadmin.admin_only")

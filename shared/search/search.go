@@ -14,6 +14,9 @@ type Query struct {
 	Lang     string // only docs in this language, and analyze Text with it; "" = all docs, English analysis
 	Category string // only docs in this category; "" = all
 	Limit    int    // maximum number of results; 0 or less means 10, capped at 100
+	// Synonyms, if set, add to each query word the terms of its synonyms
+	// (in Lang, English for ""), after exact, typo and prefix matches.
+	Synonyms *Synonyms
 }
 
 // Result is one matching doc.
@@ -97,7 +100,7 @@ func (ix *Index) Search(q Query) []Result {
 		}
 	}
 	vocab := ix.vocab(key)
-	words := parseQuery(vocab, q.Text, normLang(q.Lang))
+	words := parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms)
 	if len(words) == 0 {
 		return nil
 	}
@@ -289,8 +292,9 @@ func (sc *scratch) put() {
 }
 
 // parseQuery turns query text into one list of expansions in vocab (term →
-// document frequency) per distinct query word, in query order.
-func parseQuery(vocab vocab, text, lang string) [][]expansion {
+// document frequency) per distinct query word, in query order, with the
+// terms of their synonyms in syn.
+func parseQuery(vocab vocab, text, lang string, syn *Synonyms) [][]expansion {
 	toks := joinCompounds(vocab, text, lang, tokenize(text))
 	type word struct {
 		folded, stem string
@@ -314,15 +318,21 @@ func parseQuery(vocab vocab, text, lang string) [][]expansion {
 		index[stem] = len(ws)
 		ws = append(ws, word{t.term, stem, last})
 	}
-	var out [][]expansion
-	for _, w := range ws {
+	all := make([][]expansion, len(ws))
+	stems := make([]string, len(ws))
+	for i, w := range ws {
 		exps := expand(vocab, w.folded, w.stem, w.last)
 		// A term that another query word names exactly counts for that
 		// word only: "printer printing" must not score "printer" twice.
-		exps = slices.DeleteFunc(exps, func(x expansion) bool {
+		all[i] = slices.DeleteFunc(exps, func(x expansion) bool {
 			j, ok := index[x.term]
 			return ok && ws[j].stem != w.stem
 		})
+		stems[i] = w.stem
+	}
+	syn.expand(vocab, lang, stems, all)
+	var out [][]expansion
+	for _, exps := range all {
 		if len(exps) > 0 {
 			out = append(out, exps)
 		}
@@ -639,5 +649,5 @@ func (ix *Index) queryExpansions(q Query) [][]expansion {
 			return nil
 		}
 	}
-	return parseQuery(ix.vocab(key), q.Text, normLang(q.Lang))
+	return parseQuery(ix.vocab(key), q.Text, normLang(q.Lang), q.Synonyms)
 }

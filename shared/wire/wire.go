@@ -122,7 +122,7 @@ const (
 	TypeTree         = "tree"       // a troubleshooting tree (shared/tree)
 	TypeEntry        = "entry"      // a line of a ticket's history (shared.Entry)
 	TypeUser         = "user"       // an account, without secrets (server/auth)
-	TypeConfig       = "config"     // portal settings everyone syncs: IDs "calendar", "sla-policy" (shared/sla)
+	TypeConfig       = "config"     // portal settings everyone syncs: IDs "calendar", "sla-policy" (shared/sla), "categories", "synonyms"
 	TypeRating       = "rating"     // a satisfaction rating of a resolved ticket (shared.RatingRecord)
 )
 
@@ -133,7 +133,7 @@ const (
 	MSearchMiss   = "search.miss" // shared.SearchMiss
 	MTreeEvent    = "tree.event"  // tree.RunEvent: a troubleshooting run started or ended
 	MTicketRate   = "ticket.rate" // shared.Rating: the requester rates a resolved ticket
-	MConfigSave   = "config.save" // sla.ConfigSave or shared.CategorySave: an admin saves the calendar, the SLA policy or the category tree
+	MConfigSave   = "config.save" // sla.ConfigSave, shared.CategorySave or shared.SynonymSave: an admin saves the calendar, the SLA policy, the category tree or the search synonyms
 
 	MArticleSave    = "article.save"    // shared.ArticleSave: staff write a new revision (a new article is a draft)
 	MArticlePublish = "article.publish" // shared.ArticleChange
