@@ -101,10 +101,17 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.MailFrom, "mail-from", m.MailFrom, "From address of those e-mails (env OUTPOST_MAIL_FROM)")
 	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
 	fs.StringVar(&m.MetricsAddr, "metrics-addr", m.MetricsAddr, "also serve /metrics without authentication on this host:port, for Prometheus; bind it to loopback or a private network (env OUTPOST_METRICS_ADDR)")
+	var logs logFlags
+	logs.register(fs)
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	log, err := logs.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	m.Log = log
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}

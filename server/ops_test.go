@@ -364,3 +364,104 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("-metrics-addr: %d, pushes %v", code, value(fams, "outpost_pushes_total"))
 	}
 }
+
+// A session with passwords, session cookies, a kiosk visitor's name and
+// e-mail address leaves none of them in the log, which still says who did
+// what: one line per request and per socket session, with request IDs.
+func TestLogsKeepSecrets(t *testing.T) {
+	clock := &opsClock{now: time.Now()}
+	var log lockedBuffer
+	m := startMain(t, clock, &log)
+	const (
+		adminEmail, adminPass = "ines.admin@example.com", "admin-Pa55-quartz-lantern"
+		userEmail, userPass   = "pat.requester@example.com", "user-Pa55-violet-harbour"
+		wrongPass             = "wrong-Pa55-cobalt-meadow"
+		strangerEmail         = "nobody.here@example.com"
+		visitorName           = "Quintana Obregón"
+		visitorEmail          = "quintana.visitor@example.org"
+	)
+	for email, pw := range map[string]string{adminEmail: adminPass, userEmail: userPass} {
+		role := shared.RoleRequester
+		if email == adminEmail {
+			role = shared.RoleAdmin
+		}
+		if _, err := m.Auth.AddUser(context.Background(), auth.NewUser{Email: email, Name: "Pat Example", Role: role, Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin, user, stranger := browser(t), browser(t), browser(t)
+	login(t, m, user, userEmail, wrongPass)
+	login(t, m, stranger, strangerEmail, wrongPass)
+	if login(t, m, user, userEmail, userPass) != 200 || login(t, m, admin, adminEmail, adminPass) != 200 {
+		t.Fatal("sign-in failed")
+	}
+	resp, err := user.Get(m.HTTP.URL() + "/api/search?q=" + strings.ReplaceAll(visitorName, " ", "+"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	reqID := resp.Header.Get("X-Request-ID")
+	if reqID == "" {
+		t.Error("no X-Request-ID on a response")
+	}
+
+	status, code := postJSON(t, admin, m.HTTP.URL()+"/api/kiosk/codes", `{"site":"lobby"}`)
+	if status != 200 {
+		t.Fatalf("kiosk code: %d %v", status, code)
+	}
+	kiosk := browser(t)
+	if status, body := postJSON(t, kiosk, m.HTTP.URL()+"/api/kiosk/enroll", `{"code":"`+code["code"].(string)+`"}`); status != 200 {
+		t.Fatalf("enroll: %d %v", status, body)
+	}
+	tokens := []string{sessionCookie(t, m, admin), sessionCookie(t, m, user), sessionCookie(t, m, kiosk), code["code"].(string)}
+
+	userWS := dialSocket(t, m, tokens[1], "01936f6e-7a1b-7c3d-8e4f-000000000911")
+	if r := userWS.push(1, wire.MTicketCreate, ticket(11, clock.Now())); !r.OK {
+		t.Fatalf("ticket: %+v", r)
+	}
+	kioskWS := dialSocket(t, m, tokens[2], "01936f6e-7a1b-7c3d-8e4f-000000000912")
+	checkin := shared.KioskCheckin{ID: "01936f6e-7a1b-7c3d-8e4f-000000000913", Site: "lobby", Number: "A-001", Name: visitorName, Email: visitorEmail, Reason: "network", CreatedAt: clock.Now().UnixMilli()}
+	if r := kioskWS.push(1, shared.OpKioskCheckin, checkin); !r.OK {
+		t.Fatalf("check-in: %+v", r)
+	}
+	// A refusal whose arguments quote what was typed.
+	checkin.ID, checkin.Number = "01936f6e-7a1b-7c3d-8e4f-000000000914", visitorEmail
+	if r := kioskWS.push(2, shared.OpKioskCheckin, checkin); r.OK {
+		t.Fatal("a check-in with a bad number was accepted")
+	}
+	userWS.ws.Close()
+	kioskWS.ws.Close()
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(log.String(), `"msg":"socket session"`) < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("no socket session lines:\n%s", log.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	out := log.String()
+	secrets := append([]string{adminPass, userPass, wrongPass, adminEmail, userEmail, strangerEmail, visitorName, visitorEmail, "Quintana", "Pat Example"}, tokens...)
+	for _, s := range secrets {
+		if strings.Contains(strings.ToLower(out), strings.ToLower(s)) {
+			t.Errorf("the log holds %q", s)
+		}
+	}
+	// And it still says who did what.
+	var sawLogin, sawSearch, sawSession bool
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var l map[string]any
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("a log line is not JSON: %s", line)
+		}
+		switch {
+		case l["msg"] == "http request" && l["path"] == "/api/login" && l["status"] == 200.0 && l["user"] != nil && l["request_id"] != "":
+			sawLogin = true
+		case l["msg"] == "http request" && l["path"] == "/api/search" && l["request_id"] == reqID:
+			sawSearch = true
+		case l["msg"] == "socket session" && l["role"] == shared.RoleKiosk && l["mutations"] == 2.0 && l["request_id"] != nil && l["duration_ms"] != nil:
+			sawSession = true
+		}
+	}
+	if !sawLogin || !sawSearch || !sawSession {
+		t.Errorf("lines missing: sign-in %v, search with its request ID %v, kiosk socket session %v; log:\n%s", sawLogin, sawSearch, sawSession, out)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"outpost/server/auth"
+	"outpost/server/logsafe"
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
@@ -133,7 +134,7 @@ func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
 			err = lerr
 		}
 	}
-	s.Log.Info("kiosk enrollment refused", "remote", r.RemoteAddr, "err", err)
+	s.Log.Info("kiosk enrollment refused", "remote", r.RemoteAddr, "err", logsafe.Err(err))
 	writeJSONError(w, errorStatus(err), lang, err)
 }
 

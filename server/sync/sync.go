@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"outpost/server/blob"
+	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -174,7 +175,7 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 			})
 			if err == nil {
 				s.observeMutation(m.Name, ResultRejected, time.Since(began))
-				s.Log.Info("mutation rejected", "client", clientID, "seq", m.Seq, "name", m.Name, "reason", rejection)
+				s.Log.Info("mutation rejected", "client", clientID, "seq", m.Seq, "name", m.Name, "reason", logsafe.Err(rejection))
 				results = append(results, r)
 				continue
 			}

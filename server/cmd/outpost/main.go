@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -47,6 +49,9 @@ func serve(args []string) int {
 	defer stop()
 	m := server.NewMain()
 	if err := m.ParseFlags(args, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "outpost serve:", err)
+		}
 		return 2
 	}
 	if err := m.Run(ctx); err != nil {
