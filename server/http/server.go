@@ -36,6 +36,9 @@ type Server struct {
 	// if set, serves them on a listener of their own (metrics.go).
 	Metrics     *metrics.Metrics
 	MetricsAddr string
+	// Ready, if set, is asked by GET /readyz after the store answered: an
+	// error (its text is shown) makes the server not ready (health.go).
+	Ready func(context.Context) error
 
 	metricsLn  net.Listener
 	metricsSrv *http.Server
@@ -69,6 +72,7 @@ func (s *Server) Open() error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /metrics", s.handleMetrics) // metrics.go
+	mux.HandleFunc("GET /readyz", s.handleReady)    // health.go
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("GET /api/search", s.handleSearch)
 	mux.HandleFunc("POST /api/login", s.handleLogin)

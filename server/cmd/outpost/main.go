@@ -22,6 +22,7 @@ commands:
   user    add, list, disable and enable accounts (outpost user -h)
   kb      import or export the knowledge base's Markdown files (outpost kb for usage)
   tree    import or export troubleshooting trees as JSON or YAML (outpost tree for usage)
+  version print the release, the app version devices see and the sync protocol
 `
 
 func main() {
@@ -38,6 +39,8 @@ func main() {
 		os.Exit(kbCmd(os.Args[2:]))
 	case "tree":
 		os.Exit(treeCmd(os.Args[2:]))
+	case "version", "-version", "--version":
+		os.Exit(versionCmd(os.Args[2:]))
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
