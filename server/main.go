@@ -12,10 +12,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
 	"outpost/server/auth"
+	"outpost/server/backup"
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
 	"outpost/server/mail"
@@ -55,6 +57,9 @@ type Main struct {
 	// admins only either way.
 	MetricsAddr string
 	Metrics     *metrics.Metrics
+	// AdminSocket is the unix socket `outpost backup` uses (admin.go).
+	AdminSocket string
+	admin       *http.Server
 
 	Store *badger.DB
 	HTTP  *serverhttp.Server
@@ -78,6 +83,7 @@ func NewMain() *Main {
 
 		VisitorRetention: outsync.DefaultVisitorRetention,
 		MetricsAddr:      os.Getenv("OUTPOST_METRICS_ADDR"),
+		AdminSocket:      os.Getenv("OUTPOST_ADMIN_SOCKET"),
 	}
 }
 
@@ -101,6 +107,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.MailFrom, "mail-from", m.MailFrom, "From address of those e-mails (env OUTPOST_MAIL_FROM)")
 	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
 	fs.StringVar(&m.MetricsAddr, "metrics-addr", m.MetricsAddr, "also serve /metrics without authentication on this host:port, for Prometheus; bind it to loopback or a private network (env OUTPOST_METRICS_ADDR)")
+	m.adminFlags(fs)
 	var logs logFlags
 	logs.register(fs)
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
@@ -141,6 +148,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	if m.Now == nil {
 		m.Now = time.Now
+	}
+	if err := backup.CheckDir(m.DataDir); err != nil {
+		return err
 	}
 	if m.Metrics == nil {
 		m.Metrics = metrics.New()
@@ -194,9 +204,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.HTTP = &serverhttp.Server{
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
 		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
-		Metrics: m.Metrics, MetricsAddr: m.MetricsAddr,
+		Metrics: m.Metrics, MetricsAddr: m.MetricsAddr, Ready: m.ready,
 	}
 	if err := m.HTTP.Open(); err != nil {
+		return err
+	}
+	if err := m.openAdmin(); err != nil {
 		return err
 	}
 	slaCtx, stopSLA := context.WithCancel(context.Background())
@@ -227,6 +240,7 @@ func (m *Main) Close() error {
 	if m.stopSLA != nil {
 		m.stopSLA()
 	}
+	errs = append(errs, m.closeAdmin(ctx))
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Close(ctx))
 	}

@@ -22,6 +22,8 @@ commands:
   user    add, list, disable and enable accounts (outpost user -h)
   kb      import or export the knowledge base's Markdown files (outpost kb for usage)
   tree    import or export troubleshooting trees as JSON or YAML (outpost tree for usage)
+  backup  back up the running server to a file (outpost backup -h)
+  restore restore a backup into an empty data directory (outpost restore -h)
   version print the release, the app version devices see and the sync protocol
 `
 
@@ -39,6 +41,10 @@ func main() {
 		os.Exit(kbCmd(os.Args[2:]))
 	case "tree":
 		os.Exit(treeCmd(os.Args[2:]))
+	case "backup":
+		os.Exit(backupCmd(os.Args[2:]))
+	case "restore":
+		os.Exit(restoreCmd(os.Args[2:]))
 	case "version", "-version", "--version":
 		os.Exit(versionCmd(os.Args[2:]))
 	default:
