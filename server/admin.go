@@ -42,25 +42,18 @@ func (m *Main) adminSocketPath() string {
 	return ""
 }
 
-// openAdmin listens on the admin socket.
-func (m *Main) openAdmin() error {
+// openAdmin listens on the admin socket. A server that cannot is still a
+// portal: it says so loudly, and `outpost backup` will say it cannot reach
+// it.
+func (m *Main) openAdmin() {
 	path := m.adminSocketPath()
 	if path == "" {
-		return nil
+		return
 	}
-	// A socket left by a server that was killed: nobody listens on it.
-	if c, err := net.Dial("unix", path); err == nil {
-		c.Close()
-		return fmt.Errorf("another server listens on %s", path)
-	}
-	os.Remove(path)
-	ln, err := net.Listen("unix", path)
+	ln, err := listenAdmin(path)
 	if err != nil {
-		return fmt.Errorf("admin socket: %w", err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
-		return fmt.Errorf("admin socket: %w", err)
+		m.Log.Error("no admin socket: outpost backup cannot reach this server", "socket", path, "err", err)
+		return
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /backup", m.logBackup(backup.Handler(m.Store, func() backup.Header {
@@ -72,7 +65,29 @@ func (m *Main) openAdmin() error {
 			m.Log.Error("admin socket", "err", err)
 		}
 	}()
-	return nil
+}
+
+// listenAdmin listens on a unix socket at path that only the server's
+// user may use.
+func listenAdmin(path string) (net.Listener, error) {
+	if len(path) > 100 {
+		return nil, fmt.Errorf("the path is %d bytes, more than a unix socket's name can hold: set -admin-socket", len(path))
+	}
+	// A socket left by a server that was killed: nobody listens on it.
+	if c, err := net.Dial("unix", path); err == nil {
+		c.Close()
+		return nil, errors.New("another server listens on it")
+	}
+	os.Remove(path)
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
 }
 
 func (m *Main) logBackup(h http.Handler) http.Handler {

@@ -37,6 +37,7 @@ type pusher struct {
 	acked     int          // the last sequence acknowledged (read once the pushing stopped)
 	ackedPre  atomic.Int64 // the last one acknowledged before the backup began
 	createdAt int64
+	epoch     string // of the last welcome
 }
 
 func (p *pusher) dial(url string) error {
@@ -49,8 +50,33 @@ func (p *pusher) dial(url string) error {
 	if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
 		return err
 	}
-	_, err = p.next(wire.TWelcome)
+	w, err := p.next(wire.TWelcome)
+	p.epoch = w.Epoch
 	return err
+}
+
+// tickets pulls everything from cursor 0 and returns the tickets seen.
+func (p *pusher) tickets() (map[string]bool, error) {
+	seen := map[string]bool{}
+	var cursor uint64
+	for {
+		b, _ := wire.Encode(wire.Msg{T: wire.TPull, Cursor: cursor})
+		if err := p.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+			return nil, err
+		}
+		page, err := p.next(wire.TChanges)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range page.Changes {
+			if c.Type == wire.TypeTicket {
+				seen[c.ID] = !c.Deleted
+			}
+		}
+		if cursor = page.Cursor; !page.More {
+			return seen, nil
+		}
+	}
 }
 
 // next reads messages until one of type typ.
@@ -227,12 +253,28 @@ func TestBackupWhileClientsPushThenRestore(t *testing.T) {
 		if err := p.dial(m2.HTTP.URL()); err != nil {
 			t.Fatal(err)
 		}
+		if p.epoch != m2.Store.Epoch() || p.epoch == oldEpoch {
+			t.Fatalf("device %d welcomed with epoch %q; want the new %q", p.n, p.epoch, m2.Store.Epoch())
+		}
 		for from := 1; from <= p.acked; from += wire.MaxMutations {
 			if err := p.push(from, min(from+wire.MaxMutations-1, p.acked)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		total += p.acked
+		// Its fresh replica holds each of its tickets, once.
+		seen, err := p.tickets()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for seq := 1; seq <= p.acked; seq++ {
+			if !seen[pushTicketID(p.n, seq)] {
+				t.Errorf("device %d does not see its ticket %d after the restore", p.n, seq)
+			}
+		}
+		if len(seen) != p.acked {
+			t.Errorf("device %d sees %d tickets; want its %d", p.n, len(seen), p.acked)
+		}
 	}
 	err = m2.Store.View(context.Background(), func(tx store.ReadTx) error {
 		n := 0

@@ -209,9 +209,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.HTTP.Open(); err != nil {
 		return err
 	}
-	if err := m.openAdmin(); err != nil {
-		return err
-	}
+	m.openAdmin() // admin.go
 	slaCtx, stopSLA := context.WithCancel(context.Background())
 	slaDone := make(chan struct{})
 	mailDone := make(chan struct{})
