@@ -13,6 +13,8 @@ NODE_IDB  := --require=$(CURDIR)/e2e/node_modules/fake-indexeddb/auto/index.js
 GO_SOURCES  := $(shell find app server shared web e2e -name '*.go' -not -path '*/node_modules/*') go.mod go.sum
 APP_SOURCES := $(shell find app shared -name '*.go' -not -name '*_test.go') go.mod go.sum
 WEB_FILES   := $(wildcard web/*.css web/*.svg web/*.png)
+# The release `outpost version` prints.
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 .PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean
 
@@ -26,7 +28,7 @@ web/app.wasm: $(APP_SOURCES)
 	$(GO) run ./server/cmd/webcompress $@
 
 bin/outpost: web/app.wasm $(GO_SOURCES) $(WEB_FILES) server/http/worker.js $(wildcard server/seed/articles/*.md)
-	$(GO) build -trimpath -o $@ ./server/cmd/outpost
+	$(GO) build -trimpath -ldflags="-X main.version=$(VERSION)" -o $@ ./server/cmd/outpost
 
 ## run: build and serve on $(ADDR) with data in $(DATA) (demo data on first start)
 run: build

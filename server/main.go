@@ -12,13 +12,16 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
 	"outpost/server/auth"
+	"outpost/server/backup"
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
 	"outpost/server/mail"
+	"outpost/server/metrics"
 	"outpost/server/seed"
 	outsync "outpost/server/sync"
 	"outpost/web"
@@ -49,6 +52,14 @@ type Main struct {
 	// Now is the one clock of the server (default time.Now): the store's
 	// expiry, sessions, SLAs, retention and mail all read it.
 	Now func() time.Time
+	// MetricsAddr, if set, serves /metrics without authentication on a
+	// listener of its own (OUTPOST_METRICS_ADDR); /metrics on Addr is for
+	// admins only either way.
+	MetricsAddr string
+	Metrics     *metrics.Metrics
+	// AdminSocket is the unix socket `outpost backup` uses (admin.go).
+	AdminSocket string
+	admin       *http.Server
 
 	Store *badger.DB
 	HTTP  *serverhttp.Server
@@ -71,6 +82,8 @@ func NewMain() *Main {
 		Now:      time.Now,
 
 		VisitorRetention: outsync.DefaultVisitorRetention,
+		MetricsAddr:      os.Getenv("OUTPOST_METRICS_ADDR"),
+		AdminSocket:      os.Getenv("OUTPOST_ADMIN_SOCKET"),
 	}
 }
 
@@ -93,10 +106,19 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.SMTPAddr, "smtp", m.SMTPAddr, "SMTP server host:port for e-mails to visitors without an account (env OUTPOST_SMTP); none: they stay queued")
 	fs.StringVar(&m.MailFrom, "mail-from", m.MailFrom, "From address of those e-mails (env OUTPOST_MAIL_FROM)")
 	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
+	fs.StringVar(&m.MetricsAddr, "metrics-addr", m.MetricsAddr, "also serve /metrics without authentication on this host:port, for Prometheus; bind it to loopback or a private network (env OUTPOST_METRICS_ADDR)")
+	m.adminFlags(fs)
+	var logs logFlags
+	logs.register(fs)
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	log, err := logs.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	m.Log = log
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
@@ -127,9 +149,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.Now == nil {
 		m.Now = time.Now
 	}
-	if m.Store, err = badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now)); err != nil {
+	if err := backup.CheckDir(m.DataDir); err != nil {
 		return err
 	}
+	if m.Metrics == nil {
+		m.Metrics = metrics.New()
+	}
+	if m.Store, err = badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now), badger.WithBatchObserver(m.Metrics.Batch)); err != nil {
+		return err
+	}
+	m.Metrics.StoreSize(m.Store.DiskSize)
 	// The stored category tree first: articles are checked against it.
 	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
 		return fmt.Errorf("load the category tree: %w", err)
@@ -165,7 +194,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Log.Info("added demo accounts", "accounts", n, "password", seed.DemoPassword)
 		}
 	}
-	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: m.Now}
+	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: m.Now, Observe: m.Metrics}
 	if m.AckDelay > 0 {
 		m.Sync.AfterApply = func(client string, seq uint64) {
 			m.Log.Info("mutation applied; its ack is held back (OUTPOST_FAULT_ACK_DELAY)", "client", client, "seq", seq, "delay", m.AckDelay)
@@ -175,10 +204,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.HTTP = &serverhttp.Server{
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
 		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
+		Metrics: m.Metrics, MetricsAddr: m.MetricsAddr, Ready: m.ready,
 	}
 	if err := m.HTTP.Open(); err != nil {
 		return err
 	}
+	m.openAdmin() // admin.go
 	slaCtx, stopSLA := context.WithCancel(context.Background())
 	slaDone := make(chan struct{})
 	mailDone := make(chan struct{})
@@ -207,6 +238,7 @@ func (m *Main) Close() error {
 	if m.stopSLA != nil {
 		m.stopSLA()
 	}
+	errs = append(errs, m.closeAdmin(ctx))
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Close(ctx))
 	}

@@ -159,7 +159,7 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	s.Log.Info("user added", "user", u.ID, "email", u.Email, "role", u.Role)
+	s.Log.Info("user added", "user", u.ID, "role", u.Role)
 	return u, nil
 }
 
@@ -227,7 +227,7 @@ func (s *Service) SetDisabled(ctx context.Context, email string, disabled bool) 
 	if err != nil {
 		return User{}, err
 	}
-	s.Log.Info("user updated", "user", u.ID, "email", u.Email, "disabled", u.Disabled)
+	s.Log.Info("user updated", "user", u.ID, "disabled", u.Disabled)
 	return u, nil
 }
 

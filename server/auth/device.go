@@ -51,7 +51,7 @@ func (s *Service) AddDevice(ctx context.Context, nu NewUser, within func(tx stor
 	if err != nil {
 		return User{}, "", err
 	}
-	s.Log.Info("device added", "user", u.ID, "email", u.Email, "role", u.Role, "site", u.Site)
+	s.Log.Info("device added", "user", u.ID, "role", u.Role, "site", u.Site)
 	return u, token, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"outpost/server/store"
@@ -95,15 +96,20 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 	var params Params
 	if len(password) <= 4*MaxPassword { // bytes: a longer one cannot be an account's
 		if match, params, err = VerifyPassword(password, hash); err != nil {
-			return "", User{}, fmt.Errorf("verify password of %s: %w", addr, err)
+			return "", User{}, fmt.Errorf("verify password of user %s: %w", u.ID, err)
 		}
 	}
 	if !found || !match {
-		s.Log.Info("sign-in failed", "email", addr, "remote", remoteIP)
+		// The user ID, never the address typed: it may be anyone's.
+		s.Log.Info("sign-in failed", "user", u.ID, "known", found, "remote", remoteIP)
 		var err error = shared.Errorf(shared.EUNAUTHORIZED, "auth.bad_credentials")
 		for _, k := range keys {
 			if lerr := s.Limiter.Fail(k); lerr != nil {
-				s.Log.Warn("sign-in locked out", "key", k)
+				if ip, ok := strings.CutPrefix(k, "ip:"); ok {
+					s.Log.Warn("sign-in locked out", "remote", ip)
+				} else {
+					s.Log.Warn("sign-in locked out", "user", u.ID, "known", found)
+				}
 				err = lerr
 			}
 		}
@@ -141,7 +147,7 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 	if err != nil {
 		return "", User{}, err
 	}
-	s.Log.Info("signed in", "user", u.ID, "email", u.Email, "remote", remoteIP, "rehashed", rehash != "")
+	s.Log.Info("signed in", "user", u.ID, "remote", remoteIP, "rehashed", rehash != "")
 	return token, u, nil
 }
 

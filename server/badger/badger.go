@@ -51,6 +51,8 @@ type DB struct {
 	epoch string
 	now   func() time.Time // expiry of unlogged data follows this clock
 
+	observeBatch func(updates int) // WithBatchObserver, or nil
+
 	// Updates go to one writer goroutine (commit.go), so versions commit
 	// in order and concurrent Updates share a sync.
 	reqs       chan *updateReq

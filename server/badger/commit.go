@@ -72,6 +72,9 @@ func (d *DB) commitBatch(batch []*updateReq) {
 		}
 		if bad < 0 {
 			err := txn.Commit()
+			if d.observeBatch != nil {
+				d.observeBatch(live(failed))
+			}
 			for i, r := range batch {
 				if failed[i] != nil {
 					r.done <- failed[i]

@@ -38,6 +38,7 @@ func (s *Server) user(r *http.Request) (*auth.User, error) {
 	if err != nil {
 		return nil, err
 	}
+	noteUser(r, u.ID, u.Role) // for the request's log line
 	return &u, nil
 }
 
@@ -69,7 +70,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, s.Auth.Cookie(token, r.TLS != nil))
-	s.Log.Info("signed in", "user", u.ID, "role", u.Role)
+	noteUser(r, u.ID, u.Role)
 	writeJSON(w, http.StatusOK, identityResponse{u.Identity()})
 }
 

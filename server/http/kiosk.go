@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"outpost/server/auth"
+	"outpost/server/logsafe"
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
@@ -40,18 +41,7 @@ func readKioskJSON(w http.ResponseWriter, r *http.Request, lang string, v any) b
 
 // admin returns the signed-in admin of r, or answers why not and returns nil.
 func (s *Server) admin(w http.ResponseWriter, r *http.Request, lang string) *auth.User {
-	u, err := s.user(r)
-	switch {
-	case err != nil:
-		writeJSONError(w, errorStatus(err), lang, err)
-	case u == nil:
-		writeJSONError(w, http.StatusUnauthorized, lang, shared.Errorf(shared.EUNAUTHORIZED, "auth.required"))
-	case u.Role != shared.RoleAdmin:
-		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "kiosk.admin_only"))
-	default:
-		return u
-	}
-	return nil
+	return s.adminOnly(w, r, lang, "kiosk.admin_only")
 }
 
 func (s *Server) now() time.Time {
@@ -144,7 +134,7 @@ func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
 			err = lerr
 		}
 	}
-	s.Log.Info("kiosk enrollment refused", "remote", r.RemoteAddr, "err", err)
+	s.Log.Info("kiosk enrollment refused", "remote", r.RemoteAddr, "err", logsafe.Err(err))
 	writeJSONError(w, errorStatus(err), lang, err)
 }
 

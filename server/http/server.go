@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"outpost/server/auth"
+	"outpost/server/metrics"
 	outsync "outpost/server/sync"
 )
 
@@ -31,6 +32,16 @@ type Server struct {
 	// wire.MinVersion (tests use it to make the running app outdated).
 	MinProtocol int
 	Log         *slog.Logger
+	// Metrics are the server's metrics (default: new ones); MetricsAddr,
+	// if set, serves them on a listener of their own (metrics.go).
+	Metrics     *metrics.Metrics
+	MetricsAddr string
+	// Ready, if set, is asked by GET /readyz after the store answered: an
+	// error (its text is shown) makes the server not ready (health.go).
+	Ready func(context.Context) error
+
+	metricsLn  net.Listener
+	metricsSrv *http.Server
 
 	ln   net.Listener
 	srv  *http.Server
@@ -55,8 +66,13 @@ func (s *Server) Open() error {
 		s.Auth = &auth.Service{Store: s.Sync.Store, Log: s.Log}
 	}
 
+	if err := s.openMetrics(); err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /metrics", s.handleMetrics) // metrics.go
+	mux.HandleFunc("GET /readyz", s.handleReady)    // health.go
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("GET /api/search", s.handleSearch)
 	mux.HandleFunc("POST /api/login", s.handleLogin)
@@ -74,7 +90,7 @@ func (s *Server) Open() error {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
 	s.srv = &http.Server{
-		Handler:           mux,
+		Handler:           s.logRequests(mux), // logging.go
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
@@ -125,6 +141,9 @@ func (s *Server) Close(ctx context.Context) error {
 		c.shutdown()
 	}
 	err := s.srv.Shutdown(ctx)
+	if s.metricsSrv != nil {
+		err = errors.Join(err, s.metricsSrv.Shutdown(ctx))
+	}
 	for _, c := range conns {
 		select {
 		case <-c.done:

@@ -25,7 +25,8 @@ self.addEventListener("activate", (event) => {
 
 function bypass(url) {
   return url.origin !== self.location.origin ||
-    url.pathname === "/ws" || url.pathname === "/healthz" || url.pathname.startsWith("/api/");
+    url.pathname === "/ws" || url.pathname === "/healthz" || url.pathname === "/readyz" ||
+    url.pathname === "/metrics" || url.pathname.startsWith("/api/");
 }
 
 self.addEventListener("fetch", (event) => {

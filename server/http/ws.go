@@ -50,6 +50,7 @@ type wsConn struct {
 	token    string           // the session cookie, "" if none
 	user     *shared.Identity // signed-in user, nil if none
 	authKey  string           // why the cookie was refused, if it was
+	stats    wsStats          // for the session's log line (wslog.go)
 
 	wmu    sync.Mutex // serializes writes of data frames; guards closed and ping
 	closed bool
@@ -71,7 +72,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// Gorilla refuses a frame that declares more than this outright; frames
 	// between MaxFrame and this get a clear error from read.
 	ws.SetReadLimit(2 * wire.MaxFrame)
-	c := &wsConn{s: s, ws: ws, log: s.Log, done: make(chan struct{})}
+	c := &wsConn{s: s, ws: ws, log: s.requestLog(r), done: make(chan struct{}), stats: wsStats{began: time.Now()}}
 	c.authenticate(r)
 	if !s.track(c) {
 		ws.Close()
@@ -92,6 +93,7 @@ func (c *wsConn) run() {
 	c.wmu.Unlock()
 	c.readLoop(context.Background())
 	c.close(websocket.CloseNormalClosure, "")
+	c.logSession()
 }
 
 // shutdown asks the connection to close because the server is stopping.
@@ -140,12 +142,12 @@ func (c *wsConn) sendMsg(m wire.Msg) {
 
 // fail sends the peer an error message it can show, then closes with code.
 func (c *wsConn) fail(code int, err error) {
-	c.log.Info("closing websocket", "client", c.clientID, "reason", err)
 	c.sendMsg(wire.ErrorMsg(err))
 	text := shared.ErrorCode(err)
 	if key, _ := shared.ErrorKey(err); key != "" {
 		text += ": " + key
 	}
+	c.endedBy(text) // code and key only: an error's arguments may quote what the user typed
 	c.close(code, text)
 }
 
@@ -275,6 +277,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		}
 		switch m.T {
 		case wire.TPush:
+			began := time.Now()
 			if err := c.recheck(ctx); err != nil {
 				c.fail(websocket.ClosePolicyViolation, err)
 				return
@@ -284,6 +287,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 			if len(results) > 0 {
 				c.sendMsg(wire.Msg{T: wire.TAck, Results: results})
 			}
+			c.pushed(len(m.Mutations), time.Since(began))
 			c.setAnswering(false)
 			if shared.ErrorCode(err) == shared.EUNAUTHORIZED {
 				c.fail(websocket.ClosePolicyViolation, err) // the rest waits for a sign-in
@@ -295,6 +299,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 				return
 			}
 		case wire.TPull:
+			c.stats.pulls++
 			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)
 			if err != nil {
 				c.log.Error("pull", "err", err)
@@ -318,4 +323,5 @@ func (c *wsConn) closeAfterReadError(code int, err error) {
 	if !errors.As(err, &ce) && !errors.Is(err, io.EOF) {
 		c.log.Debug("websocket read", "err", err)
 	}
+	c.endedByRead(err)
 }

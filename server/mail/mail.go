@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/i18n"
@@ -55,7 +56,7 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration, wake <-chan st
 	defer tick.Stop()
 	for {
 		if _, err := s.SendQueued(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Error("send mail", "err", err)
+			s.Log.Error("send mail", "err", logsafe.Err(err))
 		}
 		select {
 		case <-ctx.Done():
@@ -94,7 +95,7 @@ func (s *Sender) SendQueued(ctx context.Context) (int, error) {
 			sent++
 			s.Log.Info("mail sent", "id", m.ID, "template", m.Template)
 		} else {
-			s.Log.Warn("mail not sent", "id", m.ID, "err", err)
+			s.Log.Warn("mail not sent", "id", m.ID, "err", logsafe.Err(err))
 		}
 	}
 	return sent, nil

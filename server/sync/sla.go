@@ -213,15 +213,20 @@ func (s *Service) CheckSLA(ctx context.Context) (int, error) {
 	}
 	written := 0
 	for _, id := range due {
-		n := 0
+		var marks []slaMark
 		err := s.Store.Update(ctx, func(tx store.Tx) (err error) {
-			n, err = markTicket(tx, id, now)
+			marks, err = markTicket(tx, id, now)
 			return err
 		})
 		if err != nil {
 			return written, err
 		}
-		written += n
+		written += len(marks)
+		for _, m := range marks {
+			if s.Observe != nil {
+				s.Observe.SLAMark(m.timer, m.what)
+			}
+		}
 	}
 	if written > 0 {
 		s.Log.Info("SLA marks written", "marks", written, "tickets", len(due))
@@ -232,14 +237,14 @@ func (s *Service) CheckSLA(ctx context.Context) (int, error) {
 
 // markTicket writes the marks ticket id has earned at now, and the
 // escalation each breach of a running timer brings, in tx.
-func markTicket(tx store.Tx, id string, now time.Time) (int, error) {
+func markTicket(tx store.Tx, id string, now time.Time) ([]slaMark, error) {
 	cal, pol, err := loadSLA(tx)
 	if cal == nil {
-		return 0, err
+		return nil, err
 	}
 	var t shared.Ticket
 	if err := getRecord(tx, wire.TypeTicket, id, &t); err != nil {
-		return 0, err
+		return nil, err
 	}
 	var entries []shared.Entry
 	err = tx.Each(wire.TypeEntry, func(_ string, data []byte) error {
@@ -250,7 +255,7 @@ func markTicket(tx store.Tx, id string, now time.Time) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	marks := marksDue(&t, entries, cal, pol, now)
 	lang := t.Lang
@@ -267,7 +272,7 @@ func markTicket(tx store.Tx, id string, now time.Time) (int, error) {
 		e := entry(sla.MarkID(t.ID, m.timer, m.what), sla.EntryKind)
 		e.From, e.To, e.Body = m.timer, m.what, m.tm.Due.UTC().Format(time.RFC3339)
 		if err := putJSON(tx, wire.TypeEntry, e.ID, e); err != nil {
-			return 0, err
+			return nil, err
 		}
 		// A breach found after the timer was done (a late reply while the
 		// clock was not running) is recorded, not escalated: it is over.
@@ -280,24 +285,24 @@ func markTicket(tx store.Tx, id string, now time.Time) (int, error) {
 			e.From, e.To, e.Body = strconv.Itoa(tier), strconv.Itoa(tier+1), reason
 			t.Tier, t.AssigneeID, t.AssigneeName = tier+1, "", ""
 			if err := putJSON(tx, wire.TypeEntry, e.ID, e); err != nil {
-				return 0, err
+				return nil, err
 			}
 		} else if impact, urgency, p, ok := raisePriority(t.Impact, t.Urgency); ok {
 			e := entry(sla.MarkID(t.ID, m.timer, "raised"), shared.EntryPriority)
 			e.From, e.To, e.Body = t.Priority, p, impact+"/"+urgency
 			t.Impact, t.Urgency, t.Priority = impact, urgency, p
 			if err := putJSON(tx, wire.TypeEntry, e.ID, e); err != nil {
-				return 0, err
+				return nil, err
 			}
 		}
 	}
 	if len(marks) > 0 {
 		t.UpdatedAt = now.UnixMilli()
 		if err := putJSON(tx, wire.TypeTicket, t.ID, t); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
-	return len(marks), nil
+	return marks, nil
 }
 
 // raisePriority returns the impact and urgency one priority above what

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"outpost/server/blob"
+	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -27,6 +28,9 @@ type Service struct {
 	// AfterApply, if set, runs after a mutation is committed and before it
 	// is acknowledged. Fault tests use it to kill the server in that window.
 	AfterApply func(clientID string, seq uint64)
+	// Observe, if set, is told about mutations, pulls and SLA marks
+	// (observe.go).
+	Observe Observer
 
 	mu       gosync.Mutex
 	watchers map[*watcher]struct{}            // who watches
@@ -130,6 +134,7 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 		var earlier *wire.Result // the answer to a resent mutation
 		var writes []change
 		applied := false
+		began := time.Now()
 		err := s.Store.Update(ctx, func(tx store.Tx) error {
 			last, err := tx.LastSeq(clientID)
 			if err != nil {
@@ -169,13 +174,19 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 				return rememberRejection(tx, clientID, r, ms[0].Seq)
 			})
 			if err == nil {
-				s.Log.Info("mutation rejected", "client", clientID, "seq", m.Seq, "name", m.Name, "reason", rejection)
+				s.observeMutation(m.Name, ResultRejected, time.Since(began))
+				s.Log.Info("mutation rejected", "client", clientID, "seq", m.Seq, "name", m.Name, "reason", logsafe.Err(rejection))
 				results = append(results, r)
 				continue
 			}
 		}
 		if err != nil {
 			return results, err
+		}
+		if earlier != nil || !applied {
+			s.observeMutation(m.Name, ResultDuplicate, time.Since(began))
+		} else {
+			s.observeMutation(m.Name, ResultApplied, time.Since(began))
 		}
 		if earlier != nil {
 			results = append(results, *earlier)
@@ -284,6 +295,13 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 		}
 	}
 	page := wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}
+	if s.Observe != nil {
+		n := 0
+		for _, c := range changes {
+			n += len(c.Data)
+		}
+		s.Observe.Pulled(len(changes), n)
+	}
 	if more {
 		if page.Remaining, err = s.Store.Remaining(ctx, next); err != nil {
 			return wire.Msg{}, err

@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -20,6 +22,9 @@ commands:
   user    add, list, disable and enable accounts (outpost user -h)
   kb      import or export the knowledge base's Markdown files (outpost kb for usage)
   tree    import or export troubleshooting trees as JSON or YAML (outpost tree for usage)
+  backup  back up the running server to a file (outpost backup -h)
+  restore restore a backup into an empty data directory (outpost restore -h)
+  version print the release, the app version devices see and the sync protocol
 `
 
 func main() {
@@ -36,6 +41,12 @@ func main() {
 		os.Exit(kbCmd(os.Args[2:]))
 	case "tree":
 		os.Exit(treeCmd(os.Args[2:]))
+	case "backup":
+		os.Exit(backupCmd(os.Args[2:]))
+	case "restore":
+		os.Exit(restoreCmd(os.Args[2:]))
+	case "version", "-version", "--version":
+		os.Exit(versionCmd(os.Args[2:]))
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
@@ -47,6 +58,9 @@ func serve(args []string) int {
 	defer stop()
 	m := server.NewMain()
 	if err := m.ParseFlags(args, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "outpost serve:", err)
+		}
 		return 2
 	}
 	if err := m.Run(ctx); err != nil {
