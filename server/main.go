@@ -1,5 +1,5 @@
 // Package server wires Outpost's server together: flags and environment,
-// the Badger store, the demo data, the sync service and the HTTP server.
+// the store (Badger, or PostgreSQL shared by several nodes), the demo data, the sync service and the HTTP server.
 // cmd/outpost is a thin shell around Main, and the e2e tests start Main
 // in-process on 127.0.0.1:0 with a temporary data directory.
 package server
@@ -13,21 +13,27 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"outpost/server/auth"
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
 	"outpost/server/mail"
+	"outpost/server/postgres"
 	"outpost/server/seed"
+	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/web"
 )
 
 // Main is the `outpost serve` program.
 type Main struct {
-	Addr     string
-	DataDir  string
+	Addr    string
+	DataDir string
+	// StoreURL, a postgres:// URL, keeps the data in PostgreSQL, where
+	// several nodes may share it (OUTPOST_STORE); empty: Badger in DataDir.
+	StoreURL string
 	CertFile string
 	KeyFile  string
 	// Demo adds demo accounts (seed.DemoUsers) to a portal with none.
@@ -50,7 +56,7 @@ type Main struct {
 	// expiry, sessions, SLAs, retention and mail all read it.
 	Now func() time.Time
 
-	Store *badger.DB
+	Store store.Store
 	HTTP  *serverhttp.Server
 	Sync  *outsync.Service
 	Auth  *auth.Service
@@ -63,6 +69,7 @@ func NewMain() *Main {
 	return &Main{
 		Addr:     envOr("OUTPOST_ADDR", "127.0.0.1:8080"),
 		DataDir:  envOr("OUTPOST_DATA", "./data"),
+		StoreURL: os.Getenv("OUTPOST_STORE"),
 		SLAZone:  envOr("OUTPOST_SLA_ZONE", "Europe/Madrid"),
 		SMTPAddr: os.Getenv("OUTPOST_SMTP"),
 		MailFrom: envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
@@ -86,7 +93,8 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("outpost serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&m.Addr, "addr", m.Addr, "address to listen on, host:port (env OUTPOST_ADDR)")
-	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory, created if missing (env OUTPOST_DATA)")
+	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory, created if missing (env OUTPOST_DATA); unused with -store")
+	fs.StringVar(&m.StoreURL, "store", m.StoreURL, "postgres://user:password@host:port/database to keep the data in PostgreSQL, shared by several nodes (env OUTPOST_STORE); default: Badger in -data")
 	fs.StringVar(&m.CertFile, "tls-cert", m.CertFile, "TLS certificate file (PEM); with -tls-key, serve HTTPS")
 	fs.StringVar(&m.KeyFile, "tls-key", m.KeyFile, "TLS private key file (PEM)")
 	fs.StringVar(&m.SLAZone, "sla-zone", m.SLAZone, "time zone of the default SLA calendar, if none is stored (env OUTPOST_SLA_ZONE)")
@@ -99,6 +107,9 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := checkStoreURL(m.StoreURL); err != nil {
+		return err
 	}
 	if m.VisitorRetention < 0 {
 		return errors.New("-visitor-retention cannot be negative")
@@ -116,54 +127,61 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	return nil
 }
 
+// checkStoreURL accepts an empty -store (Badger) or a PostgreSQL URL.
+func checkStoreURL(u string) error {
+	if u == "" || strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		return nil
+	}
+	return errors.New("-store: want a postgres:// URL, or nothing to keep the data in -data")
+}
+
+// openStore opens PostgreSQL if StoreURL says so, otherwise Badger in
+// DataDir. It also says where the data is, for the log.
+func (m *Main) openStore(ctx context.Context) (store.Store, string, error) {
+	if err := checkStoreURL(m.StoreURL); err != nil {
+		return nil, "", err
+	}
+	if m.StoreURL != "" {
+		db, err := postgres.Open(ctx, m.StoreURL, m.Log, postgres.WithClock(m.Now))
+		if err != nil {
+			return nil, "", err
+		}
+		return db, "postgres://" + db.Where(), nil
+	}
+	if m.DataDir != "" {
+		if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
+			return nil, "", fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	db, err := badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now))
+	if err != nil {
+		return nil, "", err
+	}
+	return db, m.DataDir, nil
+}
+
+// exclusive runs fn alone among the nodes sharing the store (start-up
+// seeding: two nodes starting on an empty database store defaults once).
+func (m *Main) exclusive(ctx context.Context, name string, fn func(context.Context) error) error {
+	if sh, ok := m.Store.(store.Shared); ok {
+		return sh.Exclusive(ctx, name, fn)
+	}
+	return fn(ctx)
+}
+
 // Run opens the store, seeds demo data into an empty one, and starts
 // serving. It returns once the server is listening.
 func (m *Main) Run(ctx context.Context) (err error) {
-	if m.DataDir != "" {
-		if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
-			return fmt.Errorf("create data directory: %w", err)
-		}
-	}
 	if m.Now == nil {
 		m.Now = time.Now
 	}
-	if m.Store, err = badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now)); err != nil {
+	var where string
+	if m.Store, where, err = m.openStore(ctx); err != nil {
 		return err
 	}
-	// The stored category tree first: articles are checked against it.
-	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
-		return fmt.Errorf("load the category tree: %w", err)
-	}
-	n, err := seed.IfEmpty(ctx, m.Store, m.Now().UnixMilli())
-	if err != nil {
-		return fmt.Errorf("seed demo data: %w", err)
-	}
-	if n > 0 {
-		m.Log.Info("loaded demo knowledge base", "articles", n)
-	}
-	// After the demo data: seed.IfEmpty seeds an empty store only.
-	if seeded, err := outsync.SeedCategories(ctx, m.Store); err != nil {
-		return fmt.Errorf("store the default category tree: %w", err)
-	} else if seeded {
-		m.Log.Info("stored the default category tree")
-	}
-	if n, err := seed.Trees(ctx, m.Store); err != nil {
-		m.Log.Warn("some demo troubleshooting trees were not loaded", "loaded", n, "err", err)
-	} else if n > 0 {
-		m.Log.Info("loaded demo troubleshooting trees", "trees", n)
-	}
-	if n, err := outsync.SeedSLA(ctx, m.Store, m.SLAZone); err != nil {
-		return fmt.Errorf("store the default SLA calendar and policy: %w", err)
-	} else if n > 0 {
-		m.Log.Info("stored the default SLA calendar and policy", "zone", m.SLAZone)
-	}
 	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now}
-	if m.Demo {
-		if n, err := seed.Users(ctx, m.Auth); err != nil {
-			return fmt.Errorf("seed demo accounts: %w", err)
-		} else if n > 0 {
-			m.Log.Info("added demo accounts", "accounts", n, "password", seed.DemoPassword)
-		}
+	if err := m.exclusive(ctx, "start", m.seed); err != nil {
+		return err
 	}
 	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: m.Now}
 	if m.AckDelay > 0 {
@@ -195,7 +213,47 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Sync.RunRetention(slaCtx, m.VisitorRetention, time.Hour)
 		}
 	}()
-	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", m.DataDir, "version", m.HTTP.Version())
+	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", where, "version", m.HTTP.Version())
+	return nil
+}
+
+// seed stores what an empty portal needs (and the demo data with -demo),
+// and loads the category tree.
+func (m *Main) seed(ctx context.Context) error {
+	// The stored category tree first: articles are checked against it.
+	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
+		return fmt.Errorf("load the category tree: %w", err)
+	}
+	n, err := seed.IfEmpty(ctx, m.Store, m.Now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	if n > 0 {
+		m.Log.Info("loaded demo knowledge base", "articles", n)
+	}
+	// After the demo data: seed.IfEmpty seeds an empty store only.
+	if seeded, err := outsync.SeedCategories(ctx, m.Store); err != nil {
+		return fmt.Errorf("store the default category tree: %w", err)
+	} else if seeded {
+		m.Log.Info("stored the default category tree")
+	}
+	if n, err := seed.Trees(ctx, m.Store); err != nil {
+		m.Log.Warn("some demo troubleshooting trees were not loaded", "loaded", n, "err", err)
+	} else if n > 0 {
+		m.Log.Info("loaded demo troubleshooting trees", "trees", n)
+	}
+	if n, err := outsync.SeedSLA(ctx, m.Store, m.SLAZone); err != nil {
+		return fmt.Errorf("store the default SLA calendar and policy: %w", err)
+	} else if n > 0 {
+		m.Log.Info("stored the default SLA calendar and policy", "zone", m.SLAZone)
+	}
+	if m.Demo {
+		if n, err := seed.Users(ctx, m.Auth); err != nil {
+			return fmt.Errorf("seed demo accounts: %w", err)
+		} else if n > 0 {
+			m.Log.Info("added demo accounts", "accounts", n, "password", seed.DemoPassword)
+		}
+	}
 	return nil
 }
 

@@ -1,6 +1,6 @@
 // Command outpost is the Outpost server.
 //
-//	outpost serve [-addr host:port] [-data dir] [-tls-cert file -tls-key file]
+//	outpost serve [-addr host:port] [-data dir | -store postgres://…] [-tls-cert file -tls-key file]
 package main
 
 import (
