@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"outpost/server/auth"
@@ -61,7 +62,7 @@ type Main struct {
 	Sync  *outsync.Service
 	Auth  *auth.Service
 
-	stopSLA func() // stops the SLA clock, the mail sender and the retention job, and waits for them
+	stopSLA func() // stops the background jobs (SLA clock, mail sender, retention, following other nodes) and waits for them
 }
 
 // NewMain returns a Main with defaults from the environment.
@@ -197,22 +198,36 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.HTTP.Open(); err != nil {
 		return err
 	}
-	slaCtx, stopSLA := context.WithCancel(context.Background())
-	slaDone := make(chan struct{})
-	mailDone := make(chan struct{})
+	// The background jobs. On a store several nodes share, each periodic
+	// job runs on exactly one node at a time (store.Shared.Lead: the one
+	// holding its lock; another takes over if that node goes), and every
+	// node follows the others' changes to poke its own connections.
+	jobs, stopJobs := context.WithCancel(context.Background())
+	var wg gosync.WaitGroup
+	multi, _ := m.Store.(store.Shared)
+	run := func(lead string, fn func(context.Context)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if multi != nil && lead != "" {
+				multi.Lead(jobs, lead, fn)
+			} else {
+				fn(jobs)
+			}
+		}()
+	}
 	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Now: m.Now}
 	wake, stopWake := m.Sync.Watch()
-	go func() { defer close(mailDone); defer stopWake(); sender.Run(slaCtx, 30*time.Second, wake) }()
-	retentionDone := make(chan struct{})
-	m.stopSLA = func() { stopSLA(); <-slaDone; <-mailDone; <-retentionDone }
-	go func() { defer close(slaDone); m.Sync.RunSLA(slaCtx, time.Minute) }() // server/sync/sla.go
-	// Visitor data past retention: server/sync/retention.go.
-	go func() {
-		defer close(retentionDone)
-		if m.VisitorRetention > 0 {
-			m.Sync.RunRetention(slaCtx, m.VisitorRetention, time.Hour)
-		}
-	}()
+	m.stopSLA = func() { stopJobs(); wg.Wait(); stopWake() }
+	run("mail", func(ctx context.Context) { sender.Run(ctx, 30*time.Second, wake) })
+	run("sla", func(ctx context.Context) { m.Sync.RunSLA(ctx, time.Minute) }) // server/sync/sla.go
+	if m.VisitorRetention > 0 {
+		// Visitor data past retention: server/sync/retention.go.
+		run("retention", func(ctx context.Context) { m.Sync.RunRetention(ctx, m.VisitorRetention, time.Hour) })
+	}
+	if multi != nil {
+		run("", func(ctx context.Context) { m.Sync.Follow(ctx, multi) }) // server/sync/follow.go
+	}
 	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", where, "version", m.HTTP.Version())
 	return nil
 }

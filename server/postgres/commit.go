@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -93,7 +92,7 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (int, error)
 		if _, err := tx.Exec(ctx, "UPDATE outpost_head SET version = $1", int64(t.head)); err != nil {
 			return -1, fmt.Errorf("move the change-log head: %w", err)
 		}
-		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, strconv.FormatUint(t.head, 10)); err != nil {
+		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, head+1)); err != nil {
 			return -1, fmt.Errorf("notify the other nodes: %w", err)
 		}
 	}

@@ -39,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -63,11 +64,13 @@ var migrationFiles embed.FS
 // DB is a PostgreSQL-backed store.Store. Several DBs (on several nodes) may
 // share one database.
 type DB struct {
-	pool  *pgxpool.Pool
-	log   *slog.Logger
-	now   func() time.Time // expiry of unlogged data follows this clock
-	epoch string
-	where string // host:port/database, for error messages (no password)
+	pool      *pgxpool.Pool
+	log       *slog.Logger
+	now       func() time.Time // expiry of unlogged data follows this clock
+	epoch     string
+	where     string        // host:port/database, for error messages (no password)
+	node      string        // a random ID of this handle: whose commit a notification is
+	listenPID atomic.Uint32 // the backend of Follow's connection, for tests
 
 	queue     *groupcommit.Queue // Updates, to the writer (commit.go)
 	closing   chan struct{}      // closed by Close
@@ -108,6 +111,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 	for _, o := range opts {
 		o(d)
 	}
+	d.node = newEpoch()
 	ctx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
 	if d.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {

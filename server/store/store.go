@@ -103,4 +103,10 @@ type Shared interface {
 	// context is canceled and another node takes over. For periodic jobs
 	// that exactly one node must run: SLA timers, retention.
 	Lead(ctx context.Context, name string, fn func(context.Context))
+	// Follow calls changed, from one goroutine until ctx ends, when other
+	// nodes may have committed changes: read the change log since what
+	// this node last read. lost is true when news may have gone missing
+	// (the link to the other nodes broke and is back): assume anything
+	// changed. A node's own commits need not be reported.
+	Follow(ctx context.Context, changed func(lost bool))
 }
