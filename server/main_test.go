@@ -129,9 +129,10 @@ func TestStoreUnreachable(t *testing.T) {
 
 // wsClient is a device's websocket to one node.
 type wsClient struct {
-	t      *testing.T
-	ws     *websocket.Conn
-	cursor uint64
+	t       *testing.T
+	ws      *websocket.Conn
+	welcome wire.Msg
+	cursor  uint64
 }
 
 // dialNode opens a websocket to m as client, signed in with token ("" for
@@ -149,8 +150,8 @@ func dialNode(t *testing.T, m *Main, token, client string) *wsClient {
 	t.Cleanup(func() { ws.Close() })
 	c := &wsClient{t: t, ws: ws}
 	c.send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: client})
-	if w := c.recv(false); w.T != wire.TWelcome {
-		t.Fatalf("hello answered with %+v", w)
+	if c.welcome = c.recv(false); c.welcome.T != wire.TWelcome {
+		t.Fatalf("hello answered with %+v", c.welcome)
 	}
 	c.pull()
 	return c

@@ -20,6 +20,7 @@ commands:
   user    add, list, disable and enable accounts (outpost user -h)
   kb      import or export the knowledge base's Markdown files (outpost kb for usage)
   tree    import or export troubleshooting trees as JSON or YAML (outpost tree for usage)
+  migrate copy a portal from a data directory into PostgreSQL (outpost migrate -h)
 `
 
 func main() {
@@ -36,6 +37,8 @@ func main() {
 		os.Exit(kbCmd(os.Args[2:]))
 	case "tree":
 		os.Exit(treeCmd(os.Args[2:]))
+	case "migrate":
+		os.Exit(migrateCmd(os.Args[2:]))
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
