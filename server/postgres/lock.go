@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"outpost/server/store"
@@ -72,17 +73,19 @@ func (d *DB) Lead(ctx context.Context, name string, fn func(context.Context)) {
 // leadOnce takes the lead if it is free and runs fn until ctx ends or the
 // connection fails. It reports whether it led.
 func (d *DB) leadOnce(ctx context.Context, name string, key int64, fn func(context.Context)) bool {
-	conn, err := d.pool.Acquire(ctx)
+	// A connection of its own: held for as long as this node leads, it
+	// must not take one of the pool's from the node's traffic.
+	conn, err := pgx.ConnectConfig(ctx, d.pool.Config().ConnConfig)
 	if err != nil {
 		return false
 	}
-	defer conn.Release()
+	defer conn.Close(context.Background())
 	var got bool
 	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil || !got {
 		return false
 	}
 	d.log.Info("this node leads", "job", name)
-	defer unlock(conn, key)
+	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", key)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); fn(runCtx) }()
