@@ -34,7 +34,8 @@ bin/outpost: web/app.wasm $(GO_SOURCES) $(WEB_FILES) server/http/worker.js $(wil
 run: build
 	OUTPOST_ADDR=$${OUTPOST_ADDR:-$(ADDR)} OUTPOST_DATA=$${OUTPOST_DATA:-$(DATA)} ./bin/outpost serve -demo
 
-## test: vet, unit tests, WebAssembly tests under Node, e2e in headless Chromium
+## test: vet, unit tests, WebAssembly tests under Node, e2e in headless Chromium;
+## unit and e2e run against a throwaway PostgreSQL cluster too (.ci/with-postgres)
 test: tools build vet unit wasm-test e2e
 
 vet:
@@ -42,14 +43,17 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./shared/...
 
+# The unit tests get a throwaway PostgreSQL cluster (.ci/with-postgres
+# installs Debian's postgresql when root and missing, starts a cluster in a
+# temporary directory on a free loopback port, deletes it afterwards).
 unit:
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+	.ci/with-postgres $(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
 
 wasm-test: node
 	NODE_OPTIONS="$(NODE_IDB)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./shared/... ./app/store/... ./app/engine/...
 
 e2e: chromium
-	OUTPOST_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 -timeout 10m ./e2e/...
+	OUTPOST_CHROMIUM=$(CHROMIUM) .ci/with-postgres $(GO) test -count=1 -timeout 10m ./e2e/...
 
 ## bench: wasm sizes, load times in headless Chromium, first-sync bytes with and
 ## without permessage-deflate, search speed, 1,000 websocket clients pushing

@@ -1,5 +1,5 @@
 // Package server wires Outpost's server together: flags and environment,
-// the Badger store, the demo data, the sync service and the HTTP server.
+// the store (Badger, or PostgreSQL shared by several nodes), the demo data, the sync service and the HTTP server.
 // cmd/outpost is a thin shell around Main, and the e2e tests start Main
 // in-process on 127.0.0.1:0 with a temporary data directory.
 package server
@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
+	gosync "sync"
 	"time"
 
 	"outpost/server/auth"
@@ -22,15 +24,20 @@ import (
 	serverhttp "outpost/server/http"
 	"outpost/server/mail"
 	"outpost/server/metrics"
+	"outpost/server/postgres"
 	"outpost/server/seed"
+	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/web"
 )
 
 // Main is the `outpost serve` program.
 type Main struct {
-	Addr     string
-	DataDir  string
+	Addr    string
+	DataDir string
+	// StoreURL, a postgres:// URL, keeps the data in PostgreSQL, where
+	// several nodes may share it (OUTPOST_STORE); empty: Badger in DataDir.
+	StoreURL string
 	CertFile string
 	KeyFile  string
 	// Demo adds demo accounts (seed.DemoUsers) to a portal with none.
@@ -61,12 +68,12 @@ type Main struct {
 	AdminSocket string
 	admin       *http.Server
 
-	Store *badger.DB
+	Store store.Store
 	HTTP  *serverhttp.Server
 	Sync  *outsync.Service
 	Auth  *auth.Service
 
-	stopSLA func() // stops the SLA clock, the mail sender and the retention job, and waits for them
+	stopSLA func() // stops the background jobs (SLA clock, mail sender, retention, following other nodes) and waits for them
 }
 
 // NewMain returns a Main with defaults from the environment.
@@ -74,6 +81,7 @@ func NewMain() *Main {
 	return &Main{
 		Addr:     envOr("OUTPOST_ADDR", "127.0.0.1:8080"),
 		DataDir:  envOr("OUTPOST_DATA", "./data"),
+		StoreURL: os.Getenv("OUTPOST_STORE"),
 		SLAZone:  envOr("OUTPOST_SLA_ZONE", "Europe/Madrid"),
 		SMTPAddr: os.Getenv("OUTPOST_SMTP"),
 		MailFrom: envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
@@ -81,9 +89,9 @@ func NewMain() *Main {
 		Log:      slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		Now:      time.Now,
 
-		VisitorRetention: outsync.DefaultVisitorRetention,
 		MetricsAddr:      os.Getenv("OUTPOST_METRICS_ADDR"),
 		AdminSocket:      os.Getenv("OUTPOST_ADMIN_SOCKET"),
+		VisitorRetention: outsync.DefaultVisitorRetention,
 	}
 }
 
@@ -99,18 +107,19 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("outpost serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&m.Addr, "addr", m.Addr, "address to listen on, host:port (env OUTPOST_ADDR)")
-	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory, created if missing (env OUTPOST_DATA)")
+	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory, created if missing (env OUTPOST_DATA); unused with -store")
+	fs.StringVar(&m.StoreURL, "store", m.StoreURL, "postgres://user:password@host:port/database to keep the data in PostgreSQL, shared by several nodes (env OUTPOST_STORE); default: Badger in -data")
 	fs.StringVar(&m.CertFile, "tls-cert", m.CertFile, "TLS certificate file (PEM); with -tls-key, serve HTTPS")
 	fs.StringVar(&m.KeyFile, "tls-key", m.KeyFile, "TLS private key file (PEM)")
 	fs.StringVar(&m.SLAZone, "sla-zone", m.SLAZone, "time zone of the default SLA calendar, if none is stored (env OUTPOST_SLA_ZONE)")
 	fs.StringVar(&m.SMTPAddr, "smtp", m.SMTPAddr, "SMTP server host:port for e-mails to visitors without an account (env OUTPOST_SMTP); none: they stay queued")
 	fs.StringVar(&m.MailFrom, "mail-from", m.MailFrom, "From address of those e-mails (env OUTPOST_MAIL_FROM)")
 	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
+	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	fs.StringVar(&m.MetricsAddr, "metrics-addr", m.MetricsAddr, "also serve /metrics without authentication on this host:port, for Prometheus; bind it to loopback or a private network (env OUTPOST_METRICS_ADDR)")
 	m.adminFlags(fs)
 	var logs logFlags
 	logs.register(fs)
-	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,6 +130,9 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	m.Log = log
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := checkStoreURL(m.StoreURL); err != nil {
+		return err
 	}
 	if m.VisitorRetention < 0 {
 		return errors.New("-visitor-retention cannot be negative")
@@ -138,27 +150,124 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	return nil
 }
 
+// checkStoreURL accepts an empty -store (Badger) or a PostgreSQL URL.
+func checkStoreURL(u string) error {
+	if u == "" || strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		return nil
+	}
+	return errors.New("-store: want a postgres:// URL, or nothing to keep the data in -data")
+}
+
+// openStore opens PostgreSQL if StoreURL says so, otherwise Badger in
+// DataDir. It also says where the data is, for the log.
+func (m *Main) openStore(ctx context.Context) (store.Store, string, error) {
+	if err := checkStoreURL(m.StoreURL); err != nil {
+		return nil, "", err
+	}
+	if m.StoreURL != "" {
+		db, err := postgres.Open(ctx, m.StoreURL, m.Log, postgres.WithClock(m.Now))
+		if err != nil {
+			return nil, "", err
+		}
+		return db, "postgres://" + db.Where(), nil
+	}
+	if m.DataDir != "" {
+		if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
+			return nil, "", fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	if err := backup.CheckDir(m.DataDir); err != nil {
+		return nil, "", err
+	}
+	db, err := badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now), badger.WithBatchObserver(m.Metrics.Batch))
+	if err != nil {
+		return nil, "", err
+	}
+	return db, m.DataDir, nil
+}
+
+// exclusive runs fn alone among the nodes sharing the store (start-up
+// seeding: two nodes starting on an empty database store defaults once).
+func (m *Main) exclusive(ctx context.Context, name string, fn func(context.Context) error) error {
+	if sh, ok := m.Store.(store.Shared); ok {
+		return sh.Exclusive(ctx, name, fn)
+	}
+	return fn(ctx)
+}
+
 // Run opens the store, seeds demo data into an empty one, and starts
 // serving. It returns once the server is listening.
 func (m *Main) Run(ctx context.Context) (err error) {
-	if m.DataDir != "" {
-		if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
-			return fmt.Errorf("create data directory: %w", err)
-		}
-	}
 	if m.Now == nil {
 		m.Now = time.Now
-	}
-	if err := backup.CheckDir(m.DataDir); err != nil {
-		return err
 	}
 	if m.Metrics == nil {
 		m.Metrics = metrics.New()
 	}
-	if m.Store, err = badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now), badger.WithBatchObserver(m.Metrics.Batch)); err != nil {
+	var where string
+	if m.Store, where, err = m.openStore(ctx); err != nil {
 		return err
 	}
-	m.Metrics.StoreSize(m.Store.DiskSize)
+	if sz, ok := m.Store.(store.Sizer); ok {
+		m.Metrics.StoreSize(sz.DiskSize)
+	}
+	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now}
+	if err := m.exclusive(ctx, "start", m.seed); err != nil {
+		return err
+	}
+	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: m.Now, Observe: m.Metrics}
+	if m.AckDelay > 0 {
+		m.Sync.AfterApply = func(client string, seq uint64) {
+			m.Log.Info("mutation applied; its ack is held back (OUTPOST_FAULT_ACK_DELAY)", "client", client, "seq", seq, "delay", m.AckDelay)
+			time.Sleep(m.AckDelay)
+		}
+	}
+	m.HTTP = &serverhttp.Server{
+		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
+		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
+		Metrics: m.Metrics, MetricsAddr: m.MetricsAddr, Ready: m.ready,
+	}
+	if err := m.HTTP.Open(); err != nil {
+		return err
+	}
+	m.openAdmin() // admin.go
+	// The background jobs. On a store several nodes share, each periodic
+	// job runs on exactly one node at a time (store.Shared.Lead: the one
+	// holding its lock; another takes over if that node goes), and every
+	// node follows the others' changes to poke its own connections.
+	jobs, stopJobs := context.WithCancel(context.Background())
+	var wg gosync.WaitGroup
+	multi, _ := m.Store.(store.Shared)
+	run := func(lead string, fn func(context.Context)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if multi != nil && lead != "" {
+				multi.Lead(jobs, lead, fn)
+			} else {
+				fn(jobs)
+			}
+		}()
+	}
+	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Now: m.Now}
+	wake, stopWake := m.Sync.Watch()
+	m.stopSLA = func() { stopJobs(); wg.Wait(); stopWake() }
+	run("mail", func(ctx context.Context) { sender.Run(ctx, 30*time.Second, wake) })
+	run("sla", func(ctx context.Context) { m.Sync.RunSLA(ctx, time.Minute) }) // server/sync/sla.go
+	if m.VisitorRetention > 0 {
+		// Visitor data past retention: server/sync/retention.go.
+		run("retention", func(ctx context.Context) { m.Sync.RunRetention(ctx, m.VisitorRetention, time.Hour) })
+	}
+	if multi != nil {
+		run("", func(ctx context.Context) { m.Sync.Follow(ctx, multi) }) // server/sync/follow.go
+	}
+	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", where, "version", m.HTTP.Version())
+	return nil
+}
+
+// seed stores what an empty portal needs (and the demo data with -demo),
+// and loads the category tree.
+func (m *Main) seed(ctx context.Context) error {
 	// The stored category tree first: articles are checked against it.
 	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
 		return fmt.Errorf("load the category tree: %w", err)
@@ -186,7 +295,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	} else if n > 0 {
 		m.Log.Info("stored the default SLA calendar and policy", "zone", m.SLAZone)
 	}
-	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now}
 	if m.Demo {
 		if n, err := seed.Users(ctx, m.Auth); err != nil {
 			return fmt.Errorf("seed demo accounts: %w", err)
@@ -194,39 +302,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Log.Info("added demo accounts", "accounts", n, "password", seed.DemoPassword)
 		}
 	}
-	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: m.Now, Observe: m.Metrics}
-	if m.AckDelay > 0 {
-		m.Sync.AfterApply = func(client string, seq uint64) {
-			m.Log.Info("mutation applied; its ack is held back (OUTPOST_FAULT_ACK_DELAY)", "client", client, "seq", seq, "delay", m.AckDelay)
-			time.Sleep(m.AckDelay)
-		}
-	}
-	m.HTTP = &serverhttp.Server{
-		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
-		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
-		Metrics: m.Metrics, MetricsAddr: m.MetricsAddr, Ready: m.ready,
-	}
-	if err := m.HTTP.Open(); err != nil {
-		return err
-	}
-	m.openAdmin() // admin.go
-	slaCtx, stopSLA := context.WithCancel(context.Background())
-	slaDone := make(chan struct{})
-	mailDone := make(chan struct{})
-	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Now: m.Now}
-	wake, stopWake := m.Sync.Watch()
-	go func() { defer close(mailDone); defer stopWake(); sender.Run(slaCtx, 30*time.Second, wake) }()
-	retentionDone := make(chan struct{})
-	m.stopSLA = func() { stopSLA(); <-slaDone; <-mailDone; <-retentionDone }
-	go func() { defer close(slaDone); m.Sync.RunSLA(slaCtx, time.Minute) }() // server/sync/sla.go
-	// Visitor data past retention: server/sync/retention.go.
-	go func() {
-		defer close(retentionDone)
-		if m.VisitorRetention > 0 {
-			m.Sync.RunRetention(slaCtx, m.VisitorRetention, time.Hour)
-		}
-	}()
-	m.Log.Info("Outpost is running: open "+m.HTTP.URL(), "data", m.DataDir, "version", m.HTTP.Version())
 	return nil
 }
 

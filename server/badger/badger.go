@@ -35,12 +35,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
 	"outpost/server/store"
+	"outpost/server/store/groupcommit"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
@@ -55,10 +55,7 @@ type DB struct {
 
 	// Updates go to one writer goroutine (commit.go), so versions commit
 	// in order and concurrent Updates share a sync.
-	reqs       chan *updateReq
-	closing    chan struct{} // closed by Close: no more Updates
-	writerDone chan struct{}
-	closeOnce  sync.Once
+	queue *groupcommit.Queue
 }
 
 var _ store.Store = (*DB)(nil)
@@ -90,7 +87,7 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	d := &DB{db: db, now: time.Now, reqs: make(chan *updateReq), closing: make(chan struct{}), writerDone: make(chan struct{})}
+	d := &DB{db: db, now: time.Now}
 	for _, o := range opts {
 		o(d)
 	}
@@ -102,7 +99,7 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	go d.writer()
+	d.queue = groupcommit.Start(maxBatch, d.commitBatch, badger.ErrDBClosed)
 	return d, nil
 }
 
@@ -132,10 +129,7 @@ func (d *DB) Epoch() string { return d.epoch }
 
 // Close flushes and closes the database.
 func (d *DB) Close() error {
-	d.closeOnce.Do(func() {
-		close(d.closing)
-		<-d.writerDone
-	})
+	d.queue.Close()
 	return d.db.Close()
 }
 
@@ -220,16 +214,7 @@ func be(v uint64) []byte {
 
 // Update implements store.Store.
 func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	r := &updateReq{fn: fn, done: make(chan error, 1)}
-	select {
-	case d.reqs <- r:
-		return <-r.done
-	case <-d.closing:
-		return badger.ErrDBClosed
-	}
+	return d.queue.Update(ctx, fn)
 }
 
 // View implements store.Store.

@@ -5,12 +5,12 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"outpost/server/store"
+	"outpost/server/store/groupcommit"
 )
 
-// Group commit. Every Update goes to one writer goroutine, which runs the
-// Updates waiting at that moment in one Badger transaction and commits them
-// with one sync: under load, many mutations share a disk flush instead of
+// Group commit. Every Update goes to one writer goroutine (store/groupcommit),
+// which runs the Updates waiting at that moment in one Badger transaction
+// and commits them with one sync: under load, many mutations share a disk flush instead of
 // queueing for one each. Alone, an Update is committed at once.
 //
 // A function that fails must leave no writes, and Badger has no savepoints:
@@ -24,39 +24,9 @@ import (
 // maxBatch bounds the Updates committed together.
 const maxBatch = 256
 
-// updateReq is an Update waiting for the writer.
-type updateReq struct {
-	fn   func(store.Tx) error
-	done chan error
-}
-
-// writer commits batches of Updates until the database closes.
-func (d *DB) writer() {
-	defer close(d.writerDone)
-	for {
-		var first *updateReq
-		select {
-		case first = <-d.reqs:
-		case <-d.closing:
-			return
-		}
-		batch := []*updateReq{first}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-d.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		d.commitBatch(batch)
-	}
-}
-
 // commitBatch runs batch in one transaction and commits it, answering each
 // request: its function's error, or the commit's.
-func (d *DB) commitBatch(batch []*updateReq) {
+func (d *DB) commitBatch(batch []*groupcommit.Request) {
 	failed := make([]error, len(batch)) // set: out of the batch, with its answer
 	for {
 		txn := d.db.NewTransaction(true)
@@ -65,7 +35,7 @@ func (d *DB) commitBatch(batch []*updateReq) {
 			if failed[i] != nil {
 				continue
 			}
-			if err := r.fn(d.newTx(txn)); err != nil {
+			if err := r.Fn(d.newTx(txn)); err != nil {
 				failed[i], bad = err, i
 				break
 			}
@@ -73,47 +43,36 @@ func (d *DB) commitBatch(batch []*updateReq) {
 		if bad < 0 {
 			err := txn.Commit()
 			if d.observeBatch != nil {
-				d.observeBatch(live(failed))
+				d.observeBatch(groupcommit.Live(failed))
 			}
 			for i, r := range batch {
 				if failed[i] != nil {
-					r.done <- failed[i]
+					r.Answer(failed[i])
 				} else {
-					r.done <- err
+					r.Answer(err)
 				}
 			}
 			return
 		}
 		txn.Discard()
-		if errors.Is(failed[bad], badger.ErrTxnTooBig) && live(failed) > 0 {
+		if errors.Is(failed[bad], badger.ErrTxnTooBig) && groupcommit.Live(failed) > 0 {
 			// Too big together: one by one (alone, too big is its error).
 			failed[bad] = nil
 			for i, r := range batch {
 				if failed[i] != nil {
-					r.done <- failed[i]
+					r.Answer(failed[i])
 				} else {
-					d.commitBatch([]*updateReq{r})
+					d.commitBatch([]*groupcommit.Request{r})
 				}
 			}
 			return
 		}
-		if live(failed) == 0 {
+		if groupcommit.Live(failed) == 0 {
 			for i, r := range batch {
-				r.done <- failed[i]
+				r.Answer(failed[i])
 			}
 			return
 		}
 		// Run the others again, without the failed one.
 	}
-}
-
-// live counts the requests still in the batch.
-func live(failed []error) int {
-	n := 0
-	for _, err := range failed {
-		if err == nil {
-			n++
-		}
-	}
-	return n
 }

@@ -88,3 +88,25 @@ type Tx interface {
 	// DeleteLocal removes unlogged data. Deleting missing data is a no-op.
 	DeleteLocal(kind, key string) error
 }
+
+// Shared is implemented by a store that several server nodes share
+// (server/postgres). Work that one node must do alone goes through it;
+// with a store only one process can open (Badger) that node is alone.
+type Shared interface {
+	// Exclusive runs fn while no other node runs Exclusive under the same
+	// name, waiting for its turn: for start-up work such as storing
+	// defaults into an empty database.
+	Exclusive(ctx context.Context, name string, fn func(context.Context) error) error
+	// Lead runs fn while this node is the one node leading name, and
+	// returns when ctx ends. Until it leads, it tries again now and then;
+	// if it loses the lead (its connection to the database broke), fn's
+	// context is canceled and another node takes over. For periodic jobs
+	// that exactly one node must run: SLA timers, retention.
+	Lead(ctx context.Context, name string, fn func(context.Context))
+	// Follow calls changed, from one goroutine until ctx ends, when other
+	// nodes may have committed changes: read the change log since what
+	// this node last read. lost is true when news may have gone missing
+	// (the link to the other nodes broke and is back): assume anything
+	// changed. A node's own commits need not be reported.
+	Follow(ctx context.Context, changed func(lost bool))
+}

@@ -14,15 +14,17 @@ import (
 	"outpost/server"
 	"outpost/server/badger"
 	"outpost/server/kb"
+	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/i18n"
 )
 
 const kbUsage = `usage:
-  outpost kb import [-data dir] DIR   import every *.md file under DIR, all or nothing
-  outpost kb export [-data dir] DIR   write every article to DIR/<id>.md
+  outpost kb import [-data dir | -store url] DIR   import every *.md file under DIR, all or nothing
+  outpost kb export [-data dir | -store url] DIR   write every article to DIR/<id>.md
 
 Run them while the server is stopped: the data directory has one user at a time.
+With -store (PostgreSQL, env OUTPOST_STORE) the nodes may keep serving.
 `
 
 // kbCmd is `outpost kb`: the knowledge base's import and export.
@@ -49,6 +51,7 @@ func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty boo
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, kbUsage) }
 	dataDir := fs.String("data", server.NewMain().DataDir, "data directory (env OUTPOST_DATA)")
+	storeURL := storeFlag(fs)
 	// Flags may come before or after DIR.
 	var pos []string
 	for rest := args[1:]; ; {
@@ -70,7 +73,7 @@ func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty boo
 		return 1
 	}
 
-	db, err := kbOpenData(*dataDir, cmd == "import")
+	db, err := kbOpenData(ctx, *storeURL, *dataDir, cmd == "import", stderr)
 	if err != nil {
 		return fail(err)
 	}
@@ -115,7 +118,10 @@ func kbMessage(err error) string {
 // kbOpenData opens the data directory the way `outpost serve` does. Badger
 // lets one process at a time use a directory, so a running server makes
 // this fail; the error says so in words.
-func kbOpenData(dir string, create bool) (*badger.DB, error) {
+func kbOpenData(ctx context.Context, storeURL, dir string, create bool, stderr io.Writer) (store.Store, error) {
+	if storeURL != "" {
+		return openPostgres(ctx, storeURL, stderr)
+	}
 	if create {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)

@@ -1,6 +1,6 @@
 // Command outpost is the Outpost server.
 //
-//	outpost serve [-addr host:port] [-data dir] [-tls-cert file -tls-key file]
+//	outpost serve [-addr host:port] [-data dir | -store postgres://…] [-tls-cert file -tls-key file]
 package main
 
 import (
@@ -25,6 +25,7 @@ commands:
   backup  back up the running server to a file (outpost backup -h)
   restore restore a backup into an empty data directory (outpost restore -h)
   version print the release, the app version devices see and the sync protocol
+  migrate copy a portal from a data directory into PostgreSQL (outpost migrate -h)
 `
 
 func main() {
@@ -47,6 +48,8 @@ func main() {
 		os.Exit(restoreCmd(os.Args[2:]))
 	case "version", "-version", "--version":
 		os.Exit(versionCmd(os.Args[2:]))
+	case "migrate":
+		os.Exit(migrateCmd(os.Args[2:]))
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)

@@ -29,13 +29,14 @@ import (
 )
 
 const treeUsage = `usage:
-  outpost tree import [-data dir] DIR                import every *.json, *.yaml and *.yml file under DIR, all or nothing
-  outpost tree export [-data dir] [-format F] DIR    write every troubleshooting tree to DIR/<id>.json (F: json or yaml)
+  outpost tree import [-data dir | -store url] DIR              import every *.json, *.yaml and *.yml file under DIR, all or nothing
+  outpost tree export [-data dir | -store url] [-format F] DIR   write every troubleshooting tree to DIR/<id>.json (F: json or yaml)
 
 A published tree must be complete (every node reachable, a way to a ticket,
 its articles in the store); a draft may be unfinished. A changed tree gets a
 new revision, as a save in the editor does; an unchanged one is left alone.
 Run them while the server is stopped: the data directory has one user at a time.
+With -store (PostgreSQL, env OUTPOST_STORE) the nodes may keep serving.
 `
 
 // treeCmd is `outpost tree`: troubleshooting trees' import and export.
@@ -55,6 +56,7 @@ func runTree(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, treeUsage) }
 	dataDir := fset.String("data", server.NewMain().DataDir, "data directory (env OUTPOST_DATA)")
+	storeURL := storeFlag(fset)
 	format := fset.String("format", "json", "export format: json or yaml")
 	var pos []string
 	for rest := args[1:]; ; {
@@ -75,7 +77,7 @@ func runTree(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		fmt.Fprintf(stderr, "outpost tree %s: %s\n", cmd, kbMessage(err))
 		return 1
 	}
-	db, err := kbOpenData(*dataDir, cmd == "import")
+	db, err := kbOpenData(ctx, *storeURL, *dataDir, cmd == "import", stderr)
 	if err != nil {
 		return fail(err)
 	}

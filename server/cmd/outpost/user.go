@@ -20,11 +20,12 @@ import (
 	"outpost/server/auth"
 	"outpost/server/badger"
 	"outpost/server/seed"
+	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/i18n"
 )
 
-const userUsage = `usage: outpost user <command> [-data DIR] ...
+const userUsage = `usage: outpost user <command> [-data DIR | -store URL] ...
 
 commands:
   add [--admin | --agent --tier N [--group G]... | --kiosk --site S] [--name NAME] [--password-stdin] EMAIL
@@ -40,6 +41,8 @@ commands:
 flags:
   -data DIR  the data directory (env OUTPOST_DATA, default ./data). Stop
              outpost serve first: only one process can open it.
+  -store URL a portal kept in PostgreSQL, postgres://… (env OUTPOST_STORE),
+             instead of -data; the nodes may keep serving meanwhile.
 `
 
 // userCmd runs `outpost user ...` and returns the exit status.
@@ -55,6 +58,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("outpost user "+args[0], flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported below, with userUsage
 	dataDir := fs.String("data", server.NewMain().DataDir, "data directory")
+	storeURL := storeFlag(fs)
 	// check reads the positional arguments (and the password) before the
 	// data directory is opened; run does the work.
 	var check func(pos []string) error
@@ -160,8 +164,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return 2
 	}
 	if err = check(pos); err == nil {
-		var db *badger.DB
-		if db, err = openUserData(ctx, *dataDir, args[0] == "add", stderr); err == nil {
+		var db store.Store
+		if db, err = openUserData(ctx, *storeURL, *dataDir, args[0] == "add", stderr); err == nil {
 			err = run(&auth.Service{Store: db})
 			if cerr := db.Close(); err == nil && cerr != nil {
 				err = fmt.Errorf("close the data directory: %w", cerr)
@@ -202,7 +206,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // the demo knowledge base into an empty store as serve would: serve loads it
 // only into a store nothing was ever written to, and a first admin account
 // is usually made before the first serve.
-func openUserData(ctx context.Context, dir string, create bool, stderr io.Writer) (*badger.DB, error) {
+func openUserData(ctx context.Context, storeURL, dir string, create bool, stderr io.Writer) (store.Store, error) {
+	if storeURL != "" {
+		db, err := openPostgres(ctx, storeURL, stderr)
+		if err == nil && create {
+			err = seedEmpty(ctx, db, storeURL, stderr)
+		}
+		return db, err
+	}
 	if dir == "" {
 		return nil, errors.New("-data is empty")
 	}
@@ -226,16 +237,35 @@ func openUserData(ctx context.Context, dir string, create bool, stderr io.Writer
 		return nil, err
 	}
 	if create {
-		n, err := seed.IfEmpty(ctx, db, time.Now().UnixMilli())
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("load the demo knowledge base: %w", err)
-		}
-		if n > 0 {
-			fmt.Fprintf(stderr, "loaded the demo knowledge base into %s (%d articles), as outpost serve does into an empty store\n", dir, n)
+		if err := seedEmpty(ctx, db, dir, stderr); err != nil {
+			return nil, err
 		}
 	}
 	return db, nil
+}
+
+// seedEmpty loads the demo knowledge base into an empty store, as serve
+// does (alone among the nodes of a shared store); it closes db on failure.
+func seedEmpty(ctx context.Context, db store.Store, where string, stderr io.Writer) error {
+	var n int
+	run := func(ctx context.Context) (err error) {
+		n, err = seed.IfEmpty(ctx, db, time.Now().UnixMilli())
+		return err
+	}
+	var err error
+	if sh, ok := db.(store.Shared); ok {
+		err = sh.Exclusive(ctx, "start", run)
+	} else {
+		err = run(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return fmt.Errorf("load the demo knowledge base: %w", err)
+	}
+	if n > 0 {
+		fmt.Fprintf(stderr, "loaded the demo knowledge base into %s (%d articles), as outpost serve does into an empty store\n", where, n)
+	}
+	return nil
 }
 
 // describe says what a user is: "agent, tier 2, groups field+network".

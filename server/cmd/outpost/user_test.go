@@ -11,6 +11,7 @@ import (
 
 	"outpost/server/auth"
 	"outpost/server/badger"
+	"outpost/server/postgres/pgtest"
 	"outpost/server/store"
 )
 
@@ -25,7 +26,7 @@ func user(t *testing.T, stdin string, args ...string) (code int, stdout, stderr 
 
 func TestUserCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data") // made by the first add
-	const pw = "correct horse battery\n"
+	const pw = "correct horse battery staple\n"
 
 	for _, args := range [][]string{
 		{"add", "-data", dir, "--admin", "--name", "Ana Admin", "Ana@Example.com"},
@@ -111,5 +112,26 @@ func TestUserCommand(t *testing.T) {
 	})
 	if articles == 0 {
 		t.Errorf("the data directory made by user add has no articles; serve would have loaded the demo knowledge base")
+	}
+}
+
+// TestUserOnPostgres: -store manages the accounts of a portal kept in
+// PostgreSQL, with the demo knowledge base loaded into an empty one as
+// serve would.
+func TestUserOnPostgres(t *testing.T) {
+	dsn := pgtest.DB(t)
+	ctx := context.Background()
+	var out, errOut bytes.Buffer
+	code := runUser(ctx, []string{"add", "-store", dsn, "--admin", "--name", "Ana Admin", "--password-stdin", "ana@example.com"}, strings.NewReader("correct horse battery staple\n"), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("user add -store: exit %d, %s", code, errOut.String())
+	}
+	out.Reset()
+	if code := runUser(ctx, []string{"list", "-store", dsn}, nil, &out, &errOut); code != 0 || !strings.Contains(out.String(), "ana@example.com") {
+		t.Fatalf("user list -store: exit %d, %q, %s", code, out.String(), errOut.String())
+	}
+	errOut.Reset()
+	if code := runUser(ctx, []string{"list", "-store", "postgres://x@127.0.0.1:1/none?connect_timeout=2"}, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "cannot reach PostgreSQL at 127.0.0.1:1/none") {
+		t.Fatalf("user list on an unreachable store: exit %d, %s", code, errOut.String())
 	}
 }

@@ -15,12 +15,40 @@ import (
 	"outpost/shared/wire"
 )
 
+// Option adds what an implementation can do beyond the interface.
+type Option func(*config)
+
+type config struct {
+	secondNode func(t *testing.T, s store.Store) store.Store
+}
+
+// WithSecondNode says the implementation can open a second handle on the
+// database behind s, as a second server node would (closed when the test
+// ends). The multi-node cases run only with it; an embedded store that
+// allows one process per database (Badger) skips them.
+func WithSecondNode(open func(t *testing.T, s store.Store) store.Store) Option {
+	return func(c *config) { c.secondNode = open }
+}
+
 // Run runs the contract suite. open returns a new, empty store whose clock
 // (the one expiry of unlogged data follows) is now.
-func Run(t *testing.T, openAt func(t *testing.T, now func() time.Time) store.Store) {
+func Run(t *testing.T, openAt func(t *testing.T, now func() time.Time) store.Store, opts ...Option) {
 	ctx := context.Background()
 	all := func(string, []byte) bool { return true }
 	open := func(t *testing.T) store.Store { return openAt(t, time.Now) }
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	// nodes returns s and, if the implementation can, a second node on
+	// the same database; otherwise s twice.
+	nodes := func(t *testing.T, s store.Store) [2]store.Store {
+		if cfg.secondNode == nil {
+			return [2]store.Store{s, s}
+		}
+		return [2]store.Store{s, cfg.secondNode(t, s)}
+	}
+	runConcurrency(t, open, nodes, cfg.secondNode != nil)
 
 	t.Run("PutGetVersion", func(t *testing.T) {
 		s := open(t)

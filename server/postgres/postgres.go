@@ -1,0 +1,535 @@
+// Package postgres implements store.Store on PostgreSQL, so that several
+// Outpost nodes can share one database.
+//
+// Tables (migrations/*.sql, applied at Open, versioned in outpost_schema):
+//
+//	records       (typ, id) → version, deleted, data bytea: the records
+//	              and the change log at once, one row per record at its
+//	              latest version (unique index on version)
+//	outpost_head  the latest change-log version
+//	clients       last applied mutation sequence per client
+//	local         unlogged data (kind, key) → data, expires_at (Unix ms by
+//	              the store's clock, 0 = never)
+//	outpost_meta  epoch, and the cluster and timeline it was made on
+//
+// The change log stays dense and in commit order with several writers on
+// several nodes: every write transaction runs READ COMMITTED and first takes
+// the log lock (pg_advisory_xact_lock), then reads outpost_head, numbers its
+// writes head+1…, and commits. The lock is released only after the commit is
+// visible, so the next writer reads a head that includes it, and a reader
+// whose snapshot shows head H sees every version up to H: a pull cursor
+// never passes a write that commits late. Per node, Updates waiting at the
+// same moment share one transaction (commit.go), as on Badger.
+//
+// Expiry of unlogged data follows the store's clock (WithClock), compared
+// on every read; a periodic DELETE of rows a day past it is garbage
+// collection only.
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"outpost/server/store"
+	"outpost/server/store/groupcommit"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// Advisory lock keys ("outpost" and a number), shared by every node.
+const (
+	lockLog     int64 = 0x6f75_7470_6f73_7401 // the change log: held by every write transaction
+	lockMigrate int64 = 0x6f75_7470_6f73_7402 // schema migrations and the epoch, at Open
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is a PostgreSQL-backed store.Store. Several DBs (on several nodes) may
+// share one database.
+type DB struct {
+	pool      *pgxpool.Pool
+	log       *slog.Logger
+	now       func() time.Time // expiry of unlogged data follows this clock
+	epoch     string
+	where     string        // host:port/database, for error messages (no password)
+	node      string        // a random ID of this handle: whose commit a notification is
+	listenPID atomic.Uint32 // the backend of Follow's connection, for tests
+
+	queue     *groupcommit.Queue // Updates, to the writer (commit.go)
+	closing   chan struct{}      // closed by Close
+	gcDone    chan struct{}
+	closeOnce sync.Once
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Option configures Open.
+type Option func(*DB)
+
+// WithClock makes now the clock that expiry of unlogged data follows (the
+// same clock the services are given); the default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(d *DB) { d.now = now }
+}
+
+// openTimeout bounds reaching the database at Open.
+const openTimeout = 15 * time.Second
+
+// Open connects to the database at dsn (a postgres:// URL or key=value
+// string), applies the schema migrations it lacks, and returns the store.
+// It refuses a database whose schema is newer than this Outpost knows.
+func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("the PostgreSQL address is not valid: %w", err)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
+	}
+	d := &DB{
+		log: log, now: time.Now,
+		where:   fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database),
+		closing: make(chan struct{}), gcDone: make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	d.node = newEpoch()
+	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	if d.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("PostgreSQL at %s: %w", d.where, err)
+	}
+	if err := d.pool.Ping(ctx); err != nil {
+		d.pool.Close()
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", d.where, err)
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.pool.Close()
+		return nil, err
+	}
+	d.queue = groupcommit.Start(maxBatch, d.commitBatch, ErrClosed)
+	go d.collectGarbage()
+	return d, nil
+}
+
+// migrations are the embedded schema steps, in order: file n is schema
+// version n.
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	var out []string
+	for i, name := range names {
+		n, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		if err != nil || n != i+1 {
+			return nil, fmt.Errorf("migration %s is out of sequence (want number %d)", name, i+1)
+		}
+		b, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
+
+// SchemaVersion is the newest schema this Outpost knows.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return len(ms)
+}
+
+// migrate brings the schema up to date and settles the epoch, in one
+// transaction under the migration lock, so nodes starting together take
+// turns and a failed step leaves the schema as it was.
+func (d *DB) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrate); err != nil {
+			return fmt.Errorf("PostgreSQL at %s: %w", d.where, err)
+		}
+		if _, err := tx.Exec(ctx, "CREATE TABLE IF NOT EXISTS outpost_schema (version int NOT NULL)"); err != nil {
+			return fmt.Errorf("create the schema version table in %s: %w", d.where, err)
+		}
+		var cur int
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM outpost_schema").Scan(&cur); err != nil {
+			return fmt.Errorf("read the schema version: %w", err)
+		}
+		if cur > len(ms) {
+			return fmt.Errorf("the database at %s has schema version %d, newer than this Outpost knows (%d): run a newer Outpost", d.where, cur, len(ms))
+		}
+		for n := cur + 1; n <= len(ms); n++ {
+			if _, err := tx.Exec(ctx, ms[n-1]); err != nil {
+				return fmt.Errorf("schema migration %d: %w", n, err)
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM outpost_schema"); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO outpost_schema (version) VALUES ($1)", n); err != nil {
+				return err
+			}
+			d.log.Info("applied schema migration", "version", n, "database", d.where)
+		}
+		return d.settleEpoch(ctx, tx)
+	})
+}
+
+// settleEpoch reads the epoch, making a new one when there is none or the
+// database is not on the cluster and timeline it was made on: restored from
+// a dump, restored to a point in time, or a promoted replica may have lost
+// commits that devices saw, so they must refetch.
+func (d *DB) settleEpoch(ctx context.Context, tx pgx.Tx) error {
+	var cluster string
+	err := tx.QueryRow(ctx, `SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' ||
+		substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)`).Scan(&cluster)
+	if err != nil {
+		return fmt.Errorf("read the PostgreSQL cluster's identity: %w", err)
+	}
+	meta := map[string]string{}
+	rows, _ := tx.Query(ctx, "SELECT key, value FROM outpost_meta WHERE key IN ('epoch', 'cluster')")
+	var k, v string
+	if _, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { meta[k] = v; return nil }); err != nil {
+		return fmt.Errorf("read the epoch: %w", err)
+	}
+	if meta["epoch"] != "" && meta["cluster"] == cluster {
+		d.epoch = meta["epoch"]
+		return nil
+	}
+	if meta["epoch"] != "" {
+		d.log.Warn("the database is on another PostgreSQL cluster or timeline than before (restored or promoted): new epoch, devices will refetch",
+			"was", meta["cluster"], "now", cluster)
+	}
+	return d.setEpoch(ctx, tx, newEpoch(), cluster)
+}
+
+func newEpoch() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (d *DB) setEpoch(ctx context.Context, tx pgx.Tx, epoch, cluster string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO outpost_meta (key, value) VALUES ('epoch', $1), ('cluster', $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, epoch, cluster)
+	if err != nil {
+		return fmt.Errorf("store the epoch: %w", err)
+	}
+	d.epoch = epoch
+	return nil
+}
+
+// Epoch implements store.Store.
+func (d *DB) Epoch() string { return d.epoch }
+
+// Close stops the writer and closes the connections.
+func (d *DB) Close() error {
+	d.closeOnce.Do(func() {
+		d.queue.Close()
+		close(d.closing)
+		<-d.gcDone
+		d.pool.Close()
+	})
+	return nil
+}
+
+// gcMargin is how long unlogged data is kept past its expiry by the store's
+// clock: room for nodes whose clocks disagree a little.
+const gcMargin = 24 * time.Hour
+
+// collectGarbage deletes unlogged data long expired, at start and hourly.
+// Any node may; a row deleted twice is no harm.
+func (d *DB) collectGarbage() {
+	defer close(d.gcDone)
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cut := d.now().Add(-gcMargin).UnixMilli()
+		if _, err := d.pool.Exec(ctx, "DELETE FROM local WHERE expires_at <> 0 AND expires_at < $1", cut); err != nil {
+			d.log.Warn("delete expired unlogged data", "err", err)
+		}
+		cancel()
+		select {
+		case <-t.C:
+		case <-d.closing:
+			return
+		}
+	}
+}
+
+// ErrClosed is returned by Update after Close.
+var ErrClosed = errors.New("the PostgreSQL store is closed")
+
+// Update implements store.Store.
+func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return d.queue.Update(ctx, fn)
+}
+
+// View implements store.Store: a read-only REPEATABLE READ transaction, one
+// snapshot for all fn reads.
+func (d *DB) View(ctx context.Context, fn func(store.ReadTx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return d.unreachable(err)
+	}
+	defer tx.Rollback(context.Background())
+	if err := fn(&txn{ctx: ctx, q: tx, now: d.now()}); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// unreachable words a failure to begin a transaction.
+func (d *DB) unreachable(err error) error {
+	return fmt.Errorf("PostgreSQL at %s: %w", d.where, err)
+}
+
+// changesChunk is how many log rows a pull reads per query.
+const changesChunk = 500
+
+// Changes implements store.Store.
+func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error) {
+	err = d.View(ctx, func(rt store.ReadTx) error {
+		t := rt.(*txn)
+		head, err := t.Version()
+		if err != nil {
+			return err
+		}
+		cursor = since
+		size := 0
+		for {
+			rows, _ := t.q.Query(ctx, "SELECT version, typ, id, deleted, data FROM records WHERE version > $1 ORDER BY version LIMIT $2", int64(cursor), changesChunk)
+			var v int64
+			var typ, id string
+			var deleted bool
+			var data []byte
+			n, full := 0, false
+			_, err := pgx.ForEachRow(rows, []any{&v, &typ, &id, &deleted, &data}, func() error {
+				n++
+				if full {
+					return nil
+				}
+				if len(changes) >= limit || size >= maxBytes {
+					full = true
+					return nil
+				}
+				cursor = uint64(v)
+				if !deleted && !visible(typ, data) {
+					return nil
+				}
+				c := wire.Change{V: uint64(v), Type: typ, ID: id, Deleted: deleted}
+				if !deleted {
+					c.Data = slices.Clone(data)
+				}
+				changes = append(changes, c)
+				size += len(data) + len(id) + 32
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("read the change log: %w", err)
+			}
+			if full {
+				more = true
+				return nil
+			}
+			if n < changesChunk {
+				break
+			}
+		}
+		cursor = head
+		return nil
+	})
+	return changes, cursor, more, err
+}
+
+// Remaining implements store.Store.
+func (d *DB) Remaining(ctx context.Context, since uint64) (int, error) {
+	var n int
+	err := d.pool.QueryRow(ctx, "SELECT count(*) FROM records WHERE version > $1", int64(since)).Scan(&n)
+	if err != nil {
+		return 0, d.unreachable(err)
+	}
+	return n, nil
+}
+
+// txn is a store.Tx on a PostgreSQL transaction. In a write transaction
+// head is the latest version, the batch's own writes included.
+type txn struct {
+	ctx   context.Context
+	q     pgx.Tx
+	now   time.Time // one instant per transaction, by the store's clock
+	write bool
+	head  uint64
+}
+
+func checkKey(what, a, b string) error {
+	for _, s := range []string{a, b} {
+		if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+			return fmt.Errorf("bad %s key %q/%q: not valid UTF-8 text", what, a, b)
+		}
+	}
+	if a == "" || strings.Contains(a, "/") || b == "" {
+		return fmt.Errorf("bad %s key %q/%q", what, a, b)
+	}
+	return nil
+}
+
+func (t *txn) Get(typ, id string) ([]byte, error) {
+	var data []byte
+	err := t.q.QueryRow(t.ctx, "SELECT data FROM records WHERE typ = $1 AND id = $2 AND NOT deleted", typ, id).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, shared.Errorf(shared.ENOTFOUND, "record.not_found", typ, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s/%s: %w", typ, id, err)
+	}
+	return data, nil
+}
+
+func (t *txn) Each(typ string, fn func(id string, data []byte) error) error {
+	rows, _ := t.q.Query(t.ctx, "SELECT id, data FROM records WHERE typ = $1 AND NOT deleted ORDER BY id", typ)
+	var id string
+	var data []byte
+	_, err := pgx.ForEachRow(rows, []any{&id, &data}, func() error { return fn(id, slices.Clone(data)) })
+	return err
+}
+
+func (t *txn) LastSeq(clientID string) (uint64, error) {
+	var seq int64
+	err := t.q.QueryRow(t.ctx, "SELECT seq FROM clients WHERE id = $1", clientID).Scan(&seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("get the last sequence of %s: %w", clientID, err)
+	}
+	return uint64(seq), nil
+}
+
+func (t *txn) Version() (uint64, error) {
+	if t.write {
+		return t.head, nil
+	}
+	var v int64
+	if err := t.q.QueryRow(t.ctx, "SELECT version FROM outpost_head").Scan(&v); err != nil {
+		return 0, fmt.Errorf("read the change-log head: %w", err)
+	}
+	return uint64(v), nil
+}
+
+func (t *txn) SetLastSeq(clientID string, seq uint64) error {
+	if err := checkKey("client", "c", clientID); err != nil {
+		return err
+	}
+	_, err := t.q.Exec(t.ctx, "INSERT INTO clients (id, seq) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", clientID, int64(seq))
+	if err != nil {
+		return fmt.Errorf("set the last sequence of %s: %w", clientID, err)
+	}
+	return nil
+}
+
+func (t *txn) GetLocal(kind, key string) ([]byte, error) {
+	if err := checkKey("local", kind, key); err != nil {
+		return nil, err
+	}
+	var data []byte
+	var exp int64
+	err := t.q.QueryRow(t.ctx, "SELECT data, expires_at FROM local WHERE kind = $1 AND key = $2", kind, key).Scan(&data, &exp)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && exp != 0 && t.now.UnixMilli() >= exp {
+		return nil, shared.Errorf(shared.ENOTFOUND, "record.not_found", kind, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s/%s: %w", kind, key, err)
+	}
+	return data, nil
+}
+
+func (t *txn) PutLocal(kind, key string, data []byte, expires time.Time) error {
+	if err := checkKey("local", kind, key); err != nil {
+		return err
+	}
+	var exp int64
+	if !expires.IsZero() {
+		exp = max(expires.UnixMilli(), 1)
+	}
+	if data == nil {
+		data = []byte{}
+	}
+	_, err := t.q.Exec(t.ctx, `INSERT INTO local (kind, key, data, expires_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`, kind, key, data, exp)
+	if err != nil {
+		return fmt.Errorf("put %s/%s: %w", kind, key, err)
+	}
+	return nil
+}
+
+func (t *txn) DeleteLocal(kind, key string) error {
+	if err := checkKey("local", kind, key); err != nil {
+		return err
+	}
+	if _, err := t.q.Exec(t.ctx, "DELETE FROM local WHERE kind = $1 AND key = $2", kind, key); err != nil {
+		return fmt.Errorf("delete %s/%s: %w", kind, key, err)
+	}
+	return nil
+}
+
+func (t *txn) Put(typ, id string, data []byte) (uint64, error) {
+	if err := checkKey("record", typ, id); err != nil {
+		return 0, err
+	}
+	if data == nil {
+		data = []byte{}
+	}
+	v := t.head + 1
+	_, err := t.q.Exec(t.ctx, `INSERT INTO records (typ, id, version, deleted, data) VALUES ($1, $2, $3, false, $4)
+		ON CONFLICT (typ, id) DO UPDATE SET version = excluded.version, deleted = false, data = excluded.data`, typ, id, int64(v), data)
+	if err != nil {
+		return 0, fmt.Errorf("put %s/%s: %w", typ, id, err)
+	}
+	t.head = v
+	return v, nil
+}
+
+func (t *txn) Delete(typ, id string) error {
+	if err := checkKey("record", typ, id); err != nil {
+		return err
+	}
+	v := t.head + 1
+	tag, err := t.q.Exec(t.ctx, "UPDATE records SET version = $3, deleted = true, data = '' WHERE typ = $1 AND id = $2 AND NOT deleted", typ, id, int64(v))
+	if err != nil {
+		return fmt.Errorf("delete %s/%s: %w", typ, id, err)
+	}
+	if tag.RowsAffected() > 0 {
+		t.head = v
+	}
+	return nil
+}
+
+// Where says which database the store uses (host:port/database), for logs.
+func (d *DB) Where() string { return d.where }
