@@ -66,13 +66,21 @@ func (a *articlePage) OnNav(ctx app.Context) {
 	}
 }
 
-// readFrom notes how the reader came (?from=search), for the feedback.
+// readFrom notes how the reader came (?from=search&q=…), for the feedback.
 func (a *articlePage) readFrom(ctx app.Context) {
-	switch from := ctx.Page().URL().Query().Get("from"); from {
+	q := ctx.Page().URL().Query()
+	a.fb.query = ""
+	switch from := q.Get("from"); from {
 	case shared.FromSearch, shared.FromTree:
 		a.fb.from = from
 	default:
 		a.fb.from = shared.FromBrowse
+	}
+	if a.fb.from == shared.FromSearch {
+		// What they searched for, so a helpful answer teaches search.
+		if query := []rune(strings.TrimSpace(q.Get("q"))); len(query) <= shared.MaxSearchQuery {
+			a.fb.query = string(query)
+		}
 	}
 }
 

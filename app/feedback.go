@@ -17,6 +17,7 @@ type feedback struct {
 	helpful bool
 	comment string
 	from    string // how the reader came: shared.FromSearch, FromTree …
+	query   string // the search they came from
 	err     string
 }
 
@@ -26,7 +27,7 @@ func feedbackKey(articleID string) string { return "feedback/" + articleID }
 func (a *articlePage) loadFeedback(ctx app.Context, id string) {
 	var answer string
 	ctx.LocalStorage().Get(feedbackKey(id), &answer)
-	a.fb = feedback{from: a.fb.from}
+	a.fb = feedback{from: a.fb.from, query: a.fb.query}
 	if answer == "yes" || answer == "no" {
 		a.fb.state, a.fb.helpful = "sent", answer == "yes"
 	}
@@ -39,6 +40,7 @@ func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 		Helpful:   helpful,
 		Comment:   strings.TrimSpace(a.fb.comment),
 		From:      a.fb.from,
+		Query:     a.fb.query,
 		CreatedAt: client.Engine.Now().UnixMilli(),
 	}
 	if err := f.Validate(); err != nil {

@@ -262,7 +262,7 @@ func (h *home) renderResults() app.UI {
 			app.Range(h.hits).Slice(func(i int) app.UI {
 				hit := h.hits[i]
 				return app.Li().Body(
-					app.A().Href("/article/"+hit.Article.ID+"?from=search").DataSet("id", hit.Article.ID).Body(
+					app.A().Href("/article/"+hit.Article.ID+"?"+url.Values{"from": {shared.FromSearch}, "q": {strings.TrimSpace(h.query)}}.Encode()).DataSet("id", hit.Article.ID).Body(
 						app.Strong().Text(hit.Article.Title),
 						app.Span().Class("summary snippet").Body(highlight(hit.Snippet, hit.Highlights)...),
 						app.Span().Class("where").Text(categoryName(l, hit.Article.Category)),

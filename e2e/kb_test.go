@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"outpost/server/store"
+	"outpost/shared"
 	"outpost/shared/wire"
 )
 
@@ -116,6 +117,12 @@ func TestOfflineSearchAndFeedback(t *testing.T) {
 		}
 		if len(misses) != 1 || misses[0].Query != "frobnicate quux" || misses[0].Count != 1 {
 			t.Errorf("search misses = %+v; want frobnicate quux once", misses)
+		}
+		// The answer names the search it came from: search learns from it
+		// (server/sync/learn.go) once enough devices agree.
+		fbs := recordsOf[shared.Feedback](t, srv.Store, wire.TypeFeedback)
+		if len(fbs) != 1 || fbs[0].From != shared.FromSearch || fbs[0].Query != "pasword reset" {
+			t.Errorf("feedback = %+v; want one from the search \"pasword reset\"", fbs)
 		}
 	})
 }

@@ -25,7 +25,10 @@ type Feedback struct {
 	Helpful   bool   `json:"helpful"`
 	Comment   string `json:"comment,omitempty"`
 	From      string `json:"from,omitempty"` // FromSearch, FromTree, FromBrowse or ""
-	CreatedAt int64  `json:"created_at"`     // Unix milliseconds, as the device saw it
+	// Query is the search the reader came from (From is FromSearch): a
+	// helpful answer teaches search that the query means this article.
+	Query     string `json:"query,omitempty"`
+	CreatedAt int64  `json:"created_at"` // Unix milliseconds, as the device saw it
 }
 
 // Validate returns an EINVALID *Error naming the first thing wrong with f.
@@ -39,6 +42,10 @@ func (f *Feedback) Validate() error {
 		return Errorf(EINVALID, "field.too_long", "comment", MaxFeedbackComment)
 	case f.From != "" && f.From != FromSearch && f.From != FromTree && f.From != FromBrowse:
 		return Errorf(EINVALID, "feedback.bad_from", f.From)
+	case utf8.RuneCountInString(f.Query) > MaxSearchQuery:
+		return Errorf(EINVALID, "field.too_long", "query", MaxSearchQuery)
+	case f.Query != "" && f.From != FromSearch:
+		return Errorf(EINVALID, "feedback.query_not_from_search")
 	case f.CreatedAt < 0 || f.CreatedAt > 1<<53:
 		return Errorf(EINVALID, "feedback.bad_time")
 	}
@@ -114,4 +121,35 @@ type SearchMissStats struct {
 	Count   int    `json:"count"`
 	FirstAt int64  `json:"first_at"` // Unix milliseconds, server time
 	LastAt  int64  `json:"last_at"`
+}
+
+// ConfigLearned is the ID of the configuration record (type "config",
+// synced to every device, signed out too) holding what search learned from
+// its readers, as the JSON of a LearnedSearches.
+const ConfigLearned = "learned"
+
+// LearnedSearches are, per language, the searches that enough different
+// devices followed by saying an article solved their problem: the search
+// ranks that article first for the same words. Strongest first.
+type LearnedSearches map[string][]LearnedSearch
+
+// LearnedSearch is one query → article association.
+type LearnedSearch struct {
+	Key       string `json:"key"` // search.QueryKey of the query: its stems, sorted
+	ArticleID string `json:"article_id"`
+	Support   int    `json:"support"` // devices that said it solved their problem
+}
+
+// ByKey returns the articles of every query key, by language, strongest
+// first: what search.NewLearned takes.
+func (l LearnedSearches) ByKey() map[string]map[string][]string {
+	out := map[string]map[string][]string{}
+	for lang, list := range l {
+		m := map[string][]string{}
+		for _, s := range list {
+			m[s.Key] = append(m[s.Key], s.ArticleID)
+		}
+		out[lang] = m
+	}
+	return out
 }

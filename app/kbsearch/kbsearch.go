@@ -48,6 +48,7 @@ type Index struct {
 	mu      sync.Mutex
 	ix      *search.Index
 	syn     *search.Synonyms // the replica's search synonyms (shared.ConfigSynonyms)
+	learned *search.Learned  // and what search learned (shared.ConfigLearned)
 	cursor  uint64           // replica cursor the in-memory index reflects
 	dirty   bool             // the in-memory index has changes the saved one lacks
 	gen     uint64           // counts pages that changed articles
@@ -67,12 +68,14 @@ func Open(s store.Store) (*Index, error) {
 		return nil, err
 	}
 	x.cursor = cursor
-	rec, ok, err := s.Get(wire.TypeConfig, shared.ConfigSynonyms)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		x.syn = synonyms(rec)
+	for _, id := range []string{shared.ConfigSynonyms, shared.ConfigLearned} {
+		rec, ok, err := s.Get(wire.TypeConfig, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			x.syn, x.learned = ApplyConfig(rec, x.syn, x.learned)
+		}
 	}
 	if x.load(cursor) {
 		return x, nil
@@ -128,25 +131,40 @@ func (x *Index) Len() int {
 	return x.ix.Len()
 }
 
-// Search runs q over the indexed articles, with the replica's synonyms
-// unless q brings its own.
+// Search runs q over the indexed articles, with the replica's synonyms and
+// learned searches unless q brings its own.
 func (x *Index) Search(q search.Query) []search.Result {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if q.Synonyms == nil {
 		q.Synonyms = x.syn
 	}
+	if q.Learned == nil {
+		q.Learned = x.learned
+	}
 	return x.ix.Search(q)
 }
 
-// synonyms reads the search synonyms of a config record; a deleted or
-// unreadable one gives none.
-func synonyms(c wire.Change) *search.Synonyms {
-	var syn shared.Synonyms
-	if c.Deleted || json.Unmarshal(c.Data, &syn) != nil {
-		return nil
+// ApplyConfig returns the synonyms and learned searches after the config
+// record c: c replaces the one it is (a deleted or unreadable one gives
+// none), and other config records change nothing. The server's search
+// (/api/search) follows the change log with it too, so both rank alike.
+func ApplyConfig(c wire.Change, syn *search.Synonyms, learned *search.Learned) (*search.Synonyms, *search.Learned) {
+	switch c.ID {
+	case shared.ConfigSynonyms:
+		var s shared.Synonyms
+		if c.Deleted || json.Unmarshal(c.Data, &s) != nil {
+			return nil, learned
+		}
+		return search.NewSynonyms(s), learned
+	case shared.ConfigLearned:
+		var l shared.LearnedSearches
+		if c.Deleted || json.Unmarshal(c.Data, &l) != nil {
+			return syn, nil
+		}
+		return syn, search.NewLearned(l.ByKey())
 	}
-	return search.NewSynonyms(syn)
+	return syn, learned
 }
 
 // Apply stores a page of changes in the replica, then brings the index up to
@@ -158,8 +176,8 @@ func (x *Index) Apply(changes []wire.Change, cursor uint64) error {
 	x.mu.Lock()
 	articles := false
 	for _, c := range changes {
-		if c.Type == wire.TypeConfig && c.ID == shared.ConfigSynonyms {
-			x.syn = synonyms(c)
+		if c.Type == wire.TypeConfig {
+			x.syn, x.learned = ApplyConfig(c, x.syn, x.learned)
 		}
 		if c.Type != wire.TypeArticle {
 			continue
@@ -195,7 +213,7 @@ func (x *Index) Reset(epoch string) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.ix, x.syn, x.cursor, x.dirty, x.saved = search.NewIndex(), nil, 0, false, 0
+	x.ix, x.syn, x.learned, x.cursor, x.dirty, x.saved = search.NewIndex(), nil, nil, 0, false, 0
 	x.gen++
 	if x.timer != nil {
 		x.timer.Stop()
@@ -300,6 +318,6 @@ func (x *Index) Refresh() error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.ix, x.syn, x.cursor, x.saved, x.dirty = fresh.ix, fresh.syn, fresh.cursor, fresh.saved, false
+	x.ix, x.syn, x.learned, x.cursor, x.saved, x.dirty = fresh.ix, fresh.syn, fresh.learned, fresh.cursor, fresh.saved, false
 	return nil
 }

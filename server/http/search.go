@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	outpost "outpost/app"
+	"outpost/app/kbsearch"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/i18n"
@@ -20,14 +21,15 @@ import (
 // searcher answers searches over the articles anyone may see with the same
 // code (shared/search) and the same synonyms the browser uses over its
 // replica, so both rank alike. Its index follows the change log: each
-// search first applies the article and synonym changes since the version
-// it last saw.
+// search first applies the article, synonym and learned-search changes since
+// the version it last saw.
 type searcher struct {
 	store store.Store
 
 	mu       sync.Mutex
 	ix       *search.Index
 	synonyms *search.Synonyms
+	learned  *search.Learned
 	articles map[string]shared.Article
 	version  uint64
 }
@@ -39,7 +41,7 @@ func newSearcher(s store.Store) *searcher {
 // searchable reports whether everyone may find a: public and published.
 func searchable(a *shared.Article) bool { return a.Visibility == shared.Public && a.IsPublished() }
 
-// refresh applies the article and synonym changes since the last call.
+// refresh applies the article and search config changes since the last call.
 func (s *searcher) refresh(ctx context.Context) error {
 	wanted := func(typ string, _ []byte) bool { return typ == wire.TypeArticle || typ == wire.TypeConfig }
 	for {
@@ -48,12 +50,8 @@ func (s *searcher) refresh(ctx context.Context) error {
 			return err
 		}
 		for _, c := range changes {
-			if c.Type == wire.TypeConfig && c.ID == shared.ConfigSynonyms {
-				var syn shared.Synonyms
-				if c.Deleted || json.Unmarshal(c.Data, &syn) != nil {
-					syn = nil
-				}
-				s.synonyms = search.NewSynonyms(syn)
+			if c.Type == wire.TypeConfig {
+				s.synonyms, s.learned = kbsearch.ApplyConfig(c, s.synonyms, s.learned)
 			}
 			if c.Type != wire.TypeArticle {
 				continue // tombstones of other records
@@ -81,7 +79,7 @@ func (s *searcher) Search(ctx context.Context, q search.Query) ([]outpost.Search
 	if err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
-	q.Synonyms = s.synonyms
+	q.Synonyms, q.Learned = s.synonyms, s.learned
 	results := s.ix.Search(q)
 	hits := make([]outpost.SearchHit, 0, len(results))
 	for _, r := range results {

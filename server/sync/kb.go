@@ -25,9 +25,15 @@ func kbFeedback(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
 		return err
 	}
 	f.Comment = strings.TrimSpace(f.Comment)
-	if _, err := tx.Get(wire.TypeArticle, f.ArticleID); shared.ErrorCode(err) == shared.ENOTFOUND {
+	var art shared.Article
+	switch data, err := tx.Get(wire.TypeArticle, f.ArticleID); shared.ErrorCode(err) {
+	case shared.ENOTFOUND:
 		return shared.Errorf(shared.ENOTFOUND, "feedback.no_article", f.ArticleID)
-	} else if err != nil {
+	case "":
+		if err := json.Unmarshal(data, &art); err != nil {
+			return err
+		}
+	default:
 		return err
 	}
 	switch _, err := tx.Get(wire.TypeFeedback, f.ID); shared.ErrorCode(err) {
@@ -49,6 +55,9 @@ func kbFeedback(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
 		ReceivedAt int64  `json:"received_at"`
 	}{f, a.ClientID, now.UnixMilli()}
 	if err := putJSON(tx, wire.TypeFeedback, f.ID, record); err != nil {
+		return err
+	}
+	if err := learn(tx, a.ClientID, art.Lang, &f, now); err != nil { // learn.go
 		return err
 	}
 	return putJSON(tx, wire.TypeArticleStats, f.ArticleID, stats)

@@ -17,6 +17,9 @@ type Query struct {
 	// Synonyms, if set, add to each query word the terms of its synonyms
 	// (in Lang, English for ""), after exact, typo and prefix matches.
 	Synonyms *Synonyms
+	// Learned, if set, puts first the articles readers said solved their
+	// problem after the same search (QueryKey), if the filters keep them.
+	Learned *Learned
 }
 
 // Result is one matching doc.
@@ -101,7 +104,8 @@ func (ix *Index) Search(q Query) []Result {
 	}
 	vocab := ix.vocab(key)
 	words := parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms)
-	if len(words) == 0 {
+	learned := q.Learned.articles(q.Lang, q.Text)
+	if len(words) == 0 && len(learned) == 0 {
 		return nil
 	}
 	n := float64(st.n)
@@ -181,6 +185,24 @@ func (ix *Index) Search(q Query) []Result {
 		}
 	}
 	matched := sc.matched
+	if len(learned) > 0 {
+		// Above every lexical match: a final score is at most its score
+		// times 1+titleBoost.
+		top := 0.0
+		for _, slot := range matched {
+			top = max(top, state[slot].score*(1+titleBoost))
+		}
+		for i, id := range learned {
+			slot, found := ix.byID[id]
+			if !found || !ok(slot) {
+				continue
+			}
+			if state[slot].score == 0 {
+				matched = append(matched, slot)
+			}
+			state[slot].score, state[slot].learned = top+float64(len(learned)-i), true
+		}
+	}
 
 	// Boost docs whose title covers the query (a title is the best summary
 	// of what an article is about), and keep the best limit of them: a heap
@@ -213,7 +235,10 @@ func (ix *Index) Search(q Query) []Result {
 		}
 	}
 	for _, slot := range matched {
-		c := cand{slot, state[slot].score * (1 + titleBoost*float64(state[slot].inTitle)/float64(len(words)))}
+		c := cand{slot, state[slot].score}
+		if len(words) > 0 && !state[slot].learned {
+			c.score *= 1 + titleBoost*float64(state[slot].inTitle)/float64(len(words))
+		}
 		if len(top) < limit {
 			top = append(top, c)
 			for i := len(top) - 1; i > 0; {
@@ -258,6 +283,7 @@ type slotState struct {
 	accept  int8    // 0 not checked yet, 1 accepted, -1 filtered out
 	title   bool    // the current query word is in the title
 	touched bool    // best or title set for the current query word
+	learned bool    // ranked by Query.Learned, above the lexical matches
 }
 
 // scratch is Search's working memory, reused through scratchPool.
