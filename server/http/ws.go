@@ -251,7 +251,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 	c.clientID = hello.ClientID
 	pullsAfterAck := hello.Protocol >= 4
 	c.log = c.log.With("client", c.clientID)
-	if err := c.bind(ctx); err != nil {
+	if err := c.bind(ctx, hello.DeviceKey); err != nil {
 		if shared.ErrorCode(err) == shared.EINTERNAL || shared.ErrorCode(err) == "" {
 			c.log.Error("bind client", "err", err)
 			c.fail(websocket.CloseInternalServerErr, err)
@@ -275,6 +275,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		}
 		switch m.T {
 		case wire.TPush:
+			if err := c.refused(); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err)
+				return
+			}
 			if err := c.recheck(ctx); err != nil {
 				c.fail(websocket.ClosePolicyViolation, err)
 				return
@@ -285,8 +289,8 @@ func (c *wsConn) readLoop(ctx context.Context) {
 				c.sendMsg(wire.Msg{T: wire.TAck, Results: results})
 			}
 			c.setAnswering(false)
-			if shared.ErrorCode(err) == shared.EUNAUTHORIZED {
-				c.fail(websocket.ClosePolicyViolation, err) // the rest waits for a sign-in
+			if code := shared.ErrorCode(err); code == shared.EUNAUTHORIZED || code == shared.EINVALID {
+				c.fail(websocket.ClosePolicyViolation, err) // the rest waits for a sign-in, or is refused (wire.seq_jump)
 				return
 			}
 			if err != nil {
@@ -295,6 +299,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 				return
 			}
 		case wire.TPull:
+			if err := c.refused(); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err)
+				return
+			}
 			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)
 			if err != nil {
 				c.log.Error("pull", "err", err)

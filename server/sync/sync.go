@@ -115,7 +115,9 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 }
 
 // PushAs is Push for an actor who may be signed in. It returns ErrSignIn,
-// with the results before it, when a mutation needs a user it does not have.
+// with the results before it, when a mutation needs a user it does not have,
+// and EINVALID wire.seq_jump, recording nothing, for a sequence more than
+// wire.MaxSeqGap past the client's last one.
 func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wire.Result, error) {
 	clientID := a.ClientID
 	results := make([]wire.Result, 0, len(ms))
@@ -138,6 +140,12 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 			if m.Seq <= last {
 				earlier, err = rejectionOf(tx, clientID, m.Seq)
 				return err // handled before: answer again
+			}
+			if last > 0 && m.Seq-last > wire.MaxSeqGap {
+				// No device makes this many changes and drops them unsent:
+				// refuse, and record nothing, so the client's next real
+				// sequence still applies.
+				return shared.Errorf(shared.EINVALID, "wire.seq_jump", m.Seq, last)
 			}
 			h, ok := handlers[m.Name]
 			if !ok {
@@ -278,9 +286,13 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 	if err != nil {
 		return wire.Msg{}, err
 	}
+	staff := a.staff()
 	for i, c := range changes {
 		if !c.Deleted && removable[c.Type] && !visible(c.Type, c.Data) {
 			changes[i] = wire.Change{V: c.V, Type: c.Type, ID: c.ID, Deleted: true}
+		}
+		if !staff && !c.Deleted && carriesClientID[c.Type] {
+			changes[i].Data = withoutOthersClientID(c.Data, a.ClientID)
 		}
 	}
 	page := wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}
@@ -290,6 +302,32 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 		}
 	}
 	return page, nil
+}
+
+// carriesClientID are the record types that name the device that made
+// them. Only staff see another device's client ID: a requester's phone is
+// not told its laptop's, nor a visitor the desk's.
+var carriesClientID = map[string]bool{wire.TypeTicket: true, wire.TypeEntry: true, wire.TypeRating: true}
+
+// withoutOthersClientID returns data without its client_id field unless
+// that is own.
+func withoutOthersClientID(data []byte, own string) []byte {
+	var named struct {
+		ClientID string `json:"client_id"`
+	}
+	if json.Unmarshal(data, &named) != nil || named.ClientID == "" || named.ClientID == own {
+		return data
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return data
+	}
+	delete(fields, "client_id")
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return data
+	}
+	return out
 }
 
 // removable are the record types a device loses sight of by a change to
