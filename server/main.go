@@ -41,6 +41,10 @@ type Main struct {
 	// VisitorRetention is how long a kiosk visitor's name and e-mail
 	// address outlive their visit; 0 keeps them.
 	VisitorRetention time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for sign-in limits and connection caps
+	// (OUTPOST_TRUSTED_PROXY, -trusted-proxy).
+	TrustedProxies string
 	// AckDelay holds every acknowledgement back after its mutation is
 	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
 	AckDelay time.Duration
@@ -65,10 +69,12 @@ func NewMain() *Main {
 		DataDir:  envOr("OUTPOST_DATA", "./data"),
 		SLAZone:  envOr("OUTPOST_SLA_ZONE", "Europe/Madrid"),
 		SMTPAddr: os.Getenv("OUTPOST_SMTP"),
-		MailFrom: envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
-		Web:      web.Files,
-		Log:      slog.New(slog.NewTextHandler(os.Stderr, nil)),
-		Now:      time.Now,
+
+		TrustedProxies: os.Getenv("OUTPOST_TRUSTED_PROXY"),
+		MailFrom:       envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
+		Web:            web.Files,
+		Log:            slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Now:            time.Now,
 
 		VisitorRetention: outsync.DefaultVisitorRetention,
 	}
@@ -94,8 +100,12 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.MailFrom, "mail-from", m.MailFrom, "From address of those e-mails (env OUTPOST_MAIL_FROM)")
 	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
+	fs.StringVar(&m.TrustedProxies, "trusted-proxy", m.TrustedProxies, "CIDRs of reverse proxies whose X-Forwarded-For names the client, comma-separated (env OUTPOST_TRUSTED_PROXY); none: the header is ignored")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if _, err := serverhttp.ParseTrustedProxies(m.TrustedProxies); err != nil {
+		return fmt.Errorf("-trusted-proxy: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -175,6 +185,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.HTTP = &serverhttp.Server{
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
 		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
+	}
+	if m.HTTP.TrustedProxies, err = serverhttp.ParseTrustedProxies(m.TrustedProxies); err != nil {
+		return fmt.Errorf("-trusted-proxy: %w", err)
 	}
 	if err := m.HTTP.Open(); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -30,7 +31,10 @@ type Server struct {
 	// MinProtocol raises the oldest client protocol served above
 	// wire.MinVersion (tests use it to make the running app outdated).
 	MinProtocol int
-	Log         *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (clientaddr.go); without them the header is ignored.
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
 
 	ln   net.Listener
 	srv  *http.Server
