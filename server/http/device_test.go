@@ -13,12 +13,15 @@ import (
 	"outpost/shared/wire"
 )
 
-// dialHello opens a websocket with cookie (none if ""), says hello with
-// the given protocol and device key, and returns the connection and the
-// answer.
-func dialHello(t *testing.T, s *testServer, cookie string, m wire.Msg) (*websocket.Conn, wire.Msg) {
+// dialHello opens a websocket with cookie (none if "") and more header
+// pairs, says hello with the given protocol and device key, and returns
+// the connection and the answer.
+func dialHello(t *testing.T, s *testServer, cookie string, m wire.Msg, header ...string) (*websocket.Conn, wire.Msg) {
 	t.Helper()
 	h := http.Header{"Origin": {s.URL()}}
+	for i := 0; i+1 < len(header); i += 2 {
+		h.Set(header[i], header[i+1])
+	}
 	if cookie != "" {
 		h.Set("Cookie", (&http.Cookie{Name: auth.CookieName, Value: cookie}).String())
 	}

@@ -117,7 +117,7 @@ func (c *wsConn) recheck(ctx context.Context) error {
 }
 
 func (c *wsConn) actor() outsync.Actor {
-	return outsync.Actor{ClientID: c.clientID, User: c.user}
+	return outsync.Actor{ClientID: c.clientID, User: c.user, Addr: c.addr}
 }
 
 // Connections returns the number of open websockets: one per browser, not

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -47,6 +48,7 @@ type wsConn struct {
 	log      *slog.Logger
 	done     chan struct{} // closed when the connection is closed and forgotten
 	clientID string
+	addr     string           // the client's address group (IPv6: its /64)
 	token    string           // the session cookie, "" if none
 	user     *shared.Identity // signed-in user, nil if none
 	authKey  string           // why the cookie was refused, if it was
@@ -71,9 +73,16 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// Gorilla refuses a frame that declares more than this outright; frames
 	// between MaxFrame and this get a clear error from read.
 	ws.SetReadLimit(2 * wire.MaxFrame)
-	c := &wsConn{s: s, ws: ws, log: s.Log, done: make(chan struct{})}
+	// net/http's deadlines for the request may still be set on the
+	// hijacked connection: from here on the socket keeps its own.
+	ws.NetConn().SetDeadline(time.Time{})
+	c := &wsConn{s: s, ws: ws, log: s.Log, done: make(chan struct{}), addr: s.addrGroup(r)}
 	c.authenticate(r)
-	if !s.track(c) {
+	if err := s.track(c); err != nil {
+		if err != errShut {
+			c.log.Info("websocket refused", "addr", c.addr, "reason", err)
+			c.fail(websocket.ClosePolicyViolation, err)
+		}
 		ws.Close()
 		return
 	}
@@ -230,16 +239,24 @@ func (c *wsConn) read() (wire.Msg, int, error) {
 }
 
 func (c *wsConn) readLoop(ctx context.Context) {
-	c.ws.SetReadDeadline(time.Now().Add(pongWait))
-	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
-	})
-
+	// A socket that never says hello holds a goroutine and buffers for
+	// nothing: it gets HelloTimeout, the rest ping and pong.
+	c.ws.SetReadDeadline(time.Now().Add(c.s.HelloTimeout))
 	hello, code, err := c.read()
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		c.log.Info("no hello in time", "addr", c.addr)
+		c.fail(websocket.ClosePolicyViolation, shared.Errorf(shared.EINVALID, "ws.hello_late"))
+		return
+	}
 	if err != nil {
 		c.closeAfterReadError(code, err)
 		return
 	}
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	})
 	if hello.T != wire.THello {
 		c.fail(websocket.ClosePolicyViolation, shared.Errorf(shared.EINVALID, "wire.hello_first"))
 		return
@@ -289,8 +306,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 				c.sendMsg(wire.Msg{T: wire.TAck, Results: results})
 			}
 			c.setAnswering(false)
-			if code := shared.ErrorCode(err); code == shared.EUNAUTHORIZED || code == shared.EINVALID {
-				c.fail(websocket.ClosePolicyViolation, err) // the rest waits for a sign-in, or is refused (wire.seq_jump)
+			if code := shared.ErrorCode(err); code == shared.EUNAUTHORIZED || code == shared.EINVALID || code == shared.EFORBIDDEN {
+				// The rest waits for a sign-in or for the quota to refill,
+				// or is refused (wire.seq_jump).
+				c.fail(websocket.ClosePolicyViolation, err)
 				return
 			}
 			if err != nil {

@@ -49,6 +49,8 @@ func newServer(t testing.TB, opts ...func(*serverhttp.Server)) *testServer {
 		Web:  fstest.MapFS{"app.css": {Data: []byte("body{}")}},
 		Sync: &outsync.Service{Store: db, Log: log, Now: time.Now},
 		Log:  log,
+		// Tests push freely from one address; the quota tests set theirs.
+		AnonQuota: map[string]int{},
 	}
 	for _, o := range opts {
 		o(s)

@@ -27,6 +27,10 @@ type Service struct {
 	// AfterApply, if set, runs after a mutation is committed and before it
 	// is acknowledged. Fault tests use it to kill the server in that window.
 	AfterApply func(clientID string, seq uint64)
+	// Admit, if set, is asked before each new mutation is applied (not a
+	// resend); an error stops the push there, recording nothing, and is
+	// returned: the HTTP server's quotas on signed-out writes.
+	Admit func(a Actor, name string) error
 
 	mu       gosync.Mutex
 	watchers map[*watcher]struct{}            // who watches
@@ -38,6 +42,7 @@ type Service struct {
 type Actor struct {
 	ClientID string
 	User     *shared.Identity // nil when signed out
+	Addr     string           // the address (group) it connects from, for Service.Admit
 }
 
 // Identity returns the user acting, or the zero Identity (nobody) when
@@ -151,6 +156,11 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 			if !ok {
 				rejection = shared.Errorf(shared.EINVALID, "mutation.unknown", m.Name)
 				return errRejected
+			}
+			if s.Admit != nil {
+				if err := s.Admit(a, m.Name); err != nil {
+					return err // not recorded: the mutation waits on the device
+				}
 			}
 			rec := &recorder{Tx: tx}
 			if err := h(rec, a, m.Args, s.Now()); err != nil {
