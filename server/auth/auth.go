@@ -104,6 +104,11 @@ type Service struct {
 	HashSlots int
 	HashWait  time.Duration
 
+	// OnSignOut, if set, is told when sessions end before their time, so
+	// their open connections can close: token is the one session signed
+	// out (Logout), or "" for every session of userID (disabled).
+	OnSignOut func(userID, token string)
+
 	gate      *gate
 	knownMu   sync.Mutex
 	known     map[string]time.Time // account|address pairs that signed in, and when
@@ -253,6 +258,9 @@ func (s *Service) SetDisabled(ctx context.Context, email string, disabled bool) 
 		return User{}, err
 	}
 	s.Log.Info("user updated", "user", u.ID, "email", u.Email, "disabled", u.Disabled)
+	if u.Disabled && s.OnSignOut != nil {
+		s.OnSignOut(u.ID, "")
+	}
 	return u, nil
 }
 

@@ -269,7 +269,20 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if !ok {
 		return nil
 	}
-	return s.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteLocal(kindSession, key) })
+	var userID string
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		if b, err := tx.GetLocal(kindSession, key); err == nil {
+			var sess session
+			if json.Unmarshal(b, &sess) == nil {
+				userID = sess.UserID
+			}
+		}
+		return tx.DeleteLocal(kindSession, key)
+	})
+	if err == nil && userID != "" && s.OnSignOut != nil {
+		s.OnSignOut(userID, token)
+	}
+	return err
 }
 
 // Cookie returns the session cookie for token: HttpOnly so scripts cannot

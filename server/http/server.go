@@ -80,6 +80,9 @@ func (s *Server) Open() error {
 	if s.Auth == nil {
 		s.Auth = &auth.Service{Store: s.Sync.Store, Log: s.Log}
 	}
+	if s.Auth.OnSignOut == nil {
+		s.Auth.OnSignOut = s.endSessions
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"outpost/server/auth"
 	"outpost/server/store"
 	outsync "outpost/server/sync"
@@ -118,6 +120,29 @@ func (c *wsConn) recheck(ctx context.Context) error {
 
 func (c *wsConn) actor() outsync.Actor {
 	return outsync.Actor{ClientID: c.clientID, User: c.user, Addr: c.addr}
+}
+
+// endSessions closes the websockets of a session that ended before its
+// time: the one signed in with token, or, if token is "", every one of
+// userID (the account was disabled or the kiosk revoked). They are told
+// why, as at a hello, so the device asks to sign in again and keeps its
+// outbox; pulls and pokes stop with the socket.
+func (s *Server) endSessions(userID, token string) {
+	s.mu.Lock()
+	var ending []*wsConn
+	for c := range s.ws {
+		if c.user != nil && c.user.UserID == userID && (token == "" || c.token == token) {
+			ending = append(ending, c)
+		}
+	}
+	s.mu.Unlock()
+	err := shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
+	for _, c := range ending {
+		c.end(websocket.ClosePolicyViolation, err)
+	}
+	if len(ending) > 0 {
+		s.Log.Info("closed the websockets of an ended session", "user", userID, "sockets", len(ending), "all_sessions", token == "")
+	}
 }
 
 // Connections returns the number of open websockets: one per browser, not

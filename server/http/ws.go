@@ -150,7 +150,15 @@ func (c *wsConn) sendMsg(m wire.Msg) {
 // fail sends the peer an error message it can show, then closes with code.
 func (c *wsConn) fail(code int, err error) {
 	c.log.Info("closing websocket", "client", c.clientID, "reason", err)
-	c.sendMsg(wire.ErrorMsg(err))
+	c.end(code, err)
+}
+
+// end sends the peer an error message and closes with code. Unlike fail
+// it may be called from any goroutine: it reads nothing the reader sets.
+func (c *wsConn) end(code int, err error) {
+	if b, e := wire.Encode(wire.ErrorMsg(err)); e == nil {
+		c.send(b)
+	}
 	text := shared.ErrorCode(err)
 	if key, _ := shared.ErrorKey(err); key != "" {
 		text += ": " + key
@@ -320,6 +328,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		case wire.TPull:
 			if err := c.refused(); err != nil {
 				c.fail(websocket.ClosePolicyViolation, err)
+				return
+			}
+			if err := c.recheck(ctx); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err) // expired or signed out meanwhile: pull nothing more
 				return
 			}
 			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)
