@@ -12,6 +12,8 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"time"
 
@@ -32,6 +34,9 @@ type Main struct {
 	KeyFile  string
 	// Demo adds demo accounts (seed.DemoUsers) to a portal with none.
 	Demo bool
+	// DemoPublic lets Demo serve on an address other than loopback, where
+	// anyone who knows the published demo passwords can sign in as admin.
+	DemoPublic bool
 	// SLAZone is the time zone of the default business-hours calendar,
 	// stored when the portal has none (OUTPOST_SLA_ZONE).
 	SLAZone string
@@ -80,6 +85,19 @@ func NewMain() *Main {
 	}
 }
 
+// loopback says whether addr (host:port) listens on loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -101,11 +119,15 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	fs.StringVar(&m.TrustedProxies, "trusted-proxy", m.TrustedProxies, "CIDRs of reverse proxies whose X-Forwarded-For names the client, comma-separated (env OUTPOST_TRUSTED_PROXY); none: the header is ignored")
+	fs.BoolVar(&m.DemoPublic, "demo-public", m.DemoPublic, "with -demo, serve on an address other than loopback although anyone may sign in with the published demo passwords")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if _, err := serverhttp.ParseTrustedProxies(m.TrustedProxies); err != nil {
 		return fmt.Errorf("-trusted-proxy: %w", err)
+	}
+	if m.Demo && !m.DemoPublic && !loopback(m.Addr) {
+		return fmt.Errorf("-demo adds accounts whose password (%s) is published: on %s anyone who can reach the server could sign in as admin; serve on 127.0.0.1, or add -demo-public if that is really wanted", seed.DemoPassword, m.Addr)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
