@@ -268,6 +268,12 @@ type proc struct {
 // startProc runs bin/outpost serve and waits until it listens.
 func startProc(t testing.TB, addr, dir string, env ...string) *proc {
 	t.Helper()
+	return startProcArgs(t, addr, dir, nil, env...)
+}
+
+// startProcArgs is startProc with more flags for serve.
+func startProcArgs(t testing.TB, addr, dir string, args []string, env ...string) *proc {
+	t.Helper()
 	bin, err := filepath.Abs("../bin/outpost")
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +281,7 @@ func startProc(t testing.TB, addr, dir string, env ...string) *proc {
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("%s is missing: run make build (make test does)", bin)
 	}
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-data", dir)
+	cmd := exec.Command(bin, append([]string{"serve", "-addr", addr, "-data", dir}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -12,7 +12,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	gosync "sync"
@@ -42,6 +44,9 @@ type Main struct {
 	KeyFile  string
 	// Demo adds demo accounts (seed.DemoUsers) to a portal with none.
 	Demo bool
+	// DemoPublic lets Demo serve on an address other than loopback, where
+	// anyone who knows the published demo passwords can sign in as admin.
+	DemoPublic bool
 	// SLAZone is the time zone of the default business-hours calendar,
 	// stored when the portal has none (OUTPOST_SLA_ZONE).
 	SLAZone string
@@ -51,6 +56,10 @@ type Main struct {
 	// VisitorRetention is how long a kiosk visitor's name and e-mail
 	// address outlive their visit; 0 keeps them.
 	VisitorRetention time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for sign-in limits and connection caps
+	// (OUTPOST_TRUSTED_PROXY, -trusted-proxy).
+	TrustedProxies string
 	// AckDelay holds every acknowledgement back after its mutation is
 	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
 	AckDelay time.Duration
@@ -84,15 +93,30 @@ func NewMain() *Main {
 		StoreURL: os.Getenv("OUTPOST_STORE"),
 		SLAZone:  envOr("OUTPOST_SLA_ZONE", "Europe/Madrid"),
 		SMTPAddr: os.Getenv("OUTPOST_SMTP"),
-		MailFrom: envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
-		Web:      web.Files,
-		Log:      slog.New(slog.NewTextHandler(os.Stderr, nil)),
-		Now:      time.Now,
+
+		TrustedProxies: os.Getenv("OUTPOST_TRUSTED_PROXY"),
+		MailFrom:       envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
+		Web:            web.Files,
+		Log:            slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Now:            time.Now,
 
 		MetricsAddr:      os.Getenv("OUTPOST_METRICS_ADDR"),
 		AdminSocket:      os.Getenv("OUTPOST_ADMIN_SOCKET"),
 		VisitorRetention: outsync.DefaultVisitorRetention,
 	}
+}
+
+// loopback says whether addr (host:port) listens on loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func envOr(key, def string) string {
@@ -117,11 +141,19 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.DurationVar(&m.VisitorRetention, "visitor-retention", m.VisitorRetention, "how long a kiosk visitor's name and e-mail address are kept after the visit ends; 0: kept")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "add demo accounts (password "+seed.DemoPassword+") if there is no account yet")
 	fs.StringVar(&m.MetricsAddr, "metrics-addr", m.MetricsAddr, "also serve /metrics without authentication on this host:port, for Prometheus; bind it to loopback or a private network (env OUTPOST_METRICS_ADDR)")
+	fs.StringVar(&m.TrustedProxies, "trusted-proxy", m.TrustedProxies, "CIDRs of reverse proxies whose X-Forwarded-For names the client, comma-separated (env OUTPOST_TRUSTED_PROXY); none: the header is ignored")
+	fs.BoolVar(&m.DemoPublic, "demo-public", m.DemoPublic, "with -demo, serve on an address other than loopback although anyone may sign in with the published demo passwords")
 	m.adminFlags(fs)
 	var logs logFlags
 	logs.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if _, err := serverhttp.ParseTrustedProxies(m.TrustedProxies); err != nil {
+		return fmt.Errorf("-trusted-proxy: %w", err)
+	}
+	if m.Demo && !m.DemoPublic && !loopback(m.Addr) {
+		return fmt.Errorf("-demo adds accounts whose password (%s) is published: on %s anyone who can reach the server could sign in as admin; serve on 127.0.0.1, or add -demo-public if that is really wanted", seed.DemoPassword, m.Addr)
 	}
 	log, err := logs.logger(os.Stderr)
 	if err != nil {
@@ -226,6 +258,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
 		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
 		Metrics: m.Metrics, MetricsAddr: m.MetricsAddr, Ready: m.ready,
+	}
+	if m.HTTP.TrustedProxies, err = serverhttp.ParseTrustedProxies(m.TrustedProxies); err != nil {
+		return fmt.Errorf("-trusted-proxy: %w", err)
 	}
 	if err := m.HTTP.Open(); err != nil {
 		return err

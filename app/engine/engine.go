@@ -7,6 +7,8 @@ package engine
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -213,6 +215,16 @@ func (e *Engine) SwitchClient() error {
 	return nil
 }
 
+// newDeviceKey makes the secret that proves a client ID is this device's
+// (protocol 5): 32 random bytes, base64url.
+func newDeviceKey() string {
+	var b [32]byte
+	if _, err := crand.Read(b[:]); err != nil {
+		panic("engine: no randomness for a device key: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
 // Status returns the current sync status.
 func (e *Engine) Status() Status {
 	e.mu.Lock()
@@ -391,7 +403,13 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 		}
 		return conn.Send(ctx, b)
 	}
-	if err := send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: e.ClientID()}); err != nil {
+	clientID := e.ClientID()
+	key, err := e.Store.DeviceKey(clientID, newDeviceKey)
+	if err != nil {
+		e.storeErr(err)
+		return err
+	}
+	if err := send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: clientID, DeviceKey: key}); err != nil {
 		return err
 	}
 
@@ -543,7 +561,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 					err = pull()
 				}
 			case wire.TError:
-				if m.Code == shared.EUNAUTHORIZED || m.Key == "client.bound_elsewhere" {
+				if m.Code == shared.EUNAUTHORIZED || m.Key == "client.bound_elsewhere" || m.Key == "client.bad_key" {
 					e.update(func(s *Status) { s.SignIn = m.Key })
 				}
 				return &CloseError{Text: m.Code + ": " + m.Key}

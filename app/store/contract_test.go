@@ -39,6 +39,28 @@ func testContract(t *testing.T, open func(t *testing.T) (s Store, reopen func() 
 		}
 	})
 
+	t.Run("DeviceKeyIsStablePerClient", func(t *testing.T) {
+		s, reopen := open(t)
+		n := 0
+		newKey := func() string { n++; return fmt.Sprint("key-", n) }
+		a, err := s.DeviceKey("c1", newKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := s.DeviceKey("c1", newKey)
+		if err := s.Reset("another-epoch"); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := reopen().DeviceKey("c1", newKey)
+		other, _ := s.DeviceKey("c2", newKey)
+		if a != "key-1" || b != a || c != a {
+			t.Fatalf("DeviceKey(c1) = %q, %q, after reset and reload %q; want key-1 each time", a, b, c)
+		}
+		if other != "key-2" {
+			t.Fatalf("DeviceKey(c2) = %q; want a key of its own, key-2", other)
+		}
+	})
+
 	t.Run("ApplyAndList", func(t *testing.T) {
 		s, reopen := open(t)
 		err := s.Apply([]wire.Change{

@@ -170,6 +170,25 @@ func (s *IDB) SetClientID(id string) error {
 	})
 }
 
+func (s *IDB) DeviceKey(id string, newKey func() string) (string, error) {
+	var key string
+	err := s.tx("readwrite", []string{"meta"}, func(tx js.Value) error {
+		meta := tx.Call("objectStore", "meta")
+		v, err := await(meta.Call("get", "device_key/"+id))
+		if err != nil {
+			return err
+		}
+		if v.Type() == js.TypeString {
+			key = v.String()
+			return nil
+		}
+		key = newKey()
+		meta.Call("put", key, "device_key/"+id)
+		return nil
+	})
+	return key, err
+}
+
 func (s *IDB) Cursor() (uint64, error) {
 	var cursor uint64
 	err := s.tx("readonly", []string{"meta"}, func(tx js.Value) error {

@@ -14,6 +14,7 @@ import (
 type Memory struct {
 	mu       sync.Mutex
 	clientID string
+	keys     map[string]string // device keys by client ID
 	cursor   uint64
 	epoch    string
 	records  map[string]wire.Change // by type/id
@@ -45,6 +46,18 @@ func (m *Memory) SetClientID(id string) error {
 	defer m.mu.Unlock()
 	m.clientID = id
 	return nil
+}
+
+func (m *Memory) DeviceKey(id string, newKey func() string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.keys == nil {
+		m.keys = map[string]string{}
+	}
+	if m.keys[id] == "" {
+		m.keys[id] = newKey()
+	}
+	return m.keys[id], nil
 }
 
 func (m *Memory) Cursor() (uint64, error) {

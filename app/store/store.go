@@ -21,6 +21,11 @@ type Store interface {
 	// another account, or out, starts afresh as a new client, since the
 	// server binds a client ID to the account that first used it.
 	SetClientID(id string) error
+	// DeviceKey returns the secret that proves client ID id is this
+	// device's, creating it with newKey on first use. The server binds a
+	// client ID to the first key it sees (protocol 5), so tabs racing to
+	// create it agree on one, and Reset keeps it.
+	DeviceKey(id string, newKey func() string) (string, error)
 	// Cursor returns the change-log version the replica is synced to.
 	Cursor() (uint64, error)
 	// Epoch returns the epoch of the server database the replica came

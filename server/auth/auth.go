@@ -85,10 +85,33 @@ type Service struct {
 	// SessionLifetime is how long a session lasts since it was last used
 	// (default DefaultSessionLifetime).
 	SessionLifetime time.Duration
-	// Limiter limits failed sign-ins per e-mail and per remote address
-	// (default NewLimiter(Now)).
+	// Limiter limits sign-in attempts per account and address (and other
+	// guesses per address: kiosk enrollment codes); default NewLimiter(Now),
+	// 5 in 15 minutes lock the pair for 15 minutes.
 	Limiter *Limiter
+	// AddressLimiter limits sign-in attempts per address across accounts
+	// (IPv6 by /64): default 30 in 15 minutes lock it for 15 minutes.
+	AddressLimiter *Limiter
+	// AccountLimiter is the slower back-off per account from every
+	// address: by default, once 20 attempts fall within 15 minutes each
+	// further one holds the account for a minute. An address that signed
+	// in to the account before is exempt, so strangers cannot lock the
+	// staff out.
+	AccountLimiter *Limiter
+	// HashSlots bounds the password hashes running at once (default: the
+	// CPUs, as many as fit in 128 MiB); HashWait is how long a sign-in
+	// waits for a slot before it is told to come back (default 2 s).
+	HashSlots int
+	HashWait  time.Duration
 
+	// OnSignOut, if set, is told when sessions end before their time, so
+	// their open connections can close: token is the one session signed
+	// out (Logout), or "" for every session of userID (disabled).
+	OnSignOut func(userID, token string)
+
+	gate      *gate
+	knownMu   sync.Mutex
+	known     map[string]time.Time // account|address pairs that signed in, and when
 	once      sync.Once
 	dummyOnce sync.Once
 	dummy     string // a hash to verify against when there is no such user
@@ -111,6 +134,13 @@ func (s *Service) init() {
 		if s.Limiter == nil {
 			s.Limiter = NewLimiter(s.Now)
 		}
+		if s.AddressLimiter == nil {
+			s.AddressLimiter = &Limiter{Max: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10_000, Now: s.Now}
+		}
+		if s.AccountLimiter == nil {
+			s.AccountLimiter = &Limiter{Max: 20, Window: 15 * time.Minute, Lockout: time.Minute, MaxKeys: 10_000, Now: s.Now}
+		}
+		s.gate = newGate(s.Hash, s.HashSlots, s.HashWait)
 	})
 }
 
@@ -228,6 +258,9 @@ func (s *Service) SetDisabled(ctx context.Context, email string, disabled bool) 
 		return User{}, err
 	}
 	s.Log.Info("user updated", "user", u.ID, "disabled", u.Disabled)
+	if u.Disabled && s.OnSignOut != nil {
+		s.OnSignOut(u.ID, "")
+	}
 	return u, nil
 }
 

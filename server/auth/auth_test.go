@@ -283,16 +283,16 @@ func TestDisabledUsers(t *testing.T) {
 func TestLoginRateLimit(t *testing.T) {
 	s, c := newService(t)
 	ctx := context.Background()
-	for _, e := range []string{"ana@example.com", "bob@example.com"} {
+	for _, e := range []string{"ana@example.com", "bob@example.com", "admin@example.com"} {
 		addUser(t, s, e)
 	}
 
-	// Per e-mail address, from changing addresses.
-	for i := 1; i <= 4; i++ {
-		_, _, err := s.Login(ctx, "ana@example.com", "wrong password!", fmt.Sprintf("198.51.100.%d", i))
+	// Per account and address: the fifth failure locks that pair.
+	for range 4 {
+		_, _, err := s.Login(ctx, "ana@example.com", "wrong password!", "198.51.100.1:4000")
 		wantErr(t, "failure", err, shared.EUNAUTHORIZED, "auth.bad_credentials")
 	}
-	_, _, err := s.Login(ctx, "ana@example.com", "wrong password!", "198.51.100.5")
+	_, _, err := s.Login(ctx, "ana@example.com", "wrong password!", "198.51.100.1:4001")
 	wantErr(t, "5th failure", err, shared.EFORBIDDEN, "auth.rate_limited")
 	if key, args := shared.ErrorKey(err); len(args) != 2 || args[0] != int64(900) {
 		t.Errorf("rate-limit args = %v; want retry-after seconds 900 first", args)
@@ -302,47 +302,112 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Errorf("rate-limit message (es) = %q", msg)
 	}
 	c.Advance(14 * time.Minute)
-	_, _, err = s.Login(ctx, "ana@example.com", goodPassword, "203.0.113.9")
-	wantErr(t, "right password while locked", err, shared.EFORBIDDEN, "auth.rate_limited")
+	_, _, err = s.Login(ctx, "ana@example.com", goodPassword, "198.51.100.1")
+	wantErr(t, "right password from the locked address", err, shared.EFORBIDDEN, "auth.rate_limited")
 	if _, args := shared.ErrorKey(err); len(args) != 2 || args[0] != int64(60) || args[1] != int64(1) {
 		t.Errorf("rate-limit args a minute before the end = %v; want [60 1]", args)
 	}
-	if _, _, err := s.Login(ctx, "bob@example.com", goodPassword, "203.0.113.9"); err != nil {
-		t.Errorf("another account while ana is locked = %v; want signed in", err)
+	// Those five wrong passwords do not lock ana out from elsewhere.
+	if _, _, err := s.Login(ctx, "ana@example.com", goodPassword, "203.0.113.9"); err != nil {
+		t.Errorf("ana from another address while one is locked = %v; want signed in", err)
 	}
 	c.Advance(time.Minute)
-	if _, _, err := s.Login(ctx, "ana@example.com", goodPassword, "203.0.113.9"); err != nil {
+	if _, _, err := s.Login(ctx, "ana@example.com", goodPassword, "198.51.100.1"); err != nil {
 		t.Fatalf("Login after the lockout = %v", err)
 	}
 
-	// A success resets the e-mail address's count.
-	for round := range 2 {
-		for i := range 4 {
-			_, _, err := s.Login(ctx, "bob@example.com", "wrong password!", fmt.Sprintf("203.0.113.%d", 20+4*round+i))
-			wantErr(t, "failure", err, shared.EUNAUTHORIZED, "auth.bad_credentials")
-		}
-		if _, _, err := s.Login(ctx, "bob@example.com", goodPassword, "203.0.113.11"); err != nil {
-			t.Fatalf("Login after 4 failures = %v", err)
-		}
+	// Five wrong passwords from anywhere do not lock the admin out; many
+	// from everywhere hold the account back a minute at a time, except
+	// from an address that signed in to it before.
+	if _, _, err := s.Login(ctx, "admin@example.com", goodPassword, "192.0.2.10"); err != nil {
+		t.Fatalf("admin's first sign-in = %v", err)
+	}
+	for i := range 5 {
+		_, _, err := s.Login(ctx, "admin@example.com", "wrong password!", fmt.Sprintf("198.18.0.%d", i))
+		wantErr(t, "failure from anywhere", err, shared.EUNAUTHORIZED, "auth.bad_credentials")
+	}
+	if _, _, err := s.Login(ctx, "admin@example.com", goodPassword, "192.0.2.99"); err != nil {
+		t.Errorf("admin after five wrong passwords from elsewhere = %v; want signed in", err)
+	}
+	for i := 5; i < 25; i++ {
+		s.Login(ctx, "admin@example.com", "wrong password!", fmt.Sprintf("198.18.0.%d", i))
+	}
+	_, _, err = s.Login(ctx, "admin@example.com", goodPassword, "198.18.1.1")
+	wantErr(t, "admin from a new address during the storm", err, shared.EFORBIDDEN, "auth.rate_limited")
+	if _, args := shared.ErrorKey(err); len(args) != 2 || args[0].(int64) > 60 {
+		t.Errorf("account back-off args = %v; want at most a minute", args)
+	}
+	if _, _, err := s.Login(ctx, "admin@example.com", goodPassword, "192.0.2.10"); err != nil {
+		t.Errorf("admin from the address they signed in from before = %v; want signed in", err)
 	}
 
-	// Per remote address, whatever the port, across accounts; a success
-	// does not reset it.
+	// Per address across accounts, IPv6 by /64; a success does not reset it.
 	c.Advance(time.Hour)
-	ip := "2001:db8::7"
-	for i, e := range []string{"ana@example.com", "bob@example.com", "carl@example.com", "dora@example.com"} {
-		_, _, err := s.Login(ctx, e, "wrong password!", fmt.Sprintf("[%s]:%d", ip, 1000+i))
-		wantErr(t, "failure from one address", err, shared.EUNAUTHORIZED, "auth.bad_credentials")
+	for i := range 29 {
+		_, _, err := s.Login(ctx, fmt.Sprintf("user%d@example.com", i), "wrong password!", fmt.Sprintf("[2001:db8:1:2::%x]:%d", i, 1000+i))
+		wantErr(t, "failure from one /64", err, shared.EUNAUTHORIZED, "auth.bad_credentials")
 	}
-	if _, _, err := s.Login(ctx, "bob@example.com", goodPassword, ip); err != nil {
+	if _, _, err := s.Login(ctx, "bob@example.com", goodPassword, "2001:db8:1:2::ffff"); err != nil {
 		t.Fatalf("Login = %v", err)
 	}
-	_, _, err = s.Login(ctx, "erin@example.com", "wrong password!", ip)
-	wantErr(t, "5th failure from one address", err, shared.EFORBIDDEN, "auth.rate_limited")
-	_, _, err = s.Login(ctx, "ana@example.com", goodPassword, "["+ip+"]:9999")
-	wantErr(t, "right password from a locked address", err, shared.EFORBIDDEN, "auth.rate_limited")
-	if _, _, err := s.Login(ctx, "ana@example.com", goodPassword, "203.0.113.12"); err != nil {
-		t.Errorf("same account from another address = %v; want signed in", err)
+	_, _, err = s.Login(ctx, "erin@example.com", "wrong password!", "2001:db8:1:2:aaaa::1")
+	wantErr(t, "30th failure from one /64", err, shared.EFORBIDDEN, "auth.rate_limited")
+	_, _, err = s.Login(ctx, "ana@example.com", goodPassword, "[2001:db8:1:2::1]:9999")
+	wantErr(t, "right password from a locked /64", err, shared.EFORBIDDEN, "auth.rate_limited")
+	if _, _, err := s.Login(ctx, "ana@example.com", goodPassword, "2001:db8:1:3::1"); err != nil {
+		t.Errorf("same account from the next /64 = %v; want signed in", err)
+	}
+}
+
+// TestAttemptsCountedBeforeHashing: sixty wrong passwords at once for one
+// account from one address hash at most five of them.
+func TestAttemptsCountedBeforeHashing(t *testing.T) {
+	s, _ := newService(t)
+	addUser(t, s, "ana@example.com")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	keys := map[string]int{}
+	for range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := s.Login(context.Background(), "ana@example.com", "wrong password!", "198.51.100.7")
+			key, _ := shared.ErrorKey(err)
+			mu.Lock()
+			keys[key]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if keys["auth.bad_credentials"]+keys["auth.rate_limited"] != 60 || keys["auth.bad_credentials"] > 4 {
+		t.Errorf("answers = %v; want at most 4 bad_credentials (the 5th says rate_limited), the rest rate_limited", keys)
+	}
+	if slots, peak := s.HashGate(); peak > slots {
+		t.Errorf("%d hashes ran at once; the gate allows %d", peak, slots)
+	}
+}
+
+// TestHashGateSaturated: when every slot is taken and the queue is full,
+// a sign-in is told to come back, and its attempt is not counted.
+func TestHashGateSaturated(t *testing.T) {
+	s, _ := newService(t)
+	s.HashSlots, s.HashWait = 1, 50*time.Millisecond
+	addUser(t, s, "ana@example.com")
+	leave, err := s.gate.enter(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.Login(context.Background(), "ana@example.com", goodPassword, "198.51.100.8")
+	wantErr(t, "sign-in while hashing is saturated", err, shared.EFORBIDDEN, "auth.busy")
+	if key, args := shared.ErrorKey(err); i18n.T("en", key, args...) != "Too many sign-ins are being checked right now. Try again in 2 seconds." {
+		t.Errorf("busy message = %q", i18n.T("en", key, args...))
+	}
+	leave()
+	for range 4 {
+		s.Login(context.Background(), "ana@example.com", "wrong password!", "198.51.100.8")
+	}
+	if _, _, err := s.Login(context.Background(), "ana@example.com", goodPassword, "198.51.100.8"); err != nil {
+		t.Errorf("sign-in after 4 failures and a busy refusal = %v; want signed in (busy is no attempt)", err)
 	}
 }
 

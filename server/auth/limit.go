@@ -54,6 +54,61 @@ func (l *Limiter) Fail(key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.Now()
+	a := l.record(key, now)
+	if len(a.fails) < l.Max {
+		return nil
+	}
+	a.fails = nil
+	a.until = now.Add(l.Lockout)
+	return limited(l.Lockout)
+}
+
+// Attempt counts an attempt for key before the work it costs (a password
+// hash), so that many attempts at once cannot all slip past the limit: it
+// returns the error Check returns if key is locked, and otherwise records
+// the attempt, locking key for Lockout once Max attempts fall within
+// Window. Unlike Fail, the attempts stay counted after a lockout: while
+// Max of them lie within Window, every further one locks key again, so
+// a key with a short Lockout backs off rather than being shut out for
+// long. Forgive takes back an attempt that succeeded.
+func (l *Limiter) Attempt(key string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.Now()
+	if a := l.keys[key]; a != nil && now.Before(a.until) {
+		return limited(a.until.Sub(now))
+	}
+	a := l.record(key, now)
+	if len(a.fails) >= l.Max {
+		a.until = now.Add(l.Lockout)
+	}
+	return nil
+}
+
+// Forgive takes back one attempt of key: the attempt succeeded. A lockout
+// that attempt caused ends.
+func (l *Limiter) Forgive(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a := l.keys[key]
+	if a == nil || len(a.fails) == 0 {
+		return
+	}
+	a.fails = a.fails[:len(a.fails)-1]
+	if len(a.fails) < l.Max {
+		a.until = time.Time{}
+	}
+}
+
+// Reset forgets key's failures, after a success.
+func (l *Limiter) Reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.keys, key)
+}
+
+// record adds an attempt at now to key's, making room for a new key.
+func (l *Limiter) record(key string, now time.Time) *attempts {
 	a := l.keys[key]
 	if a == nil {
 		if l.keys == nil {
@@ -64,21 +119,8 @@ func (l *Limiter) Fail(key string) error {
 		l.keys[key] = a
 	}
 	a.last = now
-	a.fails = recent(a.fails, now.Add(-l.Window))
-	a.fails = append(a.fails, now)
-	if len(a.fails) < l.Max {
-		return nil
-	}
-	a.fails = nil
-	a.until = now.Add(l.Lockout)
-	return limited(l.Lockout)
-}
-
-// Reset forgets key's failures, after a success.
-func (l *Limiter) Reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.keys, key)
+	a.fails = append(recent(a.fails, now.Add(-l.Window)), now)
+	return a
 }
 
 // recent drops the failures before since.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -50,31 +51,70 @@ func (sess session) forgetAt() time.Time {
 
 // Login checks email and password and starts a session, returning its
 // token: 32 random bytes, base64url. remoteIP is the client's address (a
-// port, if any, is ignored); failures are limited per e-mail address and
-// per remote address (see Limiter), and a success clears the e-mail
-// address's count but not the remote address's, so one good account does
-// not buy guesses at others.
+// port, if any, is ignored; IPv6 counts by /64).
+//
+// Attempts are counted before the password is hashed, so a flood cannot
+// slip past the limits: per account and address (Limiter), per address
+// across accounts (AddressLimiter) and, more slowly, per account from
+// every address (AccountLimiter), which an address that signed in to the
+// account before skips. A success takes its attempt back and clears the
+// account and address pair. At most HashSlots hashes run at once; a
+// sign-in that cannot get one in time is refused with auth.busy.
 //
 // Returns EUNAUTHORIZED auth.bad_credentials for an unknown address or a
 // wrong password (the same answer, after the same work), EFORBIDDEN
 // auth.disabled for a disabled account with the right password, EFORBIDDEN
-// auth.rate_limited while locked out, and EINVALID for a malformed
-// address.
+// auth.rate_limited while locked out, EFORBIDDEN auth.busy when too many
+// sign-ins are being checked, and EINVALID for a malformed address.
 func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (string, User, error) {
 	s.init()
 	addr, err := shared.NormalizeEmail(email)
 	if err != nil {
 		return "", User{}, err
 	}
-	keys := []string{"email:" + addr}
-	if ip := hostOnly(remoteIP); ip != "" {
-		keys = append(keys, "ip:"+ip)
+	ip := AddrGroup(remoteIP)
+	pair := "pair:" + addr + "|" + ip
+	type limit struct {
+		l   *Limiter
+		key string
 	}
-	for _, k := range keys {
-		if err := s.Limiter.Check(k); err != nil {
+	limits := []limit{{s.Limiter, pair}}
+	if ip != "" {
+		limits = append(limits, limit{s.AddressLimiter, "ip:" + ip})
+	}
+	if !s.knownPair(pair) {
+		limits = append(limits, limit{s.AccountLimiter, "email:" + addr})
+	}
+	for _, lim := range limits {
+		if err := lim.l.Check(lim.key); err != nil {
 			return "", User{}, err
 		}
 	}
+	forgive := func(n int) {
+		for _, lim := range limits[:n] {
+			lim.l.Forgive(lim.key)
+		}
+	}
+	for i, lim := range limits {
+		if err := lim.l.Attempt(lim.key); err != nil {
+			forgive(i)
+			return "", User{}, err
+		}
+	}
+	leave, err := s.gate.enter(ctx)
+	if err != nil {
+		forgive(len(limits)) // not checked: not an attempt
+		if s.gate.shouldLog(s.Now()) {
+			s.Log.Warn("sign-ins refused: hashing is saturated", "remote", remoteIP, "refused", s.gate.refusedSinceLog())
+		}
+		return "", User{}, err
+	}
+	left := false
+	defer func() {
+		if !left {
+			leave()
+		}
+	}()
 	var u User
 	var hash string
 	err = s.Store.View(ctx, func(tx store.ReadTx) error {
@@ -103,22 +143,31 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 		// The user ID, never the address typed: it may be anyone's.
 		s.Log.Info("sign-in failed", "user", u.ID, "known", found, "remote", remoteIP)
 		var err error = shared.Errorf(shared.EUNAUTHORIZED, "auth.bad_credentials")
-		for _, k := range keys {
-			if lerr := s.Limiter.Fail(k); lerr != nil {
-				if ip, ok := strings.CutPrefix(k, "ip:"); ok {
-					s.Log.Warn("sign-in locked out", "remote", ip)
-				} else {
-					s.Log.Warn("sign-in locked out", "user", u.ID, "known", found)
-				}
+		for _, lim := range limits {
+			if lerr := lim.l.Check(lim.key); lerr != nil {
+				// Which limit, never the address typed: it may be anyone's.
+				kind, _, _ := strings.Cut(lim.key, ":")
+				s.Log.Warn("sign-in locked out", "limit", kind, "user", u.ID, "known", found, "remote", remoteIP)
 				err = lerr
+				break
 			}
 		}
 		return "", User{}, err
 	}
+	forgive(len(limits))
+	s.Limiter.Reset(pair)
 	if u.Disabled {
 		return "", User{}, shared.Errorf(shared.EFORBIDDEN, "auth.disabled")
 	}
-	s.Limiter.Reset(keys[0])
+	s.rememberPair(pair)
+	var rehash string
+	if params != s.Hash {
+		if rehash, err = HashPassword(password, s.Hash); err != nil {
+			return "", User{}, err
+		}
+	}
+	leave()
+	left = true
 
 	token, key, err := newToken()
 	if err != nil {
@@ -129,12 +178,6 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 	data, err := json.Marshal(sess)
 	if err != nil {
 		return "", User{}, err
-	}
-	var rehash string
-	if params != s.Hash {
-		if rehash, err = HashPassword(password, s.Hash); err != nil {
-			return "", User{}, err
-		}
 	}
 	err = s.Store.Update(ctx, func(tx store.Tx) error {
 		if rehash != "" {
@@ -230,7 +273,20 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if !ok {
 		return nil
 	}
-	return s.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteLocal(kindSession, key) })
+	var userID string
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		if b, err := tx.GetLocal(kindSession, key); err == nil {
+			var sess session
+			if json.Unmarshal(b, &sess) == nil {
+				userID = sess.UserID
+			}
+		}
+		return tx.DeleteLocal(kindSession, key)
+	})
+	if err == nil && userID != "" && s.OnSignOut != nil {
+		s.OnSignOut(userID, token)
+	}
+	return err
 }
 
 // Cookie returns the session cookie for token: HttpOnly so scripts cannot
@@ -278,6 +334,57 @@ func tokenKey(token string) (string, bool) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), true
+}
+
+// AddrGroup returns the address limits count remoteAddr under: the host
+// without a port, and an IPv6 address as its /64, since one subscriber
+// commonly holds a whole /64.
+func AddrGroup(remoteAddr string) string {
+	host := hostOnly(remoteAddr)
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
+// knownPairFor is how long an account and address pair that signed in
+// stays exempt from the account's back-off, and knownPairs how many are
+// remembered at most.
+const (
+	knownPairFor = 30 * 24 * time.Hour
+	knownPairs   = 10_000
+)
+
+func (s *Service) knownPair(pair string) bool {
+	s.knownMu.Lock()
+	defer s.knownMu.Unlock()
+	at, ok := s.known[pair]
+	return ok && s.Now().Sub(at) < knownPairFor
+}
+
+func (s *Service) rememberPair(pair string) {
+	s.knownMu.Lock()
+	defer s.knownMu.Unlock()
+	if s.known == nil {
+		s.known = map[string]time.Time{}
+	}
+	if _, ok := s.known[pair]; !ok && len(s.known) >= knownPairs {
+		var oldest string
+		var oldestAt time.Time
+		for k, at := range s.known {
+			if oldestAt.IsZero() || at.Before(oldestAt) {
+				oldest, oldestAt = k, at
+			}
+		}
+		delete(s.known, oldest)
+	}
+	s.known[pair] = s.Now()
 }
 
 // hostOnly returns addr without a port, so every connection from one

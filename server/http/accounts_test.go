@@ -34,17 +34,7 @@ func signIn(t *testing.T, s *testServer, email string) string {
 // hello as client; it returns the connection and the welcome.
 func dialAs(t *testing.T, s *testServer, token, client string) (*websocket.Conn, wire.Msg) {
 	t.Helper()
-	h := http.Header{"Origin": {s.URL()}}
-	if token != "" {
-		h.Set("Cookie", (&http.Cookie{Name: auth.CookieName, Value: token}).String())
-	}
-	ws, _, err := websocket.DefaultDialer.Dial(s.wsURL(), h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	send(t, ws, wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: client})
-	return ws, recv(t, ws)
+	return dialHello(t, s, token, wire.Msg{Protocol: wire.Version, ClientID: client, DeviceKey: keyOf(client)})
 }
 
 func push(t *testing.T, ws *websocket.Conn, seq uint64, name string, args any) wire.Msg {

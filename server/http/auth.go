@@ -64,7 +64,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "auth.bad_request"))
 		return
 	}
-	token, u, err := s.Auth.Login(r.Context(), req.Email, req.Password, r.RemoteAddr)
+	token, u, err := s.Auth.Login(r.Context(), req.Email, req.Password, s.clientAddr(r))
 	if err != nil {
 		writeJSONError(w, errorStatus(err), lang, err)
 		return
@@ -111,7 +111,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 func errorStatus(err error) int {
 	key, _ := shared.ErrorKey(err)
 	switch code := shared.ErrorCode(err); {
-	case key == "auth.rate_limited":
+	case key == "auth.rate_limited" || key == "auth.busy" || key == "quota.exceeded":
 		return http.StatusTooManyRequests
 	case code == shared.EINVALID:
 		return http.StatusBadRequest

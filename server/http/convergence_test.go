@@ -427,7 +427,7 @@ func (s *crashingServer) start(addr string) {
 	// The port was just freed by the crash; another process may hold it for
 	// a moment (or take it: then fail, saying so).
 	for try := 0; ; try++ {
-		s.srv = &serverhttp.Server{Addr: addr, Web: fstest.MapFS{"app.css": {Data: []byte("body{}")}}, Sync: sync, Log: s.log}
+		s.srv = &serverhttp.Server{Addr: addr, Web: fstest.MapFS{"app.css": {Data: []byte("body{}")}}, Sync: sync, Log: s.log, AnonQuota: map[string]int{}}
 		err = s.srv.Open()
 		if err == nil {
 			break

@@ -98,7 +98,7 @@ func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
 	if !readKioskJSON(w, r, lang, &req) {
 		return
 	}
-	limit, key := s.Auth.Limit(), "kiosk-ip:"+hostOf(r.RemoteAddr)
+	limit, key := s.Auth.Limit(), "kiosk-ip:"+s.addrGroup(r)
 	if err := limit.Check(key); err != nil {
 		writeJSONError(w, errorStatus(err), lang, err)
 		return
@@ -134,7 +134,7 @@ func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
 			err = lerr
 		}
 	}
-	s.Log.Info("kiosk enrollment refused", "remote", r.RemoteAddr, "err", logsafe.Err(err))
+	s.Log.Info("kiosk enrollment refused", "remote", s.clientAddr(r), "err", logsafe.Err(err))
 	writeJSONError(w, errorStatus(err), lang, err)
 }
 
@@ -174,12 +174,4 @@ func (s *Server) handleKioskRevoke(w http.ResponseWriter, r *http.Request) {
 	s.Sync.Changed()
 	s.Log.Info("kiosk revoked", "kiosk", k.ID, "site", k.Site, "letter", k.Letter, "by", admin.ID)
 	writeJSON(w, http.StatusOK, map[string]any{"kiosk": k})
-}
-
-// hostOf returns the host part of a remote address.
-func hostOf(addr string) string {
-	if i := strings.LastIndexByte(addr, ':'); i > 0 && !strings.HasSuffix(addr, "]") {
-		return strings.Trim(addr[:i], "[]")
-	}
-	return addr
 }

@@ -418,6 +418,9 @@ func TestLoadServerProcess(t *testing.T) {
 		Web:  fstest.MapFS{"app.css": {Data: []byte("body{}")}},
 		Sync: &outsync.Service{Store: db, Log: log, Now: time.Now},
 		Log:  log,
+		// Every simulated device connects from loopback and signed out.
+		SocketsPerAddress: 1 << 20,
+		AnonQuota:         map[string]int{},
 	}
 	if err := s.Open(); err != nil {
 		t.Fatal(err)

@@ -75,7 +75,7 @@ func dialLoadClient(d websocket.Dialer, wsURL, origin string) (*loadClient, erro
 		return nil, err
 	}
 	c := &loadClient{id: shared.NewID(time.Now()), ws: ws, wake: make(chan struct{}, 1)}
-	b, _ := wire.Encode(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: c.id})
+	b, _ := wire.Encode(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: c.id, DeviceKey: keyOf(c.id)})
 	if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
 		ws.Close()
 		return nil, err

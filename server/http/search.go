@@ -163,7 +163,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // in lang.
 func writeJSONError(w http.ResponseWriter, status int, lang string, err error) {
 	key, args := shared.ErrorKey(err)
+	if secs, ok := firstArg(args).(int64); ok && status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10)) // limits put the seconds first
+	}
 	writeJSON(w, status, map[string]any{"error": map[string]any{
 		"code": shared.ErrorCode(err), "key": key, "message": i18n.T(lang, key, args...),
 	}})
+}
+
+func firstArg(args []any) any {
+	if len(args) == 0 {
+		return nil
+	}
+	return args[0]
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"outpost/server/auth"
 	"outpost/server/metrics"
 	outsync "outpost/server/sync"
+	"outpost/shared"
 )
 
 // Server serves Outpost over HTTP(S).
@@ -31,7 +33,17 @@ type Server struct {
 	// MinProtocol raises the oldest client protocol served above
 	// wire.MinVersion (tests use it to make the running app outdated).
 	MinProtocol int
-	Log         *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (clientaddr.go); without them the header is ignored.
+	TrustedProxies []netip.Prefix
+	// Caps on open websockets per account and per address, how long a new
+	// one may take to say hello, and the hourly quotas on signed-out
+	// writes per address (zero: the defaults in limits.go).
+	SocketsPerAccount int
+	SocketsPerAddress int
+	HelloTimeout      time.Duration
+	AnonQuota         map[string]int
+	Log               *slog.Logger
 	// Metrics are the server's metrics (default: new ones); MetricsAddr,
 	// if set, serves them on a listener of their own (metrics.go).
 	Metrics     *metrics.Metrics
@@ -43,12 +55,15 @@ type Server struct {
 	metricsLn  net.Listener
 	metricsSrv *http.Server
 
-	ln   net.Listener
-	srv  *http.Server
-	web  *webFiles
-	mu   sync.Mutex
-	ws   map[*wsConn]struct{}
-	shut bool
+	ln     net.Listener
+	srv    *http.Server
+	web    *webFiles
+	mu     sync.Mutex
+	ws     map[*wsConn]struct{}
+	byAddr map[string]int // open websockets per address group
+	byUser map[string]int // and per account
+	shut   bool
+	quota  *quota
 
 	search *searcher
 }
@@ -61,9 +76,23 @@ func (s *Server) Open() error {
 	}
 	s.web = web
 	s.ws = make(map[*wsConn]struct{})
+	s.byAddr, s.byUser = map[string]int{}, map[string]int{}
+	if s.AnonQuota == nil {
+		s.AnonQuota = DefaultAnonQuota
+	}
+	s.quota = &quota{perHour: s.AnonQuota}
+	if s.Sync.Admit == nil {
+		s.Sync.Admit = s.admit
+	}
+	if s.HelloTimeout <= 0 {
+		s.HelloTimeout = DefaultHelloTimeout
+	}
 	s.search = newSearcher(s.Sync.Store)
 	if s.Auth == nil {
 		s.Auth = &auth.Service{Store: s.Sync.Store, Log: s.Log}
+	}
+	if s.Auth.OnSignOut == nil {
+		s.Auth.OnSignOut = s.endSessions
 	}
 
 	if err := s.openMetrics(); err != nil {
@@ -92,7 +121,13 @@ func (s *Server) Open() error {
 	s.srv = &http.Server{
 		Handler:           s.logRequests(mux), // logging.go
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+		// A request's body (a 256 KiB attachment chunk at most) and its
+		// answer (app.wasm, 2 MB, on a slow link) get this long; sockets
+		// upgraded to websockets set their own deadlines.
+		ReadTimeout:  time.Minute,
+		WriteTimeout: 3 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
 	go func() {
 		var err error
@@ -154,20 +189,31 @@ func (s *Server) Close(ctx context.Context) error {
 	return err
 }
 
-func (s *Server) track(c *wsConn) bool {
+// track adds c to the open websockets. It returns errShut if the server
+// is shutting down, and EFORBIDDEN ws.too_many if c's account or address
+// holds as many as it may.
+func (s *Server) track(c *wsConn) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.shut {
-		return false
+		return errShut
+	}
+	if !s.admitSocket(c) {
+		return shared.Errorf(shared.EFORBIDDEN, "ws.too_many")
 	}
 	s.ws[c] = struct{}{}
-	return true
+	return nil
 }
+
+var errShut = errors.New("server shutting down")
 
 func (s *Server) untrack(c *wsConn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.ws, c)
+	if _, ok := s.ws[c]; ok {
+		delete(s.ws, c)
+		s.releaseSocket(c)
+	}
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

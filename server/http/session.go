@@ -2,8 +2,12 @@ package http
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"outpost/server/auth"
 	"outpost/server/store"
@@ -14,6 +18,12 @@ import (
 // kindClient is the unlogged store data binding a client ID to the account
 // that first used it: client/<client ID> → user ID.
 const kindClient = "client"
+
+// kindDevice is the unlogged store data binding a client ID to the device
+// that holds it: device/<client ID> → SHA-256 of the device key (protocol
+// 5). Only the hash is kept, so a copy of the database cannot speak as a
+// device.
+const kindDevice = "device"
 
 // authenticate reads the session cookie of the upgrade request.
 func (c *wsConn) authenticate(r *http.Request) {
@@ -31,15 +41,43 @@ func (c *wsConn) authenticate(r *http.Request) {
 	c.user = &id
 }
 
-// bind checks that the client ID is this account's, binding it to the
-// account on first use: a session cannot push as another account's device,
-// whose sequence numbers it could otherwise spoil. A device that filed
-// tickets signed out and now signs in gets them claimed for its user.
-func (c *wsConn) bind(ctx context.Context) error {
+// bind checks that the device holds the client ID's key and that the
+// client ID is this account's, binding both on first use: nobody who
+// merely learnt a client ID can push as that device and spoil its
+// sequence numbers, and a session cannot push as another account's
+// device. A device that filed tickets signed out and now signs in gets
+// them claimed for its user.
+//
+// A client ID used before protocol 5 has no key yet: it takes the first
+// key presented by a session of the account it belongs to, or, if it was
+// only ever used signed out, the first key presented at all. A refused
+// session binds nothing: such a socket may neither push nor pull.
+func (c *wsConn) bind(ctx context.Context, deviceKey string) error {
+	sum := sha256.Sum256([]byte(deviceKey))
 	return c.s.Sync.Store.Update(ctx, func(tx store.Tx) error {
 		owner, err := tx.GetLocal(kindClient, c.clientID)
-		switch code := shared.ErrorCode(err); {
-		case code == shared.ENOTFOUND:
+		bound := err == nil
+		if err != nil && shared.ErrorCode(err) != shared.ENOTFOUND {
+			return err
+		}
+		switch held, err := tx.GetLocal(kindDevice, c.clientID); {
+		case err == nil:
+			if subtle.ConstantTimeCompare(held, sum[:]) != 1 {
+				return shared.Errorf(shared.EFORBIDDEN, "client.bad_key")
+			}
+		case shared.ErrorCode(err) != shared.ENOTFOUND:
+			return err
+		case c.authKey != "":
+			return nil // a refused session keys nothing and only waits for a sign-in
+		case bound && (c.user == nil || string(owner) != c.user.UserID):
+			return shared.Errorf(shared.EFORBIDDEN, "client.bound_elsewhere")
+		default:
+			if err := tx.PutLocal(kindDevice, c.clientID, sum[:], time.Time{}); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !bound:
 			if c.user == nil {
 				return nil // signed out: nothing to bind to
 			}
@@ -47,8 +85,6 @@ func (c *wsConn) bind(ctx context.Context) error {
 				return err
 			}
 			return outsync.Claim(tx, c.clientID, *c.user)
-		case err != nil:
-			return err
 		case c.user != nil && string(owner) == c.user.UserID:
 			return nil
 		case c.user == nil && c.authKey != "":
@@ -56,6 +92,17 @@ func (c *wsConn) bind(ctx context.Context) error {
 		}
 		return shared.Errorf(shared.EFORBIDDEN, "client.bound_elsewhere")
 	})
+}
+
+// refused returns the error a socket whose session cookie was refused
+// gets for a push or a pull: it holds no account's rights, and acting as
+// its client ID signed out would spoil that device's sequence numbers or
+// skip its user's records.
+func (c *wsConn) refused() error {
+	if c.authKey == "" {
+		return nil
+	}
+	return shared.Errorf(shared.EUNAUTHORIZED, c.authKey)
 }
 
 // recheck authenticates the session again before a push, so a session that
@@ -72,7 +119,30 @@ func (c *wsConn) recheck(ctx context.Context) error {
 }
 
 func (c *wsConn) actor() outsync.Actor {
-	return outsync.Actor{ClientID: c.clientID, User: c.user}
+	return outsync.Actor{ClientID: c.clientID, User: c.user, Addr: c.addr}
+}
+
+// endSessions closes the websockets of a session that ended before its
+// time: the one signed in with token, or, if token is "", every one of
+// userID (the account was disabled or the kiosk revoked). They are told
+// why, as at a hello, so the device asks to sign in again and keeps its
+// outbox; pulls and pokes stop with the socket.
+func (s *Server) endSessions(userID, token string) {
+	s.mu.Lock()
+	var ending []*wsConn
+	for c := range s.ws {
+		if c.user != nil && c.user.UserID == userID && (token == "" || c.token == token) {
+			ending = append(ending, c)
+		}
+	}
+	s.mu.Unlock()
+	err := shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
+	for _, c := range ending {
+		c.end(websocket.ClosePolicyViolation, err)
+	}
+	if len(ending) > 0 {
+		s.Log.Info("closed the websockets of an ended session", "user", userID, "sockets", len(ending), "all_sessions", token == "")
+	}
 }
 
 // Connections returns the number of open websockets: one per browser, not

@@ -104,7 +104,7 @@ func pullAll(b *testing.B, ws *websocket.Conn) int {
 			}
 		}
 	}
-	write(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: clientA})
+	write(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: clientA, DeviceKey: keyOf(clientA)})
 	if m := read(); m.T != wire.TWelcome {
 		b.Fatalf("hello answered %+v", m)
 	}

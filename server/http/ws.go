@@ -6,12 +6,14 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"outpost/server/logsafe"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
@@ -47,6 +49,7 @@ type wsConn struct {
 	log      *slog.Logger
 	done     chan struct{} // closed when the connection is closed and forgotten
 	clientID string
+	addr     string           // the client's address group (IPv6: its /64)
 	token    string           // the session cookie, "" if none
 	user     *shared.Identity // signed-in user, nil if none
 	authKey  string           // why the cookie was refused, if it was
@@ -72,9 +75,16 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// Gorilla refuses a frame that declares more than this outright; frames
 	// between MaxFrame and this get a clear error from read.
 	ws.SetReadLimit(2 * wire.MaxFrame)
-	c := &wsConn{s: s, ws: ws, log: s.requestLog(r), done: make(chan struct{}), stats: wsStats{began: time.Now()}}
+	// net/http's deadlines for the request may still be set on the
+	// hijacked connection: from here on the socket keeps its own.
+	ws.NetConn().SetDeadline(time.Time{})
+	c := &wsConn{s: s, ws: ws, log: s.requestLog(r), done: make(chan struct{}), stats: wsStats{began: time.Now()}, addr: s.addrGroup(r)}
 	c.authenticate(r)
-	if !s.track(c) {
+	if err := s.track(c); err != nil {
+		if err != errShut {
+			c.log.Info("websocket refused", "addr", c.addr, "reason", logsafe.Err(err))
+			c.fail(websocket.ClosePolicyViolation, err)
+		}
 		ws.Close()
 		return
 	}
@@ -142,7 +152,16 @@ func (c *wsConn) sendMsg(m wire.Msg) {
 
 // fail sends the peer an error message it can show, then closes with code.
 func (c *wsConn) fail(code int, err error) {
-	c.sendMsg(wire.ErrorMsg(err))
+	c.log.Info("closing websocket", "client", c.clientID, "reason", logsafe.Err(err))
+	c.end(code, err)
+}
+
+// end sends the peer an error message and closes with code. Unlike fail
+// it may be called from any goroutine: it reads nothing the reader sets.
+func (c *wsConn) end(code int, err error) {
+	if b, e := wire.Encode(wire.ErrorMsg(err)); e == nil {
+		c.send(b)
+	}
 	text := shared.ErrorCode(err)
 	if key, _ := shared.ErrorKey(err); key != "" {
 		text += ": " + key
@@ -232,16 +251,24 @@ func (c *wsConn) read() (wire.Msg, int, error) {
 }
 
 func (c *wsConn) readLoop(ctx context.Context) {
-	c.ws.SetReadDeadline(time.Now().Add(pongWait))
-	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
-	})
-
+	// A socket that never says hello holds a goroutine and buffers for
+	// nothing: it gets HelloTimeout, the rest ping and pong.
+	c.ws.SetReadDeadline(time.Now().Add(c.s.HelloTimeout))
 	hello, code, err := c.read()
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		c.log.Info("no hello in time", "addr", c.addr)
+		c.fail(websocket.ClosePolicyViolation, shared.Errorf(shared.EINVALID, "ws.hello_late"))
+		return
+	}
 	if err != nil {
 		c.closeAfterReadError(code, err)
 		return
 	}
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	})
 	if hello.T != wire.THello {
 		c.fail(websocket.ClosePolicyViolation, shared.Errorf(shared.EINVALID, "wire.hello_first"))
 		return
@@ -253,7 +280,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 	c.clientID = hello.ClientID
 	pullsAfterAck := hello.Protocol >= 4
 	c.log = c.log.With("client", c.clientID)
-	if err := c.bind(ctx); err != nil {
+	if err := c.bind(ctx, hello.DeviceKey); err != nil {
 		if shared.ErrorCode(err) == shared.EINTERNAL || shared.ErrorCode(err) == "" {
 			c.log.Error("bind client", "err", err)
 			c.fail(websocket.CloseInternalServerErr, err)
@@ -278,6 +305,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		switch m.T {
 		case wire.TPush:
 			began := time.Now()
+			if err := c.refused(); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err)
+				return
+			}
 			if err := c.recheck(ctx); err != nil {
 				c.fail(websocket.ClosePolicyViolation, err)
 				return
@@ -289,8 +320,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 			}
 			c.pushed(len(m.Mutations), time.Since(began))
 			c.setAnswering(false)
-			if shared.ErrorCode(err) == shared.EUNAUTHORIZED {
-				c.fail(websocket.ClosePolicyViolation, err) // the rest waits for a sign-in
+			if code := shared.ErrorCode(err); code == shared.EUNAUTHORIZED || code == shared.EINVALID || code == shared.EFORBIDDEN {
+				// The rest waits for a sign-in or for the quota to refill,
+				// or is refused (wire.seq_jump).
+				c.fail(websocket.ClosePolicyViolation, err)
 				return
 			}
 			if err != nil {
@@ -300,6 +333,14 @@ func (c *wsConn) readLoop(ctx context.Context) {
 			}
 		case wire.TPull:
 			c.stats.pulls++
+			if err := c.refused(); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err)
+				return
+			}
+			if err := c.recheck(ctx); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err) // expired or signed out meanwhile: pull nothing more
+				return
+			}
 			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)
 			if err != nil {
 				c.log.Error("pull", "err", err)

@@ -197,7 +197,9 @@ func ticketForVisitor(tx store.Tx, a Actor, op *shared.VisitOp, v *shared.Visit,
 		return err
 	}
 	tc := op.TicketCreate()
-	tk := tc.TicketBy(a.ClientID, requester)
+	// The desk files it, but the ticket is the visitor's: it names no
+	// device (the visitor would pull the desk's client ID).
+	tk := tc.TicketBy("", requester)
 	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
 	if err := putJSON(tx, wire.TypeTicket, tk.ID, tk); err != nil {
 		return err

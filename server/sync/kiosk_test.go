@@ -266,6 +266,9 @@ func TestDeskWorksTheQueue(t *testing.T) {
 	if dt.RequesterID != di.ID || dt.RequesterEmail != "di@example.com" {
 		t.Errorf("ticket for a visitor with an account = %+v; want requester %s", dt, di.ID)
 	}
+	if cy.ClientID != "" || dt.ClientID != "" {
+		t.Errorf("tickets filed for visitors name devices %q and %q; want none (the visitor would pull the desk's ID)", cy.ClientID, dt.ClientID)
+	}
 	if mail, ok := get[shared.Outmail](t, db, shared.TypeOutmail, cyTicket); !ok || mail.To != "cy@example.com" || mail.Status != "queued" {
 		t.Errorf("the e-mail to send = %+v, %v", mail, ok)
 	}

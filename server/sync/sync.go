@@ -31,6 +31,10 @@ type Service struct {
 	// Observe, if set, is told about mutations, pulls and SLA marks
 	// (observe.go).
 	Observe Observer
+	// Admit, if set, is asked before each new mutation is applied (not a
+	// resend); an error stops the push there, recording nothing, and is
+	// returned: the HTTP server's quotas on signed-out writes.
+	Admit func(a Actor, name string) error
 
 	mu       gosync.Mutex
 	watchers map[*watcher]struct{}            // who watches
@@ -42,6 +46,7 @@ type Service struct {
 type Actor struct {
 	ClientID string
 	User     *shared.Identity // nil when signed out
+	Addr     string           // the address (group) it connects from, for Service.Admit
 }
 
 // Identity returns the user acting, or the zero Identity (nobody) when
@@ -119,7 +124,9 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 }
 
 // PushAs is Push for an actor who may be signed in. It returns ErrSignIn,
-// with the results before it, when a mutation needs a user it does not have.
+// with the results before it, when a mutation needs a user it does not have,
+// and EINVALID wire.seq_jump, recording nothing, for a sequence more than
+// wire.MaxSeqGap past the client's last one.
 func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wire.Result, error) {
 	clientID := a.ClientID
 	results := make([]wire.Result, 0, len(ms))
@@ -144,10 +151,21 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 				earlier, err = rejectionOf(tx, clientID, m.Seq)
 				return err // handled before: answer again
 			}
+			if last > 0 && m.Seq-last > wire.MaxSeqGap {
+				// No device makes this many changes and drops them unsent:
+				// refuse, and record nothing, so the client's next real
+				// sequence still applies.
+				return shared.Errorf(shared.EINVALID, "wire.seq_jump", m.Seq, last)
+			}
 			h, ok := handlers[m.Name]
 			if !ok {
 				rejection = shared.Errorf(shared.EINVALID, "mutation.unknown", m.Name)
 				return errRejected
+			}
+			if s.Admit != nil {
+				if err := s.Admit(a, m.Name); err != nil {
+					return err // not recorded: the mutation waits on the device
+				}
 			}
 			rec := &recorder{Tx: tx}
 			if err := h(rec, a, m.Args, s.Now()); err != nil {
@@ -289,9 +307,13 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 	if err != nil {
 		return wire.Msg{}, err
 	}
+	staff := a.staff()
 	for i, c := range changes {
 		if !c.Deleted && removable[c.Type] && !visible(c.Type, c.Data) {
 			changes[i] = wire.Change{V: c.V, Type: c.Type, ID: c.ID, Deleted: true}
+		}
+		if !staff && !c.Deleted && carriesClientID[c.Type] {
+			changes[i].Data = withoutOthersClientID(c.Data, a.ClientID)
 		}
 	}
 	page := wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}
@@ -308,6 +330,32 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 		}
 	}
 	return page, nil
+}
+
+// carriesClientID are the record types that name the device that made
+// them. Only staff see another device's client ID: a requester's phone is
+// not told its laptop's, nor a visitor the desk's.
+var carriesClientID = map[string]bool{wire.TypeTicket: true, wire.TypeEntry: true, wire.TypeRating: true}
+
+// withoutOthersClientID returns data without its client_id field unless
+// that is own.
+func withoutOthersClientID(data []byte, own string) []byte {
+	var named struct {
+		ClientID string `json:"client_id"`
+	}
+	if json.Unmarshal(data, &named) != nil || named.ClientID == "" || named.ClientID == own {
+		return data
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return data
+	}
+	delete(fields, "client_id")
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return data
+	}
+	return out
 }
 
 // removable are the record types a device loses sight of by a change to

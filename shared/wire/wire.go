@@ -30,11 +30,18 @@ import (
 //	4 (2026-11-23): a client pulls after every ack, so the server sends no
 //	  poke to a connection for changes committed while its push was being
 //	  answered (its own writes, mostly): one frame less per mutation.
-const Version = 4
+//	5 (2026-12-07): devices prove who they are. hello carries device_key, a
+//	  secret the device made with its client ID and keeps beside it; the
+//	  first hello binds the client ID to the key's hash, and a later hello
+//	  with another key is refused (error{key: client.bad_key}). A push may
+//	  not take a client's sequence more than MaxSeqGap past its last one.
+//	  Older clients are told to update: without a key, anyone who learnt a
+//	  client ID could push as that device.
+const Version = 5
 
 // MinVersion is the oldest client protocol the server still speaks. An older
 // client is told to update (code UpdateRequired) and fed nothing.
-const MinVersion = 1
+const MinVersion = 5
 
 // Limits on what one frame may carry.
 const (
@@ -45,11 +52,24 @@ const (
 	MaxPageBytes    = 512 << 10 // changes in one page, give or take one record
 	maxSafeInteger  = 1<<53 - 1 // numbers stay exact in JavaScript
 	maxMutationName = 64
+
+	// MaxSeqGap is how far past a client's last applied sequence a push
+	// may go. A device numbers its mutations from its outbox's key
+	// generator and sends them all, oldest first, so the next sequence is
+	// normally last+1; a gap means mutations made and then dropped
+	// unsent, and no device holds this many. The first push of a client
+	// ID may start anywhere (a device that switched client IDs keeps
+	// counting where its old one stopped).
+	MaxSeqGap = 100_000
+
+	// Device keys are 32 random bytes, base64url without padding.
+	minDeviceKey = 43
+	maxDeviceKey = 128
 )
 
 // Message types.
 const (
-	THello   = "hello"   // client → server: protocol, client_id
+	THello   = "hello"   // client → server: protocol, client_id, device_key
 	TWelcome = "welcome" // server → client: protocol, epoch
 	TPush    = "push"    // client → server: mutations
 	TAck     = "ack"     // server → client: results
@@ -67,6 +87,7 @@ type Msg struct {
 	T         string     `json:"t"`
 	Protocol  int        `json:"protocol,omitempty"`
 	ClientID  string     `json:"client_id,omitempty"`
+	DeviceKey string     `json:"device_key,omitempty"` // hello, protocol 5: the device's secret
 	Epoch     string     `json:"epoch,omitempty"`
 	Mutations []Mutation `json:"mutations,omitempty"`
 	Results   []Result   `json:"results,omitempty"`
@@ -198,6 +219,21 @@ func Decode(b []byte) (Msg, error) {
 	return m, nil
 }
 
+// ValidDeviceKey says whether k has the form of a device key: 43 to 128
+// characters of base64url.
+func ValidDeviceKey(k string) bool {
+	if len(k) < minDeviceKey || len(k) > maxDeviceKey {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 func (m *Msg) validate() error {
 	if m.Cursor > maxSafeInteger {
 		return invalid("wire.bad_cursor")
@@ -209,6 +245,9 @@ func (m *Msg) validate() error {
 		}
 		if !shared.ValidUUID(m.ClientID) {
 			return invalid("wire.bad_client_id")
+		}
+		if m.Protocol >= 5 && !ValidDeviceKey(m.DeviceKey) {
+			return invalid("wire.bad_device_key")
 		}
 	case TWelcome:
 		if m.Identity != nil {

@@ -1,0 +1,149 @@
+package http
+
+import (
+	"sync"
+	"time"
+
+	outsync "outpost/server/sync"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// Defaults of what one client may hold or send (Server fields override).
+const (
+	// DefaultSocketsPerAccount bounds one account's open websockets: a
+	// browser shares one among its tabs, so this is devices, with room.
+	DefaultSocketsPerAccount = 16
+	// DefaultSocketsPerAddress bounds the websockets from one address
+	// (IPv6: one /64); an office behind one NAT shares it.
+	DefaultSocketsPerAddress = 256
+	// DefaultHelloTimeout is how long a new socket may take to say hello.
+	DefaultHelloTimeout = 10 * time.Second
+)
+
+// DefaultAnonQuota is, per mutation name, how many a signed-out device's
+// address may have applied per hour: the writes anyone can make without
+// an account. Signed-in users are bounded by their account instead.
+var DefaultAnonQuota = map[string]int{
+	wire.MTicketCreate: 30,
+	wire.MSearchMiss:   120,
+	wire.MKBFeedback:   120,
+	wire.MTreeEvent:    240,
+}
+
+// quotaKeys bounds the addresses the quota remembers; the stalest go.
+const quotaKeys = 50_000
+
+// quota is a token bucket per address and mutation name, refilled at
+// its hourly rate, holding at most an hour's worth.
+type quota struct {
+	mu      sync.Mutex
+	perHour map[string]int
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// take spends one token of key's bucket for mutation name, or says how
+// long until there is one.
+func (q *quota) take(addr, name string, now time.Time) (time.Duration, bool) {
+	per, ok := q.perHour[name]
+	if !ok {
+		return 0, true
+	}
+	if per <= 0 {
+		return time.Hour, false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	key := addr + "|" + name
+	b := q.buckets[key]
+	if b == nil {
+		if q.buckets == nil {
+			q.buckets = map[string]*bucket{}
+		}
+		if len(q.buckets) >= quotaKeys {
+			q.evict(now)
+		}
+		b = &bucket{tokens: float64(per), at: now}
+		q.buckets[key] = b
+	}
+	rate := float64(per) / float64(time.Hour)
+	b.tokens = min(float64(per), b.tokens+rate*float64(now.Sub(b.at)))
+	b.at = now
+	if b.tokens < 1 {
+		return time.Duration((1 - b.tokens) / rate), false
+	}
+	b.tokens--
+	return 0, true
+}
+
+// evict drops the buckets full again (untouched for an hour), or, if
+// none is, the stalest.
+func (q *quota) evict(now time.Time) {
+	var stalest string
+	var at time.Time
+	for k, b := range q.buckets {
+		if now.Sub(b.at) >= time.Hour {
+			delete(q.buckets, k)
+			continue
+		}
+		if at.IsZero() || b.at.Before(at) {
+			stalest, at = k, b.at
+		}
+	}
+	if len(q.buckets) >= quotaKeys {
+		delete(q.buckets, stalest)
+	}
+}
+
+// admit is the sync service's gate for each new mutation: a signed-out
+// device's writes count against its address's quota. Over it, the push
+// stops there with EFORBIDDEN quota.exceeded and the mutation waits in
+// the device's outbox, nothing lost.
+func (s *Server) admit(a outsync.Actor, name string) error {
+	if a.User != nil {
+		return nil
+	}
+	if wait, ok := s.quota.take(a.Addr, name, s.now()); !ok {
+		secs := int64((wait + time.Second - 1) / time.Second)
+		s.Log.Info("quota exceeded", "addr", a.Addr, "mutation", name, "retry_after", secs)
+		return shared.Errorf(shared.EFORBIDDEN, "quota.exceeded", secs)
+	}
+	return nil
+}
+
+// admitSocket counts c against its account's and address's caps, and
+// says whether it fits. Call under s.mu.
+func (s *Server) admitSocket(c *wsConn) bool {
+	perAccount, perAddress := s.SocketsPerAccount, s.SocketsPerAddress
+	if perAccount <= 0 {
+		perAccount = DefaultSocketsPerAccount
+	}
+	if perAddress <= 0 {
+		perAddress = DefaultSocketsPerAddress
+	}
+	if s.byAddr[c.addr] >= perAddress || c.user != nil && s.byUser[c.user.UserID] >= perAccount {
+		return false
+	}
+	s.byAddr[c.addr]++
+	if c.user != nil {
+		s.byUser[c.user.UserID]++
+	}
+	return true
+}
+
+// releaseSocket undoes admitSocket. Call under s.mu.
+func (s *Server) releaseSocket(c *wsConn) {
+	if s.byAddr[c.addr]--; s.byAddr[c.addr] <= 0 {
+		delete(s.byAddr, c.addr)
+	}
+	if c.user != nil {
+		if s.byUser[c.user.UserID]--; s.byUser[c.user.UserID] <= 0 {
+			delete(s.byUser, c.user.UserID)
+		}
+	}
+}
