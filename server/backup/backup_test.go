@@ -23,7 +23,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func openAt(now time.Time) func(string) (backup.Target, error) {
 	return func(dir string) (backup.Target, error) {
-		return badger.Open(dir, quiet, badger.WithClock(func() time.Time { return now }))
+		return badger.Open(dir, quiet, badger.WithClock(func() time.Time { return now }), badger.WithBulkLoad())
 	}
 }
 

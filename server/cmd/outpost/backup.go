@@ -95,7 +95,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	open := func(dir string) (backup.Target, error) { return badger.Open(dir, log) }
+	open := func(dir string) (backup.Target, error) { return badger.Open(dir, log, badger.WithBulkLoad()) }
 	progress, end := bytesBar(stderr, *quiet)
 	sum, epoch, err := backup.RestoreDir(ctx, fs.Arg(0), *dataDir, open, progress)
 	end()
