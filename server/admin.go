@@ -56,9 +56,11 @@ func (m *Main) openAdmin() {
 		return
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /backup", m.logBackup(backup.Handler(m.Store, func() backup.Header {
+	h := m.logBackup(backup.Handler(m.Store, func() backup.Header {
 		return backup.Header{CreatedAt: m.Now().UnixMilli(), AppVersion: m.HTTP.Version()}
-	})))
+	}))
+	mux.Handle("GET /backup", h)  // a full backup
+	mux.Handle("POST /backup", h) // an incremental one: the body says since what
 	m.admin = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := m.admin.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

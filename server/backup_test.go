@@ -181,7 +181,7 @@ func TestBackupWhileClientsPushThenRestore(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "outpost.backup")
 	began.Store(true)
-	sum, err := backup.Fetch(context.Background(), socket, file, nil)
+	sum, err := backup.Fetch(context.Background(), socket, file, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestBackupWhileClientsPushThenRestore(t *testing.T) {
 	open := func(dir string) (backup.Target, error) {
 		return badger.Open(dir, slog.New(slog.DiscardHandler), badger.WithClock(clock.Now))
 	}
-	if _, _, err := backup.RestoreDir(context.Background(), file, dir, open, nil); err != nil {
+	if _, _, err := backup.RestoreDir(context.Background(), []string{file}, dir, open, nil); err != nil {
 		t.Fatal(err)
 	}
 	m2 := startMain(t, clock, io.Discard, func(m *server.Main) { m.DataDir = dir })

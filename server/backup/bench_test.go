@@ -77,7 +77,7 @@ func TestBackupBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, _, err := backup.Write(context.Background(), f, db, backup.Header{CreatedAt: now.UnixMilli()}); err != nil {
+	if _, _, err := backup.Write(context.Background(), f, db, backup.Header{CreatedAt: now.UnixMilli()}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Sync(); err != nil {
@@ -96,7 +96,7 @@ func TestBackupBench(t *testing.T) {
 	}
 	fmt.Printf("bench backup verify: %.0f MB/s\n", mb/time.Since(start).Seconds())
 	start = time.Now()
-	if _, _, err := backup.RestoreDir(context.Background(), file, filepath.Join(t.TempDir(), "restored"), openAt(now), nil); err != nil {
+	if _, _, err := backup.RestoreDir(context.Background(), []string{file}, filepath.Join(t.TempDir(), "restored"), openAt(now), nil); err != nil {
 		t.Fatal(err)
 	}
 	took = time.Since(start)

@@ -70,7 +70,7 @@ func (b *backupLoop) run() {
 			fmt.Fprintln(os.Stderr, "backup:", err)
 			return
 		}
-		_, _, err = backup.Write(context.Background(), f, b.db, backup.Header{CreatedAt: time.Now().UnixMilli()})
+		_, _, err = backup.Write(context.Background(), f, b.db, backup.Header{CreatedAt: time.Now().UnixMilli()}, nil)
 		if err == nil {
 			err = f.Sync()
 		}
