@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	dto "github.com/prometheus/client_model/go"
 
 	"outpost/server"
 	"outpost/server/backup"
@@ -195,6 +196,17 @@ func TestBackupWhileClientsPushThenRestore(t *testing.T) {
 	oldEpoch := m.Store.Epoch()
 	if sum.Header.Epoch != oldEpoch || sum.Counts.Clients != devices {
 		t.Errorf("backup summary %+v", sum)
+	}
+	fams, err := m.Metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*dto.MetricFamily{}
+	for _, f := range fams {
+		byName[f.GetName()] = f
+	}
+	if ok, last := value(byName, "outpost_backups_total", "result", "ok"), value(byName, "outpost_backup_last_success_timestamp_seconds"); ok != 1 || last < float64(clock.Now().Add(-time.Minute).Unix()) {
+		t.Errorf("backup metrics: %v backups ok, last at %v", ok, last)
 	}
 	m.Close()
 

@@ -107,6 +107,10 @@ const maxSince = 64 << 20
 // full backup is about as big).
 func Handler(st store.Store, header func() Header) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := st.(store.Backuper); !ok {
+			http.Error(w, fmt.Sprintf("this store (%T) cannot make backups", st), http.StatusNotImplemented)
+			return
+		}
 		var since *Since
 		if r.Method == http.MethodPost {
 			since = &Since{}
