@@ -74,6 +74,9 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ws.SetReadLimit(2 * wire.MaxFrame)
 	c := &wsConn{s: s, ws: ws, log: s.requestLog(r), done: make(chan struct{}), stats: wsStats{began: time.Now()}}
 	c.authenticate(r)
+	if c.user != nil {
+		noteUser(r, c.user.UserID, c.user.Role) // for the upgrade's log line
+	}
 	if !s.track(c) {
 		ws.Close()
 		return
