@@ -57,11 +57,13 @@ e2e: chromium
 
 ## bench: wasm sizes, load times in headless Chromium, first-sync bytes with and
 ## without permessage-deflate, search speed, 1,000 websocket clients pushing
-## tickets, a flood of 400 wrong sign-ins (figures side by side with their
-## targets, never failing the build)
+## tickets (with and without backups running), backup and restore throughput,
+## a flood of 400 wrong sign-ins (figures side by side with their targets,
+## never failing the build)
 bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestLoadBench$$' -v ./server/http/ | grep -E '^(bench|---|ok|FAIL)'
+	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestBackupBench$$' -v ./server/backup/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestSearchBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 5m -run TestLoginFloodBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'

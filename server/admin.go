@@ -56,9 +56,11 @@ func (m *Main) openAdmin() {
 		return
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /backup", m.logBackup(backup.Handler(m.Store, func() backup.Header {
+	h := m.logBackup(backup.Handler(m.Store, func() backup.Header {
 		return backup.Header{CreatedAt: m.Now().UnixMilli(), AppVersion: m.HTTP.Version()}
-	})))
+	}))
+	mux.Handle("GET /backup", h)  // a full backup
+	mux.Handle("POST /backup", h) // an incremental one: the body says since what
 	m.admin = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := m.admin.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -93,16 +95,46 @@ func listenAdmin(path string) (net.Listener, error) {
 func (m *Main) logBackup(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		began := time.Now()
-		m.Log.Info("backup started")
+		incremental := r.Method == http.MethodPost
+		m.Log.Info("backup started", "incremental", incremental)
+		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
+			took := time.Since(began).Milliseconds()
 			if p := recover(); p != nil {
-				m.Log.Error("backup failed", "duration_ms", time.Since(began).Milliseconds())
+				m.Metrics.Backup(false, m.Now())
+				m.Log.Error("backup failed", "incremental", incremental, "duration_ms", took)
 				panic(p)
 			}
-			m.Log.Info("backup sent", "duration_ms", time.Since(began).Milliseconds())
+			if sw.status != 0 && sw.status != http.StatusOK {
+				m.Metrics.Backup(false, m.Now())
+				m.Log.Warn("backup refused", "incremental", incremental, "status", sw.status)
+				return
+			}
+			m.Metrics.Backup(true, m.Now())
+			m.Log.Info("backup sent", "incremental", incremental, "bytes", sw.bytes, "duration_ms", took)
 		}()
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(sw, r)
 	})
+}
+
+// statusWriter notes a response's status and size.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 // closeAdmin stops the admin socket, ending backups in flight.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	dto "github.com/prometheus/client_model/go"
 
 	"outpost/server"
 	"outpost/server/backup"
@@ -181,7 +182,7 @@ func TestBackupWhileClientsPushThenRestore(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "outpost.backup")
 	began.Store(true)
-	sum, err := backup.Fetch(context.Background(), socket, file, nil)
+	sum, err := backup.Fetch(context.Background(), socket, file, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,13 +197,24 @@ func TestBackupWhileClientsPushThenRestore(t *testing.T) {
 	if sum.Header.Epoch != oldEpoch || sum.Counts.Clients != devices {
 		t.Errorf("backup summary %+v", sum)
 	}
+	fams, err := m.Metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*dto.MetricFamily{}
+	for _, f := range fams {
+		byName[f.GetName()] = f
+	}
+	if ok, last := value(byName, "outpost_backups_total", "result", "ok"), value(byName, "outpost_backup_last_success_timestamp_seconds"); ok != 1 || last < float64(clock.Now().Add(-time.Minute).Unix()) {
+		t.Errorf("backup metrics: %v backups ok, last at %v", ok, last)
+	}
 	m.Close()
 
 	dir := filepath.Join(t.TempDir(), "restored")
 	open := func(dir string) (backup.Target, error) {
 		return badger.Open(dir, slog.New(slog.DiscardHandler), badger.WithClock(clock.Now))
 	}
-	if _, _, err := backup.RestoreDir(context.Background(), file, dir, open, nil); err != nil {
+	if _, _, err := backup.RestoreDir(context.Background(), []string{file}, dir, open, nil); err != nil {
 		t.Fatal(err)
 	}
 	m2 := startMain(t, clock, io.Discard, func(m *server.Main) { m.DataDir = dir })

@@ -447,6 +447,8 @@ func TestLogsKeepSecrets(t *testing.T) {
 	}
 	// And it still says who did what.
 	var sawLogin, sawSearch, sawSession bool
+	var kioskUpgrade any
+	var upgrades []any // request IDs of the kiosk's websocket upgrades
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var l map[string]any
 		if err := json.Unmarshal([]byte(line), &l); err != nil {
@@ -459,7 +461,13 @@ func TestLogsKeepSecrets(t *testing.T) {
 			sawSearch = true
 		case l["msg"] == "socket session" && l["role"] == shared.RoleKiosk && l["mutations"] == 2.0 && l["request_id"] != nil && l["duration_ms"] != nil:
 			sawSession = true
+			kioskUpgrade = l["request_id"]
+		case l["msg"] == "http request" && l["path"] == "/ws" && l["status"] == 101.0 && l["role"] == shared.RoleKiosk:
+			upgrades = append(upgrades, l["request_id"])
 		}
+	}
+	if len(upgrades) != 1 || upgrades[0] != kioskUpgrade {
+		t.Errorf("the kiosk's upgrade was logged with request IDs %v; its session with %v", upgrades, kioskUpgrade)
 	}
 	if !sawLogin || !sawSearch || !sawSession {
 		t.Errorf("lines missing: sign-in %v, search with its request ID %v, kiosk socket session %v; log:\n%s", sawLogin, sawSearch, sawSession, out)

@@ -23,7 +23,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func openAt(now time.Time) func(string) (backup.Target, error) {
 	return func(dir string) (backup.Target, error) {
-		return badger.Open(dir, quiet, badger.WithClock(func() time.Time { return now }))
+		return badger.Open(dir, quiet, badger.WithClock(func() time.Time { return now }), badger.WithBulkLoad())
 	}
 }
 
@@ -97,7 +97,7 @@ func writeBackup(t *testing.T, db *badger.DB, file string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, _, err := backup.Write(context.Background(), f, db, backup.Header{CreatedAt: 1}); err != nil {
+	if _, _, err := backup.Write(context.Background(), f, db, backup.Header{CreatedAt: 1}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -110,7 +110,7 @@ func TestRoundTrip(t *testing.T) {
 	want, wantHead := dump(t, db)
 
 	dir := filepath.Join(t.TempDir(), "restored")
-	sum, epoch, err := backup.RestoreDir(context.Background(), file, dir, openAt(now), nil)
+	sum, epoch, err := backup.RestoreDir(context.Background(), []string{file}, dir, openAt(now), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestDamagedBackupsAreRefused(t *testing.T) {
 			bad := filepath.Join(t.TempDir(), "bad.backup")
 			os.WriteFile(bad, c.data, 0o600)
 			dir := filepath.Join(t.TempDir(), "data")
-			_, _, err := backup.RestoreDir(context.Background(), bad, dir, openAt(now), nil)
+			_, _, err := backup.RestoreDir(context.Background(), []string{bad}, dir, openAt(now), nil)
 			if !errors.Is(err, backup.ErrDamaged) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("restore: %v; want ErrDamaged saying %q", err, c.want)
 			}
@@ -192,7 +192,7 @@ func TestDamagedBackupsAreRefused(t *testing.T) {
 
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "KEEP"), []byte("someone's data"), 0o600)
-	if _, _, err := backup.RestoreDir(context.Background(), file, dir, openAt(now), nil); err == nil || !strings.Contains(err.Error(), "not empty") {
+	if _, _, err := backup.RestoreDir(context.Background(), []string{file}, dir, openAt(now), nil); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("restore into a directory with files: %v", err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "KEEP")); string(b) != "someone's data" {
@@ -210,7 +210,7 @@ func TestFailedRestoreLeavesNothing(t *testing.T) {
 	dir := t.TempDir() // exists, empty
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // the restore is interrupted as it starts writing
-	if _, _, err := backup.RestoreDir(ctx, file, dir, openAt(now), nil); !errors.Is(err, context.Canceled) {
+	if _, _, err := backup.RestoreDir(ctx, []string{file}, dir, openAt(now), nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted restore: %v", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -219,5 +219,100 @@ func TestFailedRestoreLeavesNothing(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, backup.Marker), nil, 0o600)
 	if err := backup.CheckDir(dir); err == nil || !strings.Contains(err.Error(), "has not finished") {
 		t.Errorf("CheckDir with the marker: %v", err)
+	}
+}
+
+// An incremental backup holds what changed since a full one, leaving out
+// the attachments the full one holds; the two restore to the store as it
+// was at the incremental backup. Files that do not belong together are
+// refused before anything is written.
+func TestIncrementalBackup(t *testing.T) {
+	now := time.Now()
+	db, full := source(t, now)
+	err := db.Update(context.Background(), func(tx store.Tx) error {
+		if _, err := tx.Put("ticket", "t001", []byte(`{"title":"ticket 1, edited after the full backup"}`)); err != nil {
+			return err
+		}
+		if err := tx.Delete("ticket", "t002"); err != nil {
+			return err
+		}
+		if _, err := tx.Put("ticket", "t100", []byte(`{"title":"a new ticket"}`)); err != nil {
+			return err
+		}
+		if err := tx.SetLastSeq("client-a", 50); err != nil {
+			return err
+		}
+		if err := tx.SetLastSeq("client-b", 3); err != nil {
+			return err
+		}
+		if err := tx.DeleteLocal("session", "abc"); err != nil { // signed out
+			return err
+		}
+		if err := tx.PutLocal("session", "new", []byte(`{"user":"u3"}`), now.Add(time.Hour)); err != nil {
+			return err
+		}
+		return tx.PutLocal("blobpiece", "sha/1", bytes.Repeat([]byte{7}, 100<<10), time.Time{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	since, err := backup.SinceFull(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc := filepath.Join(t.TempDir(), "incremental.backup")
+	f, _ := os.Create(inc)
+	_, counts, err := backup.Write(context.Background(), f, db, backup.Header{CreatedAt: 2}, since)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.Records != 3 || counts.Omitted != 1 || counts.Clients != 2 {
+		t.Errorf("incremental counts %+v; want 3 records (an edit, a deletion, a new one), the old attachment piece left out, 2 clients", counts)
+	}
+	fullInfo, _ := os.Stat(full)
+	incInfo, _ := os.Stat(inc)
+	if incInfo.Size() > 120<<10 || fullInfo.Size() < 256<<10 {
+		t.Errorf("incremental is %d bytes, the full one %d: want the new 100 KiB piece and no more than 20 KiB besides, the unchanged 256 KiB piece left out", incInfo.Size(), fullInfo.Size())
+	}
+
+	want, wantHead := dump(t, db)
+	dir := filepath.Join(t.TempDir(), "restored")
+	if _, _, err := backup.RestoreDir(context.Background(), []string{full, inc}, dir, openAt(now), nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := openAt(now)(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, head := dump(t, got)
+	got.Close()
+	if head != wantHead || strings.Join(have, "\n") != strings.Join(want, "\n") {
+		t.Errorf("full + incremental restored:\n%s\nhead %d\nwant:\n%s\nhead %d", strings.Join(have, "\n"), head, strings.Join(want, "\n"), wantHead)
+	}
+
+	// A second full backup, taken now: the incremental does not complete it.
+	later := filepath.Join(t.TempDir(), "later.backup")
+	writeBackup(t, db, later)
+	for _, c := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{inc}, "is an incremental backup"},
+		{[]string{later, inc}, "was not made since"},
+		{[]string{full, later}, "is a full backup, not an incremental one"},
+	} {
+		dir := filepath.Join(t.TempDir(), "data")
+		if _, _, err := backup.RestoreDir(context.Background(), c.files, dir, openAt(now), nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("restore %v: %v; want %q", c.files, err, c.want)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("restore %v made the data directory", c.files)
+		}
+	}
+	// An incremental backup of another database than the base's.
+	other, _ := source(t, now)
+	if _, _, err := backup.Write(context.Background(), io.Discard, other, backup.Header{}, since); err == nil || !strings.Contains(err.Error(), "another database") {
+		t.Errorf("incremental of another database: %v", err)
 	}
 }

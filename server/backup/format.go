@@ -9,7 +9,8 @@
 //
 //	"OUTPOST-BACKUP 1\n"
 //	frame 'H': JSON Header
-//	frames 'r' (record), 'c' (client sequence), 'u' (unlogged data)
+//	frames 'r' (record), 'c' (client sequence), 'u' (unlogged data),
+//	       'o' (in an incremental backup: unlogged data as in the base)
 //	frame 'E': JSON Trailer (counts)
 //	32 bytes: SHA-256 of every byte before them
 //
@@ -45,7 +46,20 @@ type Header struct {
 	Epoch      string `json:"epoch"`       // of the database backed up (the restored one gets a new one)
 	Head       uint64 `json:"head"`        // change-log version of the snapshot
 	AppVersion string `json:"app_version"` // of the server that wrote it
+	// Base, in an incremental backup, is the full backup it completes.
+	Base *Base `json:"base,omitempty"`
 }
+
+// Base names the full backup an incremental one completes.
+type Base struct {
+	Epoch    string `json:"epoch"`
+	Head     uint64 `json:"head"`
+	Checksum string `json:"checksum"` // hex, the SHA-256 at the base's end
+}
+
+// Omitted is the Item.Kind the Reader gives an 'o' frame: unlogged data
+// (Type, ID) an incremental backup leaves to its base.
+const Omitted store.ItemKind = 'o'
 
 // Trailer counts what a backup holds, to report and to check.
 type Trailer struct {
@@ -53,6 +67,7 @@ type Trailer struct {
 	Records int    `json:"records"`
 	Clients int    `json:"clients"`
 	Locals  int    `json:"locals"`
+	Omitted int    `json:"omitted,omitempty"`
 	Bytes   int64  `json:"bytes"` // of the items' data
 }
 
@@ -125,6 +140,12 @@ func (w *Writer) Item(it store.Item) error {
 			w.str(it.ID)
 			w.buf = binary.AppendVarint(w.buf, it.Expires)
 			w.bytes(it.Data)
+		})
+	case Omitted:
+		w.n.Omitted++
+		w.frame('o', func() {
+			w.str(it.Type)
+			w.str(it.ID)
 		})
 	default:
 		return fmt.Errorf("unknown item kind %q", it.Kind)
@@ -317,6 +338,15 @@ func (r *Reader) Next() (store.Item, error) {
 			return it, err
 		}
 		r.n.Locals++
+	case 'o':
+		it.Kind = Omitted
+		if it.Type, err = r.str(); err != nil {
+			return it, err
+		}
+		if it.ID, err = r.str(); err != nil {
+			return it, err
+		}
+		r.n.Omitted++
 	case 'E':
 		return store.Item{}, r.end()
 	default:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"outpost/server/store"
@@ -37,6 +38,11 @@ type Target interface {
 // Verify reads the whole backup file and checks every frame and the
 // checksum, writing nothing.
 func Verify(file string, progress Progress) (Summary, error) {
+	return read(file, "verify", progress, nil)
+}
+
+// read checks the whole backup file, giving each item to fn.
+func read(file, phase string, progress Progress, fn func(store.Item) error) (Summary, error) {
 	began := time.Now()
 	f, err := os.Open(file)
 	if err != nil {
@@ -47,26 +53,36 @@ func Verify(file string, progress Progress) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	sum, err := check(f, &counting{phase: "verify", progress: progress, total: st.Size()})
+	sum, err := check(f, &counting{phase: phase, progress: progress, total: st.Size()}, fn)
 	sum.Elapsed = time.Since(began)
 	return sum, err
 }
 
-// RestoreDir restores the backup file into dir, which must be empty or
-// missing, with a store opened by open: all or nothing. The whole file is
-// verified first (nothing is written if it is damaged); then the marker
-// goes into dir, the store is filled and closed, and the marker removed.
-// If anything fails, dir is emptied again (and removed if RestoreDir made
-// it). The restored store has a new epoch, so every device refetches,
-// keeping its outbox. It returns the new epoch.
-func RestoreDir(ctx context.Context, file, dir string, open func(dir string) (Target, error), progress Progress) (Summary, string, error) {
+// RestoreDir restores a backup into dir, which must be empty or missing,
+// with a store opened by open: all or nothing. files is a full backup, or
+// a full backup and an incremental one made since it. Every file is
+// verified first (nothing is written if one is damaged, or the two do not
+// belong together); then the marker goes into dir, the store is filled and
+// closed, and the marker removed. If anything fails, dir is emptied again
+// (and removed if RestoreDir made it). The restored store has a new epoch,
+// so every device refetches, keeping its outbox. It returns the summary of
+// the last file and the new epoch.
+func RestoreDir(ctx context.Context, files []string, dir string, open func(dir string) (Target, error), progress Progress) (Summary, string, error) {
 	began := time.Now()
+	if len(files) == 0 || len(files) > 2 {
+		return Summary{}, "", errors.New("give a full backup, and optionally one incremental backup made since it")
+	}
 	created, err := emptyDir(dir)
 	if err != nil {
 		return Summary{}, "", err
 	}
-	sum, err := Verify(file, progress)
-	if err != nil {
+	sums := make([]Summary, len(files))
+	for i, file := range files {
+		if sums[i], err = Verify(file, progress); err != nil {
+			return Summary{}, "", fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	if err := chain(files, sums); err != nil {
 		return Summary{}, "", err
 	}
 	if created {
@@ -74,7 +90,7 @@ func RestoreDir(ctx context.Context, file, dir string, open func(dir string) (Ta
 			return Summary{}, "", err
 		}
 	}
-	epoch, err := restoreInto(ctx, file, dir, sum, open, progress)
+	epoch, err := restoreInto(ctx, files, dir, sums, open, progress)
 	if err != nil {
 		// Throw the half-restored store away: dir was empty before.
 		entries, _ := os.ReadDir(dir)
@@ -86,22 +102,42 @@ func RestoreDir(ctx context.Context, file, dir string, open func(dir string) (Ta
 		}
 		return Summary{}, "", err
 	}
+	sum := sums[len(sums)-1]
 	sum.Elapsed = time.Since(began)
 	return sum, epoch, nil
 }
 
-func restoreInto(ctx context.Context, file, dir string, sum Summary, open func(string) (Target, error), progress Progress) (string, error) {
-	if err := os.WriteFile(filepath.Join(dir, Marker), []byte("restoring "+file+"\n"), 0o640); err != nil {
+// chain checks that files are a full backup and, if two, an incremental
+// one made since that very file.
+func chain(files []string, sums []Summary) error {
+	if sums[0].Header.Base != nil {
+		return fmt.Errorf("%s is an incremental backup: give the full backup it completes first", files[0])
+	}
+	if len(sums) == 1 {
+		return nil
+	}
+	b := sums[1].Header.Base
+	switch {
+	case b == nil:
+		return fmt.Errorf("%s is a full backup, not an incremental one: restore it alone", files[1])
+	case b.Checksum != sums[0].Inner || b.Epoch != sums[0].Header.Epoch || b.Head != sums[0].Counts.Head:
+		return fmt.Errorf("%s was not made since %s (it completes a backup of epoch %s at change %d)", files[1], files[0], b.Epoch, b.Head)
+	}
+	return nil
+}
+
+func restoreInto(ctx context.Context, files []string, dir string, sums []Summary, open func(string) (Target, error), progress Progress) (string, error) {
+	if err := os.WriteFile(filepath.Join(dir, Marker), []byte("restoring "+strings.Join(files, " ")+"\n"), 0o640); err != nil {
 		return "", err
 	}
 	syncDir(dir)
-	f, err := os.Open(file)
-	if err != nil {
-		return "", err
+	var total int64
+	for _, s := range sums {
+		total += s.Size
 	}
-	defer f.Close()
-	counter := &counting{phase: "restore", progress: progress, total: sum.Size}
-	rd, err := NewReader(io.TeeReader(f, counter))
+	counter := &counting{phase: "restore", progress: progress, total: total}
+	next, closeAll, err := merged(files, counter)
+	defer closeAll()
 	if err != nil {
 		return "", err
 	}
@@ -109,9 +145,9 @@ func restoreInto(ctx context.Context, file, dir string, sum Summary, open func(s
 	if err != nil {
 		return "", err
 	}
-	// The file was verified, but it is read again: if it changed
+	// The files were verified, but they are read again: if one changed
 	// meanwhile, the checksum at its end says so and nothing is kept.
-	err = st.Restore(ctx, sum.Counts.Head, rd.Next)
+	err = st.Restore(ctx, sums[len(sums)-1].Counts.Head, next)
 	epoch := st.Epoch()
 	if cerr := st.Close(); err == nil {
 		err = cerr
@@ -125,6 +161,81 @@ func restoreInto(ctx context.Context, file, dir string, sum Summary, open func(s
 	}
 	syncDir(dir)
 	return epoch, nil
+}
+
+// merged returns the items of a full backup as an incremental one since it
+// completes it: the incremental's items first, then the full backup's
+// records the incremental does not hold (newer versions replace them) and
+// its unlogged data the incremental left out as unchanged. Client
+// sequences and all other unlogged data come from the newest file alone.
+func merged(files []string, counter *counting) (next func() (store.Item, error), closeAll func(), err error) {
+	var opened []*os.File
+	closeAll = func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}
+	readers := make([]*Reader, len(files))
+	for i, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, closeAll, err
+		}
+		opened = append(opened, f)
+		if readers[i], err = NewReader(io.TeeReader(f, counter)); err != nil {
+			return nil, closeAll, err
+		}
+	}
+	newest := readers[len(readers)-1]
+	if len(readers) == 1 {
+		return newest.Next, closeAll, nil
+	}
+	full := readers[0]
+	seen := map[string]bool{}   // records the incremental holds
+	wanted := map[string]bool{} // unlogged data it left to the full backup
+	fromFull := false
+	next = func() (store.Item, error) {
+		for !fromFull {
+			it, err := newest.Next()
+			if errors.Is(err, io.EOF) {
+				fromFull = true
+				break
+			}
+			if err != nil {
+				return it, err
+			}
+			switch it.Kind {
+			case store.ItemRecord:
+				seen[it.Type+"/"+it.ID] = true
+			case Omitted:
+				wanted[it.Type+"/"+it.ID] = true
+				continue
+			}
+			return it, nil
+		}
+		for {
+			it, err := full.Next()
+			if err != nil {
+				if errors.Is(err, io.EOF) && len(wanted) > 0 {
+					return it, fmt.Errorf("%w: the incremental backup leaves %d items to a full backup that lacks them", ErrDamaged, len(wanted))
+				}
+				return it, err
+			}
+			key := it.Type + "/" + it.ID
+			switch it.Kind {
+			case store.ItemRecord:
+				if !seen[key] {
+					return it, nil
+				}
+			case store.ItemLocal:
+				if wanted[key] {
+					delete(wanted, key)
+					return it, nil
+				}
+			}
+		}
+	}
+	return next, closeAll, nil
 }
 
 // emptyDir checks that dir is empty or missing; created says it is missing.

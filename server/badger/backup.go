@@ -16,13 +16,18 @@ import (
 )
 
 var (
-	_ store.Backuper = (*DB)(nil)
-	_ store.Restorer = (*DB)(nil)
+	_ store.IncrementalBackuper = (*DB)(nil)
+	_ store.Restorer            = (*DB)(nil)
 )
 
 // Backup implements store.Backuper with one Badger read transaction: a
 // snapshot at one instant that writers never wait for.
 func (d *DB) Backup(ctx context.Context, fn func(store.Item) error) (uint64, error) {
+	return d.BackupSince(ctx, 0, fn)
+}
+
+// BackupSince implements store.IncrementalBackuper.
+func (d *DB) BackupSince(ctx context.Context, since uint64, fn func(store.Item) error) (uint64, error) {
 	var head uint64
 	err := d.db.View(func(txn *badger.Txn) error {
 		t := d.newTx(txn)
@@ -53,6 +58,9 @@ func (d *DB) Backup(ctx context.Context, fn func(store.Item) error) (uint64, err
 					return fmt.Errorf("record %s is corrupt", key)
 				}
 				out = store.Item{Kind: store.ItemRecord, Type: typ, ID: id, Version: u64(b[:8]), Deleted: b[8] == 1, Data: b[9:]}
+				if out.Version <= since {
+					continue // the earlier backup has it
+				}
 			case bytes.HasPrefix(key, []byte("c/")):
 				out = store.Item{Kind: store.ItemClient, ID: string(key[2:]), Version: u64(b)}
 			case bytes.HasPrefix(key, []byte("u2/")):

@@ -52,6 +52,7 @@ type DB struct {
 	now   func() time.Time // expiry of unlogged data follows this clock
 
 	observeBatch func(updates int) // WithBatchObserver, or nil
+	bulk         bool              // WithBulkLoad
 
 	// Updates go to one writer goroutine (commit.go), so versions commit
 	// in order and concurrent Updates share a sync.
@@ -83,14 +84,18 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*DB, error) {
 	if dir == "" {
 		bopts = bopts.WithInMemory(true)
 	}
+	d := &DB{now: time.Now}
+	for _, o := range opts {
+		o(d)
+	}
+	if d.bulk {
+		bopts = bopts.WithSyncWrites(false)
+	}
 	db, err := badger.Open(bopts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	d := &DB{db: db, now: time.Now}
-	for _, o := range opts {
-		o(d)
-	}
+	d.db = db
 	if err := d.loadEpoch(); err != nil {
 		db.Close()
 		return nil, err

@@ -12,3 +12,10 @@ func (d *DB) DiskSize() int64 {
 	lsm, vlog := d.db.Size()
 	return lsm + vlog
 }
+
+// WithBulkLoad opens the store for a restore: writes are not synced one by
+// one (Restore syncs once at the end, and a restore that fails is thrown
+// away). Not for serving: an acknowledged write could be lost in a crash.
+func WithBulkLoad() Option {
+	return func(d *DB) { d.bulk = true }
+}

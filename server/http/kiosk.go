@@ -125,6 +125,7 @@ func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
 			s.Sync.Changed()
 			http.SetCookie(w, s.Auth.Cookie(token, r.TLS != nil))
 			s.Log.Info("kiosk enrolled", "user", u.ID, "site", k.Site, "letter", k.Letter)
+			noteUser(r, u.ID, u.Role)
 			writeJSON(w, http.StatusOK, kioskEnrollResponse{Identity: u.Identity(), Kiosk: k})
 			return
 		}

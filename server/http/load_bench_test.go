@@ -93,6 +93,7 @@ func TestLoadBench(t *testing.T) {
 	l := startLadder(t, clients)
 	// The headline figure runs the whole step even if it fails early.
 	at2k := l.run(targetRate, false)
+	duringBackup, backups := runStepDuringBackups(t, srv, clients, targetRate) // load_backup_test.go
 	if rates := os.Getenv("OUTPOST_LOAD_RATES"); rates != "" {
 		// While working on the server: just these steps, no ladder, no
 		// ceiling (OUTPOST_LOAD_RATES=13000,16000).
@@ -148,6 +149,7 @@ func TestLoadBench(t *testing.T) {
 		fmt.Sprintf("≥ %.0f %%", 100*targetRawFraction), verdict(ratio >= targetRawFraction))
 	row("server RSS per idle connection", fmt.Sprintf("%.1f KiB", perConn), fmt.Sprintf("≤ %d KiB", targetIdleKiB), verdict(perConn <= targetIdleKiB))
 	fmt.Printf("bench load ── beside them ─────────────────────────────────────────────────────────────────────────\n")
+	row(fmt.Sprintf("push→ack p99 at %d/s while backups run", targetRate), fmt.Sprintf("%s ms (p50 %s ms; without: %s ms)", duringBackup.p99, duringBackup.p50, at2k.p99), backups, "")
 	row("transport ceiling (ack-only server)", fmt.Sprintf("%.0f/s = %.1f %% of raw Badger", ceiling, 100*ceiling/raw), "", "")
 	row("sustained / transport ceiling", fmt.Sprintf("%.1f %%", 100*held/max(ceiling, 1)), "", "")
 	// Protocol 4 clients are not poked about their own pushes (they pull
@@ -404,7 +406,7 @@ func TestLoadServerProcess(t *testing.T) {
 		defer ln.Close()
 		go http.Serve(ln, http.HandlerFunc(serveAckOnly))
 		fmt.Printf("loadserver url http://%s\n", ln.Addr())
-		answerGC()
+		answerGC(nil)
 		return
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -440,14 +442,17 @@ func TestLoadServerProcess(t *testing.T) {
 		defer pprof.StopCPUProfile()
 	}
 	fmt.Printf("loadserver url %s\n", s.URL())
-	answerGC()
+	answerGC(&backupLoop{db: db, dir: dir})
 }
 
 // answerGC answers "gc" on stdin with the Go memory figures after a
 // collection, until stdin closes.
-func answerGC() {
+func answerGC(backups *backupLoop) {
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
+		if backups.answer(in.Text()) { // load_backup_test.go
+			continue
+		}
 		if in.Text() == "gc" {
 			runtime.GC()
 			debug.FreeOSMemory()

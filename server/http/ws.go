@@ -80,6 +80,9 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ws.NetConn().SetDeadline(time.Time{})
 	c := &wsConn{s: s, ws: ws, log: s.requestLog(r), done: make(chan struct{}), stats: wsStats{began: time.Now()}, addr: s.addrGroup(r)}
 	c.authenticate(r)
+	if c.user != nil {
+		noteUser(r, c.user.UserID, c.user.Role) // for the upgrade's log line
+	}
 	if err := s.track(c); err != nil {
 		if err != errShut {
 			c.log.Info("websocket refused", "addr", c.addr, "reason", logsafe.Err(err))

@@ -34,6 +34,8 @@ type Metrics struct {
 	sla         *prometheus.CounterVec
 	logins      *prometheus.CounterVec
 	requests    *prometheus.CounterVec
+	backups     *prometheus.CounterVec
+	lastBackup  prometheus.Gauge
 }
 
 var _ outsync.Observer = (*Metrics)(nil)
@@ -93,13 +95,23 @@ func New() *Metrics {
 			Name: "outpost_http_requests_total",
 			Help: "HTTP requests by route and status class (2xx, 3xx, 4xx, 5xx; 101 for websocket upgrades).",
 		}, []string{"route", "code"}),
+		backups: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "outpost_backups_total",
+			Help: "Backups served over the admin socket, by result (ok, failed).",
+		}, []string{"result"}),
+		lastBackup: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "outpost_backup_last_success_timestamp_seconds",
+			Help: "When the last backup was fully sent (Unix seconds; 0: none since the server started). Alert when it is too old.",
+		}),
 	}
 	m.Registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.mutations, m.apply, m.pushes, m.pushAck, m.pullPages, m.pullChanges, m.pullBytes,
-		m.batch, m.sla, m.logins, m.requests,
+		m.batch, m.sla, m.logins, m.requests, m.backups, m.lastBackup,
 	)
+	m.backups.WithLabelValues("ok")
+	m.backups.WithLabelValues("failed")
 	for _, r := range []string{"ok", "failed", "locked_out", "refused", "error"} {
 		m.logins.WithLabelValues(r) // present at 0, so rate() and alerts see them from the start
 	}
@@ -187,4 +199,14 @@ func (c *socketCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, r := range Roles {
 		ch <- prometheus.MustNewConstMetric(socketDesc, prometheus.GaugeValue, float64(n[r]), r)
 	}
+}
+
+// Backup records a backup served: ok, and when it ended.
+func (m *Metrics) Backup(ok bool, at time.Time) {
+	if !ok {
+		m.backups.WithLabelValues("failed").Inc()
+		return
+	}
+	m.backups.WithLabelValues("ok").Inc()
+	m.lastBackup.Set(float64(at.Unix()))
 }

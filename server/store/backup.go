@@ -45,6 +45,16 @@ type Backuper interface {
 	Backup(ctx context.Context, fn func(Item) error) (head uint64, err error)
 }
 
+// IncrementalBackuper is a Backuper that can leave out the records an
+// earlier backup holds.
+type IncrementalBackuper interface {
+	Backuper
+	// BackupSince is Backup without the records whose version is at most
+	// since: those unchanged since a backup whose head was since. (A record
+	// deleted since then comes as its tombstone, which has a later version.)
+	BackupSince(ctx context.Context, since uint64, fn func(Item) error) (head uint64, err error)
+}
+
 // Restorer is a store that can load a backup.
 type Restorer interface {
 	// Restore writes the items next yields (until it returns io.EOF) into

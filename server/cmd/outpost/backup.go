@@ -18,7 +18,7 @@ import (
 	"outpost/server/badger"
 )
 
-const backupUsage = `usage: outpost backup [-data DIR | -socket PATH] FILE
+const backupUsage = `usage: outpost backup [-data DIR | -socket PATH] [-since FULL] FILE
 
 Writes a consistent backup of the running server to FILE (which must not
 exist): records, the change log's position, client sequences, sessions,
@@ -29,14 +29,18 @@ arrives and ends with a SHA-256 checksum; its sha256sum is printed.
 
   -data DIR     the running server's data directory (env OUTPOST_DATA, default ./data)
   -socket PATH  its admin socket, if not DIR/admin.sock (env OUTPOST_ADMIN_SOCKET)
+  -since FULL   an incremental backup: only what changed since the full
+                backup FULL (attachments it holds are left out); restoring
+                needs both files
   -q            no progress bar
 `
 
-const restoreUsage = `usage: outpost restore [-data DIR] FILE
+const restoreUsage = `usage: outpost restore [-data DIR] FULL [INCREMENTAL]
 
-Restores the backup FILE into DIR, which must be empty or missing (the
-server must not be running on it). The whole file is verified first, and
-nothing is written if it is damaged; the restore is all or nothing. The
+Restores the backup FULL, completed by INCREMENTAL if given (an
+outpost backup -since FULL), into DIR, which must be empty or missing (the
+server must not be running on it). Every file is verified first, and
+nothing is written if one is damaged or they do not belong together; the restore is all or nothing. The
 restored portal gets a new epoch: every device refetches its data and keeps
 what it has not sent yet, which it sends again.
 
@@ -57,6 +61,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	dataDir := fs.String("data", m.DataDir, "")
 	socket := fs.String("socket", m.AdminSocket, "")
 	quiet := fs.Bool("q", false, "")
+	base := fs.String("since", "", "")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprint(stderr, backupUsage)
 		return 2
@@ -66,14 +71,27 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	file := fs.Arg(0)
 	progress, end := bytesBar(stderr, *quiet)
-	sum, err := backup.Fetch(ctx, *socket, file, progress)
+	var since *backup.Since
+	var err error
+	if *base != "" {
+		if since, err = backup.SinceFull(*base); err != nil {
+			end()
+			fmt.Fprintf(stderr, "outpost backup: %v\n", err)
+			return 1
+		}
+	}
+	sum, err := backup.Fetch(ctx, *socket, file, since, progress)
 	end()
 	if err != nil {
 		fmt.Fprintf(stderr, "outpost backup: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "backed up %d records, %d clients, %d other items (%s) at change %d in %s (%s)\n",
-		sum.Counts.Records, sum.Counts.Clients, sum.Counts.Locals, size(sum.Size), sum.Counts.Head,
+	what := "backed up"
+	if since != nil {
+		what = fmt.Sprintf("backed up what changed since change %d (%d items left to %s):", since.Base.Head, sum.Counts.Omitted, *base)
+	}
+	fmt.Fprintf(stderr, "%s %d records, %d clients, %d other items (%s) at change %d in %s (%s)\n",
+		what, sum.Counts.Records, sum.Counts.Clients, sum.Counts.Locals, size(sum.Size), sum.Counts.Head,
 		sum.Elapsed.Round(time.Millisecond), rate(sum.Size, sum.Elapsed))
 	fmt.Fprintf(stdout, "%s  %s\n", sum.SHA256, file)
 	return 0
@@ -90,18 +108,18 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data", server.NewMain().DataDir, "")
 	quiet := fs.Bool("q", false, "")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+	if err := fs.Parse(args); err != nil || fs.NArg() < 1 || fs.NArg() > 2 {
 		fmt.Fprint(stderr, restoreUsage)
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	open := func(dir string) (backup.Target, error) { return badger.Open(dir, log) }
+	open := func(dir string) (backup.Target, error) { return badger.Open(dir, log, badger.WithBulkLoad()) }
 	progress, end := bytesBar(stderr, *quiet)
-	sum, epoch, err := backup.RestoreDir(ctx, fs.Arg(0), *dataDir, open, progress)
+	sum, epoch, err := backup.RestoreDir(ctx, fs.Args(), *dataDir, open, progress)
 	end()
 	if err != nil {
 		if errors.Is(err, backup.ErrDamaged) {
-			err = fmt.Errorf("%s: %w; nothing was written", fs.Arg(0), err)
+			err = fmt.Errorf("%w; nothing was written", err)
 		}
 		fmt.Fprintf(stderr, "outpost restore: %v\n", err)
 		return 1

@@ -45,10 +45,17 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 		t.Errorf("backup over an existing file: exit %d, %q", code, errb.String())
 	}
 
+	// An incremental backup since the full one, through the socket too.
+	inc := filepath.Join(t.TempDir(), "hourly.backup")
+	errb.Reset()
+	if code := runBackup(context.Background(), []string{"-data", m.DataDir, "-q", "-since", file, inc}, io.Discard, &errb); code != 0 || !strings.Contains(errb.String(), "what changed since change") {
+		t.Fatalf("incremental backup: exit %d: %s", code, errb.String())
+	}
+
 	dir := filepath.Join(t.TempDir(), "data")
 	out.Reset()
 	errb.Reset()
-	if code := runRestore(context.Background(), []string{"-data", dir, "-q", file}, &out, &errb); code != 0 {
+	if code := runRestore(context.Background(), []string{"-data", dir, "-q", file, inc}, &out, &errb); code != 0 {
 		t.Fatalf("restore: exit %d: %s", code, errb.String())
 	}
 	if !strings.Contains(out.String(), "new epoch ") || !strings.Contains(out.String(), "(was "+m.Store.Epoch()+")") {

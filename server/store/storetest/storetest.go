@@ -374,6 +374,8 @@ func Run(t *testing.T, openAt func(t *testing.T, now func() time.Time) store.Sto
 			return nil
 		})
 	})
+
+	t.Run("Backup", func(t *testing.T) { backupContract(t, openAt) }) // backup.go
 }
 
 func put(t *testing.T, s store.Store, typ, id, data string) {
