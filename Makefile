@@ -16,7 +16,7 @@ WEB_FILES   := $(wildcard web/*.css web/*.svg web/*.png)
 # The release `outpost version` prints.
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean
+.PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean help-corpus
 
 all: build
 
@@ -64,6 +64,19 @@ bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestSearchBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/search/ | grep -E '^(Benchmark|ok|FAIL)'
+
+## help-corpus: re-import the relevance benchmark's GNOME Help corpus
+## (e2e/relevance/testdata/gnome-help.json.gz, committed) from Debian's
+## gnome-user-docs $(HELP_DOCS_VERSION); apt-get download needs no root
+HELP_DOCS_VERSION ?= 43.0-2
+help-corpus:
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "help-corpus needs Debian's apt-get and dpkg-deb"; exit 1; }
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && apt-get download -q gnome-user-docs=$(HELP_DOCS_VERSION) && \
+	   dpkg-deb -x gnome-user-docs_$(HELP_DOCS_VERSION)_all.deb x) && \
+	  touch e2e/relevance/testdata/gnome-help.json.gz && \
+	  $(GO) run ./e2e/relevance/cmd/importhelp -help "$$tmp/x/usr/share/help" \
+	    -source gnome-user-docs_$(HELP_DOCS_VERSION)_all.deb -o e2e/relevance/testdata/gnome-help.json.gz
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s), then the convergence soak
 FUZZTIME ?= 30s
