@@ -105,6 +105,31 @@ func Corpus() ([]Article, error) {
 	return append(out, help.Articles...), nil
 }
 
+// Data is everything a measurement reads.
+type Data struct {
+	Articles []Article  // Corpus
+	Help     HelpCorpus // its GNOME Help part, with source and license
+	Dev      []Query    // Dev
+	HeldOut  []Query    // HeldOut
+}
+
+// Load reads the corpus and both query sets.
+func Load() (Data, error) {
+	var d Data
+	var err error
+	if d.Articles, err = Corpus(); err != nil {
+		return d, err
+	}
+	if d.Help, err = Help(); err != nil {
+		return d, err
+	}
+	if d.Dev, err = Dev(); err != nil {
+		return d, err
+	}
+	d.HeldOut, err = HeldOut()
+	return d, err
+}
+
 // Query is one query of a set, typed in Lang, and the articles that
 // answer it (any of them counts).
 type Query struct {

@@ -4,16 +4,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"outpost/shared/search"
 )
 
 // TestSets loads the corpus and both query sets and checks that every
 // article a query wants exists, in the query's language, so the sets
 // cannot rot when articles are renamed or removed.
 func TestSets(t *testing.T) {
-	arts, err := Corpus()
+	d, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
+	arts, help, dev, held := d.Articles, d.Help, d.Dev, d.HeldOut
 	byID := map[string]Article{}
 	for _, a := range arts {
 		if _, dup := byID[a.ID]; dup {
@@ -23,10 +26,6 @@ func TestSets(t *testing.T) {
 			t.Errorf("article %q has no title or no body", a.ID)
 		}
 		byID[a.ID] = a
-	}
-	help, err := Help()
-	if err != nil {
-		t.Fatal(err)
 	}
 	langs := map[string]int{}
 	for _, a := range help.Articles {
@@ -39,14 +38,6 @@ func TestSets(t *testing.T) {
 		t.Errorf("GNOME Help license %q, want its CC-BY-SA notice", help.License)
 	}
 
-	dev, err := Dev()
-	if err != nil {
-		t.Fatal(err)
-	}
-	held, err := HeldOut()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(dev) < 60 || len(held) < 40 {
 		t.Errorf("%d development and %d held-out queries, want at least 60 and 40", len(dev), len(held))
 	}
@@ -107,5 +98,23 @@ func TestMeasure(t *testing.T) {
 	}
 	if want := (1 + 1.0/3 + 1.0/4) / 4; s.MRR != want {
 		t.Errorf("MRR %v, want %v", s.MRR, want)
+	}
+}
+
+// TestOutpostExpansions checks that the figures "with expansions" search
+// with what they are given: a learned search puts its article first.
+func TestOutpostExpansions(t *testing.T) {
+	arts, err := Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := Index(arts)
+	qs := []Query{{Text: "banana telescope", Lang: "en", Want: []string{"gh-look-resolution"}}}
+	learned := search.NewLearned(map[string]map[string][]string{"en": {search.QueryKey("en", qs[0].Text): {"gh-look-resolution"}}})
+	if s := Measure(qs, Outpost(ix, qs, nil, learned)); s.Hit1 != 1 {
+		t.Errorf("with the learned search: %+v, want the article first", s)
+	}
+	if s := Measure(qs, Outpost(ix, qs, nil, nil)); s.Hit1 == 1 {
+		t.Errorf("without it: %+v, want a query that only the learned search answers", s)
 	}
 }

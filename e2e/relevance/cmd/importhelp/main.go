@@ -42,8 +42,8 @@ var langs = []struct{ dir, lang string }{{"C", "en"}, {"es", "es"}}
 
 func run(helpDir, source, out string) error {
 	c := relevance.HelpCorpus{
-		Source:  source + " (GNOME Help, https://gitlab.gnome.org/GNOME/gnome-user-docs)",
-		License: "CC-BY-SA-3.0; see NOTICE.md",
+		Source:  source,
+		License: "CC-BY-SA-3.0, GNOME Help (https://gitlab.gnome.org/GNOME/gnome-user-docs); see NOTICE.md",
 	}
 	for _, l := range langs {
 		dir := filepath.Join(helpDir, l.dir, "gnome-help")
