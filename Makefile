@@ -16,7 +16,7 @@ WEB_FILES   := $(wildcard web/*.css web/*.svg web/*.png)
 # The release `outpost version` prints.
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean
+.PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean help-corpus
 
 all: build
 
@@ -56,18 +56,33 @@ e2e: chromium
 	OUTPOST_CHROMIUM=$(CHROMIUM) .ci/with-postgres $(GO) test -count=1 -timeout 10m ./e2e/...
 
 ## bench: wasm sizes, load times in headless Chromium, first-sync bytes with and
-## without permessage-deflate, search speed, 1,000 websocket clients pushing
-## tickets (with and without backups running), backup and restore throughput,
-## a flood of 400 wrong sign-ins (figures side by side with their targets,
-## never failing the build)
+## without permessage-deflate, search speed, search relevance (hit@1, hit@3,
+## MRR beside MiniSearch), 1,000 websocket clients pushing tickets (with and
+## without backups running), backup and restore throughput, a flood of 400
+## wrong sign-ins (figures side by side with their targets, never failing the
+## build)
 bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestLoadBench$$' -v ./server/http/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestBackupBench$$' -v ./server/backup/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestSearchBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 5m -run TestLoginFloodBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
+	OUTPOST_BENCH=1 $(GO) test -count=1 -run '^TestRelevanceBench$$' -v ./e2e/relevance/ | grep -E '^(bench|---|ok|FAIL)'
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/search/ | grep -E '^(Benchmark|ok|FAIL)'
+
+## help-corpus: re-import the relevance benchmark's GNOME Help corpus
+## (e2e/relevance/testdata/gnome-help.json.gz, committed) from Debian's
+## gnome-user-docs $(HELP_DOCS_VERSION); apt-get download needs no root
+HELP_DOCS_VERSION ?= 43.0-2
+help-corpus:
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "help-corpus needs Debian's apt-get and dpkg-deb"; exit 1; }
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && apt-get download -q gnome-user-docs=$(HELP_DOCS_VERSION) && \
+	   dpkg-deb -x gnome-user-docs_$(HELP_DOCS_VERSION)_all.deb x) && \
+	  touch e2e/relevance/testdata/gnome-help.json.gz && \
+	  $(GO) run ./e2e/relevance/cmd/importhelp -help "$$tmp/x/usr/share/help" \
+	    -source gnome-user-docs_$(HELP_DOCS_VERSION)_all.deb -o e2e/relevance/testdata/gnome-help.json.gz
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s), then the convergence soak
 FUZZTIME ?= 30s
