@@ -297,7 +297,7 @@ func (p *ticketPage) renderAgentActions() app.UI {
 		app.Div().Class("actions").Body(
 			app.Label().For("set-status").Text(t(l, "agent.status")),
 			app.Select().ID("set-status").OnChange(func(ctx app.Context, e app.Event) {
-				p.setStatus(ctx, ctx.JSSrc().Get("value").String())
+				p.setStatus(ctx, inputValue(ctx))
 			}).Body(app.Range(shared.TicketStatuses).Slice(func(i int) app.UI {
 				s := shared.TicketStatuses[i]
 				return app.Option().Value(s).Selected(s == tk.Status).Text(t(l, "ticket.status."+s))
@@ -344,7 +344,7 @@ func clearField(id string) {
 
 func levelSelect(l, id, value string, set func(app.Context, string)) app.UI {
 	levels := []string{shared.LevelHigh, shared.LevelMedium, shared.LevelLow}
-	return app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) { set(ctx, ctx.JSSrc().Get("value").String()) }).
+	return app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) { set(ctx, inputValue(ctx)) }).
 		Body(app.Range(levels).Slice(func(i int) app.UI {
 			return app.Option().Value(levels[i]).Selected(levels[i] == or(value, shared.LevelMedium)).Text(t(l, "ticket.priority."+levels[i]))
 		}))
