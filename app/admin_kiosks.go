@@ -8,6 +8,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/shared"
+	"outpost/shared/sla"
 )
 
 func init() {
@@ -26,10 +27,12 @@ type adminKiosks struct {
 	site   string
 	busy   bool
 	errMsg string
-	issued struct {
-		Code, Site string
-		ExpiresAt  int64
+	issued struct { // server/http/kiosk.go's kioskCodeResponse
+		Code      string `json:"code"`
+		Site      string `json:"site"`
+		ExpiresAt int64  `json:"expires_at"` // Unix ms
 	}
+	cal    *sla.Calendar // for naming the expiry in the site's zone
 	notice string
 }
 
@@ -44,8 +47,9 @@ func (a *adminKiosks) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(a.lang, "kiosk.admin_title") + " · " + t(a.lang, "app.name"))
 	ctx.Async(func() {
 		ks, err := client.kioskDevices()
+		cal, _, _ := client.slaConfig()
 		ctx.Dispatch(func(ctx app.Context) {
-			a.kiosks, a.loaded = ks, true
+			a.kiosks, a.loaded, a.cal = ks, true, cal
 			if err != nil {
 				a.errMsg = storageErrText(a.lang, err)
 			}
@@ -87,6 +91,25 @@ func (a *adminKiosks) issue(ctx app.Context, e app.Event) {
 	})
 }
 
+// siteProblem says what is wrong with the site typed so far, or "".
+func (a *adminKiosks) siteProblem() string {
+	if site := strings.TrimSpace(a.site); site != "" && !shared.ValidSlug(site) {
+		return t(a.lang, "role.bad_site", site)
+	}
+	return ""
+}
+
+// expiry names when the issued code stops working: in the calendar's zone,
+// named, as due times are ("Tue 14:03 CET"), or in UTC before the device
+// has the calendar.
+func (a *adminKiosks) expiry() string {
+	at := time.UnixMilli(a.issued.ExpiresAt)
+	if a.cal == nil {
+		return at.UTC().Format("2006-01-02 15:04 MST")
+	}
+	return sla.FormatDue(a.lang, at, time.Now(), a.cal)
+}
+
 func (a *adminKiosks) revoke(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		a.post(ctx, "/api/kiosk/revoke", map[string]string{"kiosk_id": id}, func(ctx app.Context, resp []byte) {
@@ -111,13 +134,33 @@ func (a *adminKiosks) Render() app.UI {
 		app.Form().ID("kiosk-issue-form").Class("form").Attr("onsubmit", noNativeSubmit).OnSubmit(a.issue).Body(
 			app.Label().For("kiosk-site").Text(t(l, "kiosk.site")),
 			app.Input().ID("kiosk-site").Type("text").Required(true).Attr("pattern", "[a-z0-9-]{1,64}").
-				Attr("list", "kiosk-sites").
+				Attr("list", "kiosk-sites").Attr("autocapitalize", "off").Aria("describedby", "kiosk-site-hint kiosk-site-problem").
+				Aria("invalid", a.siteProblem() != "").
 				OnInput(func(ctx app.Context, e app.Event) { a.site = ctx.JSSrc().Get("value").String() }),
+			// What the field wants, said before anything is typed, and what
+			// is wrong with what is typed, as it is typed.
+			app.P().ID("kiosk-site-hint").Class("muted").Text(t(l, "kiosk.site_hint")),
+			app.Div().ID("kiosk-site-problem").Aria("live", "polite").Body(
+				app.If(a.siteProblem() != "", func() app.UI {
+					fix := slugify(a.site)
+					return app.P().Class("error").Body(
+						app.Text(a.siteProblem()+" "),
+						app.If(shared.ValidSlug(fix), func() app.UI {
+							return app.Button().ID("kiosk-site-fix").Type("button").Class("small secondary").
+								Text(t(l, "kiosk.site_use", fix)).
+								OnClick(func(ctx app.Context, e app.Event) {
+									a.site = slugify(a.site)
+									setField("kiosk-site", a.site)
+								})
+						}),
+					)
+				}),
+			),
 			app.DataList().ID("kiosk-sites").Body(app.Range(a.kiosks).Slice(func(i int) app.UI {
 				return app.Option().Value(a.kiosks[i].Site)
 			})),
 			app.Div().Class("actions").Body(
-				app.Button().ID("kiosk-issue").Type("submit").Disabled(a.busy).Text(t(l, "kiosk.issue")),
+				app.Button().ID("kiosk-issue").Type("submit").Disabled(a.busy || a.siteProblem() != "").Text(t(l, "kiosk.issue")),
 			),
 		),
 		app.If(a.errMsg != "", func() app.UI {
@@ -130,7 +173,8 @@ func (a *adminKiosks) Render() app.UI {
 			return app.Div().ID("kiosk-issued").Class("card").Aria("live", "polite").Body(
 				app.P().Text(t(l, "kiosk.code_for", a.issued.Site)),
 				app.P().ID("kiosk-code-value").Class("kiosk-number").Text(a.issued.Code),
-				app.P().Class("muted").Text(t(l, "kiosk.code_expires", time.UnixMilli(a.issued.ExpiresAt).Format("2006-01-02 15:04"))),
+				app.P().ID("kiosk-code-expires").Class("muted").DataSet("expires", a.issued.ExpiresAt).
+					Text(t(l, "kiosk.code_expires", a.expiry())),
 			)
 		}),
 		app.H2().Text(t(l, "kiosk.enrolled")),

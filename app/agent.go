@@ -265,12 +265,10 @@ func (q *agentQueue) Render() app.UI {
 	)
 }
 
-type option struct{ value, label string }
-
 func filterSelect(id, label, value string, opts []option, set func(app.Context, string)) app.UI {
 	return app.Label().Body(
 		app.Text(label+" "),
-		app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) { set(ctx, ctx.JSSrc().Get("value").String()) }).
+		app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) { set(ctx, inputValue(ctx)) }).
 			Body(app.Range(opts).Slice(func(i int) app.UI {
 				return app.Option().Value(opts[i].value).Selected(opts[i].value == value).Text(opts[i].label)
 			})),

@@ -222,7 +222,7 @@ func (d *deskPage) Render() app.UI {
 		app.Div().ID("desk-controls").Class("filters").Body(
 			app.Label().Body(
 				app.Text(t(l, "desk.site")+" "),
-				app.Select().ID("desk-site").OnChange(func(ctx app.Context, e app.Event) { d.setSite(ctx, ctx.JSSrc().Get("value").String()) }).
+				app.Select().ID("desk-site").OnChange(func(ctx app.Context, e app.Event) { d.setSite(ctx, inputValue(ctx)) }).
 					Body(
 						app.Option().Value("").Selected(d.site == "").Text(t(l, "desk.pick_site")),
 						app.Range(sites).Slice(func(i int) app.UI {

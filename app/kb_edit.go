@@ -615,7 +615,7 @@ func (e *kbEdit) textField(id, label, value string, maxLen int, on app.EventHand
 func (e *kbEdit) selectField(id, label, value string, opts []option, set func(app.Context, string)) app.UI {
 	return app.Div().Body(
 		app.Label().For(id).Text(label),
-		app.Select().ID(id).OnChange(func(ctx app.Context, ev app.Event) { set(ctx, ctx.JSSrc().Get("value").String()) }).
+		app.Select().ID(id).OnChange(func(ctx app.Context, ev app.Event) { set(ctx, inputValue(ctx)) }).
 			Body(app.Range(opts).Slice(func(i int) app.UI {
 				return app.Option().Value(opts[i].value).Selected(opts[i].value == value).Text(opts[i].label)
 			})),

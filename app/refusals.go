@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -11,14 +12,16 @@ import (
 	"outpost/shared/wire"
 )
 
-// Why the server refused an edit of a guide or an article, for its editor.
+// Why the server refused an edit of a guide or an article, for its editor,
+// or a change to a ticket, for the ticket's page.
 // The engine reports a refusal to the tab that syncs, which may show
 // another page, and an editor may run in another tab: so the tab that
 // syncs notes the refusal in local storage, which every tab shares, by the
 // record it was about, until an editor takes it. (Refused tickets and
 // replies become drafts instead: Client.onReject.)
 
-// refusalsKey holds the notes, by record: "tree/<id>", "article/<id>".
+// refusalsKey holds the notes, by record: "tree/<id>", "article/<id>",
+// "ticket/<id>".
 const refusalsKey = "refusals"
 
 // refusal is why the server refused a change.
@@ -60,7 +63,7 @@ func watchRefusals(ls app.BrowserStorage) {
 	})
 }
 
-// refusedRecord names the guide or article a change was about, or "".
+// refusedRecord names the guide, article or ticket a change was about, or "".
 func refusedRecord(m wire.Mutation) string {
 	switch m.Name {
 	case wire.MTreeSave, wire.MTreePublish:
@@ -84,6 +87,13 @@ func refusedRecord(m wire.Mutation) string {
 		var c shared.ArticleChange
 		if json.Unmarshal(m.Args, &c) == nil && c.ArticleID != "" {
 			return "article/" + c.ArticleID
+		}
+	default:
+		if slices.Contains(shared.TicketOps, m.Name) {
+			var op shared.TicketOp
+			if json.Unmarshal(m.Args, &op) == nil && op.TicketID != "" {
+				return "ticket/" + op.TicketID
+			}
 		}
 	}
 	return ""

@@ -71,7 +71,12 @@ func (p *ticketPage) load(ctx app.Context) {
 			staff, groups, err = client.staff()
 		}
 		ctx.Dispatch(func(ctx app.Context) {
-			p.ticket, p.entries, p.found, p.errMsg = tv, entries, found, ""
+			p.ticket, p.entries, p.found = tv, entries, found
+			// A change the server refused after it left this device (queued
+			// offline, or the ticket moved meanwhile) is said here.
+			if r, ok := takeRefusal(ctx.LocalStorage(), "ticket/"+id); ok {
+				p.errMsg = t(p.lang, "ticket.refused", r.text(p.lang))
+			}
 			p.staff, p.groups = staff, groups
 			p.loaded = found || client.Engine.Status().Synced
 			if err != nil {
@@ -91,6 +96,12 @@ func (p *ticketPage) load(ctx app.Context) {
 func (p *ticketPage) change(ctx app.Context, name string, op shared.TicketOp) {
 	op.TicketID = p.ticket.ID
 	lang := p.lang
+	// The rule the server applies, applied first: a refusal is said at
+	// once, in words, instead of being queued to fail later.
+	if err := p.refused(name, op); err != nil {
+		p.errMsg = errorText(lang, err)
+		return
+	}
 	ctx.Async(func() {
 		err := client.changeTicket(name, op)
 		ctx.Dispatch(func(ctx app.Context) {
@@ -114,6 +125,42 @@ func (p *ticketPage) change(ctx app.Context, name string, op shared.TicketOp) {
 	})
 }
 
+// refused says why the signed-in user may not make change name to this
+// ticket now (shared.Allowed and CanTransition, as the server checks
+// them), or nil.
+func (p *ticketPage) refused(name string, op shared.TicketOp) error {
+	if me == nil {
+		return nil // a signed-out device's change waits for a sign-in; the server decides then
+	}
+	facts := p.ticket.Facts()
+	switch name {
+	case shared.OpStatus:
+		return shared.CanTransition(identity(), facts, op.To, time.Now(), 0)
+	case shared.OpReply:
+		return shared.Allowed(identity(), shared.ActionReply, facts)
+	case shared.OpNote:
+		return shared.Allowed(identity(), shared.ActionNote, facts)
+	case shared.OpPriority:
+		return shared.Allowed(identity(), shared.ActionChangePriority, facts)
+	case shared.OpAssign:
+		return shared.Allowed(identity(), shared.ActionAssign, facts)
+	case shared.OpEscalate:
+		return shared.Allowed(identity(), shared.ActionEscalate, facts)
+	}
+	return nil
+}
+
+// may reports whether the signed-in user may do action on this ticket.
+func (p *ticketPage) may(action string) bool {
+	return shared.Allowed(identity(), action, p.ticket.Facts()) == nil
+}
+
+// canMove reports whether the signed-in user may move this ticket to
+// status to now.
+func (p *ticketPage) canMove(to string) bool {
+	return shared.CanTransition(identity(), p.ticket.Facts(), to, time.Now(), 0) == nil
+}
+
 func (p *ticketPage) send(ctx app.Context, e app.Event) {
 	name := shared.OpReply
 	if p.internal && isStaff() {
@@ -134,6 +181,14 @@ func (p *ticketPage) shortcut(ctx app.Context, key string) {
 	}
 	switch key {
 	case "r", "n":
+		name := shared.OpReply
+		if key == "n" {
+			name = shared.OpNote
+		}
+		if err := p.refused(name, shared.TicketOp{}); err != nil {
+			p.errMsg = errorText(p.lang, err)
+			return
+		}
 		p.internal = key == "n"
 		app.Window().GetElementByID("ticket-reply").Call("focus")
 	case "a":
@@ -141,6 +196,10 @@ func (p *ticketPage) shortcut(ctx app.Context, key string) {
 	case "s":
 		p.setStatus(ctx, shared.StatusResolved)
 	case "e":
+		if err := p.refused(shared.OpEscalate, shared.TicketOp{}); err != nil {
+			p.errMsg = errorText(p.lang, err)
+			return
+		}
 		app.Window().GetElementByID("escalate-reason").Call("focus")
 	}
 }
@@ -191,8 +250,15 @@ func (p *ticketPage) Render() app.UI {
 		// go-app compares children by position, and a block appearing before
 		// the form would mount it anew, losing the writer's focus.
 		app.Div().Class("notices").Body(
+			// Fixed at the foot of the window (web/app.css .toast), so a
+			// refusal of a key press or a button far down the page is seen.
 			app.If(p.errMsg != "", func() app.UI {
-				return app.P().ID("ticket-op-error").Class("error").Attr("role", "alert").Text(p.errMsg)
+				return app.Div().ID("ticket-op-error").Class("error toast").Attr("role", "alert").Body(
+					app.Span().Text(p.errMsg),
+					app.Button().ID("ticket-op-error-close").Class("small secondary").Type("button").
+						Aria("label", t(l, "ticket.dismiss")).Text("✕").
+						OnClick(func(ctx app.Context, e app.Event) { p.errMsg = "" }),
+				)
 			}),
 			renderKBFromTicket(l, tk), // kb_edit.go
 		),
@@ -249,6 +315,9 @@ func (p *ticketPage) renderReply() app.UI {
 		return app.P().Class("muted").Text(t(l, "ticket.closed_hint"))
 	}
 	staff := isStaff()
+	if why := p.refused(shared.OpReply, shared.TicketOp{}); why != nil && p.refused(shared.OpNote, shared.TicketOp{}) != nil {
+		return app.P().ID("reply-refused").Class("muted").Text(errorText(l, why))
+	}
 	label := t(l, "ticket.reply")
 	if p.internal && staff {
 		label = t(l, "ticket.note")
@@ -288,39 +357,66 @@ func (p *ticketPage) renderRequesterActions() app.UI {
 	)
 }
 
-// renderAgentActions draws the moves an agent makes on a ticket. The
-// server checks each again; a refused one comes back as a message.
+// renderAgentActions draws the moves an agent makes on a ticket: only the
+// ones shared.Allowed lets them make (the server checks each again), and
+// when there is none, why not.
 func (p *ticketPage) renderAgentActions() app.UI {
 	l, tk := p.lang, p.ticket
+	var moves []string // the statuses it may go to, and where it is
+	for _, s := range shared.TicketStatuses {
+		if s == tk.Status || p.canMove(s) {
+			moves = append(moves, s)
+		}
+	}
+	assign, priority, escalate := p.may(shared.ActionAssign), p.may(shared.ActionChangePriority), p.may(shared.ActionEscalate)
+	if len(moves) < 2 && !assign && !priority && !escalate {
+		why := shared.Allowed(identity(), shared.ActionChangeStatus, tk.Facts())
+		if why == nil {
+			why = shared.Allowed(identity(), shared.ActionAssign, tk.Facts())
+		}
+		return app.Section().ID("agent-actions").Class("card").Body(
+			app.H2().Text(t(l, "agent.actions")),
+			app.P().ID("agent-read-only").Class("notice").Text(t(l, "agent.read_only", errorText(l, why))),
+		)
+	}
 	return app.Section().ID("agent-actions").Class("card").Body(
 		app.H2().Text(t(l, "agent.actions")),
 		app.Div().Class("actions").Body(
-			app.Label().For("set-status").Text(t(l, "agent.status")),
-			app.Select().ID("set-status").OnChange(func(ctx app.Context, e app.Event) {
-				p.setStatus(ctx, ctx.JSSrc().Get("value").String())
-			}).Body(app.Range(shared.TicketStatuses).Slice(func(i int) app.UI {
-				s := shared.TicketStatuses[i]
-				return app.Option().Value(s).Selected(s == tk.Status).Text(t(l, "ticket.status."+s))
-			})),
-			app.Button().ID("assign-me").Class("secondary").Type("button").Text(t(l, "agent.assign_me")+" (a)").
-				OnClick(func(ctx app.Context, e app.Event) {
-					p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
+			app.If(len(moves) > 1, func() app.UI {
+				return app.Span().Class("field-inline").Body(
+					app.Label().For("set-status").Text(t(l, "agent.status")),
+					app.Select().ID("set-status").OnChange(func(ctx app.Context, e app.Event) {
+						p.setStatus(ctx, inputValue(ctx))
+					}).Body(app.Range(moves).Slice(func(i int) app.UI {
+						return app.Option().Value(moves[i]).Selected(moves[i] == tk.Status).Text(t(l, "ticket.status."+moves[i]))
+					})),
+				)
+			}),
+			app.If(assign && tk.AssigneeID != identity().UserID, func() app.UI {
+				return app.Button().ID("assign-me").Class("secondary").Type("button").Text(t(l, "agent.assign_me")+" (a)").
+					OnClick(func(ctx app.Context, e app.Event) {
+						p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
+					})
+			}),
+			app.If(p.canMove(shared.StatusResolved), func() app.UI {
+				return app.Button().ID("resolve").Class("secondary").Type("button").Text(t(l, "agent.resolve")+" (s)").
+					OnClick(func(ctx app.Context, e app.Event) { p.setStatus(ctx, shared.StatusResolved) })
+			}),
+		),
+		app.If(assign, func() app.UI { return p.renderAssign() }),
+		app.If(priority, func() app.UI {
+			return app.Div().Class("actions").Body(
+				app.Label().For("set-impact").Text(t(l, "ticket.priority.impact")),
+				levelSelect(l, "set-impact", tk.Impact, func(ctx app.Context, v string) {
+					p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: v, Urgency: or(p.ticket.Urgency, shared.LevelMedium)})
 				}),
-			app.Button().ID("resolve").Class("secondary").Type("button").Text(t(l, "agent.resolve")+" (s)").
-				OnClick(func(ctx app.Context, e app.Event) { p.setStatus(ctx, shared.StatusResolved) }),
-		),
-		p.renderAssign(),
-		app.Div().Class("actions").Body(
-			app.Label().For("set-impact").Text(t(l, "ticket.priority.impact")),
-			levelSelect(l, "set-impact", tk.Impact, func(ctx app.Context, v string) {
-				p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: v, Urgency: or(p.ticket.Urgency, shared.LevelMedium)})
-			}),
-			app.Label().For("set-urgency").Text(t(l, "ticket.priority.urgency")),
-			levelSelect(l, "set-urgency", tk.Urgency, func(ctx app.Context, v string) {
-				p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: or(p.ticket.Impact, shared.LevelMedium), Urgency: v})
-			}),
-		),
-		app.If(max(tk.Tier, 1) < shared.MaxTier, func() app.UI {
+				app.Label().For("set-urgency").Text(t(l, "ticket.priority.urgency")),
+				levelSelect(l, "set-urgency", tk.Urgency, func(ctx app.Context, v string) {
+					p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: or(p.ticket.Impact, shared.LevelMedium), Urgency: v})
+				}),
+			)
+		}),
+		app.If(escalate, func() app.UI {
 			next := max(tk.Tier, 1) + 1
 			return app.Div().Class("actions").Body(
 				app.Label().For("escalate-reason").Text(t(l, "agent.escalate_to", next)+" (e)"),
@@ -344,7 +440,7 @@ func clearField(id string) {
 
 func levelSelect(l, id, value string, set func(app.Context, string)) app.UI {
 	levels := []string{shared.LevelHigh, shared.LevelMedium, shared.LevelLow}
-	return app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) { set(ctx, ctx.JSSrc().Get("value").String()) }).
+	return app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) { set(ctx, inputValue(ctx)) }).
 		Body(app.Range(levels).Slice(func(i int) app.UI {
 			return app.Option().Value(levels[i]).Selected(levels[i] == or(value, shared.LevelMedium)).Text(t(l, "ticket.priority."+levels[i]))
 		}))

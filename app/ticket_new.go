@@ -272,7 +272,7 @@ func (f *ticketNew) Render() app.UI {
 			app.Label().For("ticket-category").Text(t(l, "ticket.field_category")),
 			app.Select().ID("ticket-category").Name("category").Disabled(f.submitting).
 				OnChange(func(ctx app.Context, e app.Event) {
-					v := ctx.JSSrc().Get("value").String()
+					v := inputValue(ctx)
 					f.edit(ctx, func(d *store.Draft) { d.Category, d.Subcategory = v, "" })
 				}).
 				Body(

@@ -24,7 +24,7 @@ func (f *ticketNew) renderSubcategory() app.UI {
 		app.Label().For("ticket-subcategory").Text(t(l, "ticket.field_subcategory")),
 		app.Select().ID("ticket-subcategory").Disabled(f.submitting).
 			OnChange(func(ctx app.Context, e app.Event) {
-				v := ctx.JSSrc().Get("value").String()
+				v := inputValue(ctx)
 				f.edit(ctx, func(d *store.Draft) { d.Subcategory = v })
 			}).
 			Body(
@@ -47,7 +47,7 @@ func (f *ticketNew) renderUrgency() app.UI {
 			app.Label().For(id).Text(label),
 			app.Select().ID(id).Disabled(f.submitting).
 				OnChange(func(ctx app.Context, e app.Event) {
-					v := ctx.JSSrc().Get("value").String()
+					v := inputValue(ctx)
 					f.edit(ctx, func(d *store.Draft) { set(d, v) })
 				}).
 				Body(app.Range(levels).Slice(func(i int) app.UI {

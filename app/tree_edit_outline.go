@@ -222,9 +222,6 @@ func parseCondition(v string) *tree.Condition {
 
 var conditionChoices = []string{"", "online=true", "online=false", "lang=en", "lang=es"}
 
-// inputValue is the value of the element an event came from.
-func inputValue(ctx app.Context) string { return ctx.JSSrc().Get("value").String() }
-
 // short cuts s to n characters for a picker's label.
 func short(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")

@@ -57,8 +57,10 @@ func ticketOp(name string) handler {
 		case err != nil:
 			return err
 		}
-		// A user who may not even see the ticket learns nothing of it.
-		if shared.Allowed(who, shared.ActionView, t.Facts()) != nil {
+		// A user who may not even see the ticket learns nothing of it. Staff
+		// pull every ticket (visibleTo), so they are told the real reason
+		// below (perm.out_of_scope), not that it does not exist.
+		if !a.staff() && shared.Allowed(who, shared.ActionView, t.Facts()) != nil {
 			return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", op.TicketID)
 		}
 		switch _, err := tx.Get(wire.TypeEntry, op.ID); shared.ErrorCode(err) {
