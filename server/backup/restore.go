@@ -107,6 +107,43 @@ func RestoreDir(ctx context.Context, files []string, dir string, open func(dir s
 	return sum, epoch, nil
 }
 
+// RestoreStore is RestoreDir for a store that is not a directory (a
+// PostgreSQL database), whose Restore is all or nothing itself and refuses
+// a store that holds anything. It verifies every file first.
+func RestoreStore(ctx context.Context, files []string, st Target, progress Progress) (Summary, error) {
+	began := time.Now()
+	if len(files) == 0 || len(files) > 2 {
+		return Summary{}, errors.New("give a full backup, and optionally one incremental backup made since it")
+	}
+	sums := make([]Summary, len(files))
+	for i, file := range files {
+		var err error
+		if sums[i], err = Verify(file, progress); err != nil {
+			return Summary{}, fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	if err := chain(files, sums); err != nil {
+		return Summary{}, err
+	}
+	var total int64
+	for _, s := range sums {
+		total += s.Size
+	}
+	counter := &counting{phase: "restore", progress: progress, total: total}
+	next, closeAll, err := merged(files, counter)
+	defer closeAll()
+	if err != nil {
+		return Summary{}, err
+	}
+	if err := st.Restore(ctx, sums[len(sums)-1].Counts.Head, next); err != nil {
+		return Summary{}, err
+	}
+	counter.finish()
+	sum := sums[len(sums)-1]
+	sum.Elapsed = time.Since(began)
+	return sum, nil
+}
+
 // chain checks that files are a full backup and, if two, an incremental
 // one made since that very file.
 func chain(files []string, sums []Summary) error {

@@ -16,6 +16,7 @@ import (
 	"outpost/server"
 	"outpost/server/backup"
 	"outpost/server/badger"
+	"outpost/server/postgres"
 )
 
 const backupUsage = `usage: outpost backup [-data DIR | -socket PATH] [-since FULL] FILE
@@ -35,7 +36,7 @@ arrives and ends with a SHA-256 checksum; its sha256sum is printed.
   -q            no progress bar
 `
 
-const restoreUsage = `usage: outpost restore [-data DIR] FULL [INCREMENTAL]
+const restoreUsage = `usage: outpost restore [-data DIR | -store postgres://…] FULL [INCREMENTAL]
 
 Restores the backup FULL, completed by INCREMENTAL if given (an
 outpost backup -since FULL), into DIR, which must be empty or missing (the
@@ -44,8 +45,10 @@ nothing is written if one is damaged or they do not belong together; the restore
 restored portal gets a new epoch: every device refetches its data and keeps
 what it has not sent yet, which it sends again.
 
-  -data DIR  the new data directory (env OUTPOST_DATA, default ./data)
-  -q         no progress bar
+  -data DIR               the new data directory (env OUTPOST_DATA, default ./data)
+  -store postgres://…     restore into this empty PostgreSQL database instead
+                          (env OUTPOST_STORE; make it with createdb)
+  -q                      no progress bar
 `
 
 func backupCmd(args []string) int {
@@ -106,16 +109,34 @@ func restoreCmd(args []string) int {
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("outpost restore", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	dataDir := fs.String("data", server.NewMain().DataDir, "")
+	m := server.NewMain()
+	dataDir := fs.String("data", m.DataDir, "")
+	storeURL := fs.String("store", m.StoreURL, "")
 	quiet := fs.Bool("q", false, "")
 	if err := fs.Parse(args); err != nil || fs.NArg() < 1 || fs.NArg() > 2 {
 		fmt.Fprint(stderr, restoreUsage)
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	open := func(dir string) (backup.Target, error) { return badger.Open(dir, log, badger.WithBulkLoad()) }
 	progress, end := bytesBar(stderr, *quiet)
-	sum, epoch, err := backup.RestoreDir(ctx, fs.Args(), *dataDir, open, progress)
+	var sum backup.Summary
+	var epoch, where string
+	var err error
+	if *storeURL != "" {
+		where = "the database"
+		var db *postgres.DB
+		if db, err = postgres.Open(ctx, *storeURL, log); err == nil {
+			epoch = db.Epoch()
+			sum, err = backup.RestoreStore(ctx, fs.Args(), db, progress)
+			if cerr := db.Close(); err == nil {
+				err = cerr
+			}
+		}
+	} else {
+		where = *dataDir
+		open := func(dir string) (backup.Target, error) { return badger.Open(dir, log, badger.WithBulkLoad()) }
+		sum, epoch, err = backup.RestoreDir(ctx, fs.Args(), *dataDir, open, progress)
+	}
 	end()
 	if err != nil {
 		if errors.Is(err, backup.ErrDamaged) {
@@ -126,8 +147,8 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	fmt.Fprintf(stdout, "restored %d records, %d clients, %d other items at change %d from the backup of %s into %s\n",
 		sum.Counts.Records, sum.Counts.Clients, sum.Counts.Locals, sum.Counts.Head,
-		time.UnixMilli(sum.Header.CreatedAt).UTC().Format(time.RFC3339), *dataDir)
-	fmt.Fprintf(stdout, "new epoch %s (was %s): devices refetch and send again what they had not sent; start the server on %s\n", epoch, sum.Header.Epoch, *dataDir)
+		time.UnixMilli(sum.Header.CreatedAt).UTC().Format(time.RFC3339), where)
+	fmt.Fprintf(stdout, "new epoch %s (was %s): devices refetch and send again what they had not sent; start the server on %s\n", epoch, sum.Header.Epoch, where)
 	return 0
 }
 
