@@ -23,6 +23,8 @@ func TestSearchSynonyms(t *testing.T) {
 	base := srv.HTTP.URL()
 	addAccount(t, srv, "ada@example.com", "Ada Admin", shared.RoleAdmin, 0)
 	visitor, admin := newBrowser(t), newBrowser(t)
+	link := newLink(t, addr) // the admin's own network
+	adminBase := "http://" + link.Listen
 
 	run(t, visitor, chromedp.Navigate(base+"/"))
 	waitJS(t, visitor, "online and synced", statusIs("online", 0)+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
@@ -30,13 +32,14 @@ func TestSearchSynonyms(t *testing.T) {
 	run(t, visitor, typeInto("#search", "tunnel"))
 	waitJS(t, visitor, "nothing for tunnel yet", `!!document.getElementById("search-results") && document.getElementById("search-results").dataset.count === "0"`, 10*time.Second)
 
-	signInUI(t, admin, base, "ada@example.com")
+	signInUI(t, admin, adminBase, "ada@example.com")
 	waitJS(t, admin, "synced", statusIs("online", 0), 30*time.Second)
-	run(t, admin, chromedp.Navigate(base+"/kb/report"))
+	run(t, admin, chromedp.Navigate(adminBase+"/kb/report"))
 	waitJS(t, admin, "the link beside the content gaps", appReady+` && !!document.getElementById("kb-synonyms")`, 30*time.Second)
 	clickJS(t, admin, "#kb-synonyms")
 	waitJS(t, admin, "the synonyms form", `location.pathname === "/kb/synonyms" && !!document.getElementById("synonyms-en")`, 30*time.Second)
 
+	link.Stop() // an emulated offline page keeps its open websocket
 	setOffline(t, admin, true)
 	waitJS(t, admin, "offline", statusIs("offline", 0), 30*time.Second)
 	run(t, admin, typeInto("#synonyms-en", "tunnel"))
@@ -47,8 +50,11 @@ func TestSearchSynonyms(t *testing.T) {
 	run(t, admin, chromedp.Click(chromedp.CSS("#synonyms-save"), chromedp.NodeVisible))
 	waitJS(t, admin, "queued offline", `!!document.getElementById("synonyms-saved") && `+statusIs("offline", 1), 10*time.Second)
 
+	if err := link.Start(); err != nil {
+		t.Fatal(err)
+	}
 	setOffline(t, admin, false)
-	waitJS(t, admin, "sent", statusIs("online", 0), 30*time.Second)
+	waitJS(t, admin, "sent", statusIs("online", 0), 45*time.Second)
 	var stored shared.Synonyms
 	err := srv.Store.View(context.Background(), func(tx store.ReadTx) error {
 		data, err := tx.Get(wire.TypeConfig, shared.ConfigSynonyms)
