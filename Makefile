@@ -55,10 +55,12 @@ e2e: chromium
 
 ## bench: wasm sizes, load times in headless Chromium, first-sync bytes with and
 ## without permessage-deflate, search speed, 1,000 websocket clients pushing
-## tickets (figures side by side with their targets, never failing the build)
+## tickets on Badger and on PostgreSQL with one node and two (figures side by side
+## with their targets, never failing the build)
 bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestLoadBench$$' -v ./server/http/ | grep -E '^(bench|---|ok|FAIL)'
+	OUTPOST_BENCH=1 .ci/with-postgres $(GO) test -count=1 -timeout 20m -run '^TestLoadBenchPostgres$$' -v ./server/http/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestSearchBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/search/ | grep -E '^(Benchmark|ok|FAIL)'
