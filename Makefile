@@ -57,13 +57,14 @@ e2e: chromium
 
 ## bench: wasm sizes, load times in headless Chromium, first-sync bytes with and
 ## without permessage-deflate, search speed, search relevance (hit@1, hit@3,
-## MRR beside MiniSearch), 1,000 websocket clients pushing tickets (with and
-## without backups running), backup and restore throughput, a flood of 400
-## wrong sign-ins (figures side by side with their targets, never failing the
-## build)
+## MRR beside MiniSearch), 1,000 websocket clients pushing tickets on Badger
+## (with and without backups running) and on PostgreSQL with one node and
+## two, backup and restore throughput, a flood of 400 wrong sign-ins (figures
+## side by side with their targets, never failing the build)
 bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestLoadBench$$' -v ./server/http/ | grep -E '^(bench|---|ok|FAIL)'
+	OUTPOST_BENCH=1 .ci/with-postgres $(GO) test -count=1 -timeout 20m -run '^TestLoadBenchPostgres$$' -v ./server/http/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 10m -run '^TestBackupBench$$' -v ./server/backup/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestSearchBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 5m -run TestLoginFloodBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'

@@ -2,11 +2,13 @@ package http_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -27,6 +29,8 @@ import (
 	"outpost/app/store"
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
+	"outpost/server/postgres"
+	"outpost/server/postgres/pgtest"
 	"outpost/server/seed"
 	sstore "outpost/server/store"
 	outsync "outpost/server/sync"
@@ -43,6 +47,14 @@ type convergenceConfig struct {
 	chaos    time.Duration // how long scripts and faults run
 	restarts int           // server crashes and restarts during the chaos
 	settle   time.Duration // how long the healed system may take to converge
+	// postgres, if set, is the database of nodes server nodes sharing it
+	// (else one node on a Badger directory).
+	postgres string
+	nodes    int
+	// reply is the engines' reply timeout (default 1.5 s): a database
+	// round trip per statement makes a 100-mutation push on PostgreSQL
+	// slower than on Badger, the more so under the race detector.
+	reply time.Duration
 }
 
 // TestConvergence is the fault-proxy convergence test of issue 3. Twenty
@@ -90,6 +102,28 @@ func TestConvergence(t *testing.T) {
 	runConvergence(&seededT{T: t, seed: seed}, cfg)
 }
 
+// TestConvergenceTwoNodes is TestConvergence against two server nodes on
+// one PostgreSQL database, the devices spread over both. A crashed node's
+// devices move to the other (a load balancer without stickiness), so a
+// mutation committed on one node and unacknowledged is pushed again
+// through the other, and pokes cross nodes through LISTEN/NOTIFY.
+func TestConvergenceTwoNodes(t *testing.T) {
+	cfg := convergenceConfig{clients: 12, chaos: 9 * time.Second, restarts: 4, settle: 30 * time.Second,
+		postgres: pgtest.DB(t), nodes: 2}
+	if raceEnabled {
+		cfg.clients, cfg.settle, cfg.reply = 4, 150*time.Second, 6*time.Second
+	}
+	level := zerolog.GlobalLevel()
+	zerolog.SetGlobalLevel(zerolog.Disabled)
+	t.Cleanup(func() { zerolog.SetGlobalLevel(level) })
+	seed := *convergenceSeed
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	t.Logf("seed %d (replay: go test -run 'TestConvergenceTwoNodes$' ./server/http/ -convergence.seed=%d)", seed, seed)
+	runConvergence(&seededT{T: t, seed: seed}, cfg)
+}
+
 // seededRand returns stream number stream of the random sources derived
 // from seed. The seed goes through splitmix64 first: PCG started from
 // nearby small states makes similar first draws.
@@ -126,9 +160,20 @@ func runConvergence(t *seededT, cfg convergenceConfig) {
 	dir := t.TempDir()
 	start := time.Now()
 
-	srv := &crashingServer{t: t, dir: dir, log: log}
-	srv.start("127.0.0.1:0")
-	defer func() { srv.stop() }()
+	srvs := []*crashingServer{{t: t, log: log, open: func() (sstore.Store, error) { return badger.Open(dir, log) }}}
+	if cfg.postgres != "" {
+		srvs = srvs[:0]
+		for range cfg.nodes {
+			srvs = append(srvs, &crashingServer{t: t, log: log, open: func() (sstore.Store, error) {
+				return postgres.Open(context.Background(), cfg.postgres, log)
+			}})
+		}
+	}
+	for _, srv := range srvs {
+		srv.start("127.0.0.1:0")
+		defer func() { srv.stop() }()
+	}
+	srv := srvs[0]
 
 	clients := make([]*convClient, cfg.clients)
 	for i := range clients {
@@ -138,9 +183,10 @@ func runConvergence(t *seededT, cfg convergenceConfig) {
 			st:       &ledgerStore{Memory: store.NewMemory()},
 			rejected: map[uint64][]wire.Result{},
 		}
-		c.proxy = newProxy(t.T, srv.addr)
+		c.proxy = newProxy(t.T, srvs[i%len(srvs)].addr)
 		c.listen = c.proxy.Listen
 		c.plan = planScript(c.rng, i, cfg.chaos)
+		c.reply = cfg.reply
 		gen := &ticketGen{rng: c.rng, client: 1000 + i}
 		c.st.ClientID(gen.id) // reproducible client IDs too
 		clients[i] = c
@@ -174,7 +220,7 @@ func runConvergence(t *seededT, cfg convergenceConfig) {
 			c.run(ctx, t)
 		}()
 	}
-	runFaults(t, srv, clients, faults)
+	runFaults(t, srvs, clients, faults)
 	wg.Wait()
 	chaosDone := time.Since(start)
 
@@ -225,7 +271,10 @@ func runConvergence(t *seededT, cfg convergenceConfig) {
 
 	checkConvergence(t, srv, clients)
 
-	total, invalid, dials := 0, 0, 0
+	total, invalid, dials, restarts, heldAcks := 0, 0, 0, 0, 0
+	for _, srv := range srvs {
+		restarts, heldAcks = restarts+srv.restarts, heldAcks+srv.heldAcks
+	}
 	for _, c := range clients {
 		dials += c.dials
 		for _, p := range c.enqueued {
@@ -236,7 +285,7 @@ func runConvergence(t *seededT, cfg convergenceConfig) {
 		}
 	}
 	t.Logf("%d clients, %d mutations (%d invalid), %d connections, %d server restarts (%d between a commit and its ack); chaos %v, converged %v later",
-		len(clients), total, invalid, dials, srv.restarts, srv.heldAcks, chaosDone.Round(time.Millisecond), settled.Round(time.Millisecond))
+		len(clients), total, invalid, dials, restarts, heldAcks, chaosDone.Round(time.Millisecond), settled.Round(time.Millisecond))
 }
 
 // checkConvergence compares the server's Badger store with every client's
@@ -392,7 +441,7 @@ func compareReplica(t *seededT, c *convClient, typ string, want map[string][]byt
 // the proxies in front of it need not change.
 type crashingServer struct {
 	t        *seededT
-	dir      string
+	open     func() (sstore.Store, error)
 	log      *slog.Logger
 	addr     string
 	restarts int
@@ -403,18 +452,20 @@ type crashingServer struct {
 	armed   atomic.Bool   // hold the next acknowledgement until the crash
 	held    chan struct{} // a mutation is committed and its ack held
 	release chan struct{} // closed by the crash
+
+	stopFollow func() // stops following the other nodes, and waits
 }
 
 func (s *crashingServer) start(addr string) {
 	s.t.Helper()
-	db, err := badger.Open(s.dir, s.log)
+	db, err := s.open()
 	if err != nil {
-		s.t.Fatalf("open badger: %v", err)
+		s.t.Fatalf("open the store: %v", err)
 	}
 	if _, err := seed.IfEmpty(context.Background(), db, 1); err != nil {
 		s.t.Fatalf("seed: %v", err)
 	}
-	s.db = &crashDB{DB: db}
+	s.db = &crashDB{Store: db}
 	s.held, s.release = make(chan struct{}, 1), make(chan struct{})
 	held, release, armed := s.held, s.release, &s.armed
 	sync := &outsync.Service{Store: s.db, Log: s.log, Now: time.Now,
@@ -439,6 +490,13 @@ func (s *crashingServer) start(addr string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	s.addr = strings.TrimPrefix(s.srv.URL(), "http://")
+	s.stopFollow = func() {}
+	if sh, ok := db.(sstore.Shared); ok { // pokes from the other nodes
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); sync.Follow(ctx, sh) }()
+		s.stopFollow = func() { stop(); <-done }
+	}
 }
 
 // crash kills the server as abruptly as a test process can: the caller has
@@ -447,6 +505,7 @@ func (s *crashingServer) start(addr string) {
 // without waiting for anything, then any held acknowledgement is let go into
 // the dead connection.
 func (s *crashingServer) crash() {
+	s.stopFollow()
 	s.db.crash()
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -477,11 +536,11 @@ func (s *crashingServer) head() uint64 {
 
 var errCrashed = errors.New("the server crashed")
 
-// crashDB is the server's Badger store with a power switch: after crash,
-// every call fails as if the process were gone, and transactions in flight
-// finish (committed) before Badger closes.
+// crashDB is the server's store with a power switch: after crash, every
+// call fails as if the process were gone, and transactions in flight
+// finish (committed) before the store closes.
 type crashDB struct {
-	*badger.DB
+	sstore.Store
 	mu   sync.RWMutex
 	down bool
 }
@@ -492,7 +551,7 @@ func (d *crashDB) Update(ctx context.Context, fn func(sstore.Tx) error) error {
 	if d.down {
 		return errCrashed
 	}
-	return d.DB.Update(ctx, fn)
+	return d.Store.Update(ctx, fn)
 }
 
 func (d *crashDB) View(ctx context.Context, fn func(sstore.ReadTx) error) error {
@@ -501,7 +560,7 @@ func (d *crashDB) View(ctx context.Context, fn func(sstore.ReadTx) error) error 
 	if d.down {
 		return errCrashed
 	}
-	return d.DB.View(ctx, fn)
+	return d.Store.View(ctx, fn)
 }
 
 func (d *crashDB) Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(string, []byte) bool) ([]wire.Change, uint64, bool, error) {
@@ -510,7 +569,7 @@ func (d *crashDB) Changes(ctx context.Context, since uint64, limit, maxBytes int
 	if d.down {
 		return nil, 0, false, errCrashed
 	}
-	return d.DB.Changes(ctx, since, limit, maxBytes, visible)
+	return d.Store.Changes(ctx, since, limit, maxBytes, visible)
 }
 
 func (d *crashDB) Remaining(ctx context.Context, since uint64) (int, error) {
@@ -519,14 +578,14 @@ func (d *crashDB) Remaining(ctx context.Context, since uint64) (int, error) {
 	if d.down {
 		return 0, errCrashed
 	}
-	return d.DB.Remaining(ctx, since)
+	return d.Store.Remaining(ctx, since)
 }
 
 func (d *crashDB) crash() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.down = true
-	d.DB.Close()
+	d.Store.Close()
 }
 
 func (d *crashDB) isDown() bool {
@@ -570,6 +629,7 @@ func (s *ledgerStore) enqueuedSeqs() int {
 // convClient is one device: a replica, its engine, its proxy, its script.
 type convClient struct {
 	i      int
+	reply  time.Duration // ReplyTimeout, if not the default 1.5 s
 	rng    *rand.Rand
 	st     *ledgerStore
 	proxy  *toxiproxy.Proxy
@@ -618,7 +678,7 @@ func (c *convClient) startEngine(ctx context.Context, t *seededT) {
 			r.Seq = m.Seq
 			c.rejected[m.Seq] = append(c.rejected[m.Seq], r)
 		},
-		ReplyTimeout: 1500 * time.Millisecond,
+		ReplyTimeout: cmp.Or(c.reply, 1500*time.Millisecond),
 		Heartbeat:    500 * time.Millisecond,
 	}
 	if err := e.Start(ectx); err != nil {
@@ -979,9 +1039,12 @@ func planFaults(rng *rand.Rand, cfg convergenceConfig) []fault {
 	return fs
 }
 
-// runFaults applies the schedule, in order, from one goroutine.
-func runFaults(t *seededT, srv *crashingServer, clients []*convClient, fs []fault) {
+// runFaults applies the schedule, in order, from one goroutine. With
+// several nodes, each crash takes the next node down, and its devices'
+// proxies move to another node, as a load balancer would send them.
+func runFaults(t *seededT, srvs []*crashingServer, clients []*convClient, fs []fault) {
 	start := time.Now()
+	crashes := 0
 	for _, f := range fs {
 		if d := f.at - time.Since(start); d > 0 {
 			time.Sleep(d)
@@ -999,14 +1062,13 @@ func runFaults(t *seededT, srv *crashingServer, clients []*convClient, fs []faul
 			}
 			continue
 		}
-		if f.hold {
-			srv.armed.Store(true)
-			select { // crash right after a commit, before its ack
-			case <-srv.held:
-				srv.heldAcks++
-			case <-time.After(time.Second):
-			}
+		srv := srvs[crashes%len(srvs)]
+		crashes++
+		if len(srvs) > 1 {
+			crashNode(t, srvs, srv, srvs[crashes%len(srvs)], clients, f)
+			continue
 		}
+		srv.awaitHeldAck(f)
 		for _, c := range clients { // the network to the server dies with it
 			c.proxy.Stop()
 		}
@@ -1018,6 +1080,52 @@ func runFaults(t *seededT, srv *crashingServer, clients []*convClient, fs []faul
 			if err := c.proxy.Start(); err != nil {
 				t.Fatalf("client %d: restart proxy on %s: %v", c.i, c.listen, err)
 			}
+		}
+	}
+}
+
+// awaitHeldAck, for a crash between a commit and its ack, waits (a
+// second at most) until a mutation is committed and its ack held.
+func (s *crashingServer) awaitHeldAck(f fault) {
+	if !f.hold {
+		return
+	}
+	s.armed.Store(true)
+	select {
+	case <-s.held:
+		s.heldAcks++
+	case <-time.After(time.Second):
+	}
+}
+
+// crashNode crashes srv, moving the devices on it to other, and restarts
+// it after f.down; then the devices whose home it is (client i's is node i
+// modulo the nodes) move back, so the load stays spread.
+func crashNode(t *seededT, srvs []*crashingServer, srv, other *crashingServer, clients []*convClient, f fault) {
+	srv.awaitHeldAck(f)
+	var moved []*convClient
+	for _, c := range clients { // the node's connections die with it
+		if c.proxy.Upstream == srv.addr {
+			c.proxy.Stop()
+			moved = append(moved, c)
+		}
+	}
+	srv.crash()
+	for _, c := range moved {
+		if err := c.proxy.Update(&toxiproxy.Proxy{Listen: c.listen, Upstream: other.addr, Enabled: true}); err != nil {
+			t.Fatalf("client %d: move to %s: %v", c.i, other.addr, err)
+		}
+	}
+	time.Sleep(f.down)
+	srv.start(srv.addr)
+	srv.restarts++
+	for _, c := range moved {
+		if srvs[c.i%len(srvs)] != srv {
+			continue
+		}
+		c.proxy.Stop()
+		if err := c.proxy.Update(&toxiproxy.Proxy{Listen: c.listen, Upstream: srv.addr, Enabled: true}); err != nil {
+			t.Fatalf("client %d: move back to %s: %v", c.i, srv.addr, err)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"testing"
 
-	"outpost/server/badger"
 	serverhttp "outpost/server/http"
 )
 
@@ -17,7 +16,7 @@ func TestReadiness(t *testing.T) {
 	var db *crashDB
 	var notReady error
 	s := newServer(t, func(s *serverhttp.Server) {
-		db = &crashDB{DB: s.Sync.Store.(*badger.DB)}
+		db = &crashDB{Store: s.Sync.Store}
 		s.Sync.Store = db
 		s.Ready = func(context.Context) error { return notReady }
 	})

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"outpost/server/backup"
-	"outpost/server/badger"
+	sstore "outpost/server/store"
 )
 
 // Issue 18's figure beside issue 3's: push→ack latency of the 1,000-client
@@ -21,7 +21,7 @@ import (
 
 // backupLoop backs the load server's store up, over and over, while on.
 type backupLoop struct {
-	db    *badger.DB
+	db    sstore.Store // a store.Backuper
 	dir   string
 	stop  chan struct{}
 	done  gosync.WaitGroup

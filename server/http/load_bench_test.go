@@ -27,6 +27,7 @@ import (
 
 	"outpost/server/badger"
 	serverhttp "outpost/server/http"
+	"outpost/server/postgres"
 	sstore "outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
@@ -410,15 +411,27 @@ func TestLoadServerProcess(t *testing.T) {
 		return
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := badger.Open(dir, log)
+	var db sstore.Store
+	var err error
+	if os.Getenv("OUTPOST_LOAD_SERVER") == "postgres" { // a node on a shared database: load_pg_bench_test.go
+		db, err = postgres.Open(context.Background(), os.Getenv("OUTPOST_LOAD_SERVER_STORE"), log)
+	} else {
+		db, err = badger.Open(dir, log)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	sync := &outsync.Service{Store: db, Log: log, Now: time.Now}
+	if sh, ok := db.(sstore.Shared); ok {
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go sync.Follow(ctx, sh)
+	}
 	s := &serverhttp.Server{
 		Addr: "127.0.0.1:0",
 		Web:  fstest.MapFS{"app.css": {Data: []byte("body{}")}},
-		Sync: &outsync.Service{Store: db, Log: log, Now: time.Now},
+		Sync: sync,
 		Log:  log,
 		// Every simulated device connects from loopback and signed out.
 		SocketsPerAddress: 1 << 20,

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -65,19 +66,42 @@ func (d *DB) commitBatch(batch []*groupcommit.Request) {
 // runBatch runs the live functions of batch in one transaction. It returns
 // the index of a function that failed (its error set in failed, nothing
 // committed), or -1 and the transaction's error.
+//
+// The transaction's own statements take two round trips: BEGIN, the lock
+// and the head read in one (simple protocol; under READ COMMITTED each
+// statement has its own snapshot, so the head read sees the commit of the
+// lock's previous holder), and the head, the notification and COMMIT in
+// the other. A node pushing one mutation at a time waits on the database
+// for little more than the mutation's own statements.
 func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	pc, err := d.pool.Acquire(ctx)
 	if err != nil {
 		return -1, d.unreachable(err)
 	}
-	defer tx.Rollback(context.Background())
-	head, err := lockHead(ctx, tx)
+	conn := pc.Conn()
+	done := false
+	defer func() {
+		if !done { // roll back; a connection in an unknown state is closed, not reused
+			if _, err := conn.Exec(context.Background(), "ROLLBACK"); err != nil {
+				conn.Close(context.Background())
+			}
+		}
+		pc.Release()
+	}()
+	rs, err := conn.PgConn().Exec(ctx, fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%d); SELECT version FROM outpost_head", lockLog)).ReadAll()
 	if err != nil {
 		return -1, d.unreachable(err)
 	}
-	t := &txn{ctx: ctx, q: tx, write: true, head: head}
+	if len(rs) != 3 || len(rs[2].Rows) != 1 {
+		return -1, fmt.Errorf("read the change-log head: %d results", len(rs))
+	}
+	head, err := strconv.ParseUint(string(rs[2].Rows[0][0]), 10, 64)
+	if err != nil {
+		return -1, fmt.Errorf("read the change-log head: %w", err)
+	}
+	t := &txn{ctx: ctx, q: conn, write: true, head: head}
 	for i, r := range batch {
 		if failed[i] != nil {
 			continue
@@ -88,17 +112,19 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (int, error)
 			return i, nil
 		}
 	}
+	end := "COMMIT"
 	if t.head != head {
-		if _, err := tx.Exec(ctx, "UPDATE outpost_head SET version = $1", int64(t.head)); err != nil {
-			return -1, fmt.Errorf("move the change-log head: %w", err)
-		}
-		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, head+1)); err != nil {
-			return -1, fmt.Errorf("notify the other nodes: %w", err)
-		}
+		end = fmt.Sprintf("UPDATE outpost_head SET version = %d; SELECT pg_notify('%s', '%s'); COMMIT",
+			t.head, notifyChannel, d.notifyPayload(t.head, head+1))
 	}
-	if err := tx.Commit(ctx); err != nil {
+	rs, err = conn.PgConn().Exec(ctx, end).ReadAll()
+	if err != nil {
 		return -1, fmt.Errorf("commit to PostgreSQL at %s: %w", d.where, err)
 	}
+	if tag := rs[len(rs)-1].CommandTag.String(); tag != "COMMIT" {
+		return -1, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
+	}
+	done = true
 	return -1, nil
 }
 

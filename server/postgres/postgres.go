@@ -44,6 +44,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"outpost/server/store"
@@ -378,11 +379,19 @@ func (d *DB) Remaining(ctx context.Context, since uint64) (int, error) {
 	return n, nil
 }
 
+// querier runs statements in a transaction: a pgx.Tx (View) or a
+// connection with one open (the writer's, commit.go).
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 // txn is a store.Tx on a PostgreSQL transaction. In a write transaction
 // head is the latest version, the batch's own writes included.
 type txn struct {
 	ctx   context.Context
-	q     pgx.Tx
+	q     querier
 	now   time.Time // one instant per transaction, by the store's clock
 	write bool
 	head  uint64

@@ -136,7 +136,36 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 			s.pokeFor(written)
 		}
 	}()
+	// Mutations handled before (resent after a lost ack: after a
+	// reconnect, often a whole outbox) are answered from one read, not a
+	// write transaction each: on a shared database a reconnecting crowd
+	// would otherwise queue behind the writers. A push of one mutation is
+	// checked in its transaction, as every mutation is, and saves the read.
+	var handled uint64
+	var answers []wire.Result
+	if len(ms) > 1 {
+		err := s.Store.View(ctx, func(tx store.ReadTx) (err error) {
+			if handled, err = tx.LastSeq(clientID); err != nil || ms[0].Seq > handled {
+				return err
+			}
+			answers, err = rejections(tx, clientID)
+			return err
+		})
+		if err != nil {
+			return results, err
+		}
+	}
 	for _, m := range ms {
+		if m.Seq <= handled {
+			r := wire.Result{Seq: m.Seq, OK: true}
+			for _, a := range answers {
+				if a.Seq == m.Seq {
+					r = a
+				}
+			}
+			results = append(results, r)
+			continue
+		}
 		var rejection error
 		var earlier *wire.Result // the answer to a resent mutation
 		var writes []change
