@@ -483,14 +483,17 @@ func TestRehashOnLogin(t *testing.T) {
 func TestCookie(t *testing.T) {
 	s, _ := newService(t)
 	c := s.Cookie("tok", true)
-	if c.Name != CookieName || c.Value != "tok" || c.Path != "/" || !c.HttpOnly || !c.Secure ||
+	if c.Name != SecureCookieName || c.Value != "tok" || c.Path != "/" || c.Domain != "" || !c.HttpOnly || !c.Secure ||
 		c.SameSite != http.SameSiteLaxMode || c.MaxAge != 30*24*3600 {
 		t.Errorf("Cookie(tok, TLS) = %+v", c)
 	}
-	if c := s.Cookie("tok", false); c.Secure {
-		t.Errorf("Cookie(tok, no TLS) is Secure; a plain-HTTP browser would drop it")
+	if c := s.Cookie("tok", false); c.Secure || c.Name != CookieName {
+		t.Errorf("Cookie(tok, no TLS) = %+v; want %s, not Secure (a plain-HTTP browser would drop it)", c, CookieName)
 	}
-	if c := ClearCookie(true); c.Name != CookieName || c.MaxAge >= 0 || c.Value != "" {
-		t.Errorf("ClearCookie = %+v; want it to delete the cookie", c)
+	if c := ClearCookie(true); c.Name != SecureCookieName || c.MaxAge >= 0 || c.Value != "" {
+		t.Errorf("ClearCookie(TLS) = %+v; want it to delete the __Host- cookie", c)
+	}
+	if c := ClearCookie(false); c.Name != CookieName || c.MaxAge >= 0 {
+		t.Errorf("ClearCookie(no TLS) = %+v; want it to delete %s", c, CookieName)
 	}
 }

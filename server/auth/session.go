@@ -27,8 +27,32 @@ const DefaultSessionLifetime = 30 * 24 * time.Hour
 // request.
 const touchEvery = time.Hour
 
-// CookieName is the name of the session cookie.
-const CookieName = "outpost_session"
+// CookieName is the name of the session cookie over plain HTTP, and
+// SecureCookieName over TLS: the __Host- prefix makes the browser refuse
+// it unless it is Secure, for the whole site and for this host only, so
+// neither a sibling subdomain nor a plain-HTTP page can plant one.
+const (
+	CookieName       = "outpost_session"
+	SecureCookieName = "__Host-outpost_session"
+)
+
+// cookieName is the session cookie's name for a request that came over
+// TLS (secure) or not.
+func cookieName(secure bool) string {
+	if secure {
+		return SecureCookieName
+	}
+	return CookieName
+}
+
+// SessionToken returns the session token r carries, "" if none.
+func SessionToken(r *http.Request) string {
+	c, err := r.Cookie(cookieName(r.TLS != nil))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
 
 // session is a signed-in device. It is stored under the SHA-256 of its
 // token, so a copy of the database signs nobody in.
@@ -292,7 +316,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 func (s *Service) Cookie(token string, secure bool) *http.Cookie {
 	s.init()
 	return &http.Cookie{
-		Name: CookieName, Value: token, Path: "/",
+		Name: cookieName(secure), Value: token, Path: "/",
 		MaxAge:   int(s.SessionLifetime / time.Second),
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
@@ -302,7 +326,7 @@ func (s *Service) Cookie(token string, secure bool) *http.Cookie {
 // sign-out response.
 func ClearCookie(secure bool) *http.Cookie {
 	return &http.Cookie{
-		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
+		Name: cookieName(secure), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
 }

@@ -27,11 +27,9 @@ const kindDevice = "device"
 
 // authenticate reads the session cookie of the upgrade request.
 func (c *wsConn) authenticate(r *http.Request) {
-	ck, err := r.Cookie(auth.CookieName)
-	if err != nil || ck.Value == "" {
+	if c.token = auth.SessionToken(r); c.token == "" {
 		return
 	}
-	c.token = ck.Value
 	u, err := c.s.Auth.Authenticate(r.Context(), c.token)
 	if err != nil {
 		c.authKey, _ = shared.ErrorKey(err)
