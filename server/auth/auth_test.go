@@ -213,6 +213,7 @@ func version(t *testing.T, s store.Store) uint64 {
 
 func TestSessionExpirySlides(t *testing.T) {
 	s, c := newService(t)
+	s.MaxSessionAge = 365 * 24 * time.Hour // the sliding expiry alone (TestSessionAbsoluteLifetime has the cap)
 	ctx := context.Background()
 	addUser(t, s, "ana@example.com")
 	token, _, err := s.Login(ctx, "ana@example.com", goodPassword, "192.0.2.1")
@@ -496,4 +497,25 @@ func TestCookie(t *testing.T) {
 	if c := ClearCookie(false); c.Name != CookieName || c.MaxAge >= 0 {
 		t.Errorf("ClearCookie(no TLS) = %+v; want it to delete %s", c, CookieName)
 	}
+}
+
+// TestSessionAbsoluteLifetime: a session used every day still ends
+// MaxSessionAge after its sign-in.
+func TestSessionAbsoluteLifetime(t *testing.T) {
+	s, c := newService(t)
+	ctx := context.Background()
+	addUser(t, s, "ana@example.com")
+	token, _, err := s.Login(ctx, "ana@example.com", goodPassword, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := 1; day < 90; day++ {
+		c.Advance(24 * time.Hour)
+		if _, err := s.Authenticate(ctx, token); err != nil {
+			t.Fatalf("day %d of daily use: Authenticate = %v; want signed in", day, err)
+		}
+	}
+	c.Advance(24 * time.Hour)
+	_, err = s.Authenticate(ctx, token)
+	wantErr(t, "Authenticate on day 90", err, shared.EUNAUTHORIZED, "auth.expired")
 }

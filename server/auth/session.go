@@ -22,6 +22,10 @@ import (
 // used: a device that is used at least once a month stays signed in.
 const DefaultSessionLifetime = 30 * 24 * time.Hour
 
+// DefaultMaxSessionAge is how long a session lasts at most, however often
+// it is used: a stolen cookie does not work for ever.
+const DefaultMaxSessionAge = 90 * 24 * time.Hour
+
 // touchEvery is how stale a session's LastSeen may get before Authenticate
 // writes it again: sliding the expiry costs one write an hour, not one a
 // request.
@@ -218,7 +222,8 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 // the session's expiry forward. Returns EUNAUTHORIZED auth.invalid_session
 // for a token that is malformed, unknown, signed out or void because its
 // account was disabled, EUNAUTHORIZED auth.expired for an expired session
-// (which it deletes), and EFORBIDDEN auth.disabled for a disabled account.
+// (which it deletes; also one older than MaxSessionAge, however often it
+// was used), and EFORBIDDEN auth.disabled for a disabled account.
 func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
 	s.init()
 	key, ok := tokenKey(token)
@@ -255,7 +260,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
 	case err != nil:
 		return User{}, err
-	case now.UnixMilli() >= sess.ExpiresAt:
+	case now.UnixMilli() >= sess.ExpiresAt || now.Sub(time.UnixMilli(sess.CreatedAt)) >= s.MaxSessionAge:
 		if err := s.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteLocal(kindSession, key) }); err != nil {
 			return User{}, err
 		}
@@ -268,7 +273,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return u, nil
 	}
 	sess.LastSeen = now.UnixMilli()
-	sess.ExpiresAt = now.Add(s.SessionLifetime).UnixMilli()
+	sess.ExpiresAt = min(now.Add(s.SessionLifetime).UnixMilli(), time.UnixMilli(sess.CreatedAt).Add(s.MaxSessionAge).UnixMilli())
 	data, err := json.Marshal(sess)
 	if err != nil {
 		return User{}, err
