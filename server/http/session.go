@@ -82,6 +82,11 @@ func (c *wsConn) bind(ctx context.Context, deviceKey string) error {
 			if err := tx.PutLocal(kindClient, c.clientID, []byte(c.user.UserID), time.Time{}); err != nil {
 				return err
 			}
+			// Only a client that pushed before can have filed tickets
+			// signed out: a new one costs no scan of the tickets.
+			if last, err := tx.LastSeq(c.clientID); err != nil || last == 0 {
+				return err
+			}
 			return outsync.Claim(tx, c.clientID, *c.user)
 		case c.user != nil && string(owner) == c.user.UserID:
 			return nil
