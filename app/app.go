@@ -94,6 +94,11 @@ func t(lang, key string, args ...any) string { return i18n.T(lang, key, args...)
 // JavaScript.
 const noNativeSubmit = "event.preventDefault()"
 
+// InlineHandlers returns the inline event handler attributes the app sets,
+// for the server's Content-Security-Policy to allow by hash and nothing
+// else.
+func InlineHandlers() []string { return []string{noNativeSubmit} }
+
 // typedValue: a text field the user types into must not be bound with
 // Value(state). go-app runs input handlers asynchronously, so a redraw with
 // state a keystroke behind would put the old text back over what was just

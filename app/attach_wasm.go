@@ -42,32 +42,9 @@ func fileName(f pickedFile) string { return f.Get("name").String() }
 // side: JPEG at the given quality, or PNG when the source is a PNG and PNG
 // comes out smaller (screenshots). Decoding applies the EXIF orientation,
 // and re-encoding drops the EXIF data (a photo's location) on the way.
-var shrinkJS = js.Global().Get("Function").New("file", "maxSide", "quality", `return (async () => {
-	const bmp = await createImageBitmap(file);
-	const scale = Math.min(1, maxSide / Math.max(bmp.width, bmp.height));
-	const w = Math.max(1, Math.round(bmp.width * scale)), h = Math.max(1, Math.round(bmp.height * scale));
-	let canvas, encode;
-	if (typeof OffscreenCanvas !== "undefined") {
-		canvas = new OffscreenCanvas(w, h);
-		encode = (type, q) => canvas.convertToBlob({type, quality: q});
-	} else {
-		canvas = document.createElement("canvas");
-		canvas.width = w; canvas.height = h;
-		encode = (type, q) => new Promise((ok, fail) => canvas.toBlob(b => b ? ok(b) : fail(new Error("encode")), type, q));
-	}
-	const g = canvas.getContext("2d");
-	g.imageSmoothingQuality = "high";
-	g.drawImage(bmp, 0, 0, w, h);
-	bmp.close();
-	let png = null;
-	if (file.type === "image/png") png = await encode("image/png");
-	g.globalCompositeOperation = "destination-over"; // JPEG has no alpha: white behind
-	g.fillStyle = "#fff";
-	g.fillRect(0, 0, w, h);
-	let out = await encode("image/jpeg", quality);
-	if (png && png.size <= out.size) out = png;
-	return {bytes: new Uint8Array(await out.arrayBuffer()), type: out.type, width: w, height: h};
-})()`)
+// It lives in web/attach.js, loaded as a script of the page: the
+// Content-Security-Policy refuses code compiled from strings (new Function).
+func shrinkJS() js.Value { return js.Global().Get("outpostShrink") }
 
 // prepareFile turns a picked file into an attachment and its bytes:
 // images downscaled, other files as they are. A file that may not be
@@ -76,7 +53,7 @@ func prepareFile(f pickedFile) (shared.Attachment, []byte, error) {
 	a := shared.Attachment{Name: f.Get("name").String(), Type: f.Get("type").String(), Size: int64(f.Get("size").Float())}
 	var data []byte
 	if strings.HasPrefix(a.Type, "image/") && a.Type != "image/svg+xml" {
-		out, err := awaitJS(shrinkJS.Invoke(f, shared.MaxImageSide, 0.8))
+		out, err := awaitJS(shrinkJS().Invoke(f, shared.MaxImageSide, 0.8))
 		if err != nil {
 			return a, nil, shared.Errorf(shared.EINVALID, "attach.unreadable", a.Name)
 		}

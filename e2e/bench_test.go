@@ -48,9 +48,9 @@ func TestBench(t *testing.T) {
 		if err := navigate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		app, err := chromedp.Run(ctx, chromedp.Poll[float64](
+		app, err := pollJS[float64](ctx,
 			appReady+` && document.querySelector("#article-list li") ? performance.now() : 0`,
-			chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(120*time.Second)))
+			10*time.Millisecond, 120*time.Second)
 		if err != nil {
 			t.Fatalf("waiting for the app: %v", err)
 		}

@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"io"
 	"log/slog"
 	"net"
@@ -65,7 +67,12 @@ func startServer(t testing.TB, addr, dir string) *server.Main {
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("start server: %v", err)
 	}
-	t.Cleanup(func() { m.Close() })
+	t.Cleanup(func() {
+		m.Close()
+		if n := m.HTTP.CSPViolations(); n > 0 {
+			t.Errorf("browsers reported %d Content-Security-Policy violations to the server (see its log)", n)
+		}
+	})
 	return m
 }
 
@@ -100,7 +107,36 @@ func newBrowser(t testing.TB) context.Context {
 	if err := chromedp.Do(ctx); err != nil { // start the browser
 		t.Fatalf("start chromium: %v", err)
 	}
+	failOnCSPViolations(t, ctx)
 	return ctx
+}
+
+// failOnCSPViolations fails the test if the tab's console reports a
+// Content-Security-Policy violation: the app must work under the policy
+// the server sends (server/http/headers.go).
+func failOnCSPViolations(t testing.TB, ctx context.Context) {
+	t.Helper()
+	var mu sync.Mutex
+	var violations []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdplog.EventEntryAdded); ok && e.Entry != nil && strings.Contains(e.Entry.Text, "Content Security Policy") {
+			mu.Lock()
+			violations = append(violations, e.Entry.Text)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatalf("listen to the console: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatalf("enable the console log: %v", err)
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, v := range violations {
+			t.Errorf("the browser reported a CSP violation: %s", v)
+		}
+	})
 }
 
 func run(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
@@ -118,11 +154,39 @@ func waitJS(t testing.TB, ctx context.Context, what, expr string, timeout time.D
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(tctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(50*time.Millisecond)))
+	_, err := pollJS[bool](tctx, expr, 50*time.Millisecond, timeout)
 	if err != nil {
 		shot(t, ctx, "failure")
 		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 800) : ""`))
 		t.Fatalf("waiting for %s (%s): %v\npage text: %s", what, expr, err, body)
+	}
+}
+
+// pollJS evaluates expr every interval until it gives something other
+// than the zero value (true, a number but 0), and returns that. It asks
+// from outside the page (Runtime.evaluate), which the page's CSP does not
+// govern: chromedp.Poll compiles the predicate in the page with new
+// Function, which the server's CSP rightly refuses.
+func pollJS[T comparable](ctx context.Context, expr string, interval, timeout time.Duration) (T, error) {
+	var zero T
+	deadline := time.Now().Add(timeout)
+	var last error
+	for {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+		if err == nil && v != zero {
+			return v, nil
+		}
+		if err != nil {
+			last = err // a page still navigating, say: try again
+		}
+		if time.Now().After(deadline) {
+			return zero, fmt.Errorf("still false after %v (last error: %v)", timeout, last)
+		}
+		select {
+		case <-ctx.Done():
+			return zero, ctx.Err()
+		case <-time.After(interval):
+		}
 	}
 }
 

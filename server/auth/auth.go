@@ -85,6 +85,9 @@ type Service struct {
 	// SessionLifetime is how long a session lasts since it was last used
 	// (default DefaultSessionLifetime).
 	SessionLifetime time.Duration
+	// MaxSessionAge is how long a session lasts at most since sign-in,
+	// however often it is used (default DefaultMaxSessionAge).
+	MaxSessionAge time.Duration
 	// Limiter limits sign-in attempts per account and address (and other
 	// guesses per address: kiosk enrollment codes); default NewLimiter(Now),
 	// 5 in 15 minutes lock the pair for 15 minutes.
@@ -130,6 +133,9 @@ func (s *Service) init() {
 		}
 		if s.SessionLifetime <= 0 {
 			s.SessionLifetime = DefaultSessionLifetime
+		}
+		if s.MaxSessionAge <= 0 {
+			s.MaxSessionAge = DefaultMaxSessionAge
 		}
 		if s.Limiter == nil {
 			s.Limiter = NewLimiter(s.Now)

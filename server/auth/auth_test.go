@@ -213,6 +213,7 @@ func version(t *testing.T, s store.Store) uint64 {
 
 func TestSessionExpirySlides(t *testing.T) {
 	s, c := newService(t)
+	s.MaxSessionAge = 365 * 24 * time.Hour // the sliding expiry alone (TestSessionAbsoluteLifetime has the cap)
 	ctx := context.Background()
 	addUser(t, s, "ana@example.com")
 	token, _, err := s.Login(ctx, "ana@example.com", goodPassword, "192.0.2.1")
@@ -483,14 +484,38 @@ func TestRehashOnLogin(t *testing.T) {
 func TestCookie(t *testing.T) {
 	s, _ := newService(t)
 	c := s.Cookie("tok", true)
-	if c.Name != CookieName || c.Value != "tok" || c.Path != "/" || !c.HttpOnly || !c.Secure ||
+	if c.Name != SecureCookieName || c.Value != "tok" || c.Path != "/" || c.Domain != "" || !c.HttpOnly || !c.Secure ||
 		c.SameSite != http.SameSiteLaxMode || c.MaxAge != 30*24*3600 {
 		t.Errorf("Cookie(tok, TLS) = %+v", c)
 	}
-	if c := s.Cookie("tok", false); c.Secure {
-		t.Errorf("Cookie(tok, no TLS) is Secure; a plain-HTTP browser would drop it")
+	if c := s.Cookie("tok", false); c.Secure || c.Name != CookieName {
+		t.Errorf("Cookie(tok, no TLS) = %+v; want %s, not Secure (a plain-HTTP browser would drop it)", c, CookieName)
 	}
-	if c := ClearCookie(true); c.Name != CookieName || c.MaxAge >= 0 || c.Value != "" {
-		t.Errorf("ClearCookie = %+v; want it to delete the cookie", c)
+	if c := ClearCookie(true); c.Name != SecureCookieName || c.MaxAge >= 0 || c.Value != "" {
+		t.Errorf("ClearCookie(TLS) = %+v; want it to delete the __Host- cookie", c)
 	}
+	if c := ClearCookie(false); c.Name != CookieName || c.MaxAge >= 0 {
+		t.Errorf("ClearCookie(no TLS) = %+v; want it to delete %s", c, CookieName)
+	}
+}
+
+// TestSessionAbsoluteLifetime: a session used every day still ends
+// MaxSessionAge after its sign-in.
+func TestSessionAbsoluteLifetime(t *testing.T) {
+	s, c := newService(t)
+	ctx := context.Background()
+	addUser(t, s, "ana@example.com")
+	token, _, err := s.Login(ctx, "ana@example.com", goodPassword, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := 1; day < 90; day++ {
+		c.Advance(24 * time.Hour)
+		if _, err := s.Authenticate(ctx, token); err != nil {
+			t.Fatalf("day %d of daily use: Authenticate = %v; want signed in", day, err)
+		}
+	}
+	c.Advance(24 * time.Hour)
+	_, err = s.Authenticate(ctx, token)
+	wantErr(t, "Authenticate on day 90", err, shared.EUNAUTHORIZED, "auth.expired")
 }

@@ -23,13 +23,41 @@ import (
 // used: a device that is used at least once a month stays signed in.
 const DefaultSessionLifetime = 30 * 24 * time.Hour
 
+// DefaultMaxSessionAge is how long a session lasts at most, however often
+// it is used: a stolen cookie does not work for ever.
+const DefaultMaxSessionAge = 90 * 24 * time.Hour
+
 // touchEvery is how stale a session's LastSeen may get before Authenticate
 // writes it again: sliding the expiry costs one write an hour, not one a
 // request.
 const touchEvery = time.Hour
 
-// CookieName is the name of the session cookie.
-const CookieName = "outpost_session"
+// CookieName is the name of the session cookie over plain HTTP, and
+// SecureCookieName over TLS: the __Host- prefix makes the browser refuse
+// it unless it is Secure, for the whole site and for this host only, so
+// neither a sibling subdomain nor a plain-HTTP page can plant one.
+const (
+	CookieName       = "outpost_session"
+	SecureCookieName = "__Host-outpost_session"
+)
+
+// cookieName is the session cookie's name for a request that came over
+// TLS (secure) or not.
+func cookieName(secure bool) string {
+	if secure {
+		return SecureCookieName
+	}
+	return CookieName
+}
+
+// SessionToken returns the session token r carries, "" if none.
+func SessionToken(r *http.Request) string {
+	c, err := r.Cookie(cookieName(r.TLS != nil))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
 
 // session is a signed-in device. It is stored under the SHA-256 of its
 // token, so a copy of the database signs nobody in.
@@ -198,7 +226,8 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 // the session's expiry forward. Returns EUNAUTHORIZED auth.invalid_session
 // for a token that is malformed, unknown, signed out or void because its
 // account was disabled, EUNAUTHORIZED auth.expired for an expired session
-// (which it deletes), and EFORBIDDEN auth.disabled for a disabled account.
+// (which it deletes; also one older than MaxSessionAge, however often it
+// was used), and EFORBIDDEN auth.disabled for a disabled account.
 func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
 	s.init()
 	key, ok := tokenKey(token)
@@ -235,7 +264,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
 	case err != nil:
 		return User{}, err
-	case now.UnixMilli() >= sess.ExpiresAt:
+	case now.UnixMilli() >= sess.ExpiresAt || now.Sub(time.UnixMilli(sess.CreatedAt)) >= s.MaxSessionAge:
 		if err := s.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteLocal(kindSession, key) }); err != nil {
 			return User{}, err
 		}
@@ -248,7 +277,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return u, nil
 	}
 	sess.LastSeen = now.UnixMilli()
-	sess.ExpiresAt = now.Add(s.SessionLifetime).UnixMilli()
+	sess.ExpiresAt = min(now.Add(s.SessionLifetime).UnixMilli(), time.UnixMilli(sess.CreatedAt).Add(s.MaxSessionAge).UnixMilli())
 	data, err := json.Marshal(sess)
 	if err != nil {
 		return User{}, err
@@ -296,7 +325,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 func (s *Service) Cookie(token string, secure bool) *http.Cookie {
 	s.init()
 	return &http.Cookie{
-		Name: CookieName, Value: token, Path: "/",
+		Name: cookieName(secure), Value: token, Path: "/",
 		MaxAge:   int(s.SessionLifetime / time.Second),
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
@@ -306,7 +335,7 @@ func (s *Service) Cookie(token string, secure bool) *http.Cookie {
 // sign-out response.
 func ClearCookie(secure bool) *http.Cookie {
 	return &http.Cookie{
-		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
+		Name: cookieName(secure), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
 }

@@ -37,6 +37,7 @@ func (s *Server) appHandler() http.Handler {
 			SVG:      "/web/icon.svg",
 		},
 		Styles:                []string{"/web/app.css"},
+		Scripts:               []string{"/web/attach.js"}, // the image shrinker (app/attach_wasm.go)
 		CacheableResources:    []string{"/web/icon.svg"},
 		Resources:             s.web,
 		Version:               s.web.version,

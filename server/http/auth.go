@@ -30,11 +30,11 @@ func sameOrigin(r *http.Request) bool {
 // user returns the signed-in user of r, nil if there is none, and the
 // error that says why a session cookie was refused (expired, say).
 func (s *Server) user(r *http.Request) (*auth.User, error) {
-	c, err := r.Cookie(auth.CookieName)
-	if err != nil || c.Value == "" || s.Auth == nil {
+	token := auth.SessionToken(r)
+	if token == "" || s.Auth == nil {
 		return nil, nil
 	}
-	u, err := s.Auth.Authenticate(r.Context(), c.Value)
+	u, err := s.Auth.Authenticate(r.Context(), token)
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +82,8 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
 		return
 	}
-	if c, err := r.Cookie(auth.CookieName); err == nil {
-		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
+	if token := auth.SessionToken(r); token != "" {
+		if err := s.Auth.Logout(r.Context(), token); err != nil {
 			s.Log.Error("sign out", "err", err)
 			writeJSONError(w, http.StatusInternalServerError, lang, shared.Errorf(shared.EINTERNAL, "error.internal"))
 			return

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"outpost/server/blob"
 	"outpost/shared"
@@ -149,7 +150,14 @@ func (s *Server) handleBlobGet(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Type", typ)
 	h.Set("Content-Length", strconv.FormatInt(in.Size, 10))
-	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": in.Name}))
+	// Only images show in the page; any other file is a download, and
+	// whatever it holds runs nowhere: a sandbox with no sources.
+	disposition := "attachment"
+	if strings.HasPrefix(in.Type, "image/") {
+		disposition = "inline"
+	}
+	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": in.Name}))
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	if err := blob.WriteTo(r.Context(), s.Sync.Store, who, sha, w); err != nil {
 		s.Log.Error("send blob", "sha256", sha, "err", err) // the headers are gone: the client sees a short body
 	}

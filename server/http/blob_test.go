@@ -147,7 +147,8 @@ func TestBlobResumableUploadAndAccess(t *testing.T) {
 	if code != 200 || !bytes.Equal(b, data) {
 		t.Fatalf("GET = %d, %d bytes equal %v; want 200 and the upload", code, len(b), bytes.Equal(b, data))
 	}
-	if h.Get("Content-Type") != "image/jpeg" || h.Get("Cache-Control") != "private, max-age=31536000, immutable" || h.Get("X-Content-Type-Options") != "nosniff" {
+	if h.Get("Content-Type") != "image/jpeg" || h.Get("Cache-Control") != "private, max-age=31536000, immutable" || h.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.HasPrefix(h.Get("Content-Disposition"), "inline") || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("GET headers = %v", h)
 	}
 	if code, b, _ := get(agent); code != 200 || !bytes.Equal(b, data) {
@@ -256,4 +257,24 @@ func TestBlobRefusals(t *testing.T) {
 			t.Errorf("cross-origin PUT = %d; want 403", resp.StatusCode)
 		}
 	})
+}
+
+// TestNonImageBlobIsADownload: a file that is not an image is sent as an
+// attachment, never shown in the site's origin.
+func TestNonImageBlobIsADownload(t *testing.T) {
+	s := newServer(t)
+	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	field := signIn(t, s, "field@example.com")
+	data := []byte("<script>alert(1)</script> notes from the site visit\n")
+	fileTicket(t, s, field, clientField, 1, shared.Attachment{SHA256: hashOf(data), Name: "notes.txt", Type: "text/plain", Size: int64(len(data))})
+	if code, _, b, _ := blobReq(t, s, field, "PUT", hashOf(data), "?offset=0", data); code != 200 {
+		t.Fatalf("PUT = %d %s", code, b)
+	}
+	code, _, _, h := blobReq(t, s, field, "GET", hashOf(data), "", nil)
+	if cd := h.Get("Content-Disposition"); code != 200 || !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, "notes.txt") {
+		t.Errorf("GET a text file = %d, Content-Disposition %q; want 200 and an attachment named notes.txt", code, cd)
+	}
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("GET a text file: Content-Security-Policy %q; want a sandbox with no sources", csp)
+	}
 }

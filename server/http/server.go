@@ -64,6 +64,7 @@ type Server struct {
 	byUser map[string]int // and per account
 	shut   bool
 	quota  *quota
+	csp    cspReports
 
 	search *searcher
 }
@@ -110,8 +111,9 @@ func (s *Server) Open() error {
 	mux.HandleFunc("POST /api/kiosk/codes", s.handleKioskCode) // kiosk enrollment: see kiosk.go
 	mux.HandleFunc("POST /api/kiosk/enroll", s.handleKioskEnroll)
 	mux.HandleFunc("POST /api/kiosk/revoke", s.handleKioskRevoke)
-	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut) // attachments: see blob.go
-	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet) // and HEAD
+	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut)   // attachments: see blob.go
+	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet)   // and HEAD
+	mux.HandleFunc("POST /api/csp-report", s.handleCSPReport) // headers.go
 	mux.Handle("/", s.appHandler())
 
 	s.ln, err = net.Listen("tcp", s.Addr)
@@ -119,7 +121,7 @@ func (s *Server) Open() error {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
 	s.srv = &http.Server{
-		Handler:           s.logRequests(mux), // logging.go
+		Handler:           s.logRequests(s.secure(mux)), // logging.go, headers.go
 		ReadHeaderTimeout: 10 * time.Second,
 		// A request's body (a 256 KiB attachment chunk at most) and its
 		// answer (app.wasm, 2 MB, on a slow link) get this long; sockets

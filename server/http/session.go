@@ -27,11 +27,9 @@ const kindDevice = "device"
 
 // authenticate reads the session cookie of the upgrade request.
 func (c *wsConn) authenticate(r *http.Request) {
-	ck, err := r.Cookie(auth.CookieName)
-	if err != nil || ck.Value == "" {
+	if c.token = auth.SessionToken(r); c.token == "" {
 		return
 	}
-	c.token = ck.Value
 	u, err := c.s.Auth.Authenticate(r.Context(), c.token)
 	if err != nil {
 		c.authKey, _ = shared.ErrorKey(err)
@@ -82,6 +80,11 @@ func (c *wsConn) bind(ctx context.Context, deviceKey string) error {
 				return nil // signed out: nothing to bind to
 			}
 			if err := tx.PutLocal(kindClient, c.clientID, []byte(c.user.UserID), time.Time{}); err != nil {
+				return err
+			}
+			// Only a client that pushed before can have filed tickets
+			// signed out: a new one costs no scan of the tickets.
+			if last, err := tx.LastSeq(c.clientID); err != nil || last == 0 {
 				return err
 			}
 			return outsync.Claim(tx, c.clientID, *c.user)

@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"outpost/server/auth"
 	serverhttp "outpost/server/http"
+	"outpost/shared"
 )
 
 // TestTLS serves HTTPS from certificate and key files, as an intranet
@@ -53,6 +55,26 @@ func TestTLS(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.TLS == nil {
 		t.Fatalf("GET /healthz over TLS: %d, TLS %v", resp.StatusCode, resp.TLS != nil)
+	}
+	if hsts := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
+		t.Errorf("Strict-Transport-Security over TLS = %q; want a max-age", hsts)
+	}
+	// The session cookie is __Host-: Secure, whole site, this host only.
+	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	resp, _ = post(t, c, s.URL()+"/api/login", `{"email":"field@example.com","password":"correct horse battery"}`)
+	cookies := resp.Cookies()
+	if len(cookies) != 1 || cookies[0].Name != auth.SecureCookieName || !cookies[0].Secure || cookies[0].Path != "/" || cookies[0].Domain != "" {
+		t.Fatalf("session cookie over TLS = %+v; want one %s, Secure, Path /", cookies, auth.SecureCookieName)
+	}
+	req, _ := http.NewRequest("GET", s.URL()+"/api/me", nil)
+	req.AddCookie(cookies[0])
+	if resp, err := c.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("/api/me with the __Host- cookie: %v %v; want 200", resp, err)
+	}
+	req, _ = http.NewRequest("GET", s.URL()+"/api/me", nil)
+	req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: cookies[0].Value})
+	if resp, err := c.Do(req); err != nil || resp.StatusCode != 401 {
+		t.Errorf("/api/me over TLS with the plain cookie name: %v %v; want 401", resp, err)
 	}
 }
 
