@@ -26,6 +26,7 @@ type home struct {
 	hits     []SearchHit // results for searched
 	searched string      // the query hits answer ("" = not searching)
 	seq      int         // drops results of superseded searches
+	ticket   *ticketView // the ticket whose number was searched for, if this device has it
 	missed   map[string]bool
 }
 
@@ -87,15 +88,22 @@ func (h *home) search(ctx app.Context) {
 	h.seq++
 	seq, query := h.seq, strings.TrimSpace(h.query)
 	if query == "" || client == nil || client.Index == nil {
-		h.hits, h.searched = nil, ""
+		h.hits, h.searched, h.ticket = nil, "", nil
 		return
 	}
+	number := parseNumber(query) // "#1042": a ticket people read out (ticket_number.go)
 	q := h.searchQuery()
 	byID := make(map[string]shared.Article, len(h.articles))
 	for _, a := range h.articles {
 		byID[a.ID] = a
 	}
 	ctx.Async(func() {
+		var found *ticketView
+		if number > 0 {
+			if tk, ok, _ := client.ticketByNumber(number); ok {
+				found = &tk
+			}
+		}
 		results := client.Index.Search(q)
 		hits := make([]SearchHit, 0, len(results))
 		for _, r := range results {
@@ -107,8 +115,8 @@ func (h *home) search(ctx app.Context) {
 			if seq != h.seq {
 				return
 			}
-			h.hits, h.searched = hits, query
-			if len(hits) == 0 {
+			h.hits, h.searched, h.ticket = hits, query, found
+			if len(hits) == 0 && found == nil {
 				ctx.After(missDelay, func(ctx app.Context) {
 					if seq == h.seq {
 						h.recordMiss()
@@ -245,6 +253,16 @@ func (h *home) chip(cat, label string) app.UI {
 
 func (h *home) renderResults() app.UI {
 	l := h.lang
+	var ticket app.UI = app.Text("")
+	if tk := h.ticket; tk != nil {
+		ticket = app.P().ID("search-ticket").Class("card").Body(
+			app.A().Href("/ticket/"+tk.ID).Body(numberBadge(l, tk), app.Text(" "+tk.Title)),
+			app.Span().Class("muted").Text(" · "+t(l, "ticket.status."+tk.Status)),
+		)
+	}
+	if len(h.hits) == 0 && h.ticket != nil {
+		return app.Div().ID("search-results").DataSet("count", 0).Body(ticket)
+	}
 	if len(h.hits) == 0 {
 		return app.Div().ID("search-results").Class("empty").DataSet("count", 0).Body(
 			app.P().Body(app.Strong().Text(t(l, "search.none", h.searched))),
@@ -257,6 +275,7 @@ func (h *home) renderResults() app.UI {
 		count = t(l, "search.result")
 	}
 	return app.Div().ID("search-results").DataSet("count", len(h.hits)).Body(
+		ticket,
 		app.P().Class("muted").Aria("live", "polite").Text(count),
 		app.Ul().Class("articles results").Body(
 			app.Range(h.hits).Slice(func(i int) app.UI {

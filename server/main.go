@@ -157,6 +157,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	} else if n > 0 {
 		m.Log.Info("stored the default SLA calendar and policy", "zone", m.SLAZone)
 	}
+	if n, err := outsync.NumberTickets(ctx, m.Store); err != nil {
+		return fmt.Errorf("number the tickets filed before ticket numbers: %w", err)
+	} else if n > 0 {
+		m.Log.Info("numbered tickets filed before ticket numbers", "tickets", n)
+	}
 	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now}
 	if m.Demo {
 		if n, err := seed.Users(ctx, m.Auth); err != nil {

@@ -199,6 +199,10 @@ func ticketForVisitor(tx store.Tx, a Actor, op *shared.VisitOp, v *shared.Visit,
 	tc := op.TicketCreate()
 	tk := tc.TicketBy(a.ClientID, requester)
 	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
+	var err error
+	if tk.Number, err = nextTicketNumber(tx); err != nil { // number.go
+		return err
+	}
 	if err := putJSON(tx, wire.TypeTicket, tk.ID, tk); err != nil {
 		return err
 	}
