@@ -28,6 +28,39 @@ type home struct {
 	seq      int         // drops results of superseded searches
 	ticket   *ticketView // the ticket whose number was searched for, if this device has it
 	missed   map[string]bool
+
+	// prerendered is the article list (or the results of ?q=) the server
+	// drew, as the browser got it. On a first visit the replica is empty
+	// until the first sync ends; the page keeps showing this meanwhile
+	// rather than "no articles" (issue 16). prerenderedQ is its ?q=.
+	prerendered, prerenderedQ string
+	// loadedChanges is the engine's change count when the articles held
+	// were read: once the device has synced and nothing changed since,
+	// they are as good as the server's list.
+	loadedChanges int
+}
+
+// OnInit runs in the browser before the app replaces the prerendered page:
+// it keeps the server's article list or results (see prerendered).
+func (h *home) OnInit() {
+	if !app.IsClient {
+		return
+	}
+	for _, id := range []string{"search-results", "article-list"} {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			h.prerendered = el.Get("outerHTML").String()
+			h.prerenderedQ = app.Window().URL().Query().Get("q")
+			return
+		}
+	}
+}
+
+// keepPrerendered says whether the server's list is still better than the
+// replica's: until the page has read the replica after this device's first
+// full sync (a partial first sync, or none, is worse), for the same search.
+func (h *home) keepPrerendered() bool {
+	return h.prerendered != "" && client != nil && h.query == h.prerenderedQ &&
+		!(h.status.Synced && h.loaded && h.loadedChanges == h.status.Changes)
 }
 
 // missDelay is how long a search that found nothing must stay on screen
@@ -66,10 +99,15 @@ func (h *home) readURL(ctx app.Context) {
 func (h *home) load(ctx app.Context) {
 	lang := h.lang
 	ctx.Page().SetTitle(t(lang, "app.name") + " · " + t(lang, "nav.home"))
+	changes := client.Engine.Status().Changes
 	ctx.Async(func() {
 		as, err := client.articles(lang)
 		ctx.Dispatch(func(ctx app.Context) {
 			h.articles, h.loaded, h.err = as, true, ""
+			h.loadedChanges = changes
+			if now := client.Engine.Status(); now.Synced && now.Changes == changes {
+				h.prerendered = "" // the replica has it all: never go back
+			}
 			if err != nil {
 				h.err = err.Error()
 			}
@@ -189,6 +227,8 @@ func (h *home) Render() app.UI {
 	switch {
 	case h.err != "":
 		body = app.P().Class("error").Text(t(l, "status.storage_err", h.err))
+	case h.keepPrerendered():
+		body = app.Raw(h.prerendered)
 	case !h.loaded:
 		body = app.P().Class("muted").Text(t(l, "home.loading"))
 	case len(h.articles) == 0:
