@@ -187,7 +187,7 @@ func (p *page) statusBar() app.UI {
 		state, label = "connecting", t(l, "status.connecting")
 	}
 	return app.Div().ID("sync-status").Class("status "+state).
-		DataSet("state", state).DataSet("pending", s.Pending).
+		DataSet("state", state).DataSet("pending", s.Pending).DataSet("synced", s.Synced).
 		Body(
 			app.Span().Class("dot"),
 			app.Span().Class("label").Text(label),
