@@ -27,6 +27,7 @@ type home struct {
 	searched string      // the query hits answer ("" = not searching)
 	seq      int         // drops results of superseded searches
 	ticket   *ticketView // the ticket whose number was searched for, if this device has it
+	hitsLang string      // the language of hits when it is not the page's: nothing matched in it
 	missed   map[string]bool
 
 	// prerendered is the article list (or the results of ?q=) the server
@@ -126,7 +127,7 @@ func (h *home) search(ctx app.Context) {
 	h.seq++
 	seq, query := h.seq, strings.TrimSpace(h.query)
 	if query == "" || client == nil || client.Index == nil {
-		h.hits, h.searched, h.ticket = nil, "", nil
+		h.hits, h.searched, h.ticket, h.hitsLang = nil, "", nil, ""
 		return
 	}
 	number := parseNumber(query) // "#1042": a ticket people read out (ticket_number.go)
@@ -149,11 +150,15 @@ func (h *home) search(ctx app.Context) {
 				hits = append(hits, SearchHit{Article: a, Result: r})
 			}
 		}
+		hitsLang := ""
+		if len(hits) == 0 {
+			hits, hitsLang = otherLanguageHits(q)
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if seq != h.seq {
 				return
 			}
-			h.hits, h.searched, h.ticket = hits, query, found
+			h.hits, h.searched, h.ticket, h.hitsLang = hits, query, found, hitsLang
 			if len(hits) == 0 && found == nil {
 				ctx.After(missDelay, func(ctx app.Context) {
 					if seq == h.seq {
@@ -163,6 +168,36 @@ func (h *home) search(ctx app.Context) {
 			}
 		})
 	})
+}
+
+// otherLanguageHits runs q in the other languages, for a search that found
+// nothing in the reader's ("contraseña" typed in the English UI), and
+// returns the hits of the first language that has any, and that language.
+func otherLanguageHits(q search.Query) ([]SearchHit, string) {
+	for _, lang := range shared.Languages {
+		if lang == q.Lang {
+			continue
+		}
+		as, err := client.articles(lang)
+		if err != nil || len(as) == 0 {
+			continue
+		}
+		byID := make(map[string]shared.Article, len(as))
+		for _, a := range as {
+			byID[a.ID] = a
+		}
+		q.Lang = lang
+		var hits []SearchHit
+		for _, r := range client.Index.Search(q) {
+			if a, ok := byID[r.ID]; ok {
+				hits = append(hits, SearchHit{Article: a, Result: r})
+			}
+		}
+		if len(hits) > 0 {
+			return hits, lang
+		}
+	}
+	return nil, ""
 }
 
 // recordMiss queues a "search.miss" for the search on screen if it found
@@ -313,6 +348,9 @@ func (h *home) renderResults() app.UI {
 	count := t(l, "search.results", len(h.hits))
 	if len(h.hits) == 1 {
 		count = t(l, "search.result")
+	}
+	if h.hitsLang != "" {
+		count = t(l, "search.results_in", len(h.hits), t(h.hitsLang, "kiosk.lang_name"))
 	}
 	return app.Div().ID("search-results").DataSet("count", len(h.hits)).Body(
 		ticket,
