@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -220,6 +221,12 @@ func (q *agentQueue) Render() app.UI {
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Group = v }) }),
 			filterSelect("f-sort", t(l, "slaview.sort"), q.f.Sort, []option{{"", t(l, "slaview.sort_due")}, {"priority", t(l, "slaview.sort_priority")}},
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Sort = v }) }),
+			// Jump to a number said on the phone: Enter opens the ticket.
+			app.Label().Body(
+				app.Text(t(l, "agent.jump")+" "),
+				app.Input().ID("jump-number").Type("search").Attr("inputmode", "numeric").Size(8).
+					Placeholder("1042").OnChange(q.jump),
+			),
 			app.Label().Class("check").Body(
 				app.Input().ID("f-mine").Type("checkbox").Checked(q.f.Mine).
 					OnChange(func(ctx app.Context, e app.Event) {
@@ -237,7 +244,7 @@ func (q *agentQueue) Render() app.UI {
 			now := time.Now()
 			return app.Table().ID("queue").Class("queue").Body(
 				app.THead().Body(app.Tr().Body(
-					app.Th().Text(t(l, "ticket.field_title")), app.Th().Text(t(l, "agent.priority")),
+					app.Th().Text(t(l, "agent.number")), app.Th().Text(t(l, "ticket.field_title")), app.Th().Text(t(l, "agent.priority")),
 					app.Th().Text(t(l, "agent.status")), app.Th().Text(t(l, "agent.tier")),
 					app.Th().Text(t(l, "agent.requester")), app.Th().Text(t(l, "agent.assignee")), app.Th().Text(t(l, "agent.age")),
 					app.Th().Text(t(l, "slaview.due")),
@@ -249,6 +256,7 @@ func (q *agentQueue) Render() app.UI {
 						cls += " current"
 					}
 					return app.Tr().Class(cls).DataSet("id", tk.ID).DataSet("pending", tk.Pending).Body(
+						app.Td().Body(numberBadge(l, &tk)),
 						app.Td().Body(app.A().Href("/ticket/"+tk.ID).Text(tk.Title)),
 						app.Td().Body(app.Span().Class("badge prio-"+tk.Priority).Text(tk.Priority)),
 						app.Td().Text(t(l, "ticket.status."+tk.Status)),
@@ -273,6 +281,34 @@ func filterSelect(id, label, value string, opts []option, set func(app.Context, 
 				return app.Option().Value(opts[i].value).Selected(opts[i].value == value).Text(opts[i].label)
 			})),
 	)
+}
+
+// jump opens the ticket whose number was typed in the "Go to #" field.
+func (q *agentQueue) jump(ctx app.Context, e app.Event) {
+	typed := strings.TrimSpace(inputValue(ctx))
+	n := parseNumber(typed)
+	if typed == "" {
+		return
+	}
+	if n == 0 {
+		q.errMsg = t(q.lang, "agent.jump_bad", typed)
+		return
+	}
+	lang := q.lang
+	ctx.Async(func() {
+		tk, ok, err := client.ticketByNumber(n)
+		ctx.Dispatch(func(ctx app.Context) {
+			switch {
+			case err != nil:
+				q.errMsg = storageErrText(lang, err)
+			case !ok:
+				q.errMsg = t(lang, "agent.jump_none", n)
+			default:
+				q.errMsg = ""
+				ctx.Navigate("/ticket/" + tk.ID)
+			}
+		})
+	})
 }
 
 func priorityOptions(l string) []option {

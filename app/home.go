@@ -26,7 +26,42 @@ type home struct {
 	hits     []SearchHit // results for searched
 	searched string      // the query hits answer ("" = not searching)
 	seq      int         // drops results of superseded searches
+	ticket   *ticketView // the ticket whose number was searched for, if this device has it
+	hitsLang string      // the language of hits when it is not the page's: nothing matched in it
 	missed   map[string]bool
+
+	// prerendered is the article list (or the results of ?q=) the server
+	// drew, as the browser got it. On a first visit the replica is empty
+	// until the first sync ends; the page keeps showing this meanwhile
+	// rather than "no articles" (issue 16). prerenderedQ is its ?q=.
+	prerendered, prerenderedQ string
+	// loadedChanges is the engine's change count when the articles held
+	// were read: once the device has synced and nothing changed since,
+	// they are as good as the server's list.
+	loadedChanges int
+}
+
+// OnInit runs in the browser before the app replaces the prerendered page:
+// it keeps the server's article list or results (see prerendered).
+func (h *home) OnInit() {
+	if !app.IsClient {
+		return
+	}
+	for _, id := range []string{"search-results", "article-list"} {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			h.prerendered = el.Get("outerHTML").String()
+			h.prerenderedQ = app.Window().URL().Query().Get("q")
+			return
+		}
+	}
+}
+
+// keepPrerendered says whether the server's list is still better than the
+// replica's: until the page has read the replica after this device's first
+// full sync (a partial first sync, or none, is worse), for the same search.
+func (h *home) keepPrerendered() bool {
+	return h.prerendered != "" && client != nil && h.query == h.prerenderedQ &&
+		!(h.status.Synced && h.loaded && h.loadedChanges == h.status.Changes)
 }
 
 // missDelay is how long a search that found nothing must stay on screen
@@ -65,10 +100,15 @@ func (h *home) readURL(ctx app.Context) {
 func (h *home) load(ctx app.Context) {
 	lang := h.lang
 	ctx.Page().SetTitle(t(lang, "app.name") + " · " + t(lang, "nav.home"))
+	changes := client.Engine.Status().Changes
 	ctx.Async(func() {
 		as, err := client.articles(lang)
 		ctx.Dispatch(func(ctx app.Context) {
 			h.articles, h.loaded, h.err = as, true, ""
+			h.loadedChanges = changes
+			if now := client.Engine.Status(); now.Synced && now.Changes == changes {
+				h.prerendered = "" // the replica has it all: never go back
+			}
 			if err != nil {
 				h.err = err.Error()
 			}
@@ -87,15 +127,22 @@ func (h *home) search(ctx app.Context) {
 	h.seq++
 	seq, query := h.seq, strings.TrimSpace(h.query)
 	if query == "" || client == nil || client.Index == nil {
-		h.hits, h.searched = nil, ""
+		h.hits, h.searched, h.ticket, h.hitsLang = nil, "", nil, ""
 		return
 	}
+	number := parseNumber(query) // "#1042": a ticket people read out (ticket_number.go)
 	q := h.searchQuery()
 	byID := make(map[string]shared.Article, len(h.articles))
 	for _, a := range h.articles {
 		byID[a.ID] = a
 	}
 	ctx.Async(func() {
+		var found *ticketView
+		if number > 0 {
+			if tk, ok, _ := client.ticketByNumber(number); ok {
+				found = &tk
+			}
+		}
 		results := client.Index.Search(q)
 		hits := make([]SearchHit, 0, len(results))
 		for _, r := range results {
@@ -103,12 +150,16 @@ func (h *home) search(ctx app.Context) {
 				hits = append(hits, SearchHit{Article: a, Result: r})
 			}
 		}
+		hitsLang := ""
+		if len(hits) == 0 {
+			hits, hitsLang = otherLanguageHits(q)
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if seq != h.seq {
 				return
 			}
-			h.hits, h.searched = hits, query
-			if len(hits) == 0 {
+			h.hits, h.searched, h.ticket, h.hitsLang = hits, query, found, hitsLang
+			if len(hits) == 0 && found == nil {
 				ctx.After(missDelay, func(ctx app.Context) {
 					if seq == h.seq {
 						h.recordMiss()
@@ -117,6 +168,36 @@ func (h *home) search(ctx app.Context) {
 			}
 		})
 	})
+}
+
+// otherLanguageHits runs q in the other languages, for a search that found
+// nothing in the reader's ("contraseña" typed in the English UI), and
+// returns the hits of the first language that has any, and that language.
+func otherLanguageHits(q search.Query) ([]SearchHit, string) {
+	for _, lang := range shared.Languages {
+		if lang == q.Lang {
+			continue
+		}
+		as, err := client.articles(lang)
+		if err != nil || len(as) == 0 {
+			continue
+		}
+		byID := make(map[string]shared.Article, len(as))
+		for _, a := range as {
+			byID[a.ID] = a
+		}
+		q.Lang = lang
+		var hits []SearchHit
+		for _, r := range client.Index.Search(q) {
+			if a, ok := byID[r.ID]; ok {
+				hits = append(hits, SearchHit{Article: a, Result: r})
+			}
+		}
+		if len(hits) > 0 {
+			return hits, lang
+		}
+	}
+	return nil, ""
 }
 
 // recordMiss queues a "search.miss" for the search on screen if it found
@@ -181,6 +262,8 @@ func (h *home) Render() app.UI {
 	switch {
 	case h.err != "":
 		body = app.P().Class("error").Text(t(l, "status.storage_err", h.err))
+	case h.keepPrerendered():
+		body = app.Raw(h.prerendered)
 	case !h.loaded:
 		body = app.P().Class("muted").Text(t(l, "home.loading"))
 	case len(h.articles) == 0:
@@ -245,6 +328,16 @@ func (h *home) chip(cat, label string) app.UI {
 
 func (h *home) renderResults() app.UI {
 	l := h.lang
+	var ticket app.UI = app.Text("")
+	if tk := h.ticket; tk != nil {
+		ticket = app.P().ID("search-ticket").Class("card").Body(
+			app.A().Href("/ticket/"+tk.ID).Body(numberBadge(l, tk), app.Text(" "+tk.Title)),
+			app.Span().Class("muted").Text(" · "+t(l, "ticket.status."+tk.Status)),
+		)
+	}
+	if len(h.hits) == 0 && h.ticket != nil {
+		return app.Div().ID("search-results").DataSet("count", 0).Body(ticket)
+	}
 	if len(h.hits) == 0 {
 		return app.Div().ID("search-results").Class("empty").DataSet("count", 0).Body(
 			app.P().Body(app.Strong().Text(t(l, "search.none", h.searched))),
@@ -256,7 +349,11 @@ func (h *home) renderResults() app.UI {
 	if len(h.hits) == 1 {
 		count = t(l, "search.result")
 	}
+	if h.hitsLang != "" {
+		count = t(l, "search.results_in", len(h.hits), t(h.hitsLang, "kiosk.lang_name"))
+	}
 	return app.Div().ID("search-results").DataSet("count", len(h.hits)).Body(
+		ticket,
 		app.P().Class("muted").Aria("live", "polite").Text(count),
 		app.Ul().Class("articles results").Body(
 			app.Range(h.hits).Slice(func(i int) app.UI {

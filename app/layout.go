@@ -175,14 +175,19 @@ func (p *page) statusBar() app.UI {
 	state, label := "offline", t(l, "status.offline")
 	switch {
 	case client == nil:
-		state, label = "loading", ""
+		state, label = "loading", t(l, "status.loading")
 	case s.Online && s.Syncing:
 		state, label = "syncing", t(l, "status.syncing")
 	case s.Online:
 		state, label = "online", t(l, "status.online")
+	case !s.Synced && s.SignIn == "" && !s.UpdateRequired:
+		// A first visit: the app is still reaching the server for the
+		// first time. "Offline" would be untrue (the page just came over
+		// the network).
+		state, label = "connecting", t(l, "status.connecting")
 	}
 	return app.Div().ID("sync-status").Class("status "+state).
-		DataSet("state", state).DataSet("pending", s.Pending).
+		DataSet("state", state).DataSet("pending", s.Pending).DataSet("synced", s.Synced).
 		Body(
 			app.Span().Class("dot"),
 			app.Span().Class("label").Text(label),

@@ -21,7 +21,13 @@ import (
 // calls it before app.RunWhenOnBrowser.
 func Start() {
 	c := &Client{Durable: true}
-	if sw := js.Global().Get("navigator").Get("serviceWorker"); sw.Truthy() {
+	// Whether a service worker answered this page's navigation. Asking
+	// navigator.serviceWorker.controller now is too late on a first visit:
+	// while app.wasm downloaded, the new worker may have installed and
+	// claimed the page, which then looks like an update.
+	if nav := js.Global().Get("performance").Call("getEntriesByType", "navigation"); nav.Length() > 0 {
+		controlledAtLoad = nav.Index(0).Get("workerStart").Float() > 0
+	} else if sw := js.Global().Get("navigator").Get("serviceWorker"); sw.Truthy() {
 		controlledAtLoad = sw.Get("controller").Truthy()
 	}
 	s, err := store.OpenIDB("")

@@ -221,7 +221,7 @@ func (p *ticketPage) Render() app.UI {
 	return p.frame(
 		app.P().Class("crumbs").Body(app.A().Href(backLink()).Text("← "+t(l, backLabel()))),
 		app.Article().ID("ticket").Class("ticket-detail").DataSet("status", tk.Status).DataSet("pending", tk.Pending).Body(
-			app.H1().Text(tk.Title),
+			app.H1().Body(numberBadge(l, &tk), app.Text(" "+tk.Title)),
 			app.P().Class("meta").Body(
 				app.Span().ID("ticket-status").Class("badge status-"+tk.Status).Text(t(l, "ticket.status."+tk.Status)),
 				app.If(tk.Priority != "", func() app.UI {
@@ -393,13 +393,13 @@ func (p *ticketPage) renderAgentActions() app.UI {
 				)
 			}),
 			app.If(assign && tk.AssigneeID != identity().UserID, func() app.UI {
-				return app.Button().ID("assign-me").Class("secondary").Type("button").Text(t(l, "agent.assign_me")+" (a)").
+				return app.Button().ID("assign-me").Class("secondary").Type("button").Text(t(l, "agent.assign_me") + " (a)").
 					OnClick(func(ctx app.Context, e app.Event) {
 						p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
 					})
 			}),
 			app.If(p.canMove(shared.StatusResolved), func() app.UI {
-				return app.Button().ID("resolve").Class("secondary").Type("button").Text(t(l, "agent.resolve")+" (s)").
+				return app.Button().ID("resolve").Class("secondary").Type("button").Text(t(l, "agent.resolve") + " (s)").
 					OnClick(func(ctx app.Context, e app.Event) { p.setStatus(ctx, shared.StatusResolved) })
 			}),
 		),

@@ -98,6 +98,7 @@ func (p *ticketList) Render() app.UI {
 				state, label = "pending", t(l, "tickets.pending")
 			}
 			return app.Li().Class("ticket "+state).DataSet("id", tk.ID).DataSet("state", state).DataSet("status", tk.Status).Body(
+				numberBadge(l, &tk),
 				app.A().Href("/ticket/"+tk.ID).Body(app.Strong().Text(tk.Title)),
 				app.If(hasNews(tk.ID), func() app.UI { return app.Span().Class("badge news").Text(t(l, "notify.new")) }),
 				app.Span().Class("badge "+state).Text(label),

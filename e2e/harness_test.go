@@ -243,6 +243,11 @@ func disableJS(t testing.TB, ctx context.Context) {
 // page has status "loading").
 const appReady = `(() => { const s = document.getElementById("sync-status"); return !!s && s.dataset.state !== "loading"; })()`
 
+// synced is true once the device has completed a full pull (the home page
+// shows the server's prerendered list until then, so a list on screen does
+// not mean the replica has it).
+const synced = `document.getElementById("sync-status").dataset.synced === "true"`
+
 // statusIs waits for the sync indicator's state and pending count.
 func statusIs(state string, pending int) string {
 	return fmt.Sprintf(`(() => { const s = document.getElementById("sync-status"); return !!s && s.dataset.state === %q && s.dataset.pending === "%d"; })()`, state, pending)

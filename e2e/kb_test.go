@@ -25,7 +25,7 @@ func TestOfflineSearchAndFeedback(t *testing.T) {
 	ctx := newBrowser(t)
 
 	run(t, ctx, chromedp.Navigate(base+"/"))
-	waitJS(t, ctx, "online and synced", statusIs("online", 0)+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
+	waitJS(t, ctx, "online and synced", statusIs("online", 0)+` && `+synced+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
 	waitCached(t, ctx)
 
 	t.Run("BrowserRanksLikeTheSearchAPI", func(t *testing.T) {

@@ -23,7 +23,7 @@ func TestOfflineLoop(t *testing.T) {
 	t.Run("FirstVisitShowsKnowledgeBase", func(t *testing.T) {
 		run(t, ctx, chromedp.Navigate(base+"/"))
 		waitJS(t, ctx, "app mounted and online", statusIs("online", 0), 30*time.Second)
-		waitJS(t, ctx, "article list from the local replica", `document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
+		waitJS(t, ctx, "article list from the local replica", synced+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
 		shot(t, ctx, "home")
 		waitCached(t, ctx)
 	})

@@ -58,7 +58,7 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 	setQuota(t, ctx, base, quotaTestQuota)
 	run(t, ctx, chromedp.Navigate(base+"/"))
 	waitJS(t, ctx, "online", statusIs("online", 0), 30*time.Second)
-	waitJS(t, ctx, "first sync", `!document.querySelector("#sync-status .note") && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
+	waitJS(t, ctx, "first sync", synced+` && !document.querySelector("#sync-status .note") && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
 	waitCached(t, ctx)
 	waitJS(t, ctx, "search index saved", idbHas("cache", "search/index"), 15*time.Second)
 	if u := usage(t, ctx, base); u.Usage > quotaTestQuota/2 {

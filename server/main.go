@@ -330,6 +330,11 @@ func (m *Main) seed(ctx context.Context) error {
 	} else if n > 0 {
 		m.Log.Info("stored the default SLA calendar and policy", "zone", m.SLAZone)
 	}
+	if n, err := outsync.NumberTickets(ctx, m.Store); err != nil {
+		return fmt.Errorf("number the tickets filed before ticket numbers: %w", err)
+	} else if n > 0 {
+		m.Log.Info("numbered tickets filed before ticket numbers", "tickets", n)
+	}
 	if m.Demo {
 		if n, err := seed.Users(ctx, m.Auth); err != nil {
 			return fmt.Errorf("seed demo accounts: %w", err)

@@ -13,7 +13,11 @@ const StatusNew = "new"
 // device and the agents' devices hold copies; internal notes are not in the
 // ticket but in Entry records a requester never receives.
 type Ticket struct {
-	ID          string `json:"id"`
+	ID string `json:"id"`
+	// Number is the short number people say ("#1042"), given by the server
+	// when it first stores the ticket, once, never shared; 0 until then
+	// (a device shows "number pending").
+	Number      int64  `json:"number,omitempty"`
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
 	Category    string `json:"category,omitempty"`

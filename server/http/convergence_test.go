@@ -395,19 +395,43 @@ func checkConvergence(t *seededT, srv *crashingServer, clients []*convClient) {
 			t.Errorf("server ticket %s was filed by no script: a mutation applied twice or from nowhere", id)
 		}
 	}
+	checkTicketNumbers(t, tickets)
 	if t.Failed() {
 		t.Fatalf("convergence failed (see above)")
 	}
 }
 
-// withoutServerTimes drops the times the server stamps on a ticket, which
-// a script cannot predict.
+// checkTicketNumbers: every ticket has a number, no two share one, and
+// none was skipped (a rejected or replayed mutation, or a crash between a
+// commit and its ack, takes no number): the numbers are 1..len(tickets).
+func checkTicketNumbers(t *seededT, tickets map[string][]byte) {
+	t.Helper()
+	byNumber := map[int64]string{}
+	for id, data := range tickets {
+		var tk shared.Ticket
+		if err := json.Unmarshal(data, &tk); err != nil {
+			t.Fatalf("ticket %s: %v", id, err)
+		}
+		if other, ok := byNumber[tk.Number]; ok {
+			t.Errorf("tickets %s and %s share number %d", other, id, tk.Number)
+		}
+		byNumber[tk.Number] = id
+	}
+	for n := int64(1); n <= int64(len(tickets)); n++ {
+		if _, ok := byNumber[n]; !ok {
+			t.Errorf("no ticket has number %d of 1..%d: numbers skipped or missing", n, len(tickets))
+		}
+	}
+}
+
+// withoutServerTimes drops what the server stamps on a ticket, which a
+// script cannot predict: its times and its number.
 func withoutServerTimes(data []byte) []byte {
 	var tk shared.Ticket
 	if err := json.Unmarshal(data, &tk); err != nil {
 		return data
 	}
-	tk.ReceivedAt, tk.UpdatedAt = 0, 0
+	tk.ReceivedAt, tk.UpdatedAt, tk.Number = 0, 0, 0
 	b, _ := json.Marshal(tk)
 	return b
 }

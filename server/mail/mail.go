@@ -186,6 +186,9 @@ func (s *Sender) compose(ctx context.Context, m *shared.Outmail) ([]byte, error)
 	}
 	fmt.Fprintf(&body, "\r\n-- \r\n%s\r\n", i18n.T(lang, "app.name"))
 	subject := i18n.T(lang, "mail.subject", t.Title)
+	if t.Number > 0 {
+		subject += fmt.Sprintf(" [#%d]", t.Number) // the number to quote when calling the desk
+	}
 	head := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
 		s.From, m.To, mime.QEncoding.Encode("utf-8", subject))
 	return []byte(head + body.String()), nil

@@ -201,6 +201,10 @@ func ticketForVisitor(tx store.Tx, a Actor, op *shared.VisitOp, v *shared.Visit,
 	// device (the visitor would pull the desk's client ID).
 	tk := tc.TicketBy("", requester)
 	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
+	var err error
+	if tk.Number, err = nextTicketNumber(tx); err != nil { // number.go
+		return err
+	}
 	if err := putJSON(tx, wire.TypeTicket, tk.ID, tk); err != nil {
 		return err
 	}

@@ -103,6 +103,9 @@ func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) err
 	}
 	tk := tc.TicketBy(a.ClientID, who)
 	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
+	if tk.Number, err = nextTicketNumber(tx); err != nil { // number.go
+		return err
+	}
 	if err := blob.Reference(tx, tk.ID, tk.Attachments); err != nil {
 		return err // the attachments' bytes may be uploaded once the ticket names them
 	}
