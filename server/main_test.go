@@ -22,21 +22,50 @@ import (
 	"outpost/shared/wire"
 )
 
-// startNodes starts n Mains (with -demo) at once on the PostgreSQL
-// database at dsn, as the nodes of one portal, stopped when the test ends.
+// startNodes starts n Mains (with -demo) on the PostgreSQL database at
+// dsn, as the nodes of one portal, stopped when the test ends. (One after
+// the other: the go-app handler keeps its server data in a package
+// variable, one per process; TestNodesSeedOnce starts them together.)
 func startNodes(t *testing.T, dsn string, n int) []*Main {
 	t.Helper()
 	ms := make([]*Main, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
 	for i := range ms {
 		m := NewMain()
 		m.Addr, m.StoreURL, m.DataDir, m.Demo = "127.0.0.1:0", dsn, "", true
 		m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 		ms[i] = m
 		t.Cleanup(func() { m.Close() })
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+	}
+	return ms
+}
+
+// TestNodesSeedOnce: nodes starting together on an empty database store
+// the defaults and the demo accounts once: one seeds while the others wait
+// their turn (store.Shared.Exclusive).
+func TestNodesSeedOnce(t *testing.T) {
+	dsn := pgtest.DB(t)
+	ctx := context.Background()
+	ms := make([]*Main, 3)
+	for i := range ms {
+		m := NewMain()
+		m.StoreURL, m.Demo = dsn, true
+		m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		var err error
+		if m.Store, _, err = m.openStore(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Store.Close() })
+		m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now} // production hashing: slow enough that the nodes overlap
+		ms[i] = m
+	}
+	errs := make([]error, len(ms))
+	var wg sync.WaitGroup
+	for i, m := range ms {
 		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = m.Run(context.Background()) }()
+		go func() { defer wg.Done(); errs[i] = m.exclusive(ctx, "start", m.seed) }()
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -44,11 +73,13 @@ func startNodes(t *testing.T, dsn string, n int) []*Main {
 			t.Fatalf("node %d: %v", i, err)
 		}
 	}
-	return ms
+	users, err := ms[0].Auth.ListUsers(ctx)
+	if err != nil || len(users) != len(seed.DemoUsers) {
+		t.Fatalf("after three nodes started together: %d accounts, %v; want the %d demo accounts once", len(users), err, len(seed.DemoUsers))
+	}
 }
 
-// TestTwoNodesApplyOnce: two nodes started together on an empty database
-// seed it once; one client's mutations, pushed to two nodes on one
+// TestTwoNodesApplyOnce: one client's mutations, pushed to two nodes on one
 // PostgreSQL at once and again (a reconnect through a load balancer that
 // picks the other node), are each applied exactly once and acknowledged OK
 // by both.
@@ -59,12 +90,6 @@ func TestTwoNodesApplyOnce(t *testing.T) {
 		t.Fatalf("two nodes on one database have epochs %q and %q", nodes[0].Store.Epoch(), nodes[1].Store.Epoch())
 	}
 	ctx := context.Background()
-	// Started together on an empty database, they stored the demo data
-	// once: one node seeds while the other waits its turn.
-	users, err := nodes[1].Auth.ListUsers(ctx)
-	if err != nil || len(users) != len(seed.DemoUsers) {
-		t.Fatalf("after two nodes started: %d accounts, %v; want the %d demo accounts once", len(users), err, len(seed.DemoUsers))
-	}
 	const n = 30
 	client := shared.NewID(time.Now())
 	var ms []wire.Mutation
