@@ -46,8 +46,12 @@ vet:
 # The unit tests get a throwaway PostgreSQL cluster (.ci/with-postgres
 # installs Debian's postgresql when root and missing, starts a cluster in a
 # temporary directory on a free loopback port, deletes it afterwards).
+# The convergence tests (many engines through fault-injecting proxies
+# against crashing servers) run on their own and without -race, which slows
+# them past any useful deadline on two cores.
 unit:
 	.ci/with-postgres $(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+	OUTPOST_CONVERGENCE=1 .ci/with-postgres $(GO) test -count=1 -run '^TestConvergence' ./server/http/
 
 wasm-test: node
 	NODE_OPTIONS="$(NODE_IDB)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./shared/... ./app/store/... ./app/engine/...

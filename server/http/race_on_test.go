@@ -3,5 +3,5 @@
 package http_test
 
 // raceEnabled: the race detector slows the code under test several times,
-// so tests that measure progress against a deadline give it longer.
+// so the convergence tests run without it (skipUnderRace).
 const raceEnabled = true
