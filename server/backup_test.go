@@ -47,7 +47,7 @@ func (p *pusher) dial(url string) error {
 		return err
 	}
 	p.ws = ws
-	b, _ := wire.Encode(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: pushClientID(p.n)})
+	b, _ := wire.Encode(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: pushClientID(p.n), DeviceKey: server.DeviceKeyOf(pushClientID(p.n))})
 	if err := ws.WriteMessage(websocket.TextMessage, b); err != nil {
 		return err
 	}

@@ -60,6 +60,10 @@ type Main struct {
 	// the client, for sign-in limits and connection caps
 	// (OUTPOST_TRUSTED_PROXY, -trusted-proxy).
 	TrustedProxies string
+	// AnonQuota overrides the hourly quotas on signed-out writes per
+	// address (serverhttp.DefaultAnonQuota when nil; empty: none), for
+	// tests whose many signed-out devices share one loopback address.
+	AnonQuota map[string]int
 	// AckDelay holds every acknowledgement back after its mutation is
 	// committed: a fault-injection window for tests (OUTPOST_FAULT_ACK_DELAY).
 	AckDelay time.Duration
@@ -258,6 +262,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Addr: m.Addr, CertFile: m.CertFile, KeyFile: m.KeyFile,
 		Web: m.Web, Sync: m.Sync, Auth: m.Auth, Log: m.Log,
 		Metrics: m.Metrics, MetricsAddr: m.MetricsAddr, Ready: m.ready,
+		AnonQuota: m.AnonQuota,
 	}
 	if m.HTTP.TrustedProxies, err = serverhttp.ParseTrustedProxies(m.TrustedProxies); err != nil {
 		return fmt.Errorf("-trusted-proxy: %w", err)

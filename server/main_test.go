@@ -174,7 +174,7 @@ func dialNode(t *testing.T, m *Main, token, client string) *wsClient {
 	}
 	t.Cleanup(func() { ws.Close() })
 	c := &wsClient{t: t, ws: ws}
-	c.send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: client})
+	c.send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: client, DeviceKey: DeviceKeyOf(client)})
 	if c.welcome = c.recv(false); c.welcome.T != wire.TWelcome {
 		t.Fatalf("hello answered with %+v", c.welcome)
 	}

@@ -61,6 +61,7 @@ func startMain(t *testing.T, clock *opsClock, log io.Writer, configure ...func(*
 	m.Addr, m.DataDir = "127.0.0.1:0", t.TempDir()
 	m.Log = slog.New(slog.NewJSONHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m.Now = clock.Now
+	m.AnonQuota = map[string]int{} // many signed-out devices on one loopback address
 	for _, c := range configure {
 		c(m)
 	}
@@ -139,7 +140,7 @@ func dialSocket(t *testing.T, m *server.Main, token, clientID string) *socket {
 	}
 	t.Cleanup(func() { ws.Close() })
 	s := &socket{t: t, ws: ws}
-	if w := s.roundTrip(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: clientID}); w.T != wire.TWelcome {
+	if w := s.roundTrip(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: clientID, DeviceKey: server.DeviceKeyOf(clientID)}); w.T != wire.TWelcome {
 		t.Fatalf("hello answered %+v", w)
 	}
 	return s
