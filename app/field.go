@@ -17,6 +17,14 @@ func inputValue(ctx app.Context) string {
 	return elementValue(ctx.JSSrc())
 }
 
+// browserOnline is navigator.onLine (true where there is no browser).
+func browserOnline() bool {
+	if !app.IsClient {
+		return true
+	}
+	return app.Window().Get("navigator").Get("onLine").Bool()
+}
+
 func elementValue(el app.Value) string {
 	if el.Get("tagName").String() == "SELECT" {
 		i := el.Get("selectedIndex").Int()

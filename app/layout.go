@@ -180,10 +180,10 @@ func (p *page) statusBar() app.UI {
 		state, label = "syncing", t(l, "status.syncing")
 	case s.Online:
 		state, label = "online", t(l, "status.online")
-	case !s.Synced && s.SignIn == "" && !s.UpdateRequired:
+	case !s.Synced && s.SignIn == "" && !s.UpdateRequired && browserOnline():
 		// A first visit: the app is still reaching the server for the
 		// first time. "Offline" would be untrue (the page just came over
-		// the network).
+		// the network), unless the browser itself says it is offline.
 		state, label = "connecting", t(l, "status.connecting")
 	}
 	return app.Div().ID("sync-status").Class("status "+state).

@@ -31,7 +31,15 @@ func pick(t *testing.T, ctx context.Context, sel, label string) {
 		want := eval[int](t, ctx, idx)
 		cur := eval[int](t, ctx, `document.querySelector(`+jsString(sel)+`).selectedIndex`)
 		if cur == want {
-			return
+			// Look again once the change is sent and the page has redrawn
+			// from it: a redraw from an older state may have moved it back.
+			waitJS(t, ctx, "sent", `document.getElementById("sync-status").dataset.pending === "0"`, 20*time.Second)
+			time.Sleep(300 * time.Millisecond)
+			if eval[int](t, ctx, `document.querySelector(`+jsString(sel)+`).selectedIndex`) == want {
+				return
+			}
+			run(t, ctx, chromedp.Focus(chromedp.CSS(sel), chromedp.NodeVisible))
+			continue
 		}
 		key := kb.ArrowDown
 		if cur > want {
