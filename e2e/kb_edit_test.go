@@ -106,7 +106,7 @@ func TestKBEdit(t *testing.T) {
 	t.Run("ReaderFindsItOffline", func(t *testing.T) {
 		reader := newBrowser(t)
 		run(t, reader, chromedp.Navigate(base+"/"))
-		waitJS(t, reader, "synced", statusIs("online", 0)+` && document.querySelectorAll("#article-list a[href='/article/`+id+`']").length === 1`, 30*time.Second)
+		waitJS(t, reader, "synced", statusIs("online", 0)+` && `+synced+` && document.querySelectorAll("#article-list a[href='/article/`+id+`']").length === 1`, 30*time.Second)
 		waitCached(t, reader)
 		setOffline(t, reader, true)
 		run(t, reader, chromedp.Navigate(base+"/"))

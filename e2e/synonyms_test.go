@@ -27,7 +27,7 @@ func TestSearchSynonyms(t *testing.T) {
 	adminBase := "http://" + link.Listen
 
 	run(t, visitor, chromedp.Navigate(base+"/"))
-	waitJS(t, visitor, "online and synced", statusIs("online", 0)+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
+	waitJS(t, visitor, "online and synced", statusIs("online", 0)+` && `+synced+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
 	waitCached(t, visitor)
 	run(t, visitor, typeInto("#search", "tunnel"))
 	waitJS(t, visitor, "nothing for tunnel yet", `!!document.getElementById("search-results") && document.getElementById("search-results").dataset.count === "0"`, 10*time.Second)
