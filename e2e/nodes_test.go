@@ -79,12 +79,15 @@ func TestTwoNodes(t *testing.T) {
 	sent := time.Now()
 	waitJS(t, field.ctx, "reply from node B reached node A", `[...document.querySelectorAll("#history .entry.reply")].some(e => e.innerText.includes(`+jsString(replyText)+`))`, 30*time.Second)
 	t.Logf("reply sent on node B reached the requester on node A %v later", time.Since(sent).Round(time.Millisecond))
+	// As a person does: switch to a note, see it switched, type, send, and
+	// see the note in the history.
+	run(t, agent.ctx, chromedp.Click(chromedp.CSS("#mode-note"), chromedp.NodeVisible))
+	waitJS(t, agent.ctx, "note mode", `document.getElementById("mode-note").getAttribute("aria-pressed") === "true"`, 10*time.Second)
 	run(t, agent.ctx,
-		chromedp.Click(chromedp.CSS("#mode-note"), chromedp.NodeVisible),
 		typeInto("#ticket-reply", noteText),
 		chromedp.Click(chromedp.CSS("#ticket-send"), chromedp.NodeVisible),
 	)
-	waitJS(t, agent.ctx, "note sent", statusIs("online", 0), 20*time.Second)
+	waitJS(t, agent.ctx, "note sent", `[...document.querySelectorAll("#history .entry[data-pending=false]")].some(e => e.innerText.includes(`+jsString(noteText)+`)) && `+statusIs("online", 0), 20*time.Second)
 
 	// And back: the requester replies on node A; the agent sees it on B.
 	const answer = "Thanks, I will wait at the door."

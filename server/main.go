@@ -292,7 +292,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Now: m.Now}
 	wake, stopWake := m.Sync.Watch()
 	m.stopSLA = func() { stopJobs(); wg.Wait(); stopWake() }
-	run("mail", func(ctx context.Context) { sender.Run(ctx, 30*time.Second, wake) })
+	if m.SMTPAddr != "" {
+		// Without an SMTP server the e-mails wait in the queue: no job, so
+		// no node holds (and keeps retaking) its lock for nothing.
+		run("mail", func(ctx context.Context) { sender.Run(ctx, 30*time.Second, wake) })
+	}
 	run("sla", func(ctx context.Context) { m.Sync.RunSLA(ctx, time.Minute) }) // server/sync/sla.go
 	if m.VisitorRetention > 0 {
 		// Visitor data past retention: server/sync/retention.go.
