@@ -34,6 +34,7 @@ func TestTicketNumbers(t *testing.T) {
 	var number string
 	t.Run("PendingOfflineThenNumbered", func(t *testing.T) {
 		link.Stop()
+		setOffline(t, req, true) // the browser knows it too, as a phone that lost its network does
 		waitJS(t, req, "offline", `document.getElementById("sync-status").dataset.state === "offline"`, 90*time.Second)
 		run(t, req, chromedp.Navigate(base+"/ticket/new"))
 		waitJS(t, req, "ticket form offline", appReady+` && !!document.getElementById("ticket-title")`, 30*time.Second)
@@ -48,6 +49,7 @@ func TestTicketNumbers(t *testing.T) {
 		if err := link.Start(); err != nil {
 			t.Fatal(err)
 		}
+		setOffline(t, req, false)
 		waitJS(t, req, "numbered #2", statusIs("online", 0)+` && `+row+`.querySelector(".ticket-number").innerText === "#2"`, 60*time.Second)
 		var tk shared.Ticket
 		for _, x := range ticketsOf(t, srv.Store) {
