@@ -9,7 +9,8 @@
 //	email/<address>     user ID: the unique e-mail index
 //	password/<user ID>  the PHC-encoded argon2id hash
 //	session/<SHA-256 of the token, hex>  the session
-//	revoked/<user ID>   Unix milliseconds: sessions made until then are void
+//	revoked/<user ID>   Unix milliseconds: sessions made (or valid from) until then are void
+//	sessions/<user ID>  the account's session keys, for its list of devices (account.go)
 //	limit/<limiter>:<key>  a sign-in limiter's failures and lockout (limit.go)
 //	known/<account>|<address>  a pair that signed in, exempt from the account's back-off
 package auth
@@ -114,6 +115,10 @@ type Service struct {
 	// their open connections can close: token is the one session signed
 	// out (Logout), or "" for every session of userID (disabled).
 	OnSignOut func(userID, token string)
+	// OnSignOutOthers, if set, is told when every session of userID but
+	// keep's ended (a password change, "sign out other devices"), so
+	// their open connections can close and keep's stay.
+	OnSignOutOthers func(userID, keep string)
 
 	gate      *gate
 	knownMu   sync.Mutex

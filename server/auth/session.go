@@ -67,7 +67,15 @@ type session struct {
 	CreatedAt int64  `json:"created_at"` // Unix milliseconds
 	ExpiresAt int64  `json:"expires_at"`
 	LastSeen  int64  `json:"last_seen"`
+	// ValidFrom, if set, is when the session counts as made for its
+	// account's revocation (revoked/): the device that signed the others
+	// out, or changed the password, stays signed in.
+	ValidFrom int64  `json:"valid_from,omitempty"`
+	Label     string `json:"label,omitempty"` // the device, from its User-Agent (Describe)
 }
+
+// validFrom is when sess counts as made, for revocation.
+func (sess session) validFrom() int64 { return max(sess.CreatedAt, sess.ValidFrom) }
 
 // sessionMemory is how long the store keeps a session past its expiry, so
 // a device that comes back a little late is told "expired", not "unknown".
@@ -129,6 +137,9 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 			if err := tx.PutLocal(kindPassword, u.ID, []byte(rehash), time.Time{}); err != nil {
 				return err
 			}
+		}
+		if err := listSession(tx, u.ID, key); err != nil {
+			return err
 		}
 		return tx.PutLocal(kindSession, key, data, sess.forgetAt())
 	})
@@ -296,7 +307,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.expired")
 	case u.Disabled:
 		return User{}, shared.Errorf(shared.EFORBIDDEN, "auth.disabled")
-	case sess.CreatedAt <= revokedAt:
+	case sess.validFrom() <= revokedAt:
 		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
 	case now.Sub(time.UnixMilli(sess.LastSeen)) < touchEvery:
 		return u, nil
@@ -333,6 +344,11 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 			var sess session
 			if json.Unmarshal(b, &sess) == nil {
 				userID = sess.UserID
+			}
+		}
+		if userID != "" {
+			if err := unlistSession(tx, userID, key); err != nil {
+				return err
 			}
 		}
 		return tx.DeleteLocal(kindSession, key)

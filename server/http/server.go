@@ -95,6 +95,9 @@ func (s *Server) Open() error {
 	if s.Auth.OnSignOut == nil {
 		s.Auth.OnSignOut = s.endSessions
 	}
+	if s.Auth.OnSignOutOthers == nil {
+		s.Auth.OnSignOutOthers = s.endOtherSessions // account.go
+	}
 
 	if err := s.openMetrics(); err != nil {
 		return err
@@ -111,9 +114,12 @@ func (s *Server) Open() error {
 	mux.HandleFunc("POST /api/kiosk/codes", s.handleKioskCode) // kiosk enrollment: see kiosk.go
 	mux.HandleFunc("POST /api/kiosk/enroll", s.handleKioskEnroll)
 	mux.HandleFunc("POST /api/kiosk/revoke", s.handleKioskRevoke)
-	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut)   // attachments: see blob.go
-	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet)   // and HEAD
-	mux.HandleFunc("POST /api/csp-report", s.handleCSPReport) // headers.go
+	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut)        // attachments: see blob.go
+	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet)        // and HEAD
+	mux.HandleFunc("POST /api/csp-report", s.handleCSPReport)      // headers.go
+	mux.HandleFunc("POST /api/account/password", s.handlePassword) // account.go
+	mux.HandleFunc("POST /api/account/signout-others", s.handleSignOutOthers)
+	mux.HandleFunc("POST /api/account/devices", s.handleDevices)
 	mux.Handle("/", s.appHandler())
 
 	s.ln, err = net.Listen("tcp", s.Addr)
