@@ -164,6 +164,7 @@ func (p *page) frame(content ...app.UI) app.UI {
 		app.Main().Body(content...),
 		app.Footer().Class("foot").Body(
 			app.A().Href("/device").Text(t(l, "nav.device")),
+			app.If(me != nil, func() app.UI { return app.A().ID("nav-account-page").Href("/account").Text(t(l, "account.nav")) }), // account.go
 		),
 	)
 }

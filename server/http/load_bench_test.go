@@ -436,6 +436,8 @@ func TestLoadServerProcess(t *testing.T) {
 		// Every simulated device connects from loopback and signed out.
 		SocketsPerAddress: 1 << 20,
 		AnonQuota:         map[string]int{},
+		Pulls:             serverhttp.Unlimited,
+		NewSockets:        serverhttp.Unlimited,
 	}
 	if err := s.Open(); err != nil {
 		t.Fatal(err)

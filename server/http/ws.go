@@ -83,7 +83,11 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if c.user != nil {
 		noteUser(r, c.user.UserID, c.user.Role) // for the upgrade's log line
 	}
-	if err := s.track(c); err != nil {
+	err = s.admitNewSocket(c) // quotas.go
+	if err == nil {
+		err = s.track(c)
+	}
+	if err != nil {
 		if err != errShut {
 			c.log.Info("websocket refused", "addr", c.addr, "reason", logsafe.Err(err))
 			c.fail(websocket.ClosePolicyViolation, err)
@@ -342,6 +346,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 			}
 			if err := c.recheck(ctx); err != nil {
 				c.fail(websocket.ClosePolicyViolation, err) // expired or signed out meanwhile: pull nothing more
+				return
+			}
+			if err := c.s.admitPull(c); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err) // quotas.go: the device comes back when it says
 				return
 			}
 			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)
