@@ -209,6 +209,9 @@ func (p *page) statusBar() app.UI {
 					app.A().Href("/signin").Text(t(l, "nav.signin_again")),
 				)
 			}),
+			app.If(s.Held != "", func() app.UI { // a server quota: the device waits as told (engine)
+				return app.Span().ID("quota-held").Class("error").Text(t(l, s.Held, s.HeldSecs))
+			}),
 			app.If(s.StoreFull, func() app.UI {
 				return app.Span().ID("storage-error").Class("error").Text(t(l, "status.storage_full"))
 			}).ElseIf(s.StoreErr != "", func() app.UI {

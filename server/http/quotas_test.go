@@ -1,13 +1,19 @@
 package http_test
 
 import (
+	"context"
+	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"outpost/app/engine"
+	appstore "outpost/app/store"
+	"outpost/server/auth"
 	serverhttp "outpost/server/http"
 	"outpost/shared"
 	"outpost/shared/i18n"
@@ -100,5 +106,52 @@ func TestNewSocketRate(t *testing.T) {
 	refusedWith(t, ws, m, "quota.sockets", 10, "the /64's fourth socket")
 	if _, m := dialFrom(t, s, "2001:db8:1:3::1", "", id(10)); m.T != wire.TWelcome {
 		t.Errorf("a socket from the next /64: %+v; want welcome", m)
+	}
+}
+
+// TestEngineWaitsOutAQuota: the app's engine, refused by a quota, says so
+// in its status, keeps the change, waits as long as the server said
+// rather than reconnecting at once, and then sends it.
+func TestEngineWaitsOutAQuota(t *testing.T) {
+	s := newServer(t, func(s *serverhttp.Server) { s.AccountWrites = serverhttp.Rate{Burst: 1, Every: 2 * time.Second} })
+	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	token := signIn(t, s, "field@example.com")
+	var dials atomic.Int32
+	e := &engine.Engine{Store: appstore.NewMemory(), Dial: func(ctx context.Context) (engine.Conn, error) {
+		dials.Add(1)
+		h := http.Header{"Origin": {s.URL()}, "Cookie": {(&http.Cookie{Name: auth.CookieName, Value: token}).String()}}
+		return engine.DialWSHeader(ctx, s.wsURL(), h)
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := e.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(what string, ok func(engine.Status) bool) engine.Status {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for st := e.Status(); ; st = e.Status() {
+			if ok(st) {
+				return st
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s: status %+v", what, st)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: id(1), Title: "One", CreatedAt: 1}, "")
+	e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: id(2), Title: "Two", CreatedAt: 1}, "")
+	st := waitFor("held by the quota", func(s engine.Status) bool { return s.Held != "" })
+	if st.Held != "quota.account" || st.HeldSecs < 1 || st.HeldSecs > 2 || st.Pending != 1 {
+		t.Errorf("held status %+v; want quota.account, 1–2 s, one change waiting", st)
+	}
+	heldAt, dialed := time.Now(), dials.Load()
+	waitFor("sent after the wait", func(s engine.Status) bool { return s.Pending == 0 && s.Held == "" && s.Online })
+	if waited := time.Since(heldAt); waited < time.Second {
+		t.Errorf("the engine came back after %v; want at least the second the server asked for", waited)
+	}
+	if n := dials.Load() - dialed; n != 1 {
+		t.Errorf("the engine dialled %d times while held; want once, after the wait", n)
 	}
 }
