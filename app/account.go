@@ -192,7 +192,8 @@ func (a *accountPage) Render() app.UI {
 					d := a.devices[i]
 					return app.Li().Class("device").DataSet("current", d.Current).Body(
 						app.Strong().Text(or(d.Label, t(l, "account.unknown_device"))),
-						app.If(d.Current, func() app.UI { return app.Span().Class("badge").Text(" · " + t(l, "account.this_device")) }),
+						app.Text(" "),
+						app.If(d.Current, func() app.UI { return app.Span().Class("badge").Text(t(l, "account.this_device")) }),
 						app.Br(),
 						app.Span().Class("muted").Text(t(l, "account.since", when(d.CreatedAt))+", "+t(l, "account.last_seen", when(d.LastSeen))),
 					)

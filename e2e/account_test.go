@@ -80,6 +80,7 @@ func TestAccountPage(t *testing.T) {
 	waitJS(t, laptop, "the phone listed again", `document.querySelectorAll("#account-devices li").length === 2 && !document.getElementById("account-signout-others").disabled`, 30*time.Second)
 	run(t, laptop, chromedp.Click(chromedp.CSS("#account-signout-others"), chromedp.NodeVisible))
 	waitJS(t, laptop, "others signed out", textOf("account-devices-ok")+` === "Your other devices are signed out."`, 20*time.Second)
+	shot(t, laptop, "account-page")
 	waitJS(t, phone, "the phone asked to sign in again", `!!document.getElementById("signin-needed")`, 10*time.Second)
 	waitJS(t, laptop, "laptop still synced", statusIs("online", 0), 10*time.Second)
 }
