@@ -248,26 +248,27 @@ func largest(refs []Ref) int64 {
 }
 
 // state returns what who may know of sha: the verified blob through a
-// reference of theirs that matches it, or their own upload in progress.
-func state(tx store.ReadTx, who shared.Identity, sha string) (Info, meta, error) {
+// reference of theirs that matches it, or their own upload in progress;
+// and the references who may see.
+func state(tx store.ReadTx, who shared.Identity, sha string) (Info, meta, []Ref, error) {
 	refs, err := visibleRefs(tx, who, sha)
 	if err != nil {
-		return Info{}, meta{}, err
+		return Info{}, meta{}, nil, err
 	}
 	m, complete, err := blobOf(tx, sha)
 	if err != nil {
-		return Info{}, meta{}, err
+		return Info{}, meta{}, nil, err
 	}
 	if complete {
 		r, ok := matching(refs, m)
 		if !ok {
-			return Info{}, meta{}, notThisFile(refs[0])
+			return Info{}, meta{}, nil, notThisFile(refs[0])
 		}
-		return Info{SHA256: sha, Name: r.Name, Type: r.Type, Size: m.Size, Offset: m.Size, Complete: true}, m, nil
+		return Info{SHA256: sha, Name: r.Name, Type: r.Type, Size: m.Size, Offset: m.Size, Complete: true}, m, refs, nil
 	}
 	p, err := partOf(tx, sha, who.UserID)
 	r := refs[0]
-	return Info{SHA256: sha, Name: r.Name, Type: r.Type, Size: largest(refs), Offset: p.Have}, meta{}, err
+	return Info{SHA256: sha, Name: r.Name, Type: r.Type, Size: largest(refs), Offset: p.Have}, meta{}, refs, err
 }
 
 // Stat returns what the server holds of sha, for who. Returns ENOTFOUND
@@ -277,7 +278,7 @@ func state(tx store.ReadTx, who shared.Identity, sha string) (Info, meta, error)
 func Stat(ctx context.Context, s store.Store, who shared.Identity, sha string) (Info, error) {
 	var in Info
 	err := s.View(ctx, func(tx store.ReadTx) (err error) {
-		in, _, err = state(tx, who, sha)
+		in, _, _, err = state(tx, who, sha)
 		return err
 	})
 	return in, err
@@ -306,10 +307,11 @@ func Put(ctx context.Context, s store.Store, who shared.Identity, sha string, of
 	var refused error // a verdict that must not roll back the discarding
 	err := s.Update(ctx, func(tx store.Tx) error {
 		refused = nil
-		var err error
-		if in, _, err = state(tx, who, sha); err != nil {
+		in0, _, refs, err := state(tx, who, sha)
+		if err != nil {
 			return err
 		}
+		in = in0
 		key := partKey(sha, who.UserID)
 		p, err := partOf(tx, sha, who.UserID)
 		if err != nil {
@@ -343,10 +345,6 @@ func Put(ctx context.Context, s store.Store, who shared.Identity, sha string, of
 		}
 		p.Have += int64(len(data))
 		in.Offset = p.Have
-		refs, err := visibleRefs(tx, who, sha)
-		if err != nil {
-			return err
-		}
 		if declared(refs, p.Have) && hex.EncodeToString(h.Sum(nil)) == sha {
 			head, err := tx.GetLocal(kindPiece, pieceKey(key, 0))
 			if err != nil {
@@ -495,7 +493,7 @@ func WriteTo(ctx context.Context, s store.Store, who shared.Identity, sha string
 	var in Info
 	var m meta
 	err := s.View(ctx, func(tx store.ReadTx) (err error) {
-		in, m, err = state(tx, who, sha)
+		in, m, _, err = state(tx, who, sha)
 		return err
 	})
 	if err != nil {
