@@ -688,6 +688,18 @@ func (e *Engine) acked(results []wire.Result) error {
 		e.storeErr(err)
 		return err
 	}
-	e.refreshPending()
+	// The outbox shrank, but the replica does not yet hold the server's
+	// copy of what was applied: that comes with the pull that follows
+	// every ack (the session loop sends it). Views reload on Changes; were
+	// they told now, they would read the record as it was before the change
+	// (the outbox no longer lays it over), and a select the user had just
+	// set would jump back to the old value until the pull. So the count is
+	// updated without a reload, and the pull's Changes brings the reload.
+	out, err = e.Store.Outbox()
+	if err != nil {
+		e.storeErr(err)
+		return err
+	}
+	e.update(func(s *Status) { s.Pending = len(out) })
 	return nil
 }
