@@ -289,6 +289,12 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return d.queue.Update(ctx, fn)
 }
 
+// UpdateKeys implements store.Prefetcher: keys are read with the batch's
+// log lock, in the same round trip (writetx.go).
+func (d *DB) UpdateKeys(ctx context.Context, keys store.Keys, fn func(store.Tx) error) error {
+	return d.queue.UpdateKeys(ctx, keys, fn)
+}
+
 // View implements store.Store: a read-only REPEATABLE READ transaction, one
 // snapshot for all fn reads.
 func (d *DB) View(ctx context.Context, fn func(store.ReadTx) error) error {
@@ -387,14 +393,12 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// txn is a store.Tx on a PostgreSQL transaction. In a write transaction
-// head is the latest version, the batch's own writes included.
+// txn is a store.ReadTx on a PostgreSQL transaction (View); writes go
+// through wtx (writetx.go).
 type txn struct {
-	ctx   context.Context
-	q     querier
-	now   time.Time // one instant per transaction, by the store's clock
-	write bool
-	head  uint64
+	ctx context.Context
+	q   querier
+	now time.Time // one instant per transaction, by the store's clock
 }
 
 func checkKey(what, a, b string) error {
@@ -442,25 +446,11 @@ func (t *txn) LastSeq(clientID string) (uint64, error) {
 }
 
 func (t *txn) Version() (uint64, error) {
-	if t.write {
-		return t.head, nil
-	}
 	var v int64
 	if err := t.q.QueryRow(t.ctx, "SELECT version FROM outpost_head").Scan(&v); err != nil {
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
 	return uint64(v), nil
-}
-
-func (t *txn) SetLastSeq(clientID string, seq uint64) error {
-	if err := checkKey("client", "c", clientID); err != nil {
-		return err
-	}
-	_, err := t.q.Exec(t.ctx, "INSERT INTO clients (id, seq) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", clientID, int64(seq))
-	if err != nil {
-		return fmt.Errorf("set the last sequence of %s: %w", clientID, err)
-	}
-	return nil
 }
 
 func (t *txn) GetLocal(kind, key string) ([]byte, error) {
@@ -477,67 +467,6 @@ func (t *txn) GetLocal(kind, key string) ([]byte, error) {
 		return nil, fmt.Errorf("get %s/%s: %w", kind, key, err)
 	}
 	return data, nil
-}
-
-func (t *txn) PutLocal(kind, key string, data []byte, expires time.Time) error {
-	if err := checkKey("local", kind, key); err != nil {
-		return err
-	}
-	var exp int64
-	if !expires.IsZero() {
-		exp = max(expires.UnixMilli(), 1)
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	_, err := t.q.Exec(t.ctx, `INSERT INTO local (kind, key, data, expires_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`, kind, key, data, exp)
-	if err != nil {
-		return fmt.Errorf("put %s/%s: %w", kind, key, err)
-	}
-	return nil
-}
-
-func (t *txn) DeleteLocal(kind, key string) error {
-	if err := checkKey("local", kind, key); err != nil {
-		return err
-	}
-	if _, err := t.q.Exec(t.ctx, "DELETE FROM local WHERE kind = $1 AND key = $2", kind, key); err != nil {
-		return fmt.Errorf("delete %s/%s: %w", kind, key, err)
-	}
-	return nil
-}
-
-func (t *txn) Put(typ, id string, data []byte) (uint64, error) {
-	if err := checkKey("record", typ, id); err != nil {
-		return 0, err
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	v := t.head + 1
-	_, err := t.q.Exec(t.ctx, `INSERT INTO records (typ, id, version, deleted, data) VALUES ($1, $2, $3, false, $4)
-		ON CONFLICT (typ, id) DO UPDATE SET version = excluded.version, deleted = false, data = excluded.data`, typ, id, int64(v), data)
-	if err != nil {
-		return 0, fmt.Errorf("put %s/%s: %w", typ, id, err)
-	}
-	t.head = v
-	return v, nil
-}
-
-func (t *txn) Delete(typ, id string) error {
-	if err := checkKey("record", typ, id); err != nil {
-		return err
-	}
-	v := t.head + 1
-	tag, err := t.q.Exec(t.ctx, "UPDATE records SET version = $3, deleted = true, data = '' WHERE typ = $1 AND id = $2 AND NOT deleted", typ, id, int64(v))
-	if err != nil {
-		return fmt.Errorf("delete %s/%s: %w", typ, id, err)
-	}
-	if tag.RowsAffected() > 0 {
-		t.head = v
-	}
-	return nil
 }
 
 // Where says which database the store uses (host:port/database), for logs.
