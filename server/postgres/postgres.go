@@ -28,9 +28,7 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -67,11 +65,11 @@ var migrationFiles embed.FS
 type DB struct {
 	pool      *pgxpool.Pool
 	log       *slog.Logger
-	now       func() time.Time // expiry of unlogged data follows this clock
-	epoch     string
-	where     string        // host:port/database, for error messages (no password)
-	node      string        // a random ID of this handle: whose commit a notification is
-	listenPID atomic.Uint32 // the backend of Follow's connection, for tests
+	now       func() time.Time       // expiry of unlogged data follows this clock
+	epoch     atomic.Pointer[string] // changes when the database does (epoch.go)
+	where     string                 // host:port/database, for error messages (no password)
+	node      string                 // a random ID of this handle: whose commit a notification is
+	listenPID atomic.Uint32          // the backend of Follow's connection, for tests
 
 	queue     *groupcommit.Queue // Updates, to the writer (commit.go)
 	closing   chan struct{}      // closed by Close
@@ -168,7 +166,8 @@ func (d *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+	var epoch string
+	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrate); err != nil {
 			return fmt.Errorf("PostgreSQL at %s: %w", d.where, err)
 		}
@@ -194,56 +193,14 @@ func (d *DB) migrate(ctx context.Context) error {
 			}
 			d.log.Info("applied schema migration", "version", n, "database", d.where)
 		}
-		return d.settleEpoch(ctx, tx)
+		epoch, err = d.settleEpoch(ctx, tx)
+		return err
 	})
+	if err == nil {
+		d.epoch.Store(&epoch) // once committed
+	}
+	return err
 }
-
-// settleEpoch reads the epoch, making a new one when there is none or the
-// database is not on the cluster and timeline it was made on: restored from
-// a dump, restored to a point in time, or a promoted replica may have lost
-// commits that devices saw, so they must refetch.
-func (d *DB) settleEpoch(ctx context.Context, tx pgx.Tx) error {
-	var cluster string
-	err := tx.QueryRow(ctx, `SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' ||
-		substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)`).Scan(&cluster)
-	if err != nil {
-		return fmt.Errorf("read the PostgreSQL cluster's identity: %w", err)
-	}
-	meta := map[string]string{}
-	rows, _ := tx.Query(ctx, "SELECT key, value FROM outpost_meta WHERE key IN ('epoch', 'cluster')")
-	var k, v string
-	if _, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { meta[k] = v; return nil }); err != nil {
-		return fmt.Errorf("read the epoch: %w", err)
-	}
-	if meta["epoch"] != "" && meta["cluster"] == cluster {
-		d.epoch = meta["epoch"]
-		return nil
-	}
-	if meta["epoch"] != "" {
-		d.log.Warn("the database is on another PostgreSQL cluster or timeline than before (restored or promoted): new epoch, devices will refetch",
-			"was", meta["cluster"], "now", cluster)
-	}
-	return d.setEpoch(ctx, tx, newEpoch(), cluster)
-}
-
-func newEpoch() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-func (d *DB) setEpoch(ctx context.Context, tx pgx.Tx, epoch, cluster string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO outpost_meta (key, value) VALUES ('epoch', $1), ('cluster', $2)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, epoch, cluster)
-	if err != nil {
-		return fmt.Errorf("store the epoch: %w", err)
-	}
-	d.epoch = epoch
-	return nil
-}
-
-// Epoch implements store.Store.
-func (d *DB) Epoch() string { return d.epoch }
 
 // Close stops the writer and closes the connections.
 func (d *DB) Close() error {
