@@ -122,7 +122,14 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 		case node == d.node && first == last+1:
 			last = head // only this node's own commit since the last news
 		default:
-			last = head
+			// Under load the notifications queue up faster than the
+			// change log is read: read the head first, so the read that
+			// follows covers every commit up to it and the queued
+			// notifications below it are skipped, not read again. (It
+			// is at least the notified head, which committed before.)
+			if last, err = readHead(ctx, conn); err != nil {
+				return err
+			}
 			changed(false)
 		}
 	}
