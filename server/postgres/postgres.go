@@ -277,59 +277,67 @@ func (d *DB) unreachable(err error) error {
 // changesChunk is how many log rows a pull reads per query.
 const changesChunk = 500
 
-// Changes implements store.Store.
+// Changes implements store.Store, in one statement per chunk of the log
+// and no transaction around them: a pull, or a node following the others,
+// costs one round trip. The first chunk reads the head in its own snapshot
+// (which holds every version up to it: commits are in version order); the
+// later ones stop at that head, so a record that moved past it meanwhile
+// is not sent twice, and comes with the next pull, from the head on.
 func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error) {
-	err = d.View(ctx, func(rt store.ReadTx) error {
-		t := rt.(*txn)
-		head, err := t.Version()
+	if err := ctx.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	cursor = since
+	head := int64(-1)
+	size := 0
+	for {
+		var rows pgx.Rows
+		if head < 0 {
+			rows, _ = d.pool.Query(ctx, `SELECT h.version, r.version, r.typ, r.id, r.deleted, r.data FROM outpost_head h
+				LEFT JOIN LATERAL (SELECT version, typ, id, deleted, data FROM records
+					WHERE version > $1 AND version <= h.version ORDER BY version LIMIT $2) r ON true`, int64(cursor), changesChunk)
+		} else {
+			rows, _ = d.pool.Query(ctx, `SELECT $3::bigint, version, typ, id, deleted, data FROM records
+				WHERE version > $1 AND version <= $3 ORDER BY version LIMIT $2`, int64(cursor), changesChunk, head)
+		}
+		var h int64
+		var v *int64
+		var typ, id *string
+		var deleted *bool
+		var data []byte
+		n, full := 0, false
+		_, err := pgx.ForEachRow(rows, []any{&h, &v, &typ, &id, &deleted, &data}, func() error {
+			head = h
+			if v == nil || full {
+				return nil // no change after cursor (the head alone), or past the page
+			}
+			n++
+			if len(changes) >= limit || size >= maxBytes {
+				full = true
+				return nil
+			}
+			cursor = uint64(*v)
+			if !*deleted && !visible(*typ, data) {
+				return nil
+			}
+			c := wire.Change{V: uint64(*v), Type: *typ, ID: *id, Deleted: *deleted}
+			if !*deleted {
+				c.Data = slices.Clone(data)
+			}
+			changes = append(changes, c)
+			size += len(data) + len(*id) + 32
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, 0, false, fmt.Errorf("read the change log: %w", d.unreachable(err))
 		}
-		cursor = since
-		size := 0
-		for {
-			rows, _ := t.q.Query(ctx, "SELECT version, typ, id, deleted, data FROM records WHERE version > $1 ORDER BY version LIMIT $2", int64(cursor), changesChunk)
-			var v int64
-			var typ, id string
-			var deleted bool
-			var data []byte
-			n, full := 0, false
-			_, err := pgx.ForEachRow(rows, []any{&v, &typ, &id, &deleted, &data}, func() error {
-				n++
-				if full {
-					return nil
-				}
-				if len(changes) >= limit || size >= maxBytes {
-					full = true
-					return nil
-				}
-				cursor = uint64(v)
-				if !deleted && !visible(typ, data) {
-					return nil
-				}
-				c := wire.Change{V: uint64(v), Type: typ, ID: id, Deleted: deleted}
-				if !deleted {
-					c.Data = slices.Clone(data)
-				}
-				changes = append(changes, c)
-				size += len(data) + len(id) + 32
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("read the change log: %w", err)
-			}
-			if full {
-				more = true
-				return nil
-			}
-			if n < changesChunk {
-				break
-			}
+		if full {
+			return changes, cursor, true, nil
 		}
-		cursor = head
-		return nil
-	})
-	return changes, cursor, more, err
+		if n < changesChunk {
+			return changes, uint64(head), false, nil
+		}
+	}
 }
 
 // Remaining implements store.Store.
