@@ -70,6 +70,7 @@ type DB struct {
 	where     string                 // host:port/database, for error messages (no password)
 	node      string                 // a random ID of this handle: whose commit a notification is
 	listenPID atomic.Uint32          // the backend of Follow's connection, for tests
+	tracer    pgx.QueryTracer        // set by tests: sees every statement
 
 	queue     *groupcommit.Queue // Updates, to the writer (commit.go)
 	closing   chan struct{}      // closed by Close
@@ -111,6 +112,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 		o(d)
 	}
 	d.node = newEpoch()
+	if d.tracer != nil {
+		cfg.ConnConfig.Tracer = d.tracer
+	}
 	ctx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
 	if d.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
