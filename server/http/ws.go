@@ -53,6 +53,7 @@ type wsConn struct {
 	token    string           // the session cookie, "" if none
 	user     *shared.Identity // signed-in user, nil if none
 	authKey  string           // why the cookie was refused, if it was
+	epoch    string           // the store's epoch the device was welcomed with
 	stats    wsStats          // for the session's log line (wslog.go)
 
 	wmu    sync.Mutex // serializes writes of data frames; guards closed and ping
@@ -187,6 +188,13 @@ const compressAbove = 512
 // pull takes them all. The Service calls it under its lock, so the write
 // happens on another goroutine.
 func (c *wsConn) poke() {
+	if c.s.Sync.Store.Epoch() != c.epoch {
+		// The database is another history now (a promoted standby):
+		// the device reconnects, is welcomed with the new epoch, refetches
+		// and keeps its outbox.
+		go c.close(websocket.CloseServiceRestart, "the database changed: reconnect")
+		return
+	}
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
 	if c.answering {
@@ -296,7 +304,8 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		}
 		return
 	}
-	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: c.s.Sync.Store.Epoch(), Identity: c.user, Auth: c.authKey})
+	c.epoch = c.s.Sync.Store.Epoch()
+	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: c.epoch, Identity: c.user, Auth: c.authKey})
 	if c.authKey != "" {
 		c.log.Info("session refused", "reason", c.authKey)
 	}

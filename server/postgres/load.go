@@ -89,7 +89,7 @@ func (s *Sink) Local(kind, key string, data []byte, expires int64) error {
 // from their cursors. progress, if set, is called with the number of
 // entries copied so far.
 func (d *DB) Load(ctx context.Context, epoch string, fill func(*Sink) (head uint64, err error), progress func(copied int)) error {
-	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
 		if _, err := lockHead(ctx, tx); err != nil {
 			return d.unreachable(err)
 		}
@@ -124,6 +124,10 @@ func (d *DB) Load(ctx context.Context, epoch string, fill func(*Sink) (head uint
 		if err := tx.QueryRow(ctx, "SELECT value FROM outpost_meta WHERE key = 'cluster'").Scan(&cluster); err != nil {
 			return fmt.Errorf("read the cluster: %w", err)
 		}
-		return d.setEpoch(ctx, tx, epoch, cluster)
+		return setEpoch(ctx, tx, epoch, cluster)
 	})
+	if err == nil {
+		d.epoch.Store(&epoch)
+	}
+	return err
 }
