@@ -81,14 +81,12 @@ func Open(s store.Store) (*Index, error) {
 	}
 	x.rebuilt = true
 	x.ix = search.NewIndex()
-	recs, err := s.List(wire.TypeArticle)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range recs {
+	if err := eachArticle(s, func(r wire.Change) {
 		if d, ok := doc(r); ok {
 			x.ix.Add(d)
 		}
+	}); err != nil {
+		return nil, err
 	}
 	if cursor > 0 {
 		x.dirty = true
@@ -97,6 +95,34 @@ func Open(s store.Store) (*Index, error) {
 		}
 	}
 	return x, nil
+}
+
+// rebuildPage is how many articles a rebuild reads from the replica at a
+// time: the index then never shares memory with every decoded article.
+const rebuildPage = 100
+
+// eachArticle calls fn with every article record of s, a page at a time
+// when s is a store.Pager (IndexedDB, Memory), all at once otherwise.
+func eachArticle(s store.Store, fn func(wire.Change)) error {
+	p, ok := s.(store.Pager)
+	if !ok {
+		recs, err := s.List(wire.TypeArticle)
+		for _, r := range recs {
+			fn(r)
+		}
+		return err
+	}
+	for after := ""; ; {
+		page, err := p.ListPage(wire.TypeArticle, after, rebuildPage)
+		if err != nil || len(page) == 0 {
+			return err
+		}
+		for _, r := range page {
+			fn(r)
+		}
+		after = page[len(page)-1].ID
+		clear(page) // let the page's records go before the next one is read
+	}
 }
 
 // load reads the saved index if it is good for cursor.
