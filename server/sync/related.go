@@ -146,14 +146,19 @@ func relatedInput(c wire.Change) bool {
 }
 
 // RunRelated keeps the related-words table in step with the articles and
-// blocks until ctx is done: it rebuilds it at start, then whenever they
-// changed and nothing changed for settle (a burst of edits, a first
-// import), at the latest 20 × settle after the first change.
+// blocks until ctx is done: it rebuilds it settle after the start, then
+// whenever they changed and nothing changed for settle (a burst of edits,
+// a first import), at the latest 20 × settle after the first change.
 func (s *Service) RunRelated(ctx context.Context, settle time.Duration) {
 	changed, stop := s.Watch()
 	defer stop()
 	var since uint64
 	dirty := true
+	select { // let a starting server serve first
+	case <-ctx.Done():
+		return
+	case <-time.After(settle):
+	}
 	for {
 		// Catch up with the change log: did an input change?
 		for more := true; more; {
