@@ -35,7 +35,10 @@ type relTarget struct {
 const (
 	relatedWeight = 0.5 // score factor per unit of similarity: 0.3 for a similarity of 6 tenths
 	// MaxRelated is how many knowledge-base stems one query stem maps to.
-	MaxRelated = 4
+	MaxRelated = 3
+	// relatedMin is the lowest similarity kept, in tenths (after
+	// RelatedSource.Scale).
+	relatedMin = 4
 	// relatedMaxShare drops a related stem found in more than this share
 	// of the language's pages: it says nothing about any of them.
 	relatedMaxShare = 0.2
@@ -100,6 +103,10 @@ func (r *Related) expand(vocab vocab, lang string, stems []string, exps [][]expa
 type RelatedSource struct {
 	Lang  string
 	Words []SourceWord
+	// Scale multiplies the similarities (0 means 1): a general source
+	// (nearest words of an embedding) is noisier than a curated one, so
+	// its words count less.
+	Scale float64
 }
 
 // SourceWord is one row of a RelatedSource.
@@ -172,8 +179,12 @@ func BuildRelated(src *RelatedSource, ix *Index, blocked func(from, to string) b
 			continue
 		}
 		for _, r := range row.Related {
+			weight := r.Weight
+			if src.Scale > 0 {
+				weight = int(math.Round(float64(weight) * src.Scale))
+			}
 			to := a.term(r.Word)
-			if to == "" || to == from || (blocked != nil && blocked(from, to)) {
+			if to == "" || to == from || weight < relatedMin || (blocked != nil && blocked(from, to)) {
 				continue
 			}
 			df := v.freq(to)
@@ -185,10 +196,10 @@ func BuildRelated(src *RelatedSource, ix *Index, blocked func(from, to string) b
 				order = append(order, from)
 			}
 			if i := slices.IndexFunc(cs, func(c cand) bool { return c.stem == to }); i >= 0 {
-				cs[i].weight = max(cs[i].weight, r.Weight)
+				cs[i].weight = max(cs[i].weight, weight)
 				continue
 			}
-			best[from] = append(cs, cand{to, r.Weight, df})
+			best[from] = append(cs, cand{to, weight, df})
 		}
 	}
 	for _, from := range order {
