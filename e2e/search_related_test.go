@@ -15,10 +15,11 @@ import (
 
 // TestSearchRelatedWords: the server derives the related-words table from
 // the demo knowledge base; a signed-out visitor's device pulls it and, with
-// the network gone, the English UI finds the printer pages for "copier", a
-// word no article uses. An admin blocks that expansion offline on
-// /kb/synonyms; after sync the server rebuilds the table without it, and
-// the visitor's device no longer finds the printer pages for "copier".
+// the network gone, the English UI finds the Wi-Fi pages for "radios", a
+// word no article uses ("turn off all radios"). An admin blocks that
+// expansion offline on /kb/synonyms; after sync the server rebuilds the
+// table without it, and the visitor's device no longer finds the Wi-Fi
+// pages for "radios".
 func TestSearchRelatedWords(t *testing.T) {
 	dir, addr := t.TempDir(), freeAddr(t)
 	srv := startServer(t, addr, dir)
@@ -32,17 +33,17 @@ func TestSearchRelatedWords(t *testing.T) {
 	waitJS(t, visitor, "online and synced", statusIs("online", 0)+` && `+synced+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
 	waitCached(t, visitor)
 	// searchUntil reloads the visitor's page (a reload pulls at once) until
-	// "copier" finds the English printer pages (want) or not (!want; the
+	// "radios" finds the English Wi-Fi pages (want) or not (!want; the
 	// search may then fall back to Spanish pages about copies).
 	searchUntil := func(want bool, why string) {
 		t.Helper()
-		cond := `[...document.querySelectorAll("#search-results li a")].some(a => a.dataset.id === "printer-add" || a.dataset.id === "printer-jam")`
+		cond := `[...document.querySelectorAll("#search-results li a")].some(a => a.dataset.id === "wifi-connect" || a.dataset.id === "wifi-slow")`
 		if !want {
 			cond = "!" + cond
 		}
 		deadline := time.Now().Add(45 * time.Second)
 		for {
-			run(t, visitor, chromedp.Navigate(base+"/?q=copier"))
+			run(t, visitor, chromedp.Navigate(base+"/?q=radios"))
 			waitJS(t, visitor, "synced, searching from the URL", appReady+` && `+statusIs("online", 0)+` && !!document.getElementById("search-results")`, 30*time.Second)
 			if eval[bool](t, visitor, cond) {
 				return
@@ -53,17 +54,17 @@ func TestSearchRelatedWords(t *testing.T) {
 			time.Sleep(time.Second)
 		}
 	}
-	searchUntil(true, "the visitor's device never found anything for copier: no related-words table reached it")
+	searchUntil(true, "the visitor's device never found anything for radios: no related-words table reached it")
 
 	// Offline, typed like a person.
 	setOffline(t, visitor, true)
 	run(t, visitor, chromedp.Navigate(base+"/"))
 	waitJS(t, visitor, "offline", appReady+` && `+statusIs("offline", 0)+` && !!document.getElementById("search")`, 30*time.Second)
-	run(t, visitor, typeInto("#search", "copier"))
+	run(t, visitor, typeInto("#search", "radios"))
 	waitJS(t, visitor, "found offline", `!!document.getElementById("search-results") && document.getElementById("search-results").dataset.count !== "0"`, 10*time.Second)
 	got := eval[[]string](t, visitor, `[...document.querySelectorAll("#search-results li a")].map(a => a.dataset.id)`)
-	if len(got) == 0 || (got[0] != "printer-add" && got[0] != "printer-jam") {
-		t.Fatalf("copier offline found %v; want a printer page first", got)
+	if len(got) == 0 || (got[0] != "wifi-connect" && got[0] != "wifi-slow") {
+		t.Fatalf("radios offline found %v; want a Wi-Fi page first", got)
 	}
 	shot(t, visitor, "related-offline-search")
 	setOffline(t, visitor, false)
@@ -76,9 +77,9 @@ func TestSearchRelatedWords(t *testing.T) {
 	link.Stop()
 	setOffline(t, admin, true)
 	waitJS(t, admin, "offline", statusIs("offline", 0), 30*time.Second)
-	run(t, admin, typeInto("#blocks-en", "copier"))
+	run(t, admin, typeInto("#blocks-en", "radios"))
 	waitJS(t, admin, "a line without > refused as typed", `!!document.getElementById("blocks-en-error") && document.getElementById("blocks-save").disabled`, 10*time.Second)
-	run(t, admin, typeInto("#blocks-en", " > printer\ncopier > scanner"))
+	run(t, admin, typeInto("#blocks-en", " > wireless"))
 	waitJS(t, admin, "accepted", `!document.getElementById("blocks-en-error") && !document.getElementById("blocks-save").disabled`, 10*time.Second)
 	shot(t, admin, "related-blocks-admin")
 	run(t, admin, chromedp.Click(chromedp.CSS("#blocks-save"), chromedp.NodeVisible))
@@ -96,8 +97,8 @@ func TestSearchRelatedWords(t *testing.T) {
 		}
 		return json.Unmarshal(data, &stored)
 	})
-	if err != nil || len(stored["en"].Related) != 2 || stored["en"].Related[0] != [2]string{"copier", "printer"} {
-		t.Fatalf("stored blocks = %+v, %v; want copier > printer, copier > scanner", stored, err)
+	if err != nil || len(stored["en"].Related) != 1 || stored["en"].Related[0] != [2]string{"radios", "wireless"} {
+		t.Fatalf("stored blocks = %+v, %v; want radios > wireless", stored, err)
 	}
-	searchUntil(false, "the visitor's device still finds pages for copier 45 s after the block was stored")
+	searchUntil(false, "the visitor's device still finds pages for radios 45 s after the block was stored")
 }
