@@ -18,6 +18,7 @@ package kbsearch
 import (
 	"encoding/binary"
 	"encoding/json"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -81,6 +82,10 @@ func Open(s store.Store) (*Index, error) {
 	}
 	x.rebuilt = true
 	x.ix = search.NewIndex()
+	// Collect garbage early while rebuilding: Go never returns WebAssembly
+	// memory, so the peak of a rebuild is what the tab keeps, and a phone
+	// kills a tab that holds too much.
+	defer debug.SetGCPercent(debug.SetGCPercent(rebuildGCPercent))
 	if err := eachArticle(s, func(r wire.Change) {
 		if d, ok := doc(r); ok {
 			x.ix.Add(d)
@@ -100,6 +105,9 @@ func Open(s store.Store) (*Index, error) {
 // rebuildPage is how many articles a rebuild reads from the replica at a
 // time: the index then never shares memory with every decoded article.
 const rebuildPage = 100
+
+// rebuildGCPercent is the GC target while rebuilding (Go's default: 100).
+const rebuildGCPercent = 25
 
 // eachArticle calls fn with every article record of s, a page at a time
 // when s is a store.Pager (IndexedDB, Memory), all at once otherwise.
