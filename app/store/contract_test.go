@@ -12,6 +12,42 @@ import (
 // testContract is the contract every Store meets. open returns a new, empty
 // store; reopen returns the same store as a new connection (a reload).
 func testContract(t *testing.T, open func(t *testing.T) (s Store, reopen func() Store)) {
+	t.Run("ListPage", func(t *testing.T) {
+		s, _ := open(t)
+		p, ok := s.(Pager)
+		if !ok {
+			t.Fatalf("%T is not a Pager", s)
+		}
+		var changes []wire.Change
+		for _, id := range []string{"c", "a", "e", "b", "d"} {
+			changes = append(changes, wire.Change{Type: "article", ID: id, Data: json.RawMessage(`{}`)})
+		}
+		changes = append(changes, wire.Change{Type: "articlex", ID: "z", Data: json.RawMessage(`{}`)}, wire.Change{Type: "ticket", ID: "0", Data: json.RawMessage(`{}`)})
+		if err := s.Apply(changes, 7); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for after, pages := "", 0; ; pages++ {
+			page, err := p.ListPage("article", after, 2)
+			if err != nil || len(page) > 2 || pages > 3 {
+				t.Fatalf("ListPage(article, %q, 2) = %+v, %v; want at most 2", after, page, err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, c := range page {
+				if c.Type != "article" {
+					t.Fatalf("ListPage(article) gave a %s", c.Type)
+				}
+				got = append(got, c.ID)
+			}
+			after = page[len(page)-1].ID
+		}
+		if fmt.Sprint(got) != "[a b c d e]" {
+			t.Fatalf("pages = %v; want [a b c d e], each once, in order", got)
+		}
+	})
+
 	t.Run("ClientIDIsStable", func(t *testing.T) {
 		s, reopen := open(t)
 		n := 0

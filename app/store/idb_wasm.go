@@ -399,3 +399,25 @@ func (s *IDB) PutCache(key string, data []byte) error {
 		return nil
 	})
 }
+
+// ListPage implements Pager: one getAll over the keys after typ/after.
+func (s *IDB) ListPage(typ, after string, limit int) ([]wire.Change, error) {
+	var out []wire.Change
+	err := s.tx("readonly", []string{"records"}, func(tx js.Value) error {
+		keyRange := js.Global().Get("IDBKeyRange").Call("bound", typ+"/"+after, typ+"/\uffff", true, false)
+		vs, err := await(tx.Call("objectStore", "records").Call("getAll", keyRange, limit))
+		if err != nil {
+			return err
+		}
+		out = make([]wire.Change, 0, vs.Length())
+		for i := 0; i < vs.Length(); i++ {
+			var c wire.Change
+			if err := json.Unmarshal([]byte(vs.Index(i).String()), &c); err != nil {
+				return fmt.Errorf("decode %s record: %w", typ, err)
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}

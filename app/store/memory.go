@@ -191,3 +191,17 @@ func (m *Memory) PutCache(key string, data []byte) error {
 	m.cache[key] = bytes.Clone(data)
 	return nil
 }
+
+// ListPage implements Pager.
+func (m *Memory) ListPage(typ, after string, limit int) ([]wire.Change, error) {
+	all, err := m.List(typ)
+	if err != nil {
+		return nil, err
+	}
+	i := sort.Search(len(all), func(i int) bool { return all[i].ID > after })
+	all = all[i:]
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
+}

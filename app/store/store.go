@@ -144,3 +144,12 @@ func EvictOfflineCopies(blobs []Blob, budget int64, keep string) []string {
 	}
 	return drop
 }
+
+// Pager is a Store that also lists records a page at a time, so that a
+// caller need not hold every record at once (kbsearch rebuilding its index
+// from thousands of articles). Both stores are Pagers.
+type Pager interface {
+	// ListPage returns at most limit records of typ whose IDs sort after
+	// after ("" for the first page), in ID order.
+	ListPage(typ, after string, limit int) ([]wire.Change, error)
+}

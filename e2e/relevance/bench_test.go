@@ -1,6 +1,8 @@
 package relevance
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,7 +10,10 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
+	"outpost/app/kbsearch"
+	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/search"
 )
@@ -29,16 +34,18 @@ func TestRelevanceBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	arts, help, dev, held := d.Articles, d.Help, d.Dev, d.HeldOut
-	syn, learned, err := Expansions()
-	if err != nil {
-		t.Fatal(err)
-	}
 	sets := []struct {
 		name string
 		qs   []Query
 	}{{"dev", dev}, {"heldout", held}}
 
 	ix := Index(arts)
+	exp, err := Expansions(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noRelated := exp
+	noRelated.Related = nil
 	mini := miniSearch(t, arts, append(slices.Clone(dev), held...)) // one node run, one MiniSearch index
 	type row struct {
 		engine string
@@ -47,8 +54,9 @@ func TestRelevanceBench(t *testing.T) {
 	rows := make([][]row, len(sets))
 	for i, s := range sets {
 		rows[i] = []row{
-			{"outpost", Outpost(ix, s.qs, nil, nil)},
-			{"outpost+expansions", Outpost(ix, s.qs, syn, learned)},
+			{"outpost", Outpost(ix, s.qs, kbsearch.Expansions{})},
+			{"outpost+syn+learned", Outpost(ix, s.qs, noRelated)},
+			{"outpost+expansions", Outpost(ix, s.qs, exp)},
 			{"minisearch", mini[:len(s.qs)]},
 		}
 		mini = mini[len(s.qs):]
@@ -66,6 +74,15 @@ func TestRelevanceBench(t *testing.T) {
 	json.Unmarshal(learnedJSON, &l)
 	fmt.Printf("bench relevance expansions: synonym terms en %d es %d; learned searches en %d es %d\n",
 		search.NewSynonyms(s).Len("en"), search.NewSynonyms(s).Len("es"), len(l["en"]), len(l["es"]))
+	rel, err := outsync.BuildRelatedWords(ix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "es"} {
+		b, _ := json.Marshal(shared.RelatedWords{lang: rel[lang]})
+		gz := gzipLen(b)
+		fmt.Printf("bench relevance related words %s: %d query stems, %d bytes JSON (%d gzip) for %d pages\n", lang, len(rel[lang]), len(b), gz, langs[lang])
+	}
 	fmt.Printf("bench relevance %-10s %-20s %7s %6s %6s %6s\n", "set", "engine", "queries", "hit@1", "hit@3", "MRR")
 	for i, set := range sets {
 		for _, lang := range []string{"", "en", "es"} {
@@ -91,7 +108,15 @@ func TestRelevanceBench(t *testing.T) {
 			}
 		}
 	}
-	best := Measure(held, rows[1][1].ranked)
+	all := append(slices.Clone(dev), held...)
+	for _, e := range []struct {
+		name string
+		exp  kbsearch.Expansions
+	}{{"outpost", kbsearch.Expansions{}}, {"outpost+expansions", exp}} {
+		p50, p95 := queryTimes(ix, all, e.exp)
+		fmt.Printf("bench relevance query time (native, %d queries × 20) %-20s p50 %.3f ms p95 %.3f ms\n", len(all), e.name, p50, p95)
+	}
+	best := Measure(held, rows[1][2].ranked)
 	verdict := "ok"
 	if best.Hit3 < 0.85 {
 		verdict = "MISS"
@@ -161,4 +186,28 @@ func miniSearch(t *testing.T, arts []Article, qs []Query) [][]string {
 		t.Fatalf("minisearch answered %d rankings for %d queries (%v)", len(out), len(qs), err)
 	}
 	return out
+}
+
+// gzipLen is the size of b gzipped, as it travels.
+func gzipLen(b []byte) int {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Len()
+}
+
+// queryTimes times every query of qs 20 times over ix with exp, natively,
+// and returns the median and 95th percentile in milliseconds.
+func queryTimes(ix *search.Index, qs []Query, exp kbsearch.Expansions) (p50, p95 float64) {
+	var ms []float64
+	for range 20 {
+		for _, q := range qs {
+			start := time.Now()
+			ix.Search(exp.Query(search.Query{Text: q.Text, Lang: q.Lang, Limit: Cutoff}))
+			ms = append(ms, float64(time.Since(start).Microseconds())/1000)
+		}
+	}
+	slices.Sort(ms)
+	return ms[len(ms)/2], ms[len(ms)*95/100]
 }

@@ -18,7 +18,9 @@ import (
 	"slices"
 	"strings"
 
+	"outpost/app/kbsearch"
 	"outpost/server/seed"
+	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/search"
 )
@@ -176,23 +178,33 @@ func ParseQueries(name, text string) ([]Query, error) {
 	return out, errors.Join(append(errs, sc.Err())...)
 }
 
-// Expansions returns the synonyms and learned searches the "with
-// expansions" figures search with (testdata/synonyms.json, as the
-// synonyms config record holds them, and testdata/learned.json, as the
-// learned config record); empty files give the baseline again.
-func Expansions() (*search.Synonyms, *search.Learned, error) {
+// Expansions returns what the "with expansions" figures search with: the
+// synonyms of testdata/synonyms.json (as the synonyms config record holds
+// them), the learned searches of testdata/learned.json (as the learned
+// config record), and the related-words table the server would derive for
+// ix's articles (server/sync.BuildRelatedWords; nil ix: none).
+func Expansions(ix *search.Index) (kbsearch.Expansions, error) {
+	var e kbsearch.Expansions
 	var syn shared.Synonyms
 	if err := json.Unmarshal(synonymsJSON, &syn); err != nil {
-		return nil, nil, fmt.Errorf("synonyms.json: %w", err)
+		return e, fmt.Errorf("synonyms.json: %w", err)
 	}
 	if err := syn.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("synonyms.json: %w", err)
+		return e, fmt.Errorf("synonyms.json: %w", err)
 	}
 	var learned shared.LearnedSearches
 	if err := json.Unmarshal(learnedJSON, &learned); err != nil {
-		return nil, nil, fmt.Errorf("learned.json: %w", err)
+		return e, fmt.Errorf("learned.json: %w", err)
 	}
-	return search.NewSynonyms(syn), search.NewLearned(learned.ByKey()), nil
+	e.Synonyms, e.Learned = search.NewSynonyms(syn), search.NewLearned(learned.ByKey())
+	if ix != nil {
+		rel, err := outsync.BuildRelatedWords(ix, nil)
+		if err != nil {
+			return e, err
+		}
+		e.Related = search.NewRelated(rel)
+	}
+	return e, nil
 }
 
 // Cutoff is how many results count: a wanted article below it scores 0 in
@@ -239,11 +251,11 @@ func Measure(qs []Query, ranked [][]string) Score {
 }
 
 // Outpost ranks each query with shared/search over ix, as the browser
-// and GET /api/search do, with syn and learned (nil for none).
-func Outpost(ix *search.Index, qs []Query, syn *search.Synonyms, learned *search.Learned) [][]string {
+// and GET /api/search do, with the expansions of exp.
+func Outpost(ix *search.Index, qs []Query, exp kbsearch.Expansions) [][]string {
 	out := make([][]string, len(qs))
 	for i, q := range qs {
-		for _, r := range ix.Search(search.Query{Text: q.Text, Lang: q.Lang, Limit: Cutoff, Synonyms: syn, Learned: learned}) {
+		for _, r := range ix.Search(exp.Query(search.Query{Text: q.Text, Lang: q.Lang, Limit: Cutoff})) {
 			out[i] = append(out[i], r.ID)
 		}
 	}

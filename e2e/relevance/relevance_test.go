@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"outpost/app/kbsearch"
 	"outpost/shared/search"
 )
 
@@ -65,7 +66,7 @@ func TestSets(t *testing.T) {
 			t.Errorf("%s: queries by language %v, want English and Spanish", name, perLang)
 		}
 	}
-	if _, _, err := Expansions(); err != nil {
+	if _, err := Expansions(nil); err != nil {
 		t.Error(err)
 	}
 }
@@ -111,10 +112,10 @@ func TestOutpostExpansions(t *testing.T) {
 	ix := Index(arts)
 	qs := []Query{{Text: "banana telescope", Lang: "en", Want: []string{"gh-look-resolution"}}}
 	learned := search.NewLearned(map[string]map[string][]string{"en": {search.QueryKey("en", qs[0].Text): {"gh-look-resolution"}}})
-	if s := Measure(qs, Outpost(ix, qs, nil, learned)); s.Hit1 != 1 {
+	if s := Measure(qs, Outpost(ix, qs, kbsearch.Expansions{Learned: learned})); s.Hit1 != 1 {
 		t.Errorf("with the learned search: %+v, want the article first", s)
 	}
-	if s := Measure(qs, Outpost(ix, qs, nil, nil)); s.Hit1 == 1 {
+	if s := Measure(qs, Outpost(ix, qs, kbsearch.Expansions{})); s.Hit1 == 1 {
 		t.Errorf("without it: %+v, want a query that only the learned search answers", s)
 	}
 }

@@ -17,6 +17,10 @@
 //	outpost.warm(db)             → Promise<number of docs>: open that replica and its saved index, as the app
 //	                             starts (kbsearch.Open); rejects if the index had to be rebuilt
 //	outpost.dropDocs()           forget the corpus (the index keeps what it needs)
+//	outpost.setRelated(json)     the related-words table (shared.RelatedWords) searchRelated uses
+//	outpost.searchRelated(q, l)  search with the related words on; → number of results
+//	outpost.rebuild(db)          → Promise<number of docs>: drop that replica's saved index and open it, so
+//	                             kbsearch rebuilds the index from IndexedDB a page of articles at a time
 //	outpost.mem()                → {heapAlloc, heapSys, sys}: runtime.MemStats after runtime.GC()
 package main
 
@@ -49,6 +53,7 @@ var (
 	docs []doc
 	ix   *search.Index
 	warm *kbsearch.Index // the index loaded by warm, kept so it is not collected mid-measure
+	rel  *search.Related
 )
 
 func main() {
@@ -90,6 +95,35 @@ func main() {
 			}
 			if x.Rebuilt() {
 				return nil, errors.New("the saved index was not used: kbsearch rebuilt it")
+			}
+			warm = x
+			return x.Len(), nil
+		}),
+		"setRelated": js.FuncOf(func(_ js.Value, args []js.Value) any {
+			var r shared.RelatedWords
+			if err := json.Unmarshal([]byte(args[0].String()), &r); err != nil {
+				panic(err)
+			}
+			rel = search.NewRelated(r)
+			return rel.Len("en") + rel.Len("es")
+		}),
+		"searchRelated": js.FuncOf(func(_ js.Value, args []js.Value) any {
+			return len(ix.Search(search.Query{Text: args[0].String(), Lang: args[1].String(), Limit: 20, Related: rel}))
+		}),
+		"rebuild": promise(func(args []js.Value) (any, error) {
+			s, err := store.OpenIDB(args[0].String())
+			if err != nil {
+				return nil, err
+			}
+			if err := s.PutCache("search/index", nil); err != nil {
+				return nil, err
+			}
+			x, err := kbsearch.Open(s)
+			if err != nil {
+				return nil, err
+			}
+			if !x.Rebuilt() {
+				return nil, errors.New("kbsearch did not rebuild")
 			}
 			warm = x
 			return x.Len(), nil

@@ -28,8 +28,7 @@ type searcher struct {
 
 	mu       sync.Mutex
 	ix       *search.Index
-	synonyms *search.Synonyms
-	learned  *search.Learned
+	exp      kbsearch.Expansions // synonyms, learned searches, related words
 	articles map[string]shared.Article
 	version  uint64
 }
@@ -51,7 +50,7 @@ func (s *searcher) refresh(ctx context.Context) error {
 		}
 		for _, c := range changes {
 			if c.Type == wire.TypeConfig {
-				s.synonyms, s.learned = kbsearch.ApplyConfig(c, s.synonyms, s.learned)
+				s.exp = s.exp.Apply(c)
 			}
 			if c.Type != wire.TypeArticle {
 				continue // tombstones of other records
@@ -79,7 +78,7 @@ func (s *searcher) Search(ctx context.Context, q search.Query) ([]outpost.Search
 	if err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
-	q.Synonyms, q.Learned = s.synonyms, s.learned
+	q = s.exp.Query(q)
 	results := s.ix.Search(q)
 	hits := make([]outpost.SearchHit, 0, len(results))
 	for _, r := range results {

@@ -206,3 +206,31 @@ func TestSearchAPIUsesSynonyms(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchAPIUsesRelatedWords: /api/search follows the related-words
+// record and ranks with it exactly as the browser does.
+func TestSearchAPIUsesRelatedWords(t *testing.T) {
+	s := newServer(t)
+	q := url.Values{"q": {"copier"}, "lang": {"en"}}
+	if _, before := getSearch(t, s, q); len(before.Results) != 0 {
+		t.Fatalf("copier found %d articles before any related words; pick a word the demo KB lacks", len(before.Results))
+	}
+	rel := shared.RelatedWords{"en": {"copier": "printer:4"}}
+	data, _ := json.Marshal(rel)
+	if err := s.db.Update(context.Background(), func(tx store.Tx) error {
+		_, err := tx.Put(wire.TypeConfig, shared.ConfigRelated, data)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, got := getSearch(t, s, q)
+	want := publicIndex(t, s.db).Search(search.Query{Text: "copier", Lang: "en", Limit: 10, Related: search.NewRelated(rel)})
+	if len(want) == 0 || len(got.Results) != len(want) {
+		t.Fatalf("copier with copier → printer: %d results; want the %d the browser finds (more than none)", len(got.Results), len(want))
+	}
+	for i, w := range want {
+		if got.Results[i].ID != w.ID || got.Results[i].Score != w.Score {
+			t.Errorf("result %d = %s %v; want %s %v", i, got.Results[i].ID, got.Results[i].Score, w.ID, w.Score)
+		}
+	}
+}

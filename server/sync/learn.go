@@ -103,6 +103,13 @@ func learn(tx store.Tx, clientID, lang string, f *shared.Feedback, now time.Time
 
 // publishLearned puts s into the learned searches of lang, strongest first.
 func publishLearned(tx store.Tx, s shared.LearnedSearch, lang string) error {
+	var blocks shared.SearchBlocks
+	if err := getJSON(tx, wire.TypeConfig, shared.ConfigSearchBlocks, &blocks); err != nil {
+		return err
+	}
+	if blocks[lang].LearnedBlocked(s.Key, s.ArticleID) {
+		return nil // an admin said no
+	}
 	all := shared.LearnedSearches{}
 	if err := getJSON(tx, wire.TypeConfig, shared.ConfigLearned, &all); err != nil {
 		return err

@@ -417,6 +417,8 @@ func configSave(tx store.Tx, a Actor, args json.RawMessage, _ time.Time) error {
 		return categoriesSave(tx, args) // categories.go
 	case shared.ConfigSynonyms:
 		return synonymsSave(tx, a, args) // synonyms.go
+	case shared.ConfigSearchBlocks:
+		return searchBlocksSave(tx, a, args) // synonyms.go
 	}
 	if a.User.Role != shared.RoleAdmin {
 		return shared.Errorf(shared.EFORBIDDEN, "slaadmin.admin_only")

@@ -20,6 +20,10 @@ type Query struct {
 	// Learned, if set, puts first the articles readers said solved their
 	// problem after the same search (QueryKey), if the filters keep them.
 	Learned *Learned
+	// Related, if set, adds to each query word a few related words of
+	// the knowledge base (in Lang) at a much lower weight, after the
+	// exact, typo and prefix matches and the synonyms.
+	Related *Related
 }
 
 // Result is one matching doc.
@@ -103,7 +107,7 @@ func (ix *Index) Search(q Query) []Result {
 		}
 	}
 	vocab := ix.vocab(key)
-	words := parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms)
+	words := parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms, q.Related)
 	learned := q.Learned.articles(q.Lang, q.Text)
 	if len(words) == 0 && len(learned) == 0 {
 		return nil
@@ -319,8 +323,8 @@ func (sc *scratch) put() {
 
 // parseQuery turns query text into one list of expansions in vocab (term →
 // document frequency) per distinct query word, in query order, with the
-// terms of their synonyms in syn.
-func parseQuery(vocab vocab, text, lang string, syn *Synonyms) [][]expansion {
+// terms of their synonyms in syn and their related words in rel.
+func parseQuery(vocab vocab, text, lang string, syn *Synonyms, rel *Related) [][]expansion {
 	toks := joinCompounds(vocab, text, lang, tokenize(text))
 	type word struct {
 		folded, stem string
@@ -357,6 +361,7 @@ func parseQuery(vocab vocab, text, lang string, syn *Synonyms) [][]expansion {
 		stems[i] = w.stem
 	}
 	syn.expand(vocab, lang, stems, all)
+	rel.expand(vocab, lang, stems, all)
 	var out [][]expansion
 	for _, exps := range all {
 		if len(exps) > 0 {
@@ -675,5 +680,5 @@ func (ix *Index) queryExpansions(q Query) [][]expansion {
 			return nil
 		}
 	}
-	return parseQuery(ix.vocab(key), q.Text, normLang(q.Lang), q.Synonyms)
+	return parseQuery(ix.vocab(key), q.Text, normLang(q.Lang), q.Synonyms, q.Related)
 }
