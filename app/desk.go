@@ -244,7 +244,7 @@ func (d *deskPage) Render() app.UI {
 				return app.A().Class("button secondary").Href("/kiosk/board?site=" + d.site).Text(t(l, "kiosk.board"))
 			}),
 		),
-		app.P().ID("desk-wait").Class("muted").Text(t(l, "kiosk.queue_now", len(q.Waiting))+" "+waitText(l, len(q.Waiting), q.Times)),
+		app.P().ID("desk-wait").Class("muted").Text(queueText(l, "", len(q.Waiting), q.Times)), // labels.go
 		app.If(d.notice != "", func() app.UI {
 			return app.P().ID("desk-notice").Class("notice").Aria("live", "polite").Text(d.notice)
 		}),

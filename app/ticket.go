@@ -218,12 +218,13 @@ func (p *ticketPage) Render() app.UI {
 	}
 	tk := p.ticket
 	staff := isStaff()
+	entries := shownEntries(readerRole(), p.entries) // labels.go: a requester sees no triage
 	return p.frame(
 		app.P().Class("crumbs").Body(app.A().Href(backLink()).Text("← "+t(l, backLabel()))),
 		app.Article().ID("ticket").Class("ticket-detail").DataSet("status", tk.Status).DataSet("pending", tk.Pending).Body(
 			app.H1().Body(numberBadge(l, &tk), app.Text(" "+tk.Title)),
 			app.P().Class("meta").Body(
-				app.Span().ID("ticket-status").Class("badge status-"+tk.Status).Text(t(l, "ticket.status."+tk.Status)),
+				statusBadge(l, tk.Status).ID("ticket-status"), // labels.go: worded for the reader
 				app.If(tk.Priority != "", func() app.UI {
 					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
@@ -243,8 +244,8 @@ func (p *ticketPage) Render() app.UI {
 		p.renderAttachments(), // attach_ticket.go
 		app.Section().ID("history").Body(
 			app.H2().Text(t(l, "ticket.history")),
-			app.If(len(p.entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
-			app.Ol().Class("history").Body(app.Range(p.entries).Slice(func(i int) app.UI { return renderEntry(l, p.entries[i]) })),
+			app.If(len(entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
+			app.Ol().Class("history").Body(app.Range(entries).Slice(func(i int) app.UI { return renderEntry(l, entries[i]) })),
 		),
 		// One stable element for what comes and goes above the reply form:
 		// go-app compares children by position, and a block appearing before
@@ -296,7 +297,7 @@ func renderEntry(l string, e entryView) app.UI {
 	case shared.EntryReply, shared.EntryNote:
 		what = app.P().Class("body").Text(e.Body)
 	case shared.EntryStatus:
-		what = app.P().Class("change").Text(t(l, "ticket.entry.status", t(l, "ticket.status."+e.To)))
+		what = app.P().Class("change").Text(t(l, "ticket.entry.status", statusLabel(l, readerRole(), e.To)))
 	case shared.EntryPriority:
 		what = app.P().Class("change").Text(t(l, "ticket.entry.priority", t(l, "ticket.priority."+e.To)))
 	case shared.EntryAssign:

@@ -93,7 +93,7 @@ func (p *ticketList) Render() app.UI {
 		app.If(p.loaded && len(p.tickets) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "tickets.empty")) }),
 		app.Ul().ID("ticket-list").Class("tickets").Body(app.Range(p.tickets).Slice(func(i int) app.UI {
 			tk := p.tickets[i]
-			state, label := "sent", t(l, "ticket.status."+tk.Status)
+			state, label := "sent", statusLabel(l, readerRole(), tk.Status)
 			if tk.Pending {
 				state, label = "pending", t(l, "tickets.pending")
 			}
