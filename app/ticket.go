@@ -216,16 +216,30 @@ func (p *ticketPage) Render() app.UI {
 			app.A().Href("/tickets").Text("← "+t(l, "nav.tickets")),
 		)
 	}
-	tk := p.ticket
 	staff := isStaff()
 	entries := shownEntries(readerRole(), p.entries) // labels.go: a requester sees no triage
 	return p.frame(
 		app.P().Class("crumbs").Body(app.A().Href(backLink()).Text("← "+t(l, backLabel()))),
+		// The conversation on the left; the ticket's properties and what
+		// its SLA promises in a side panel on wide screens (web/app.css
+		// .ticket-layout), under it on a phone.
+		app.Div().Class("ticket-layout").Body(p.renderMain(entries), app.Aside().Class("ticket-side").Aria("label", t(l, "ticket.properties")).Body(
+			p.renderSLA(), // sla_view.go: due times, timers, the rating
+			app.If(staff, func() app.UI { return p.renderAgentActions() }),
+		)),
+	)
+}
+
+// renderMain is the ticket's column: what it is, its attachments, its
+// history and the reply form.
+func (p *ticketPage) renderMain(entries []entryView) app.UI {
+	l, tk, staff := p.lang, p.ticket, isStaff()
+	return app.Div().Class("ticket-main").Body(
 		app.Article().ID("ticket").Class("ticket-detail").DataSet("status", tk.Status).DataSet("pending", tk.Pending).Body(
 			app.H1().Body(numberBadge(l, &tk), app.Text(" "+tk.Title)),
 			app.P().Class("meta").Body(
 				statusBadge(l, tk.Status).ID("ticket-status"), // labels.go: worded for the reader
-				app.If(tk.Priority != "", func() app.UI {
+				app.If(staff && tk.Priority != "", func() app.UI { // a requester's SLA panel says what it means for her
 					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
 				app.If(tk.Category != "", func() app.UI { return app.Span().Text(categoryName(l, tk.Category)) }),
@@ -240,7 +254,6 @@ func (p *ticketPage) Render() app.UI {
 			),
 			app.If(tk.Description != "", func() app.UI { return app.P().Class("description").Text(tk.Description) }),
 		),
-		p.renderSLA(),         // sla_view.go: due times, timers, the rating
 		p.renderAttachments(), // attach_ticket.go
 		app.Section().ID("history").Body(
 			app.H2().Text(t(l, "ticket.history")),
@@ -264,7 +277,7 @@ func (p *ticketPage) Render() app.UI {
 			renderKBFromTicket(l, tk), // kb_edit.go
 		),
 		p.renderReply(),
-		app.If(staff, func() app.UI { return p.renderAgentActions() }).Else(func() app.UI { return p.renderRequesterActions() }),
+		app.If(!staff, func() app.UI { return p.renderRequesterActions() }),
 	)
 }
 

@@ -15,6 +15,7 @@ func init() {
 		"ticket.rstatus.resolved": "Resolved",
 		"ticket.rstatus.closed":   "Closed",
 		"kiosk.checkin_next":      "Nobody is waiting: check in and you are next.",
+		"ticket.properties":       "Ticket details",
 	})
 	register("es", map[string]string{
 		"notfound.title": "Página no encontrada",
@@ -27,5 +28,6 @@ func init() {
 		"ticket.rstatus.resolved": "Resuelto",
 		"ticket.rstatus.closed":   "Cerrado",
 		"kiosk.checkin_next":      "No espera nadie: regístrese y será el siguiente.",
+		"ticket.properties":       "Detalles del ticket",
 	})
 }
