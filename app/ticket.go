@@ -243,7 +243,7 @@ func (p *ticketPage) renderMain(entries []entryView) app.UI {
 					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
 				app.If(tk.Category != "", func() app.UI { return app.Span().Text(categoryName(l, tk.Category)) }),
-				app.Span().Class("muted").Text(t(l, "tickets.created", when(tk.CreatedAt))),
+				app.Span().Class("muted").Text(t(l, "tickets.created", dateText(l, time.UnixMilli(tk.CreatedAt)))),
 				app.If(staff, func() app.UI {
 					return app.Span().Class("muted").Text(t(l, "ticket.requester", or(tk.RequesterName, or(tk.RequesterEmail, t(l, "ticket.anonymous")))))
 				}),
@@ -301,7 +301,7 @@ func renderEntry(l string, e entryView) app.UI {
 	li := app.Li().Class("entry "+e.Kind).DataSet("kind", e.Kind).DataSet("id", e.ID).DataSet("pending", e.Pending)
 	head := app.P().Class("who").Body(
 		app.Strong().Text(or(e.AuthorName, t(l, "ticket.anonymous"))),
-		app.Span().Class("muted").Text(" · "+when(e.At)),
+		app.Span().Class("muted").Text(" · "+dateText(l, time.UnixMilli(e.At))),
 		app.If(e.Internal, func() app.UI { return app.Span().Class("badge internal").Text(t(l, "ticket.internal")) }),
 		app.If(e.Pending, func() app.UI { return app.Span().Class("badge pending").Text(t(l, "tickets.pending")) }),
 	)

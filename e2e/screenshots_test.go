@@ -103,6 +103,9 @@ func TestScreenshots(t *testing.T) {
 			waitJS(t, ctx, "synced", appReady+" && "+synced, 30*time.Second)
 			for _, path := range r.pages {
 				openInApp(t, ctx, path)
+				if path == "/ticket/"+ticket {
+					readerWords(t, ctx, r.role)
+				}
 				name := r.role + "-" + pageName(path, article, guide, ticket)
 				for _, v := range viewports {
 					run(t, ctx, chromedp.EmulateViewport(v.w, v.h))
@@ -161,5 +164,32 @@ func agentOps(t *testing.T, m *server.Main, u auth.User, clientID, ticket string
 		if !r.OK {
 			t.Fatalf("%s: %+v", ms[i].Name, r)
 		}
+	}
+}
+
+// readerWords checks the ticket page's words for who reads it (issue 16,
+// item 9): the requester is told the ticket waits for her reply and sees
+// the conversation, not the desk's triage; the agent sees it all, worded
+// for an agent.
+func readerWords(t *testing.T, ctx context.Context, role string) {
+	t.Helper()
+	waitJS(t, ctx, "the history", `document.querySelectorAll("#history .entry").length > 0`, 20*time.Second)
+	status := eval[string](t, ctx, `document.getElementById("ticket-status").innerText`)
+	history := eval[string](t, ctx, `document.getElementById("history").innerText`)
+	kinds := eval[string](t, ctx, `[...document.querySelectorAll("#history .entry")].map(e => e.dataset.kind).join(" ")`)
+	if role == "requester" {
+		if status != "Waiting for your reply" || kinds != "reply status status" ||
+			!strings.Contains(history, "Which Wi-Fi network") || !strings.Contains(history, "Status changed to Waiting for your reply.") {
+			t.Errorf("the requester reads status %q and history [%s]:\n%s\nwant \"Waiting for your reply\", the reply and the status changes only", status, kinds, history)
+		}
+		for _, hidden := range []string{"Priority changed", "Assigned to", "RMA", "requester"} {
+			if strings.Contains(history+status, hidden) {
+				t.Errorf("the requester reads %q on her ticket:\n%s", hidden, history)
+			}
+		}
+		return
+	}
+	if status != "Waiting on the requester" || !strings.Contains(kinds, "priority") || !strings.Contains(kinds, "note") || !strings.Contains(kinds, "assign") {
+		t.Errorf("the %s reads status %q and history [%s]; want \"Waiting on the requester\" and every line", role, status, kinds)
 	}
 }
