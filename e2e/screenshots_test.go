@@ -176,7 +176,7 @@ func readerWords(t *testing.T, ctx context.Context, role string) {
 	waitJS(t, ctx, "the history", `document.querySelectorAll("#history .entry").length > 0`, 20*time.Second)
 	status := eval[string](t, ctx, `document.getElementById("ticket-status").innerText`)
 	history := eval[string](t, ctx, `document.getElementById("history").innerText`)
-	kinds := eval[string](t, ctx, `[...document.querySelectorAll("#history .entry")].map(e => e.dataset.kind).join(" ")`)
+	kinds := eval[string](t, ctx, `[...document.querySelectorAll("#history .entry")].map(e => e.dataset.kind).sort().join(" ")`)
 	if role == "requester" {
 		if status != "Waiting for your reply" || kinds != "reply status status" ||
 			!strings.Contains(history, "Which Wi-Fi network") || !strings.Contains(history, "Status changed to Waiting for your reply.") {
