@@ -294,16 +294,19 @@ func (a *slaAdmin) Render() app.UI {
 					return app.Tr().Body(
 						app.Th().Text(t(l, "ticket.priority."+p)),
 						app.Td().Body(app.Input().ID("sla-fr-"+p).Type("text").Size(6).Value(f.FirstResponse).
+							Aria("label", t(l, "ticket.priority."+p)+": "+t(l, "slaview.timer.first_response")).
 							OnInput(func(ctx app.Context, e app.Event) {
 								v := ctx.JSSrc().Get("value").String()
 								set(func(f *targetForm) { f.FirstResponse = v })
 							}, app.EventScope(p))),
 						app.Td().Body(app.Input().ID("sla-res-"+p).Type("text").Size(6).Value(f.Resolution).
+							Aria("label", t(l, "ticket.priority."+p)+": "+t(l, "slaview.timer.resolution")).
 							OnInput(func(ctx app.Context, e app.Event) {
 								v := ctx.JSSrc().Get("value").String()
 								set(func(f *targetForm) { f.Resolution = v })
 							}, app.EventScope(p))),
 						app.Td().Body(app.Input().ID("sla-24-"+p).Type("checkbox").Checked(f.AllHours).
+							Aria("label", t(l, "ticket.priority."+p)+": "+t(l, "slaadmin.all_hours_short")).
 							OnChange(func(ctx app.Context, e app.Event) {
 								v := ctx.JSSrc().Get("checked").Bool()
 								set(func(f *targetForm) { f.AllHours = v })

@@ -38,6 +38,7 @@ func routes() {
 	for _, r := range featureRoutes {
 		r()
 	}
+	routeUnknown() // notfound.go: last, after every real page
 }
 
 // featureRoutes are route registrations added by feature files from init,

@@ -248,25 +248,25 @@ func (d *dashboard) renderReport(r *kpi.Report) app.UI {
 	}
 	csat := "—"
 	if r.CSAT.Average != nil {
-		csat = strconv.FormatFloat(*r.CSAT.Average, 'f', 2, 64)
+		csat = decimalText(l, strconv.FormatFloat(*r.CSAT.Average, 'f', 2, 64))
 	}
 	return app.Div().ID("dash-report").DataSet("from", r.From.Format(time.RFC3339)).DataSet("to", r.To.Format(time.RFC3339)).Body(
-		app.P().Class("muted").Text(t(l, "dash.range_is", r.From.Format("2006-01-02 15:04"), r.To.Format("2006-01-02 15:04"))+" "+timeNote),
+		app.P().Class("muted").Text(t(l, "dash.range_is", dateText(l, r.From), dateText(l, r.To))+" "+timeNote),
 		app.Div().Class("kpis").Body(
 			kpiCard("kpi-filed", t(l, "kpi.filed"), strconv.Itoa(r.Filed), t(l, "dash.resolved_n", r.Resolved)),
-			kpiCard("kpi-fcr", t(l, "kpi.first_contact"), pctText(r.FirstContact), t(l, "dash.n_of", r.FirstContact.N, r.FirstContact.Of)),
+			kpiCard("kpi-fcr", t(l, "kpi.first_contact"), pctLang(l, r.FirstContact), t(l, "dash.n_of", r.FirstContact.N, r.FirstContact.Of)),
 			kpiCard("kpi-frt", t(l, "kpi.first_response"), durText(l, r.FirstResponse.MedianS, r.FirstResponse.Count),
 				t(l, "dash.p90", durText(l, r.FirstResponse.P90S, r.FirstResponse.Count))),
 			kpiCard("kpi-resolution", t(l, "kpi.resolution"), durText(l, r.Resolution.MedianS, r.Resolution.Count),
 				t(l, "dash.p90", durText(l, r.Resolution.P90S, r.Resolution.Count))),
 			app.If(compliance != nil, func() app.UI {
-				return kpiCard("kpi-sla", t(l, "dash.sla"), pctText(compliance.Resolution),
-					t(l, "dash.sla_detail", pctText(compliance.FirstResponse)))
+				return kpiCard("kpi-sla", t(l, "dash.sla"), pctLang(l, compliance.Resolution),
+					t(l, "dash.sla_detail", pctLang(l, compliance.FirstResponse)))
 			}),
 			kpiCard("kpi-csat", t(l, "kpi.csat"), csat,
-				t(l, "dash.csat_detail", r.CSAT.Ratings, pctText(r.CSAT.Response), pctText(r.CSAT.Satisfied))),
-			kpiCard("kpi-deflection", t(l, "kpi.deflection"), pctText(r.Deflection.Rate),
-				t(l, "dash.deflection_detail", r.Deflection.TreesSolved, r.Deflection.ArticlesHelpful, r.Deflection.Filed)),
+				t(l, "dash.csat_detail", r.CSAT.Ratings, pctLang(l, r.CSAT.Response), pctLang(l, r.CSAT.Satisfied))),
+			kpiCard("kpi-deflection", t(l, "kpi.deflection"), pctLang(l, r.Deflection.Rate),
+				t(l, "dash.deflection_detail", r.Deflection.TreesSolved, r.Deflection.ArticlesHelpful, r.Deflection.Helpful, r.Deflection.Filed)),
 		),
 		app.Div().Class("charts").Body(
 			app.Figure().ID("chart-backlog").Class("chart").Body(
@@ -290,13 +290,6 @@ func kpiCard(id, label, value, detail string) app.UI {
 		app.Div().Class("kpi-value").Text(value),
 		app.Div().Class("kpi-detail muted").Text(detail),
 	)
-}
-
-func pctText(s kpi.Share) string {
-	if s.Pct == nil {
-		return "—"
-	}
-	return strconv.FormatFloat(*s.Pct, 'f', 1, 64) + " %"
 }
 
 // durText words a time in whole seconds: "45 min", "3 h 20 min", "2 d 4 h".
@@ -325,13 +318,7 @@ func (d *dashboard) renderTable(r *kpi.Report, tb kpi.Table) app.UI {
 				OnClick(func(ctx app.Context, e app.Event) { d.export(name) }, app.EventScope(name)),
 		),
 		app.If(len(tb.Rows) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "kpi.no_data")) }).Else(func() app.UI {
-			return app.Table().Class("queue report").Body(
-				app.THead().Body(app.Tr().Body(app.Range(tb.Header).Slice(func(i int) app.UI { return app.Th().Text(tb.Header[i]) }))),
-				app.TBody().Body(app.Range(tb.Rows).Slice(func(i int) app.UI {
-					row := tb.Rows[i]
-					return app.Tr().Body(app.Range(row).Slice(func(j int) app.UI { return app.Td().Text(row[j]) }))
-				})),
-			)
+			return humanTable(l, r, tb) // dashboard_table.go
 		}),
 	)
 }
@@ -432,7 +419,7 @@ func backlogChart(l string, rows []kpi.Backlog) app.UI {
 // resolution targets met, as two bars out of 100 %.
 func complianceChart(l string, rows []kpi.Compliance) app.UI {
 	const width, label, barH, gap, top = 520, 70, 12, 14, 8
-	span := width - label - 60
+	span := width - label - 80 // room for "100.0 %" after the bar
 	height := top + len(rows)*(2*barH+gap) + 30
 	var kids []app.UI
 	for i, c := range rows {
@@ -447,9 +434,9 @@ func complianceChart(l string, rows []kpi.Compliance) app.UI {
 			kids = append(kids, svg("rect").Attr("x", label).Attr("y", yy).Attr("width", span).Attr("height", barH-2).Class("track"))
 			if s.Pct != nil {
 				kids = append(kids, svg("rect").Attr("x", label).Attr("y", yy).Attr("width", int(*s.Pct*float64(span)/100)).
-					Attr("height", barH-2).Class("met"+strconv.Itoa(k)).Body(svg("title").Text(pctText(s))))
+					Attr("height", barH-2).Class("met"+strconv.Itoa(k)).Body(svg("title").Text(pctLang(l, s))))
 			}
-			kids = append(kids, svgText(label+span+6, yy+barH-3, "start", "value", pctText(s)))
+			kids = append(kids, svgText(label+span+6, yy+barH-3, "start", "value", pctLang(l, s)))
 		}
 	}
 	ly := height - 10

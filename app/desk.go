@@ -289,7 +289,7 @@ func (d *deskPage) Render() app.UI {
 				return app.A().Class("button secondary").Href("/kiosk/board?site=" + d.site).Text(t(l, "kiosk.board"))
 			}),
 		),
-		app.P().ID("desk-wait").Class("muted").Text(t(l, "kiosk.queue_now", len(q.Waiting))+" "+waitText(l, len(q.Waiting), q.Times)),
+		app.P().ID("desk-wait").Class("muted").Text(queueText(l, "", len(q.Waiting), q.Times)), // labels.go
 		// One stable element for what comes and goes above the session:
 		// go-app compares children by position, and a block appearing before
 		// the ticket form would mount it anew, losing what is typed.

@@ -332,7 +332,7 @@ func (h *home) renderResults() app.UI {
 	if tk := h.ticket; tk != nil {
 		ticket = app.P().ID("search-ticket").Class("card").Body(
 			app.A().Href("/ticket/"+tk.ID).Body(numberBadge(l, tk), app.Text(" "+tk.Title)),
-			app.Span().Class("muted").Text(" · "+t(l, "ticket.status."+tk.Status)),
+			app.Span().Class("muted").Text(" · "+statusLabel(l, readerRole(), tk.Status)),
 		)
 	}
 	if len(h.hits) == 0 && h.ticket != nil {

@@ -314,7 +314,7 @@ func (k *kioskPage) Render() app.UI {
 				Disabled(client == nil || blocked != "").Text(t(l, "kiosk.checkin")).OnClick(k.start),
 			app.If(k.loaded, func() app.UI {
 				return app.P().ID("kiosk-queue-now").Class("kiosk-lead").Aria("live", "polite").
-					Text(t(l, "kiosk.queue_now", len(q.Waiting)) + " " + waitText(l, len(q.Waiting), q.Times))
+					Text(queueText(l, "kiosk.checkin_next", len(q.Waiting), q.Times))
 			}),
 			app.Div().Class("kiosk-tiles").Body(
 				app.A().ID("kiosk-kb").Class("kiosk-button secondary").Href("/").Text(t(l, "kiosk.browse_kb")),

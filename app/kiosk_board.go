@@ -105,6 +105,6 @@ func (b *kioskBoard) Render() app.UI {
 			),
 		),
 		app.P().ID("board-wait").Class("kiosk-lead board-wait").
-			Text(t(l, "kiosk.queue_now", len(q.Waiting))+" "+t(l, "kiosk.wait_new")+" "+waitText(l, len(q.Waiting), q.Times)),
+			Text(queueText(l, "kiosk.checkin_next", len(q.Waiting), q.Times, t(l, "kiosk.wait_new"))),
 	)
 }

@@ -216,19 +216,34 @@ func (p *ticketPage) Render() app.UI {
 			app.A().Href("/tickets").Text("← "+t(l, "nav.tickets")),
 		)
 	}
-	tk := p.ticket
 	staff := isStaff()
+	entries := shownEntries(readerRole(), p.entries) // labels.go: a requester sees no triage
 	return p.frame(
 		app.P().Class("crumbs").Body(app.A().Href(backLink()).Text("← "+t(l, backLabel()))),
+		// The conversation on the left; the ticket's properties and what
+		// its SLA promises in a side panel on wide screens (web/app.css
+		// .ticket-layout), under it on a phone.
+		app.Div().Class("ticket-layout").Body(p.renderMain(entries), app.Aside().Class("ticket-side").Aria("label", t(l, "ticket.properties")).Body(
+			p.renderSLA(), // sla_view.go: due times, timers, the rating
+			app.If(staff, func() app.UI { return p.renderAgentActions() }),
+		)),
+	)
+}
+
+// renderMain is the ticket's column: what it is, its attachments, its
+// history and the reply form.
+func (p *ticketPage) renderMain(entries []entryView) app.UI {
+	l, tk, staff := p.lang, p.ticket, isStaff()
+	return app.Div().Class("ticket-main").Body(
 		app.Article().ID("ticket").Class("ticket-detail").DataSet("status", tk.Status).DataSet("pending", tk.Pending).Body(
 			app.H1().Body(numberBadge(l, &tk), app.Text(" "+tk.Title)),
 			app.P().Class("meta").Body(
-				app.Span().ID("ticket-status").Class("badge status-"+tk.Status).Text(t(l, "ticket.status."+tk.Status)),
-				app.If(tk.Priority != "", func() app.UI {
+				statusBadge(l, tk.Status).ID("ticket-status"), // labels.go: worded for the reader
+				app.If(staff && tk.Priority != "", func() app.UI { // a requester's SLA panel says what it means for her
 					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
 				app.If(tk.Category != "", func() app.UI { return app.Span().Text(categoryName(l, tk.Category)) }),
-				app.Span().Class("muted").Text(t(l, "tickets.created", when(tk.CreatedAt))),
+				app.Span().Class("muted").Text(t(l, "tickets.created", dateText(l, time.UnixMilli(tk.CreatedAt)))),
 				app.If(staff, func() app.UI {
 					return app.Span().Class("muted").Text(t(l, "ticket.requester", or(tk.RequesterName, or(tk.RequesterEmail, t(l, "ticket.anonymous")))))
 				}),
@@ -239,12 +254,11 @@ func (p *ticketPage) Render() app.UI {
 			),
 			app.If(tk.Description != "", func() app.UI { return app.P().Class("description").Text(tk.Description) }),
 		),
-		p.renderSLA(),         // sla_view.go: due times, timers, the rating
 		p.renderAttachments(), // attach_ticket.go
 		app.Section().ID("history").Body(
 			app.H2().Text(t(l, "ticket.history")),
-			app.If(len(p.entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
-			app.Ol().Class("history").Body(app.Range(p.entries).Slice(func(i int) app.UI { return renderEntry(l, p.entries[i]) })),
+			app.If(len(entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
+			app.Ol().Class("history").Body(app.Range(entries).Slice(func(i int) app.UI { return renderEntry(l, entries[i]) })),
 		),
 		// One stable element for what comes and goes above the reply form:
 		// go-app compares children by position, and a block appearing before
@@ -263,7 +277,7 @@ func (p *ticketPage) Render() app.UI {
 			renderKBFromTicket(l, tk), // kb_edit.go
 		),
 		p.renderReply(),
-		app.If(staff, func() app.UI { return p.renderAgentActions() }).Else(func() app.UI { return p.renderRequesterActions() }),
+		app.If(!staff, func() app.UI { return p.renderRequesterActions() }),
 	)
 }
 
@@ -287,7 +301,7 @@ func renderEntry(l string, e entryView) app.UI {
 	li := app.Li().Class("entry "+e.Kind).DataSet("kind", e.Kind).DataSet("id", e.ID).DataSet("pending", e.Pending)
 	head := app.P().Class("who").Body(
 		app.Strong().Text(or(e.AuthorName, t(l, "ticket.anonymous"))),
-		app.Span().Class("muted").Text(" · "+when(e.At)),
+		app.Span().Class("muted").Text(" · "+dateText(l, time.UnixMilli(e.At))),
 		app.If(e.Internal, func() app.UI { return app.Span().Class("badge internal").Text(t(l, "ticket.internal")) }),
 		app.If(e.Pending, func() app.UI { return app.Span().Class("badge pending").Text(t(l, "tickets.pending")) }),
 	)
@@ -296,7 +310,7 @@ func renderEntry(l string, e entryView) app.UI {
 	case shared.EntryReply, shared.EntryNote:
 		what = app.P().Class("body").Text(e.Body)
 	case shared.EntryStatus:
-		what = app.P().Class("change").Text(t(l, "ticket.entry.status", t(l, "ticket.status."+e.To)))
+		what = app.P().Class("change").Text(t(l, "ticket.entry.status", statusLabel(l, readerRole(), e.To)))
 	case shared.EntryPriority:
 		what = app.P().Class("change").Text(t(l, "ticket.entry.priority", t(l, "ticket.priority."+e.To)))
 	case shared.EntryAssign:

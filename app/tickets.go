@@ -93,7 +93,7 @@ func (p *ticketList) Render() app.UI {
 		app.If(p.loaded && len(p.tickets) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "tickets.empty")) }),
 		app.Ul().ID("ticket-list").Class("tickets").Body(app.Range(p.tickets).Slice(func(i int) app.UI {
 			tk := p.tickets[i]
-			state, label := "sent", t(l, "ticket.status."+tk.Status)
+			state, label := "sent", statusLabel(l, readerRole(), tk.Status)
 			if tk.Pending {
 				state, label = "pending", t(l, "tickets.pending")
 			}
@@ -102,7 +102,7 @@ func (p *ticketList) Render() app.UI {
 				app.A().Href("/ticket/"+tk.ID).Body(app.Strong().Text(tk.Title)),
 				app.If(hasNews(tk.ID), func() app.UI { return app.Span().Class("badge news").Text(t(l, "notify.new")) }),
 				app.Span().Class("badge "+state).Text(label),
-				app.Span().Class("muted").Text(t(l, "tickets.created", time.UnixMilli(tk.CreatedAt).Format("2006-01-02 15:04"))),
+				app.Span().Class("muted").Text(t(l, "tickets.created", dateText(l, time.UnixMilli(tk.CreatedAt)))),
 			)
 		})),
 	)

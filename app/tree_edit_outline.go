@@ -418,14 +418,14 @@ func (e *treeEdit) renderNode(i int, byNode map[string][]string) app.UI {
 			app.If(n.ID == tr.Start && n.ID != "", func() app.UI {
 				return app.Span().Class("badge te-start").Text(t(l, "treeedit.start_badge"))
 			}),
-			app.Select().Class("te-kind").Title(t(l, "treeedit.kind")).
+			app.Select().Class("te-kind").Title(t(l, "treeedit.kind")).Aria("label", t(l, "treeedit.kind")).
 				OnChange(func(ctx app.Context, _ app.Event) {
 					v := inputValue(ctx)
 					e.editNode(ctx, i, func(n *tree.Node) { setKind(n, v) })
 				}).Body(app.Range(kinds).Slice(func(k int) app.UI {
 				return app.Option().Value(kinds[k]).Selected(kinds[k] == n.Kind).Text(t(l, "treeedit.kind_"+kinds[k]))
 			})),
-			app.Input().Class("te-node-id").Type("text").Value(n.ID).MaxLength(64).Title(t(l, "treeedit.node_id")).
+			app.Input().Class("te-node-id").Type("text").Value(n.ID).MaxLength(64).Title(t(l, "treeedit.node_id")).Aria("label", t(l, "treeedit.node_id")).
 				Attr("autocapitalize", "off").
 				OnInput(func(ctx app.Context, _ app.Event) {
 					v := strings.TrimSpace(inputValue(ctx))
@@ -547,19 +547,19 @@ func (e *treeEdit) renderAnswer(i, j int) app.UI {
 				v := inputValue(ctx)
 				e.editAnswer(ctx, i, j, func(c *tree.Choice) { c.Text = v })
 			}),
-		app.Input().Class("te-answer-id").Type("text").Value(c.ID).MaxLength(64).Title(t(l, "treeedit.answer_id")).
+		app.Input().Class("te-answer-id").Type("text").Value(c.ID).MaxLength(64).Title(t(l, "treeedit.answer_id")).Aria("label", t(l, "treeedit.answer_id")).
 			Attr("autocapitalize", "off").
 			OnInput(func(ctx app.Context, _ app.Event) {
 				v := strings.TrimSpace(inputValue(ctx))
 				e.editAnswer(ctx, i, j, func(c *tree.Choice) { c.ID = v })
 			}),
 		app.Span().Class("muted").Text("→"),
-		app.Select().Class("te-answer-next").Title(t(l, "treeedit.next")).
+		app.Select().Class("te-answer-next").Title(t(l, "treeedit.next")).Aria("label", t(l, "treeedit.next")).
 			OnChange(func(ctx app.Context, _ app.Event) {
 				v := inputValue(ctx)
 				e.editAnswer(ctx, i, j, func(c *tree.Choice) { c.Next = v })
 			}).Body(e.nodeOptions(c.Next)),
-		app.Select().Class("te-when").Title(t(l, "treeedit.when")).
+		app.Select().Class("te-when").Title(t(l, "treeedit.when")).Aria("label", t(l, "treeedit.when")).
 			OnChange(func(ctx app.Context, _ app.Event) {
 				v := inputValue(ctx)
 				e.editAnswer(ctx, i, j, func(c *tree.Choice) { c.When = parseCondition(v) })

@@ -44,12 +44,12 @@ func (s *Server) appHandler() http.Handler {
 		WasmContentLength:     strconv.Itoa(s.web.wasmLen),
 		ServiceWorkerTemplate: workerJS,
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return notFoundPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { // web.go
 		if !isAsset(r.URL.Path) {
 			// Pages carry data, which changes without the app version
 			// changing: never answer them 304 on go-app's version ETag.
 			r.Header.Del("If-None-Match")
 		}
 		h.ServeHTTP(w, r)
-	})
+	}))
 }

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	outpost "outpost/app"
 )
 
 // webFiles serves the static assets under /web/ from an fs.FS (the files
@@ -106,4 +108,71 @@ func acceptsEncoding(header, token string) bool {
 		return !strings.HasPrefix(params, "q=0") || strings.HasPrefix(params, "q=0.") && strings.Trim(params[4:], "0") != ""
 	}
 	return false
+}
+
+// notFoundPages answers an address no page knows with the app's own
+// not-found page (app/notfound.go) and status 404, in place of go-app's
+// plain-text "404 page not found". Assets that are missing stay plain
+// 404s: a browser fetching a script has no use for a page.
+func notFoundPages(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAsset(r.URL.Path) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		probe := &notFoundProbe{ResponseWriter: w}
+		h.ServeHTTP(probe, r)
+		if !probe.notFound {
+			return
+		}
+		w.Header().Del("Content-Type")
+		w.Header().Del("X-Content-Type-Options")
+		h.ServeHTTP(&statusWriter{ResponseWriter: w, status: http.StatusNotFound}, r2(r, outpost.NotFoundPath))
+	})
+}
+
+// notFoundProbe passes a response through unless it starts with 404; then
+// it swallows it and notes it.
+type notFoundProbe struct {
+	http.ResponseWriter
+	notFound, started bool
+}
+
+func (p *notFoundProbe) WriteHeader(code int) {
+	if code == http.StatusNotFound && !p.started {
+		p.notFound = true
+		return
+	}
+	p.started = true
+	p.ResponseWriter.WriteHeader(code)
+}
+
+func (p *notFoundProbe) Write(b []byte) (int, error) {
+	if p.notFound {
+		return len(b), nil
+	}
+	p.started = true
+	return p.ResponseWriter.Write(b)
+}
+
+// statusWriter sends status in place of a 200.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote && code == http.StatusOK {
+		code = s.status
+	}
+	s.wrote = true
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if !s.wrote {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(b)
 }

@@ -83,3 +83,32 @@ func TestWebServing(t *testing.T) {
 		t.Errorf("manifest points at remote icons; offline install would fail")
 	}
 }
+
+// TestNotFoundPage: an address no page knows gets the app's own page with
+// a link home and status 404, not go-app's plain text; a missing asset
+// stays a plain 404; a real page is still 200.
+func TestNotFoundPage(t *testing.T) {
+	s := newServer(t)
+	for _, c := range []struct {
+		path       string
+		status     int
+		page, home bool
+	}{
+		{"/no/such/page", http.StatusNotFound, true, true},
+		{"/tickets/", http.StatusNotFound, true, true},
+		{"/web/missing.css", http.StatusNotFound, false, false},
+		{"/tickets", http.StatusOK, true, false},
+	} {
+		resp, err := http.Get(s.URL() + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		html := strings.Contains(resp.Header.Get("Content-Type"), "text/html") && strings.Contains(string(b), `class="shell"`)
+		home := strings.Contains(string(b), `id="not-found-home"`)
+		if resp.StatusCode != c.status || html != c.page || home != c.home {
+			t.Errorf("GET %s = %d, app page %v, link home %v; want %d, %v, %v", c.path, resp.StatusCode, html, home, c.status, c.page, c.home)
+		}
+	}
+}

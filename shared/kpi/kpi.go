@@ -159,10 +159,14 @@ func (b *Backlog) add(age time.Duration) {
 
 // Deflection counts self-service successes against tickets filed.
 type Deflection struct {
-	TreesSolved     int   `json:"trees_solved"`
-	ArticlesHelpful int   `json:"articles_helpful"` // from a search or a troubleshooter
-	Filed           int   `json:"filed"`
-	Rate            Share `json:"rate"` // deflected of deflected + filed
+	TreesSolved     int `json:"trees_solved"`
+	ArticlesHelpful int `json:"articles_helpful"` // from a search or a troubleshooter
+	// Helpful counts every "this helped" answer, however the reader came
+	// to the article: the knowledge-base report's helpful votes over the
+	// same time. Only ArticlesHelpful deflects a ticket.
+	Helpful int   `json:"helpful"`
+	Filed   int   `json:"filed"`
+	Rate    Share `json:"rate"` // deflected of deflected + filed
 }
 
 // Miss is a search that found nothing, and how often it was made.
@@ -321,7 +325,13 @@ func Compute(in *Input) (*Report, error) {
 	}
 	for _, f := range in.Feedback {
 		sf := shared.Feedback{Helpful: f.Helpful, From: f.From}
-		if sf.Deflects() && inRange(f.At) {
+		if !inRange(f.At) {
+			continue
+		}
+		if sf.Helpful {
+			d.Helpful++
+		}
+		if sf.Deflects() {
 			d.ArticlesHelpful++
 		}
 	}

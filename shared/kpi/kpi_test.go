@@ -235,3 +235,47 @@ func TestPercentile(t *testing.T) {
 		}
 	}
 }
+
+// TestDeflectionAgreesWithArticleStats: the dashboard's helpful answers
+// and the knowledge-base report's helpful votes (shared.ArticleStats, built
+// by the server from the same feedback) are the same count over the same
+// time, and the deflecting ones are its Deflected column. A helpful answer
+// from browsing counts as helpful but deflects nothing (issue 16: the
+// dashboard said "0 helpful articles" beside a report with a helpful vote).
+func TestDeflectionAgreesWithArticleStats(t *testing.T) {
+	in := load(t, "testdata/week.json")
+	in.Feedback = append(in.Feedback,
+		Feedback{ArticleID: "vpn-connect", Helpful: true, From: shared.FromBrowse, At: in.From.Add(time.Hour)},
+		Feedback{ArticleID: "vpn-connect", Helpful: true, At: in.From.Add(2 * time.Hour)},
+		Feedback{ArticleID: "printer-jam", Helpful: false, From: shared.FromSearch, At: in.From.Add(3 * time.Hour)},
+	)
+	r, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats := map[string]*shared.ArticleStats{}
+	for _, f := range in.Feedback {
+		if f.At.Before(in.From) || !f.At.Before(in.To) {
+			continue
+		}
+		if stats[f.ArticleID] == nil {
+			stats[f.ArticleID] = &shared.ArticleStats{ArticleID: f.ArticleID}
+		}
+		stats[f.ArticleID].Add(&shared.Feedback{Helpful: f.Helpful, From: f.From}, 0)
+	}
+	helpful, deflected := 0, 0
+	for _, s := range stats {
+		helpful += s.Helpful
+		deflected += s.Deflected
+	}
+	if helpful < 3 {
+		t.Fatalf("the week has %d helpful answers; the test needs browse and search ones", helpful)
+	}
+	if r.Deflection.Helpful != helpful || r.Deflection.ArticlesHelpful != deflected {
+		t.Errorf("Deflection helpful = %d, deflecting = %d; the KB report's stats say %d helpful, %d deflected",
+			r.Deflection.Helpful, r.Deflection.ArticlesHelpful, helpful, deflected)
+	}
+	if r.Deflection.Helpful == r.Deflection.ArticlesHelpful {
+		t.Errorf("Deflection helpful = deflecting = %d; a browse answer must count as helpful only", r.Deflection.Helpful)
+	}
+}

@@ -59,6 +59,7 @@ func (r *Report) Tables() []Table {
 	add("csat_satisfied_pct", pct(r.CSAT.Satisfied))
 	add("csat_response_pct", pct(r.CSAT.Response))
 	add("deflection_trees_solved", itoa(r.Deflection.TreesSolved))
+	add("helpful_answers", itoa(r.Deflection.Helpful))
 	add("deflection_articles_helpful", itoa(r.Deflection.ArticlesHelpful))
 	add("deflection_pct", pct(r.Deflection.Rate))
 
