@@ -194,7 +194,10 @@ func (d *DB) migrate(ctx context.Context) error {
 			}
 			d.log.Info("applied schema migration", "version", n, "database", d.where)
 		}
-		return d.settleEpoch(ctx, tx)
+		if err := d.settleEpoch(ctx, tx); err != nil {
+			return err
+		}
+		return buildScopes(ctx, tx) // scope.go
 	})
 }
 
@@ -316,6 +319,16 @@ const changesChunk = 500
 
 // Changes implements store.Store.
 func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error) {
+	return d.changes(ctx, since, limit, maxBytes, visible, func(t *txn, after uint64) pgx.Rows {
+		rows, _ := t.q.Query(ctx, "SELECT version, typ, id, deleted, data FROM records WHERE version > $1 ORDER BY version LIMIT $2", int64(after), changesChunk)
+		return rows
+	})
+}
+
+// changes pages through the rows chunk returns (version, typ, id, deleted,
+// data, in version order, at most changesChunk after a version): Changes
+// over the whole log, ChangesIn over scopes.
+func (d *DB) changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool, chunk func(t *txn, after uint64) pgx.Rows) (changes []wire.Change, cursor uint64, more bool, err error) {
 	err = d.View(ctx, func(rt store.ReadTx) error {
 		t := rt.(*txn)
 		head, err := t.Version()
@@ -325,7 +338,7 @@ func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, vis
 		cursor = since
 		size := 0
 		for {
-			rows, _ := t.q.Query(ctx, "SELECT version, typ, id, deleted, data FROM records WHERE version > $1 ORDER BY version LIMIT $2", int64(cursor), changesChunk)
+			rows := chunk(t, cursor)
 			var v int64
 			var typ, id string
 			var deleted bool
@@ -521,6 +534,9 @@ func (t *txn) Put(typ, id string, data []byte) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("put %s/%s: %w", typ, id, err)
 	}
+	if err := index(t.ctx, t.q, typ, v, false, data); err != nil { // scope.go
+		return 0, err
+	}
 	t.head = v
 	return v, nil
 }
@@ -535,6 +551,9 @@ func (t *txn) Delete(typ, id string) error {
 		return fmt.Errorf("delete %s/%s: %w", typ, id, err)
 	}
 	if tag.RowsAffected() > 0 {
+		if err := index(t.ctx, t.q, typ, v, true, nil); err != nil { // scope.go
+			return err
+		}
 		t.head = v
 	}
 	return nil

@@ -175,13 +175,15 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 // history, when the device first signs in: the field worker who filed
 // offline before signing in follows them from any device afterwards.
 func Claim(tx store.Tx, clientID string, who shared.Identity) error {
+	// The device's signed-out records are indexed under its client scope
+	// (store.RecordScopes): a new client ID reads nothing, not every ticket.
 	var ids []string
-	err := tx.Each(wire.TypeTicket, func(id string, data []byte) error {
+	err := tx.EachIn(store.ScopeClient(clientID), func(typ, id string, data []byte) error {
 		var t struct {
 			RequesterID string `json:"requester_id"`
 			ClientID    string `json:"client_id"`
 		}
-		if json.Unmarshal(data, &t) == nil && t.RequesterID == "" && t.ClientID == clientID {
+		if typ == wire.TypeTicket && json.Unmarshal(data, &t) == nil && t.RequesterID == "" && t.ClientID == clientID {
 			ids = append(ids, id)
 		}
 		return nil
