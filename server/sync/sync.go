@@ -359,6 +359,9 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 			changes[i].Data = withoutOthersClientID(c.Data, a.ClientID)
 		}
 	}
+	if err := s.agentSight(ctx, a, changes); err != nil { // sight.go
+		return wire.Msg{}, err
+	}
 	page := wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}
 	if s.Observe != nil {
 		n := 0
@@ -434,8 +437,10 @@ var staffOnly = map[string]bool{
 }
 
 // visibleTo says which records a may see (DESIGN.md rule 6): published
-// public articles and troubleshooters for everyone, internal articles and
-// every ticket for agents and admins, and for a requester their own
+// public articles and troubleshooters for everyone, internal articles for
+// agents and admins, every ticket for admins and for agents those
+// shared.Allowed lets them view (decided after it, by agentSight, which
+// sends the others as removals), and for a requester their own
 // tickets and the public entries of their history. A signed-out device
 // sees the tickets it filed signed out. Kiosks see no ticket.
 func visibleTo(a Actor) func(typ string, data []byte) bool {

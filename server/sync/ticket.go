@@ -58,8 +58,9 @@ func ticketOp(name string) handler {
 			return err
 		}
 		// A user who may not even see the ticket learns nothing of it. Staff
-		// pull every ticket (visibleTo), so they are told the real reason
-		// below (perm.out_of_scope), not that it does not exist.
+		// are told the real reason below (perm.out_of_scope), not that it
+		// does not exist: an agent's device may hold a ticket that has
+		// since left their groups.
 		if !a.staff() && shared.Allowed(who, shared.ActionView, t.Facts()) != nil {
 			return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", op.TicketID)
 		}
@@ -75,8 +76,14 @@ func ticketOp(name string) handler {
 			AuthorID: who.UserID, AuthorName: or(who.Name, who.Email), AuthorStaff: a.staff(),
 			CreatedAt: op.CreatedAt, At: now.UnixMilli(),
 		}
+		before := t.Facts()
 		if err := apply(tx, name, &op, &t, &e, who, now); err != nil {
 			return err
+		}
+		if after := t.Facts(); after.Group != before.Group || after.AssigneeID != before.AssigneeID {
+			if err := retag(tx, &t); err != nil { // sight.go: its history follows it to whoever sees it now
+				return err
+			}
 		}
 		t.UpdatedAt = now.UnixMilli()
 		if err := putJSON(tx, wire.TypeTicket, t.ID, t); err != nil {

@@ -1,0 +1,121 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+
+	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// What an agent's device holds of the tickets: exactly those
+// shared.Allowed lets the agent view (ActionView: assigned to them, or in
+// the general queue or one of their groups, any tier), with their history
+// and ratings. The same rule checks every change they push, so the pull
+// and the permission table cannot disagree. Admins see every ticket.
+
+// agentSight turns the tickets, history entries and ratings in changes
+// that agent a may not view into removals, ID only: a ticket regrouped
+// away from the agent's groups leaves their device with its history
+// (retag makes the history travel again when a ticket changes hands).
+// Anyone but an agent is left alone: visibleTo decided for them.
+func (s *Service) agentSight(ctx context.Context, a Actor, changes []wire.Change) error {
+	if a.User == nil || a.User.Role != shared.RoleAgent {
+		return nil
+	}
+	facts := map[string]*shared.TicketFacts{} // by ticket ID; nil: none (the history is dropped with it)
+	ticketOf := func(c wire.Change) string {
+		if c.Deleted || !owned[c.Type] {
+			return ""
+		}
+		if c.Type == wire.TypeTicket {
+			return c.ID
+		}
+		var r struct {
+			TicketID string `json:"ticket_id"`
+		}
+		json.Unmarshal(c.Data, &r)
+		return r.TicketID
+	}
+	for _, c := range changes {
+		if id := ticketOf(c); id != "" && c.Type == wire.TypeTicket {
+			var t shared.Ticket
+			if json.Unmarshal(c.Data, &t) == nil {
+				f := t.Facts()
+				facts[id] = &f
+			}
+		}
+	}
+	err := s.Store.View(ctx, func(tx store.ReadTx) error {
+		for _, c := range changes {
+			id := ticketOf(c)
+			if _, known := facts[id]; id == "" || known {
+				continue
+			}
+			var t shared.Ticket
+			switch err := getRecord(tx, wire.TypeTicket, id, &t); {
+			case err == nil:
+				f := t.Facts()
+				facts[id] = &f
+			case shared.ErrorCode(err) == shared.ENOTFOUND:
+				facts[id] = nil
+			default:
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	who := a.Identity()
+	for i, c := range changes {
+		id := ticketOf(c)
+		if id == "" {
+			continue
+		}
+		if f := facts[id]; f == nil || shared.Allowed(who, shared.ActionView, *f) != nil {
+			changes[i] = wire.Change{V: c.V, Type: c.Type, ID: c.ID, Deleted: true}
+		}
+	}
+	return nil
+}
+
+// retag writes again, at new versions, the history entries and rating of
+// ticket t, after a change of who may view it (its group or assignee): an
+// agent it came into sight of pulls its history, one it left gets the
+// history's removal. They are found in the requester's scope
+// (store.RecordScopes), not by reading every entry.
+func retag(tx store.Tx, t *shared.Ticket) error {
+	scope := store.ScopeUser(t.RequesterID)
+	if t.RequesterID == "" {
+		scope = store.ScopeClient(t.ClientID)
+	}
+	type rec struct {
+		typ, id string
+		data    []byte
+	}
+	var recs []rec
+	err := tx.EachIn(scope, func(typ, id string, data []byte) error {
+		if typ != wire.TypeEntry && typ != wire.TypeRating {
+			return nil
+		}
+		var r struct {
+			TicketID string `json:"ticket_id"`
+		}
+		if json.Unmarshal(data, &r) == nil && r.TicketID == t.ID {
+			recs = append(recs, rec{typ, id, data})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if _, err := tx.Put(r.typ, r.id, r.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package sync_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	outsync "outpost/server/sync"
+	"outpost/shared"
+	"outpost/shared/wire"
+)
+
+// replica is what one device holds after pulling: records by type/ID.
+type replica struct {
+	a      outsync.Actor
+	cursor uint64
+	recs   map[string]bool
+}
+
+// sync pulls to the head, applying each page as the engine does: a
+// removal drops the record.
+func (r *replica) sync(t *testing.T, s *outsync.Service) {
+	t.Helper()
+	if r.recs == nil {
+		r.recs = map[string]bool{}
+	}
+	for more := true; more; {
+		page, err := s.PullAs(context.Background(), r.a, r.cursor, 3) // small pages: removals cross pages too
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Changes {
+			if c.Deleted {
+				delete(r.recs, c.Type+"/"+c.ID)
+			} else {
+				r.recs[c.Type+"/"+c.ID] = true
+			}
+		}
+		r.cursor, more = page.Cursor, page.More
+	}
+}
+
+// has says which of the records keys r holds.
+func (r *replica) has(keys ...string) (held, missing []string) {
+	for _, k := range keys {
+		if r.recs[k] {
+			held = append(held, k)
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	return held, missing
+}
+
+// TestAgentPullsOnlyTheirGroups: an agent's device holds the tickets
+// shared.Allowed lets them view, with their history, and no other: a
+// ticket regrouped to HR leaves the network agent's replica (ticket, reply
+// and note) and reaches the HR agent's with the history written before;
+// moved back, it returns whole. Admins hold every ticket throughout.
+func TestAgentPullsOnlyTheirGroups(t *testing.T) {
+	now := time.Now()
+	s := openSLA(t, t.TempDir(), &now)
+	defer s.close(t)
+	network := outsync.Actor{ClientID: "0190c3a1-0000-7000-8000-0000000000e1",
+		User: &shared.Identity{UserID: "u-nina", Email: "nina@example.com", Role: shared.RoleAgent, Tier: 1, Groups: []string{"network"}}}
+	hr := outsync.Actor{ClientID: "0190c3a1-0000-7000-8000-0000000000e2",
+		User: &shared.Identity{UserID: "u-hugo", Email: "hugo@example.com", Role: shared.RoleAgent, Tier: 1, Groups: []string{"hr"}}}
+	devices := []*replica{{a: network}, {a: hr}, {a: slaAdmin}}
+	syncAll := func() {
+		for _, d := range devices {
+			d.sync(t, s.Service)
+		}
+	}
+	seq := map[string]uint64{}
+	do := func(a outsync.Actor, name string, args any) wire.Result {
+		seq[a.ClientID]++
+		return push(t, s.Service, a, seq[a.ClientID], name, args)
+	}
+	at := now.UnixMilli()
+	tk := slaID(1)
+	mustOK(t, do(requester, wire.MTicketCreate, shared.TicketCreate{ID: tk, Title: "VPN drops every hour", CreatedAt: at}))
+	mustOK(t, do(slaAdmin, shared.OpAssign, shared.TicketOp{ID: slaID(2), TicketID: tk, Group: "network", CreatedAt: at}))
+	mustOK(t, do(network, shared.OpReply, shared.TicketOp{ID: slaID(3), TicketID: tk, Body: "Which office are you in?", CreatedAt: at}))
+	mustOK(t, do(network, shared.OpNote, shared.TicketOp{ID: slaID(4), TicketID: tk, Body: "Looks like a payroll question, not VPN", CreatedAt: at}))
+	whole := []string{"ticket/" + tk, "entry/" + slaID(2), "entry/" + slaID(3), "entry/" + slaID(4)}
+	syncAll()
+	for _, d := range devices {
+		held, missing := d.has(whole...)
+		if d.a.User.UserID == hr.User.UserID {
+			if len(held) > 0 {
+				t.Errorf("before the move the HR agent holds %v of a network ticket; want none", held)
+			}
+		} else if len(missing) > 0 {
+			t.Errorf("before the move %s misses %v", d.a.User.Email, missing)
+		}
+	}
+
+	// Regrouped to HR: out of the network agent's sight.
+	mustOK(t, do(network, shared.OpAssign, shared.TicketOp{ID: slaID(5), TicketID: tk, Group: "hr", CreatedAt: at}))
+	whole = append(whole, "entry/"+slaID(5))
+	syncAll()
+	if held, _ := devices[0].has(whole...); len(held) > 0 {
+		t.Errorf("after the move to HR the network agent still holds %v; want the ticket and its history gone", held)
+	}
+	for _, d := range devices[1:] {
+		if _, missing := d.has(whole...); len(missing) > 0 {
+			t.Errorf("after the move to HR %s misses %v (the history written before must follow)", d.a.User.Email, missing)
+		}
+	}
+	if r := do(network, shared.OpNote, shared.TicketOp{ID: slaID(6), TicketID: tk, Body: "one more thing", CreatedAt: at}); r.OK || r.Key != "perm.out_of_scope" {
+		t.Errorf("network agent's note on an HR ticket = %+v; want perm.out_of_scope", r)
+	}
+
+	// Moved back: the network agent holds it whole again.
+	mustOK(t, do(hr, shared.OpAssign, shared.TicketOp{ID: slaID(7), TicketID: tk, Group: "network", CreatedAt: at}))
+	whole = append(whole, "entry/"+slaID(7))
+	syncAll()
+	if _, missing := devices[0].has(whole...); len(missing) > 0 {
+		t.Errorf("after the move back the network agent misses %v", missing)
+	}
+	if held, _ := devices[1].has(whole...); len(held) > 0 {
+		t.Errorf("after the move back the HR agent still holds %v", held)
+	}
+	if _, missing := devices[2].has(whole...); len(missing) > 0 {
+		t.Errorf("the admin misses %v", missing)
+	}
+}
