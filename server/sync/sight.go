@@ -2,7 +2,11 @@ package sync
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"slices"
+	"strings"
 
 	"outpost/server/store"
 	"outpost/shared"
@@ -118,4 +122,21 @@ func retag(tx store.Tx, t *shared.Ticket) error {
 		}
 	}
 	return nil
+}
+
+// ViewEpoch is the epoch a device is told in its welcome: the store's,
+// tagged for staff and kiosks with what decides their view (role, groups,
+// site). When an admin moves an agent to other groups (or changes a role)
+// the device is told another epoch at its next connection, so it drops its
+// replica, outbox kept, and pulls afresh what it sees now: the tickets of
+// its old groups do not linger, those of its new ones are not missing.
+// Requesters and signed-out devices see only their own records and keep
+// the store's epoch.
+func ViewEpoch(epoch string, who *shared.Identity) string {
+	if who == nil || who.Role == shared.RoleRequester || who.Role == "" {
+		return epoch
+	}
+	groups := slices.Sorted(slices.Values(who.Groups))
+	sum := sha256.Sum256([]byte(who.Role + "\n" + who.Site + "\n" + strings.Join(groups, "\n")))
+	return epoch + "-v" + hex.EncodeToString(sum[:6])
 }

@@ -125,3 +125,33 @@ func TestAgentPullsOnlyTheirGroups(t *testing.T) {
 		t.Errorf("the admin misses %v", missing)
 	}
 }
+
+// TestViewEpochFollowsWhatDecidesTheView: an agent moved to other groups
+// (or given another role) is welcomed with another epoch, so the device
+// drops its replica and pulls what it sees now; the order of the groups
+// does not matter, and requesters and signed-out devices keep the store's.
+func TestViewEpochFollowsWhatDecidesTheView(t *testing.T) {
+	agent := func(groups ...string) *shared.Identity {
+		return &shared.Identity{UserID: "u-nina", Role: shared.RoleAgent, Tier: 1, Groups: groups}
+	}
+	const e = "0a1b2c3d4e5f6a7b"
+	if got := outsync.ViewEpoch(e, nil); got != e {
+		t.Errorf("ViewEpoch(signed out) = %q; want the store's %q", got, e)
+	}
+	if got := outsync.ViewEpoch(e, requester.User); got != e {
+		t.Errorf("ViewEpoch(requester) = %q; want the store's %q", got, e)
+	}
+	net, hr := outsync.ViewEpoch(e, agent("network", "hr")), outsync.ViewEpoch(e, agent("hr", "network"))
+	if net != hr {
+		t.Errorf("ViewEpoch differs with the order of the groups: %q, %q", net, hr)
+	}
+	for name, other := range map[string]*shared.Identity{
+		"fewer groups": agent("network"),
+		"as admin":     {UserID: "u-nina", Role: shared.RoleAdmin},
+		"as requester": {UserID: "u-nina", Role: shared.RoleRequester},
+	} {
+		if got := outsync.ViewEpoch(e, other); got == net {
+			t.Errorf("ViewEpoch(%s) = %q, the same as before; want another", name, got)
+		}
+	}
+}
