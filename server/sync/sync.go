@@ -337,7 +337,7 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 	}
 	staff := a.staff()
 	// Staff read the whole log; anyone else only the scopes they could
-	// see into, so a signed-out pull costs what it returns (store.Scopes).
+	// see into, so a signed-out pull costs what it returns (store.RecordScopes).
 	scopes := readScopes(a)
 	var changes []wire.Change
 	var next uint64
