@@ -29,21 +29,27 @@ func (s *Service) agentSight(ctx context.Context, a Actor, changes []wire.Change
 		return nil
 	}
 	facts := map[string]*shared.TicketFacts{} // by ticket ID; nil: none (the history is dropped with it)
-	ticketOf := func(c wire.Change) string {
+	// ticketOf names the ticket c belongs to ("" for other records) and
+	// the action that reading c needs.
+	ticketOf := func(c wire.Change) (id, action string) {
 		if c.Deleted || !owned[c.Type] {
-			return ""
+			return "", ""
 		}
 		if c.Type == wire.TypeTicket {
-			return c.ID
+			return c.ID, shared.ActionView
 		}
 		var r struct {
 			TicketID string `json:"ticket_id"`
+			Internal bool   `json:"internal"`
 		}
 		json.Unmarshal(c.Data, &r)
-		return r.TicketID
+		if r.Internal {
+			return r.TicketID, shared.ActionViewInternal // a note on their own ticket in another group is not theirs to read
+		}
+		return r.TicketID, shared.ActionView
 	}
 	for _, c := range changes {
-		if id := ticketOf(c); id != "" && c.Type == wire.TypeTicket {
+		if id, _ := ticketOf(c); id != "" && c.Type == wire.TypeTicket {
 			var t shared.Ticket
 			if json.Unmarshal(c.Data, &t) == nil {
 				f := t.Facts()
@@ -53,7 +59,7 @@ func (s *Service) agentSight(ctx context.Context, a Actor, changes []wire.Change
 	}
 	err := s.Store.View(ctx, func(tx store.ReadTx) error {
 		for _, c := range changes {
-			id := ticketOf(c)
+			id, _ := ticketOf(c)
 			if _, known := facts[id]; id == "" || known {
 				continue
 			}
@@ -75,11 +81,11 @@ func (s *Service) agentSight(ctx context.Context, a Actor, changes []wire.Change
 	}
 	who := a.Identity()
 	for i, c := range changes {
-		id := ticketOf(c)
+		id, action := ticketOf(c)
 		if id == "" {
 			continue
 		}
-		if f := facts[id]; f == nil || shared.Allowed(who, shared.ActionView, *f) != nil {
+		if f := facts[id]; f == nil || shared.Allowed(who, action, *f) != nil {
 			changes[i] = wire.Change{V: c.V, Type: c.Type, ID: c.ID, Deleted: true}
 		}
 	}

@@ -124,6 +124,24 @@ func TestAgentPullsOnlyTheirGroups(t *testing.T) {
 	if _, missing := devices[2].has(whole...); len(missing) > 0 {
 		t.Errorf("the admin misses %v", missing)
 	}
+
+	// The network agent's own ticket, worked by HR: they follow it as its
+	// requester, without HR's internal notes.
+	own := slaID(10)
+	mustOK(t, do(network, wire.MTicketCreate, shared.TicketCreate{ID: own, Title: "My payslip is wrong", CreatedAt: at}))
+	mustOK(t, do(slaAdmin, shared.OpAssign, shared.TicketOp{ID: slaID(11), TicketID: own, Group: "hr", CreatedAt: at}))
+	mustOK(t, do(hr, shared.OpReply, shared.TicketOp{ID: slaID(12), TicketID: own, Body: "We are on it", CreatedAt: at}))
+	mustOK(t, do(hr, shared.OpNote, shared.TicketOp{ID: slaID(13), TicketID: own, Body: "Overtime was not counted", CreatedAt: at}))
+	syncAll()
+	if _, missing := devices[0].has("ticket/"+own, "entry/"+slaID(11), "entry/"+slaID(12)); len(missing) > 0 {
+		t.Errorf("the network agent misses %v of their own ticket", missing)
+	}
+	if held, _ := devices[0].has("entry/" + slaID(13)); len(held) > 0 {
+		t.Errorf("the network agent holds HR's internal note on their own ticket")
+	}
+	if _, missing := devices[1].has("ticket/"+own, "entry/"+slaID(13)); len(missing) > 0 {
+		t.Errorf("the HR agent misses %v", missing)
+	}
 }
 
 // TestViewEpochFollowsWhatDecidesTheView: an agent moved to other groups
