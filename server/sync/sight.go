@@ -95,19 +95,24 @@ func (s *Service) agentSight(ctx context.Context, a Actor, changes []wire.Change
 // retag writes again, at new versions, the history entries and rating of
 // ticket t, after a change of who may view it (its group or assignee): an
 // agent it came into sight of pulls its history, one it left gets the
-// history's removal. They are found in the requester's scope
-// (store.RecordScopes), not by reading every entry.
+// history's removal. They are found in the requester's scope and the
+// filing device's (store.RecordScopes: what was written before a device's
+// tickets were claimed by its user stays in the device's), not by reading
+// every entry.
 func retag(tx store.Tx, t *shared.Ticket) error {
-	scope := store.ScopeUser(t.RequesterID)
-	if t.RequesterID == "" {
-		scope = store.ScopeClient(t.ClientID)
+	var scopes []string
+	if t.RequesterID != "" {
+		scopes = append(scopes, store.ScopeUser(t.RequesterID))
+	}
+	if t.ClientID != "" {
+		scopes = append(scopes, store.ScopeClient(t.ClientID))
 	}
 	type rec struct {
 		typ, id string
 		data    []byte
 	}
 	var recs []rec
-	err := tx.EachIn(scope, func(typ, id string, data []byte) error {
+	collect := func(typ, id string, data []byte) error {
 		if typ != wire.TypeEntry && typ != wire.TypeRating {
 			return nil
 		}
@@ -118,9 +123,19 @@ func retag(tx store.Tx, t *shared.Ticket) error {
 			recs = append(recs, rec{typ, id, data})
 		}
 		return nil
-	})
-	if err != nil {
-		return err
+	}
+	for _, scope := range scopes {
+		if err := tx.EachIn(scope, collect); err != nil {
+			return err
+		}
+	}
+	if len(scopes) == 0 { // a visitor's ticket, filed by the desk: in no scope, so read them all
+		for _, typ := range []string{wire.TypeEntry, wire.TypeRating} {
+			err := tx.Each(typ, func(id string, data []byte) error { return collect(typ, id, data) })
+			if err != nil {
+				return err
+			}
+		}
 	}
 	for _, r := range recs {
 		if _, err := tx.Put(r.typ, r.id, r.data); err != nil {
