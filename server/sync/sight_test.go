@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/wire"
@@ -171,5 +172,37 @@ func TestViewEpochFollowsWhatDecidesTheView(t *testing.T) {
 		if got := outsync.ViewEpoch(e, other); got == net {
 			t.Errorf("ViewEpoch(%s) = %q, the same as before; want another", name, got)
 		}
+	}
+}
+
+// TestRegroupedClaimedTicketKeepsItsHistory: a ticket filed signed out,
+// answered, then claimed when its device signed in, moves to HR with the
+// answer written before the claim (it stays indexed under the device).
+func TestRegroupedClaimedTicketKeepsItsHistory(t *testing.T) {
+	now := time.Now()
+	s := openSLA(t, t.TempDir(), &now)
+	defer s.close(t)
+	device := outsync.Actor{ClientID: "0190c3a1-0000-7000-8000-0000000000f1"}
+	hugo := &replica{a: outsync.Actor{ClientID: "0190c3a1-0000-7000-8000-0000000000e2",
+		User: &shared.Identity{UserID: "u-hugo", Email: "hugo@example.com", Role: shared.RoleAgent, Tier: 1, Groups: []string{"hr"}}}}
+	at := now.UnixMilli()
+	tk := slaID(1)
+	mustOK(t, push(t, s.Service, device, 1, wire.MTicketCreate, shared.TicketCreate{ID: tk, Title: "Locked out of payroll", CreatedAt: at}))
+	mustOK(t, push(t, s.Service, slaAdmin, 1, shared.OpReply, shared.TicketOp{ID: slaID(2), TicketID: tk, Body: "Which browser?", CreatedAt: at}))
+	err := s.db.Update(context.Background(), func(tx store.Tx) error {
+		return outsync.Claim(tx, device.ClientID, *requester.User)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, push(t, s.Service, slaAdmin, 2, shared.OpAssign, shared.TicketOp{ID: slaID(3), TicketID: tk, Group: "network", CreatedAt: at}))
+	hugo.sync(t, s.Service) // synced while it was the network team's
+	if held, _ := hugo.has("ticket/"+tk, "entry/"+slaID(2)); len(held) > 0 {
+		t.Errorf("the HR agent holds %v of a network ticket", held)
+	}
+	mustOK(t, push(t, s.Service, slaAdmin, 3, shared.OpAssign, shared.TicketOp{ID: slaID(4), TicketID: tk, Group: "hr", CreatedAt: at}))
+	hugo.sync(t, s.Service)
+	if _, missing := hugo.has("ticket/"+tk, "entry/"+slaID(2), "entry/"+slaID(3), "entry/"+slaID(4)); len(missing) > 0 {
+		t.Errorf("the HR agent misses %v", missing)
 	}
 }
