@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -33,6 +35,7 @@ type deskPage struct {
 	loaded   bool
 	errMsg   string
 	notice   string
+	refused  string // why the server, or the queue as this device knows it, refused an action
 
 	open        string // the visit whose session is shown
 	title, desc string // the ticket for the visitor
@@ -72,6 +75,11 @@ func (d *deskPage) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			d.sites, d.visits, d.visitors, d.articles, d.trees, d.loaded = sites, vs, who, as, trees, true
 			d.errMsg = ""
+			// An action the server refused after it left this device
+			// (queued offline, or another desk was faster) is said here.
+			if rs := takeRefusals(ctx.LocalStorage(), "visit/"); len(rs) > 0 {
+				d.refused = d.refusalText(rs)
+			}
 			if err == nil {
 				err = werr
 			}
@@ -107,7 +115,9 @@ func (d *deskPage) visit(id string) (visitView, bool) {
 	return visitView{}, false
 }
 
-// act queues a desk operation on a visit.
+// act queues a desk operation on a visit. A move the queue as this
+// device knows it does not allow (another desk got there first) is refused
+// at once, in words, as the server would refuse it later.
 func (d *deskPage) act(ctx app.Context, name string, op shared.VisitOp) bool {
 	if client == nil {
 		return false
@@ -116,17 +126,52 @@ func (d *deskPage) act(ctx app.Context, name string, op shared.VisitOp) bool {
 	if name == shared.OpVisitCall || name == shared.OpVisitStart {
 		op.Desk = strings.TrimSpace(d.desk)
 	}
-	if err := op.Validate(name); err != nil {
-		d.errMsg = errorText(d.lang, err)
+	v, known := d.visit(op.ID)
+	err := op.Validate(name)
+	if err == nil && known {
+		_, err = shared.NextVisitStatus(v.Status, name)
+	}
+	if err == nil {
+		err = client.Engine.Mutate(name, op, "")
+	}
+	if err != nil {
+		d.refused = t(d.lang, "desk.refused", or(v.Number, op.ID), d.reason(err))
+		d.notice = ""
 		return false
 	}
-	if err := client.Engine.Mutate(name, op, ""); err != nil {
-		d.errMsg = errorText(d.lang, err)
-		return false
-	}
-	d.errMsg, d.notice = "", ""
+	d.errMsg, d.notice, d.refused = "", "", ""
 	d.load(ctx)
 	return true
+}
+
+// reason says err in the desk's words: a visit's status named as the
+// queue shows it.
+func (d *deskPage) reason(err error) string {
+	key, args := shared.ErrorKey(err)
+	if key == "" {
+		return errorText(d.lang, err)
+	}
+	return d.refusalReason(refusal{Key: key, Args: stringArgs(args)})
+}
+
+func (d *deskPage) refusalReason(r refusal) string {
+	if r.Key == "desk.visit_moved" && len(r.Args) == 1 {
+		return t(d.lang, r.Key, t(d.lang, "desk.status."+r.Args[0]))
+	}
+	return r.text(d.lang)
+}
+
+// refusalText says the refusals rs (by record "visit/<id>"), naming each
+// visit by its number.
+func (d *deskPage) refusalText(rs map[string]refusal) string {
+	var lines []string
+	for rec, r := range rs {
+		id := strings.TrimPrefix(rec, "visit/")
+		v, _ := d.visit(id)
+		lines = append(lines, t(d.lang, "desk.refused", or(v.Number, id), d.refusalReason(r)))
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, " ")
 }
 
 // callNext calls the first visitor waiting.
@@ -245,12 +290,27 @@ func (d *deskPage) Render() app.UI {
 			}),
 		),
 		app.P().ID("desk-wait").Class("muted").Text(t(l, "kiosk.queue_now", len(q.Waiting))+" "+waitText(l, len(q.Waiting), q.Times)),
-		app.If(d.notice != "", func() app.UI {
-			return app.P().ID("desk-notice").Class("notice").Aria("live", "polite").Text(d.notice)
-		}),
-		app.If(d.errMsg != "", func() app.UI {
-			return app.P().ID("desk-error").Class("error").Attr("role", "alert").Text(d.errMsg)
-		}),
+		// One stable element for what comes and goes above the session:
+		// go-app compares children by position, and a block appearing before
+		// the ticket form would mount it anew, losing what is typed.
+		app.Div().Class("notices").Body(
+			app.If(d.notice != "", func() app.UI {
+				return app.P().ID("desk-notice").Class("notice").Aria("live", "polite").Text(d.notice)
+			}),
+			app.If(d.errMsg != "", func() app.UI {
+				return app.P().ID("desk-error").Class("error").Attr("role", "alert").Text(d.errMsg)
+			}),
+			// Fixed at the foot of the window (web/app.css .toast), so a
+			// refusal of a button far down the queue is seen.
+			app.If(d.refused != "", func() app.UI {
+				return app.Div().ID("desk-refused").Class("error toast").Attr("role", "alert").Body(
+					app.Span().Text(d.refused),
+					app.Button().ID("desk-refused-close").Class("small secondary").Type("button").
+						Aria("label", t(l, "desk.refused_dismiss")).Text("✕").
+						OnClick(func(ctx app.Context, e app.Event) { d.refused = "" }),
+				)
+			}),
+		),
 		d.renderSession(),
 		app.If(d.loaded && d.site != "" && len(active) == 0, func() app.UI {
 			return app.P().ID("desk-empty").Class("empty").Text(t(l, "kiosk.nobody_waiting"))
@@ -378,4 +438,13 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// stringArgs turns an error's arguments into a refusal's.
+func stringArgs(as []any) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = fmt.Sprint(a)
+	}
+	return out
 }

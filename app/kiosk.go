@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"time"
 
@@ -60,6 +61,8 @@ type kioskPage struct {
 	visitID string
 
 	code string // the enrollment code being typed
+
+	refused string // check-ins the server did not take, for staff
 }
 
 func (k *kioskPage) OnPreRender(ctx app.Context) {
@@ -108,6 +111,16 @@ func (k *kioskPage) load(ctx app.Context) {
 				ctx.LocalStorage().Set(kioskLetterKey, letter)
 			}
 			k.letter = letter
+			// A check-in the server refused (its visitor has gone; only the
+			// number was noted) is said on the welcome screen, for staff.
+			if rs := takeRefusals(ctx.LocalStorage(), "checkin/"); len(rs) > 0 {
+				var lines []string
+				for rec, r := range rs {
+					lines = append(lines, t(k.lang, "kiosk.checkin_refused", strings.TrimPrefix(rec, "checkin/"), r.text(k.lang)))
+				}
+				sort.Strings(lines)
+				k.refused = strings.Join(lines, " ")
+			}
 			if err != nil {
 				k.errMsg = storageErrText(k.lang, err)
 			}
@@ -162,6 +175,10 @@ func (k *kioskPage) submit(ctx app.Context, e app.Event) {
 	}
 	if k.letter == "" {
 		k.errMsg = t(k.lang, "kiosk.no_letter")
+		return
+	}
+	if why := k.blocked(); why != "" {
+		k.errMsg = why
 		return
 	}
 	now := client.Engine.Now()
@@ -280,12 +297,21 @@ func (k *kioskPage) Render() app.UI {
 		return k.kioskFrame(k.renderDone())
 	}
 	q := queueOf(k.visits)
+	blocked := k.blocked()
 	return k.kioskFrame(
 		app.Section().ID("kiosk-welcome").Class("kiosk-welcome").Body(
 			app.H1().Text(t(l, "kiosk.welcome")),
 			app.P().Class("kiosk-lead").Text(t(l, "kiosk.welcome_p")),
+			app.Div().Class("notices").Body(
+				app.If(blocked != "", func() app.UI {
+					return app.P().ID("kiosk-blocked").Class("error kiosk-error").Attr("role", "alert").Text(blocked)
+				}),
+				app.If(k.refused != "", func() app.UI {
+					return app.P().ID("kiosk-refused").Class("error kiosk-error").Attr("role", "alert").Text(k.refused)
+				}),
+			),
 			app.Button().ID("kiosk-checkin").Class("kiosk-button primary huge").Type("button").
-				Disabled(client == nil).Text(t(l, "kiosk.checkin")).OnClick(k.start),
+				Disabled(client == nil || blocked != "").Text(t(l, "kiosk.checkin")).OnClick(k.start),
 			app.If(k.loaded, func() app.UI {
 				return app.P().ID("kiosk-queue-now").Class("kiosk-lead").Aria("live", "polite").
 					Text(t(l, "kiosk.queue_now", len(q.Waiting)) + " " + waitText(l, len(q.Waiting), q.Times))
@@ -297,6 +323,20 @@ func (k *kioskPage) Render() app.UI {
 			),
 		),
 	)
+}
+
+// blocked says why this kiosk cannot check visitors in now (the server
+// refused its session: revoked, or signed out), or "". A number given now
+// would never reach the desk.
+func (k *kioskPage) blocked() string {
+	why := k.status.SignIn
+	switch why {
+	case "":
+		return ""
+	case "auth.disabled": // a kiosk's account is disabled only by revoking it
+		why = "kiosk.revoked"
+	}
+	return t(k.lang, "kiosk.cannot_checkin", t(k.lang, why))
 }
 
 func (k *kioskPage) renderEnroll() app.UI {

@@ -164,6 +164,7 @@ func (p *page) frame(content ...app.UI) app.UI {
 		app.Main().Body(content...),
 		app.Footer().Class("foot").Body(
 			app.A().Href("/device").Text(t(l, "nav.device")),
+			app.If(me != nil, func() app.UI { return app.A().ID("nav-account-page").Href("/account").Text(t(l, "account.nav")) }), // account.go
 		),
 	)
 }
@@ -207,6 +208,9 @@ func (p *page) statusBar() app.UI {
 					app.Text(t(l, s.SignIn)+" "),
 					app.A().Href("/signin").Text(t(l, "nav.signin_again")),
 				)
+			}),
+			app.If(s.Held != "", func() app.UI { // a server quota: the device waits as told (engine)
+				return app.Span().ID("quota-held").Class("error").Text(t(l, s.Held, s.HeldSecs))
 			}),
 			app.If(s.StoreFull, func() app.UI {
 				return app.Span().ID("storage-error").Class("error").Text(t(l, "status.storage_full"))

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -21,7 +22,7 @@ import (
 // replies become drafts instead: Client.onReject.)
 
 // refusalsKey holds the notes, by record: "tree/<id>", "article/<id>",
-// "ticket/<id>".
+// "ticket/<id>", "visit/<id>" (the desk), "checkin/<number>" (the kiosk).
 const refusalsKey = "refusals"
 
 // refusal is why the server refused a change.
@@ -88,11 +89,24 @@ func refusedRecord(m wire.Mutation) string {
 		if json.Unmarshal(m.Args, &c) == nil && c.ArticleID != "" {
 			return "article/" + c.ArticleID
 		}
+	case shared.OpKioskCheckin:
+		// The visitor's number only: their name and address are noted
+		// nowhere (kiosk mode keeps no visitor data).
+		var c shared.KioskCheckin
+		if json.Unmarshal(m.Args, &c) == nil && c.Number != "" {
+			return "checkin/" + c.Number
+		}
 	default:
 		if slices.Contains(shared.TicketOps, m.Name) {
 			var op shared.TicketOp
 			if json.Unmarshal(m.Args, &op) == nil && op.TicketID != "" {
 				return "ticket/" + op.TicketID
+			}
+		}
+		if slices.Contains(shared.VisitOps, m.Name) {
+			var op shared.VisitOp
+			if json.Unmarshal(m.Args, &op) == nil && op.ID != "" {
+				return "visit/" + op.ID
 			}
 		}
 	}
@@ -111,4 +125,24 @@ func takeRefusal(ls app.BrowserStorage, rec string) (refusal, bool) {
 		ls.Set(refusalsKey, all)
 	}
 	return r, ok
+}
+
+// takeRefusals returns and forgets every refusal noted for a record whose
+// name starts with prefix ("visit/"), by record.
+func takeRefusals(ls app.BrowserStorage, prefix string) map[string]refusal {
+	all := map[string]refusal{}
+	if ls.Get(refusalsKey, &all) != nil || all == nil {
+		return nil
+	}
+	out := map[string]refusal{}
+	for rec, r := range all {
+		if strings.HasPrefix(rec, prefix) {
+			out[rec] = r
+			delete(all, rec)
+		}
+	}
+	if len(out) > 0 {
+		ls.Set(refusalsKey, all)
+	}
+	return out
 }

@@ -120,6 +120,7 @@ func (s *signinPage) Render() app.UI {
 		return s.frame(
 			app.H1().Text(t(l, "signin.signed_in_title")),
 			app.P().ID("signed-in-as").Text(t(l, "signin.signed_in_as", me.Name, me.Email, t(l, "role."+me.Role))),
+			app.P().Body(app.A().ID("signin-account").Href("/account").Text(t(l, "account.devices_title"))), // password and devices: account.go
 			app.If(s.status.Pending > 0, func() app.UI {
 				return app.P().Class("error").Text(t(l, "signin.pending_signout", s.status.Pending))
 			}),

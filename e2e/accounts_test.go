@@ -29,14 +29,7 @@ func addAccount(t *testing.T, m *server.Main, email, name, role string, tier int
 // signInUI signs the browser in through the sign-in page.
 func signInUI(t *testing.T, ctx context.Context, base, email string) {
 	t.Helper()
-	run(t, ctx, chromedp.Navigate(base+"/signin"))
-	waitJS(t, ctx, "sign-in form", appReady+` && !!document.getElementById("signin-email")`, 30*time.Second)
-	run(t, ctx,
-		typeInto("#signin-email", email),
-		typeInto("#signin-password", password),
-		chromedp.Click(chromedp.CSS("#signin-submit"), chromedp.NodeVisible),
-	)
-	waitJS(t, ctx, "signed in as "+email, `!!document.getElementById("nav-account") && document.getElementById("nav-account").title === `+jsString(email), 20*time.Second)
+	signInWith(t, ctx, base, email, password) // account_test.go
 }
 
 // sessionToken reads the browser's session cookie.

@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Conn is one websocket to the server, carrying text frames. DialWS returns
 // the browser's WebSocket in WebAssembly and gorilla/websocket natively, so
@@ -17,6 +20,9 @@ type Conn interface {
 type CloseError struct {
 	Code int
 	Text string
+	// Retry, if set, is how long the server asked the device to wait
+	// before it connects again (a quota).
+	Retry time.Duration
 }
 
 func (e *CloseError) Error() string { return "websocket closed: " + e.Text }

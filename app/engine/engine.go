@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +43,11 @@ type Status struct {
 	// SyncDone and SyncTotal count the changes of a pull that takes several
 	// pages (a first sync): the progress bar. Both are 0 otherwise.
 	SyncDone, SyncTotal int
+	// Held, if set, is the catalog key of a server quota this device met
+	// (quota.pulls …), and HeldSecs the seconds it waits before it tries
+	// again; both clear at the next welcome.
+	Held     string
+	HeldSecs int
 }
 
 // Backoff bounds for reconnecting, and the watchdog's defaults.
@@ -356,10 +363,27 @@ func (e *Engine) run(ctx context.Context) {
 			}
 		}
 		attempt++
-		if !e.sleep(ctx, backoff(attempt)) {
+		wait := backoff(attempt)
+		if errors.As(err, &ce) && ce.Retry > 0 {
+			wait = ce.Retry + wait/2 // with jitter: devices held together do not return together
+		}
+		if !e.sleep(ctx, wait) {
 			return
 		}
 	}
+}
+
+// quotaWait returns the seconds a quota refusal (quota.*, its first
+// argument) asks the device to wait, at most an hour.
+func quotaWait(m wire.Msg) (int, bool) {
+	if !strings.HasPrefix(m.Key, "quota.") || len(m.Args) == 0 {
+		return 0, false
+	}
+	secs, err := strconv.Atoi(m.Args[0])
+	if err != nil || secs <= 0 {
+		return 0, false
+	}
+	return min(secs, 3600), true
 }
 
 // errReconnect ends a session Reconnect asked to replace.
@@ -510,7 +534,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 					e.update(func(s *Status) { s.Online, s.SignIn = true, m.Auth })
 					break
 				}
-				e.update(func(s *Status) { s.Online, s.SignIn, s.Identity = true, "", m.Identity })
+				e.update(func(s *Status) { s.Online, s.SignIn, s.Identity, s.Held, s.HeldSecs = true, "", m.Identity, "", 0 })
 				if err = e.checkEpoch(replicaEpoch(m.Epoch, m.Identity)); err != nil {
 					break
 				}
@@ -564,7 +588,14 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 				if m.Code == shared.EUNAUTHORIZED || m.Key == "client.bound_elsewhere" || m.Key == "client.bad_key" {
 					e.update(func(s *Status) { s.SignIn = m.Key })
 				}
-				return &CloseError{Text: m.Code + ": " + m.Key}
+				ce := &CloseError{Text: m.Code + ": " + m.Key}
+				if secs, ok := quotaWait(m); ok {
+					// A quota: wait as long as the server says, not the
+					// short back-off after a connection that worked.
+					ce.Retry = time.Duration(secs) * time.Second
+					e.update(func(s *Status) { s.Held, s.HeldSecs = m.Key, secs })
+				}
+				return ce
 			}
 			if pushing || pulling {
 				expect()
@@ -657,6 +688,18 @@ func (e *Engine) acked(results []wire.Result) error {
 		e.storeErr(err)
 		return err
 	}
-	e.refreshPending()
+	// The outbox shrank, but the replica does not yet hold the server's
+	// copy of what was applied: that comes with the pull that follows
+	// every ack (the session loop sends it). Views reload on Changes; were
+	// they told now, they would read the record as it was before the change
+	// (the outbox no longer lays it over), and a select the user had just
+	// set would jump back to the old value until the pull. So the count is
+	// updated without a reload, and the pull's Changes brings the reload.
+	out, err = e.Store.Outbox()
+	if err != nil {
+		e.storeErr(err)
+		return err
+	}
+	e.update(func(s *Status) { s.Pending = len(out) })
 	return nil
 }

@@ -9,7 +9,10 @@
 //	email/<address>     user ID: the unique e-mail index
 //	password/<user ID>  the PHC-encoded argon2id hash
 //	session/<SHA-256 of the token, hex>  the session
-//	revoked/<user ID>   Unix milliseconds: sessions made until then are void
+//	revoked/<user ID>   Unix milliseconds: sessions made (or valid from) until then are void
+//	sessions/<user ID>  the account's session keys, for its list of devices (account.go)
+//	limit/<limiter>:<key>  a sign-in limiter's failures and lockout (limit.go)
+//	known/<account>|<address>  a pair that signed in, exempt from the account's back-off
 package auth
 
 import (
@@ -90,7 +93,8 @@ type Service struct {
 	MaxSessionAge time.Duration
 	// Limiter limits sign-in attempts per account and address (and other
 	// guesses per address: kiosk enrollment codes); default NewLimiter(Now),
-	// 5 in 15 minutes lock the pair for 15 minutes.
+	// 5 in 15 minutes lock the pair for 15 minutes. The default limiters
+	// keep their state in Store, so a restart forgets nothing.
 	Limiter *Limiter
 	// AddressLimiter limits sign-in attempts per address across accounts
 	// (IPv6 by /64): default 30 in 15 minutes lock it for 15 minutes.
@@ -111,6 +115,10 @@ type Service struct {
 	// their open connections can close: token is the one session signed
 	// out (Logout), or "" for every session of userID (disabled).
 	OnSignOut func(userID, token string)
+	// OnSignOutOthers, if set, is told when every session of userID but
+	// keep's ended (a password change, "sign out other devices"), so
+	// their open connections can close and keep's stay.
+	OnSignOutOthers func(userID, keep string)
 
 	gate      *gate
 	knownMu   sync.Mutex
@@ -139,12 +147,13 @@ func (s *Service) init() {
 		}
 		if s.Limiter == nil {
 			s.Limiter = NewLimiter(s.Now)
+			s.Limiter.Store, s.Limiter.Name = s.Store, "pair"
 		}
 		if s.AddressLimiter == nil {
-			s.AddressLimiter = &Limiter{Max: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10_000, Now: s.Now}
+			s.AddressLimiter = &Limiter{Max: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10_000, Now: s.Now, Store: s.Store, Name: "address"}
 		}
 		if s.AccountLimiter == nil {
-			s.AccountLimiter = &Limiter{Max: 20, Window: 15 * time.Minute, Lockout: time.Minute, MaxKeys: 10_000, Now: s.Now}
+			s.AccountLimiter = &Limiter{Max: 20, Window: 15 * time.Minute, Lockout: time.Minute, MaxKeys: 10_000, Now: s.Now, Store: s.Store, Name: "account"}
 		}
 		s.gate = newGate(s.Hash, s.HashSlots, s.HashWait)
 	})

@@ -519,3 +519,36 @@ func TestSessionAbsoluteLifetime(t *testing.T) {
 	_, err = s.Authenticate(ctx, token)
 	wantErr(t, "Authenticate on day 90", err, shared.EUNAUTHORIZED, "auth.expired")
 }
+
+// TestLimiterKeptInStore: a limiter with a Store hands its keys' state to
+// the next limiter on the same store (a restarted server), which forgets
+// it once it no longer counts; Reset clears it there too.
+func TestLimiterKeptInStore(t *testing.T) {
+	s, c := newService(t)
+	fresh := func() *Limiter {
+		return &Limiter{Max: 2, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10, Now: c.Now, Store: s.Store, Name: "test"}
+	}
+	l := fresh()
+	l.Fail("locked")
+	l.Fail("locked")
+	l.Fail("once")
+	l.Fail("reset")
+	l.Reset("reset")
+	c.Advance(time.Minute)
+	l = fresh()
+	err := l.Check("locked")
+	wantErr(t, "a locked key after a restart", err, shared.EFORBIDDEN, "auth.rate_limited")
+	if _, args := shared.ErrorKey(err); len(args) != 2 || args[0] != int64(14*60) {
+		t.Errorf("lockout left after a restart = %v; want 840 seconds", args)
+	}
+	if err := l.Fail("once"); err == nil {
+		t.Error("a key's second failure, the first before a restart, did not lock it")
+	}
+	if err := l.Fail("reset"); err != nil {
+		t.Errorf("a key reset before the restart: %v; want its failures forgotten", err)
+	}
+	c.Advance(15 * time.Minute)
+	if err := fresh().Check("locked"); err != nil {
+		t.Errorf("after the lockout, restarted again: %v; want nil", err)
+	}
+}

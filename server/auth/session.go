@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"outpost/server/store"
@@ -66,7 +67,15 @@ type session struct {
 	CreatedAt int64  `json:"created_at"` // Unix milliseconds
 	ExpiresAt int64  `json:"expires_at"`
 	LastSeen  int64  `json:"last_seen"`
+	// ValidFrom, if set, is when the session counts as made for its
+	// account's revocation (revoked/): the device that signed the others
+	// out, or changed the password, stays signed in.
+	ValidFrom int64  `json:"valid_from,omitempty"`
+	Label     string `json:"label,omitempty"` // the device, from its User-Agent (Describe)
 }
+
+// validFrom is when sess counts as made, for revocation.
+func (sess session) validFrom() int64 { return max(sess.CreatedAt, sess.ValidFrom) }
 
 // sessionMemory is how long the store keeps a session past its expiry, so
 // a device that comes back a little late is told "expired", not "unknown".
@@ -100,94 +109,11 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 	if err != nil {
 		return "", User{}, err
 	}
-	ip := AddrGroup(remoteIP)
-	pair := "pair:" + addr + "|" + ip
-	type limit struct {
-		l   *Limiter
-		key string
-	}
-	limits := []limit{{s.Limiter, pair}}
-	if ip != "" {
-		limits = append(limits, limit{s.AddressLimiter, "ip:" + ip})
-	}
-	if !s.knownPair(pair) {
-		limits = append(limits, limit{s.AccountLimiter, "email:" + addr})
-	}
-	for _, lim := range limits {
-		if err := lim.l.Check(lim.key); err != nil {
-			return "", User{}, err
-		}
-	}
-	forgive := func(n int) {
-		for _, lim := range limits[:n] {
-			lim.l.Forgive(lim.key)
-		}
-	}
-	for i, lim := range limits {
-		if err := lim.l.Attempt(lim.key); err != nil {
-			forgive(i)
-			return "", User{}, err
-		}
-	}
-	leave, err := s.gate.enter(ctx)
+	u, params, leave, err := s.verify(ctx, addr, password, remoteIP)
 	if err != nil {
-		forgive(len(limits)) // not checked: not an attempt
-		if s.gate.shouldLog(s.Now()) {
-			s.Log.Warn("sign-ins refused: hashing is saturated", "remote", remoteIP, "refused", s.gate.refusedSinceLog())
-		}
 		return "", User{}, err
 	}
-	left := false
-	defer func() {
-		if !left {
-			leave()
-		}
-	}()
-	var u User
-	var hash string
-	err = s.Store.View(ctx, func(tx store.ReadTx) error {
-		if u, err = userByEmail(tx, addr); err != nil {
-			return err
-		}
-		h, err := tx.GetLocal(kindPassword, u.ID)
-		hash = string(h)
-		return err
-	})
-	if err != nil && shared.ErrorCode(err) != shared.ENOTFOUND {
-		return "", User{}, err
-	}
-	found := err == nil
-	if !found {
-		hash = s.dummyHash()
-	}
-	match := false
-	var params Params
-	if len(password) <= 4*MaxPassword { // bytes: a longer one cannot be an account's
-		if match, params, err = VerifyPassword(password, hash); err != nil {
-			return "", User{}, fmt.Errorf("verify password of user %s: %w", u.ID, err)
-		}
-	}
-	if !found || !match {
-		// The user ID, never the address typed: it may be anyone's.
-		s.Log.Info("sign-in failed", "user", u.ID, "known", found, "remote", remoteIP)
-		var err error = shared.Errorf(shared.EUNAUTHORIZED, "auth.bad_credentials")
-		for _, lim := range limits {
-			if lerr := lim.l.Check(lim.key); lerr != nil {
-				// Which limit, never the address typed: it may be anyone's.
-				kind, _, _ := strings.Cut(lim.key, ":")
-				s.Log.Warn("sign-in locked out", "limit", kind, "user", u.ID, "known", found, "remote", remoteIP)
-				err = lerr
-				break
-			}
-		}
-		return "", User{}, err
-	}
-	forgive(len(limits))
-	s.Limiter.Reset(pair)
-	if u.Disabled {
-		return "", User{}, shared.Errorf(shared.EFORBIDDEN, "auth.disabled")
-	}
-	s.rememberPair(pair)
+	defer leave()
 	var rehash string
 	if params != s.Hash {
 		if rehash, err = HashPassword(password, s.Hash); err != nil {
@@ -195,7 +121,6 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 		}
 	}
 	leave()
-	left = true
 
 	token, key, err := newToken()
 	if err != nil {
@@ -213,6 +138,9 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 				return err
 			}
 		}
+		if err := listSession(tx, u.ID, key); err != nil {
+			return err
+		}
 		return tx.PutLocal(kindSession, key, data, sess.forgetAt())
 	})
 	if err != nil {
@@ -220,6 +148,114 @@ func (s *Service) Login(ctx context.Context, email, password, remoteIP string) (
 	}
 	s.Log.Info("signed in", "user", u.ID, "remote", remoteIP, "rehashed", rehash != "")
 	return token, u, nil
+}
+
+// signInLimit is one of the limits a password check counts against.
+type signInLimit struct {
+	l   *Limiter
+	key string
+}
+
+// verify checks the password of the account with the normalized e-mail
+// address addr, counting the attempt against the sign-in limits of
+// remoteIP before hashing (see Login). On success the hash slot is still
+// held, for a rehash: call leave (more than once is fine). Failures are
+// saved to the limiters' store, so a restart does not forget them.
+func (s *Service) verify(ctx context.Context, addr, password, remoteIP string) (u User, params Params, leave func(), err error) {
+	ip := AddrGroup(remoteIP)
+	pair := "pair:" + addr + "|" + ip
+	limits := []signInLimit{{s.Limiter, pair}}
+	if ip != "" {
+		limits = append(limits, signInLimit{s.AddressLimiter, "ip:" + ip})
+	}
+	if !s.knownPair(ctx, pair) {
+		limits = append(limits, signInLimit{s.AccountLimiter, "email:" + addr})
+	}
+	for _, lim := range limits {
+		if err := lim.l.Check(lim.key); err != nil {
+			return User{}, Params{}, nil, err
+		}
+	}
+	forgive := func(n int) {
+		for _, lim := range limits[:n] {
+			lim.l.Forgive(lim.key)
+		}
+	}
+	for i, lim := range limits {
+		if err := lim.l.Attempt(lim.key); err != nil {
+			forgive(i)
+			return User{}, Params{}, nil, err
+		}
+	}
+	free, err := s.gate.enter(ctx)
+	if err != nil {
+		forgive(len(limits)) // not checked: not an attempt
+		if s.gate.shouldLog(s.Now()) {
+			s.Log.Warn("sign-ins refused: hashing is saturated", "remote", remoteIP, "refused", s.gate.refusedSinceLog())
+		}
+		return User{}, Params{}, nil, err
+	}
+	var once sync.Once
+	release := func() { once.Do(free) }
+	defer func() {
+		if err != nil {
+			release() // the results are zero by now
+		}
+	}()
+	var hash string
+	err = s.Store.View(ctx, func(tx store.ReadTx) error {
+		if u, err = userByEmail(tx, addr); err != nil {
+			return err
+		}
+		h, err := tx.GetLocal(kindPassword, u.ID)
+		hash = string(h)
+		return err
+	})
+	if err != nil && shared.ErrorCode(err) != shared.ENOTFOUND {
+		return User{}, Params{}, nil, err
+	}
+	found := err == nil
+	if !found {
+		hash = s.dummyHash()
+	}
+	match := false
+	if len(password) <= 4*MaxPassword { // bytes: a longer one cannot be an account's
+		if match, params, err = VerifyPassword(password, hash); err != nil {
+			return User{}, Params{}, nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
+		}
+	}
+	if !found || !match {
+		// The user ID, never the address typed: it may be anyone's.
+		s.Log.Info("sign-in failed", "user", u.ID, "known", found, "remote", remoteIP)
+		err = shared.Errorf(shared.EUNAUTHORIZED, "auth.bad_credentials")
+		for _, lim := range limits {
+			if serr := lim.l.Save(ctx, lim.key); serr != nil {
+				s.Log.Error("save sign-in limit", "err", serr)
+			}
+		}
+		for _, lim := range limits {
+			if lerr := lim.l.Check(lim.key); lerr != nil {
+				// Which limit, never the address typed: it may be anyone's.
+				kind, _, _ := strings.Cut(lim.key, ":")
+				s.Log.Warn("sign-in locked out", "limit", kind, "user", u.ID, "known", found, "remote", remoteIP)
+				err = lerr
+				break
+			}
+		}
+		return User{}, Params{}, nil, err
+	}
+	forgive(len(limits))
+	s.Limiter.Reset(pair)
+	for _, lim := range limits[1:] {
+		if serr := lim.l.Save(ctx, lim.key); serr != nil {
+			s.Log.Error("save sign-in limit", "err", serr)
+		}
+	}
+	if u.Disabled {
+		return User{}, Params{}, nil, shared.Errorf(shared.EFORBIDDEN, "auth.disabled")
+	}
+	s.rememberPair(ctx, pair)
+	return u, params, release, nil
 }
 
 // Authenticate returns the user whose session token is token, and slides
@@ -271,7 +307,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.expired")
 	case u.Disabled:
 		return User{}, shared.Errorf(shared.EFORBIDDEN, "auth.disabled")
-	case sess.CreatedAt <= revokedAt:
+	case sess.validFrom() <= revokedAt:
 		return User{}, shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
 	case now.Sub(time.UnixMilli(sess.LastSeen)) < touchEvery:
 		return u, nil
@@ -308,6 +344,11 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 			var sess session
 			if json.Unmarshal(b, &sess) == nil {
 				userID = sess.UserID
+			}
+		}
+		if userID != "" {
+			if err := unlistSession(tx, userID, key); err != nil {
+				return err
 			}
 		}
 		return tx.DeleteLocal(kindSession, key)
@@ -390,16 +431,27 @@ const (
 	knownPairs   = 10_000
 )
 
-func (s *Service) knownPair(pair string) bool {
+// kindKnown is the unlogged store data of account and address pairs that
+// signed in: known/<pair> → nothing, expiring knownPairFor after the
+// sign-in, so the exemption outlives a restart.
+const kindKnown = "known"
+
+func (s *Service) knownPair(ctx context.Context, pair string) bool {
 	s.knownMu.Lock()
-	defer s.knownMu.Unlock()
 	at, ok := s.known[pair]
-	return ok && s.Now().Sub(at) < knownPairFor
+	s.knownMu.Unlock()
+	if ok {
+		return s.Now().Sub(at) < knownPairFor
+	}
+	err := s.Store.View(ctx, func(tx store.ReadTx) error {
+		_, err := tx.GetLocal(kindKnown, pair)
+		return err
+	})
+	return err == nil
 }
 
-func (s *Service) rememberPair(pair string) {
+func (s *Service) rememberPair(ctx context.Context, pair string) {
 	s.knownMu.Lock()
-	defer s.knownMu.Unlock()
 	if s.known == nil {
 		s.known = map[string]time.Time{}
 	}
@@ -413,7 +465,15 @@ func (s *Service) rememberPair(pair string) {
 		}
 		delete(s.known, oldest)
 	}
-	s.known[pair] = s.Now()
+	now := s.Now()
+	s.known[pair] = now
+	s.knownMu.Unlock()
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		return tx.PutLocal(kindKnown, pair, []byte{1}, now.Add(knownPairFor))
+	})
+	if err != nil {
+		s.Log.Error("remember a sign-in's address", "err", err)
+	}
 }
 
 // hostOnly returns addr without a port, so every connection from one

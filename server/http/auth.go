@@ -69,6 +69,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, errorStatus(err), lang, err)
 		return
 	}
+	if err := s.Auth.Describe(r.Context(), token, auth.Label(r.UserAgent())); err != nil {
+		s.Log.Error("describe a session's device", "err", err) // the list of devices lacks a label: no reason to refuse
+	}
 	http.SetCookie(w, s.Auth.Cookie(token, r.TLS != nil))
 	noteUser(r, u.ID, u.Role)
 	writeJSON(w, http.StatusOK, identityResponse{u.Identity()})

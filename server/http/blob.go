@@ -2,11 +2,13 @@ package http
 
 import (
 	"errors"
+	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"outpost/server/blob"
 	"outpost/shared"
@@ -20,7 +22,10 @@ import (
 //	GET  /api/blobs/<sha256>            the complete file, cacheable for good
 //
 // Every call needs a signed-in user who may see a ticket that references
-// the blob; anyone else gets 404 and learns nothing. Errors are
+// the blob (the ticket page's scope: shared.Allowed ActionView); anyone
+// else gets 404 and learns nothing, a signed-out caller 401. The file is
+// served as that ticket's reference names and types it, once the bytes
+// bear the reference out (server/blob). Errors are
 // {"error": {code, key, message}}.
 
 // uploadOffset is the header that says how many bytes the server holds.
@@ -46,7 +51,7 @@ func blobStatus(err error) int {
 	switch key, _ := shared.ErrorKey(err); key {
 	case "attach.chunk_too_large", "attach.beyond_size":
 		return http.StatusRequestEntityTooLarge
-	case "attach.hash_mismatch", "attach.type_mismatch":
+	case "attach.hash_mismatch", "attach.type_mismatch", "attach.not_this_file":
 		return http.StatusUnprocessableEntity
 	}
 	return errorStatus(err)
@@ -150,15 +155,75 @@ func (s *Server) handleBlobGet(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Type", typ)
 	h.Set("Content-Length", strconv.FormatInt(in.Size, 10))
-	// Only images show in the page; any other file is a download, and
-	// whatever it holds runs nowhere: a sandbox with no sources.
+	// Only raster images show in the page; any other file (SVG included)
+	// is a download, and whatever it holds runs nowhere: a sandbox with no
+	// sources.
 	disposition := "attachment"
-	if strings.HasPrefix(in.Type, "image/") {
+	if blob.Inline(in.Type) {
 		disposition = "inline"
 	}
-	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": in.Name}))
+	h.Set("Content-Disposition", contentDisposition(disposition, in.Name, in.Type))
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	if err := blob.WriteTo(r.Context(), s.Sync.Store, who, sha, w); err != nil {
 		s.Log.Error("send blob", "sha256", sha, "err", err) // the headers are gone: the client sees a short body
 	}
+}
+
+// contentDisposition returns a Content-Disposition header for a file
+// named name of type typ: a plain ASCII filename every browser reads, and
+// the real name (RFC 5987) for those that read it. Neither can carry a
+// path, a quote, a control character or a header break.
+func contentDisposition(disposition, name, typ string) string {
+	name = safeFilename(name, typ)
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '%' {
+			return '_'
+		}
+		return r
+	}, name)
+	v := disposition + `; filename="` + ascii + `"`
+	if ascii != name {
+		v += "; filename*=UTF-8''" + rfc5987(name)
+	}
+	return v
+}
+
+// safeFilename returns name without directories, control characters or
+// leading dots, at most 200 bytes, or "attachment" with the type's
+// extension if nothing is left.
+func safeFilename(name, typ string) string {
+	if i := strings.LastIndexAny(name, `/\\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimLeft(strings.TrimSpace(name), ".")
+	for len(name) > 200 {
+		_, n := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-n]
+	}
+	if name == "" {
+		name = "attachment"
+		name += map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf", "text/plain": ".txt"}[typ]
+	}
+	return name
+}
+
+// rfc5987 percent-encodes s as an ext-value's value: every byte but
+// attr-char.
+func rfc5987(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }

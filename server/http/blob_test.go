@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,12 +83,19 @@ func photoOf(data []byte) shared.Attachment {
 	return shared.Attachment{SHA256: hashOf(data), Name: "screen.jpg", Type: "image/jpeg", Size: int64(len(data)), Width: 1600, Height: 1200}
 }
 
+// twoRequestersAndAnAgent adds requesters a and b and agent@ to s, signs
+// them in and returns their session tokens.
+func twoRequestersAndAnAgent(t *testing.T, s *testServer, a, b string) (string, string, string) {
+	t.Helper()
+	addUser(t, s, a, shared.RoleRequester, 0)
+	addUser(t, s, b, shared.RoleRequester, 0)
+	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)
+	return signIn(t, s, a), signIn(t, s, b), signIn(t, s, "agent@example.com")
+}
+
 func TestBlobResumableUploadAndAccess(t *testing.T) {
 	s := newServer(t)
-	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
-	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
-	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)
-	field, other, agent := signIn(t, s, "field@example.com"), signIn(t, s, "other@example.com"), signIn(t, s, "agent@example.com")
+	field, other, agent := twoRequestersAndAnAgent(t, s, "field@example.com", "other@example.com")
 
 	data := fakeJPEG(700_000, 1) // three chunks, the last one partial
 	sha := hashOf(data)
@@ -276,5 +285,235 @@ func TestNonImageBlobIsADownload(t *testing.T) {
 	}
 	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {
 		t.Errorf("GET a text file: Content-Security-Policy %q; want a sandbox with no sources", csp)
+	}
+}
+
+// kioskToken enrolls a kiosk at site through the admin's client and
+// returns its session token.
+func kioskToken(t *testing.T, s *testServer, admin *http.Client, site string) string {
+	t.Helper()
+	resp, body := post(t, admin, s.URL()+"/api/kiosk/codes", `{"site":"`+site+`"}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("issue a kiosk code: %d %v", resp.StatusCode, body)
+	}
+	dev := kioskJar(t)
+	if resp, body := post(t, dev, s.URL()+"/api/kiosk/enroll", `{"code":"`+body["code"].(string)+`"}`); resp.StatusCode != 200 {
+		t.Fatalf("enroll a kiosk: %d %v", resp.StatusCode, body)
+	}
+	u, _ := url.Parse(s.URL())
+	for _, c := range dev.Jar.Cookies(u) {
+		if c.Name == auth.CookieName {
+			return c.Value
+		}
+	}
+	t.Fatal("the enrolled kiosk has no session cookie")
+	return ""
+}
+
+// TestBlobDownloadScope: a download follows the ticket page's scope. The
+// requester and staff get the file; another requester, a kiosk (which
+// reads no tickets), a signed-out visitor and a disabled account
+// do not, and learn nothing of whether it exists.
+func TestBlobDownloadScope(t *testing.T) {
+	s := newServer(t)
+	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
+	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)
+	addUser(t, s, "admin@example.com", shared.RoleAdmin, 0)
+	addUser(t, s, "gone@example.com", shared.RoleAgent, 1)
+	field, other, agent := signIn(t, s, "field@example.com"), signIn(t, s, "other@example.com"), signIn(t, s, "agent@example.com")
+	admin, gone := signIn(t, s, "admin@example.com"), signIn(t, s, "gone@example.com")
+	adminWeb := kioskJar(t)
+	if resp, _ := post(t, adminWeb, s.URL()+"/api/login", `{"email":"admin@example.com","password":"correct horse battery"}`); resp.StatusCode != 200 {
+		t.Fatalf("admin sign-in: %d", resp.StatusCode)
+	}
+	kiosk := kioskToken(t, s, adminWeb, "lobby")
+
+	data := fakeJPEG(3000, 7)
+	sha := hashOf(data)
+	fileTicket(t, s, field, clientField, 1, photoOf(data))
+	if code, _, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=0", data); code != 200 {
+		t.Fatalf("PUT = %d %s", code, b)
+	}
+	if _, err := s.Auth.SetDisabled(context.Background(), "gone@example.com", true); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range []struct {
+		who, token string
+		want       int
+	}{
+		{"the requester", field, 200},
+		{"an agent", agent, 200},
+		{"an admin", admin, 200},
+		{"another requester", other, 404},
+		{"a kiosk", kiosk, 404},
+		{"a signed-out visitor", "", 401},
+		{"a disabled agent", gone, 403},
+		{"a forged session", "forged-session-token", 401},
+	} {
+		for _, method := range []string{"GET", "HEAD"} {
+			code, _, b, _ := blobReq(t, s, c.token, method, sha, "", nil)
+			if code != c.want || (method == "GET" && c.want == 200 && !bytes.Equal(b, data)) {
+				t.Errorf("%s by %s = %d; want %d", method, c.who, code, c.want)
+			}
+			if c.want == 404 && method == "GET" && errKey(b) != "attach.not_found" {
+				t.Errorf("%s by %s: %s; want attach.not_found, as for a hash nobody references", method, c.who, b)
+			}
+		}
+		if c.want != 200 {
+			if code, _, _, _ := blobReq(t, s, c.token, "PUT", sha, "?offset=0", data); code != c.want {
+				t.Errorf("PUT by %s = %d; want %d", c.who, code, c.want)
+			}
+		}
+	}
+	// A hash nobody references answers exactly as one that is not yours.
+	_, _, unknown, _ := blobReq(t, s, other, "GET", hashOf([]byte("nobody")), "", nil)
+	_, _, theirs, _ := blobReq(t, s, other, "GET", sha, "", nil)
+	if !bytes.Equal(unknown, theirs) {
+		t.Errorf("unknown hash %s, someone else's %s; want the same answer", unknown, theirs)
+	}
+}
+
+// TestBlobFirstUploaderCannotPoison: whoever first references or uploads a
+// hash, with a wrong size, type or name, cannot spoil another ticket's
+// attachment of the same bytes: each user uploads into their own part, the
+// bytes become the blob only when their SHA-256 matches, and a download
+// goes through a reference that the bytes bear out.
+func TestBlobFirstUploaderCannotPoison(t *testing.T) {
+	s := newServer(t)
+	mallory, field, agent := twoRequestersAndAnAgent(t, s, "mallory@example.com", "field@example.com")
+	const clientMallory = "01936f6e-7a1b-7c3d-8e4f-000000000108"
+	const chunk = shared.MaxBlobChunk
+
+	data := fakeJPEG(chunk+5000, 9) // two chunks
+	sha := hashOf(data)
+	// Mallory learns the photo's hash and files first, twice: once with
+	// the photo one byte shorter and typed as text, once longer.
+	short := shared.Attachment{SHA256: sha, Name: "a.txt", Type: "text/plain", Size: int64(len(data)) - 1}
+	long := shared.Attachment{SHA256: sha, Name: "b.pdf", Type: "application/pdf", Size: int64(len(data)) + 100}
+	fileTicket(t, s, mallory, clientMallory, 1, short)
+	fileTicket(t, s, mallory, clientMallory, 2, long)
+	// She uploads junk as far as her short reference goes: it does not
+	// hash right, but her longer reference lets her go on.
+	junk := bytes.Repeat([]byte("A"), len(data)+100)
+	if code, off, b, _ := blobReq(t, s, mallory, "PUT", sha, "?offset=0", junk[:chunk]); code != 200 || off != chunk {
+		t.Fatalf("Mallory's first chunk = %d offset %d %s", code, off, b)
+	}
+
+	// Field files the real photo and uploads the first half: he starts
+	// from 0, whatever Mallory holds.
+	fileTicket(t, s, field, clientField, 3, photoOf(data))
+	if code, off, _, _ := blobReq(t, s, field, "HEAD", sha, "", nil); code != 200 || off != 0 {
+		t.Fatalf("Field's HEAD = %d offset %d; want 0: Mallory's bytes are not his", code, off)
+	}
+	if code, off, b, _ := blobReq(t, s, field, "PUT", sha, "?offset=0", data[:chunk]); code != 200 || off != chunk {
+		t.Fatalf("Field's first chunk = %d offset %d %s", code, off, b)
+	}
+	// Mallory reaches her short size: no match; then her long one: her
+	// upload is discarded. Field's half is untouched.
+	if code, off, b, _ := blobReq(t, s, mallory, "PUT", sha, "?offset="+strconv.Itoa(chunk), junk[chunk:len(data)-1]); code != 200 || off != int64(len(data))-1 {
+		t.Fatalf("Mallory at her short size = %d offset %d %s; want 200, going on", code, off, b)
+	}
+	if code, off, b, _ := blobReq(t, s, mallory, "PUT", sha, "?offset="+strconv.Itoa(len(data)-1), junk[len(data)-1:]); code != 422 || off != 0 || errKey(b) != "attach.hash_mismatch" {
+		t.Fatalf("Mallory at her long size = %d offset %d %s; want 422 attach.hash_mismatch", code, off, b)
+	}
+	if code, off, _, _ := blobReq(t, s, field, "HEAD", sha, "", nil); code != 200 || off != chunk {
+		t.Fatalf("Field's HEAD after Mallory's = %d offset %d; want %d", code, off, chunk)
+	}
+	if code, off, b, _ := blobReq(t, s, field, "PUT", sha, "?offset="+strconv.Itoa(chunk), data[chunk:]); code != 200 || off != int64(len(data)) {
+		t.Fatalf("Field's last chunk = %d offset %d %s; want complete", code, off, b)
+	}
+
+	// Field and the agent get the photo as Field's ticket describes it.
+	for who, token := range map[string]string{"field": field, "agent": agent} {
+		code, _, b, h := blobReq(t, s, token, "GET", sha, "", nil)
+		if code != 200 || !bytes.Equal(b, data) || h.Get("Content-Type") != "image/jpeg" || !strings.HasPrefix(h.Get("Content-Disposition"), `inline; filename="screen.jpg"`) {
+			t.Errorf("%s's GET = %d, %d bytes, %s, %s; want the photo as screen.jpg, inline", who, code, len(b), h.Get("Content-Type"), h.Get("Content-Disposition"))
+		}
+	}
+	// Mallory's references describe no file the server holds: she is told
+	// so, and uploading again changes nothing.
+	if code, _, b, _ := blobReq(t, s, mallory, "GET", sha, "", nil); code != 422 || errKey(b) != "attach.not_this_file" {
+		t.Errorf("Mallory's GET = %d %s; want 422 attach.not_this_file", code, b)
+	}
+	if code, _, b, _ := blobReq(t, s, mallory, "PUT", sha, "?offset=0", junk[:10]); code != 422 || errKey(b) != "attach.not_this_file" {
+		t.Errorf("Mallory's PUT = %d %s; want 422 attach.not_this_file", code, b)
+	}
+	if code, _, b, _ := blobReq(t, s, field, "GET", sha, "", nil); code != 200 || !bytes.Equal(b, data) {
+		t.Errorf("Field's GET after Mallory's = %d; want the photo", code)
+	}
+
+	t.Run("RightBytesWrongType", func(t *testing.T) {
+		// Mallory uploads a real photo first, declared as a PDF: the bytes
+		// hash right but are no PDF, so nothing is kept.
+		photo := fakeJPEG(4000, 10)
+		asPDF := shared.Attachment{SHA256: hashOf(photo), Name: "photo.pdf", Type: "application/pdf", Size: int64(len(photo))}
+		fileTicket(t, s, mallory, clientMallory, 4, asPDF)
+		if code, off, b, _ := blobReq(t, s, mallory, "PUT", hashOf(photo), "?offset=0", photo); code != 422 || off != 0 || errKey(b) != "attach.type_mismatch" {
+			t.Fatalf("a photo declared PDF = %d offset %d %s; want 422 attach.type_mismatch", code, off, b)
+		}
+		fileTicket(t, s, field, clientField, 5, photoOf(photo))
+		if code, off, b, _ := blobReq(t, s, field, "PUT", hashOf(photo), "?offset=0", photo); code != 200 || off != int64(len(photo)) {
+			t.Fatalf("Field's upload of the photo = %d offset %d %s; want complete", code, off, b)
+		}
+		if code, _, _, h := blobReq(t, s, field, "GET", hashOf(photo), "", nil); code != 200 || h.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("Field's GET = %d %s; want image/jpeg", code, h.Get("Content-Type"))
+		}
+	})
+
+	t.Run("RightBytesOtherName", func(t *testing.T) {
+		// Mallory completes the upload first, rightly typed but named to
+		// mislead: each ticket's reader still sees that ticket's name.
+		notes := []byte("Router in room 4 reboots every hour.\n")
+		evil := shared.Attachment{SHA256: hashOf(notes), Name: "invoice.html", Type: "text/plain", Size: int64(len(notes))}
+		fileTicket(t, s, mallory, clientMallory, 6, evil)
+		if code, _, b, _ := blobReq(t, s, mallory, "PUT", hashOf(notes), "?offset=0", notes); code != 200 {
+			t.Fatalf("Mallory's upload = %d %s", code, b)
+		}
+		fileTicket(t, s, field, clientField, 7, shared.Attachment{SHA256: hashOf(notes), Name: "notes.txt", Type: "text/plain", Size: int64(len(notes))})
+		code, _, b, h := blobReq(t, s, field, "GET", hashOf(notes), "", nil)
+		if cd := h.Get("Content-Disposition"); code != 200 || !bytes.Equal(b, notes) || cd != `attachment; filename="notes.txt"` {
+			t.Errorf("Field's GET = %d %q, Content-Disposition %q; want the notes as an attachment named notes.txt", code, b, cd)
+		}
+	})
+}
+
+// TestBlobDisposition: only raster images are shown inline; every other
+// file is an attachment with a filename that carries no path, quote or
+// control, and the real name for browsers that read RFC 5987.
+func TestBlobDisposition(t *testing.T) {
+	s := newServer(t)
+	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
+	field := signIn(t, s, "field@example.com")
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 100)...)
+	pdf := []byte("%PDF-1.4\n<</JavaScript (app.alert(1))>>\n")
+	txt := []byte("plain notes <svg onload=alert(1)>\n")
+	cases := []struct {
+		a    shared.Attachment
+		data []byte
+		want string
+	}{
+		{shared.Attachment{Name: "plan.png", Type: "image/png", Width: 1, Height: 1}, png, `inline; filename="plan.png"`},
+		{shared.Attachment{Name: `..\"informe" año.pdf`, Type: "application/pdf"}, pdf, `attachment; filename="_informe_ a_o.pdf"; filename*=UTF-8''%22informe%22%20a%C3%B1o.pdf`},
+		{shared.Attachment{Name: "../../etc/notes.svg.txt", Type: "text/plain"}, txt, `attachment; filename="notes.svg.txt"`},
+		{shared.Attachment{Name: "...", Type: "text/plain"}, append([]byte("x"), txt...), `attachment; filename="attachment.txt"`},
+	}
+	var as []shared.Attachment
+	for i := range cases {
+		cases[i].a.SHA256, cases[i].a.Size = hashOf(cases[i].data), int64(len(cases[i].data))
+		as = append(as, cases[i].a)
+	}
+	fileTicket(t, s, field, clientField, 1, as...)
+	for _, c := range cases {
+		if code, _, b, _ := blobReq(t, s, field, "PUT", c.a.SHA256, "?offset=0", c.data); code != 200 {
+			t.Fatalf("PUT %s = %d %s", c.a.Name, code, b)
+		}
+		code, _, _, h := blobReq(t, s, field, "GET", c.a.SHA256, "", nil)
+		if code != 200 || h.Get("Content-Disposition") != c.want || h.Get("X-Content-Type-Options") != "nosniff" ||
+			h.Get("Content-Security-Policy") != "default-src 'none'; sandbox" {
+			t.Errorf("GET %q = %d, Content-Disposition %q, nosniff %q, CSP %q; want %q", c.a.Name, code,
+				h.Get("Content-Disposition"), h.Get("X-Content-Type-Options"), h.Get("Content-Security-Policy"), c.want)
+		}
 	}
 }

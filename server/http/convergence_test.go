@@ -512,7 +512,8 @@ func (s *crashingServer) start(addr string) {
 	// The port was just freed by the crash; another process may hold it for
 	// a moment (or take it: then fail, saying so).
 	for try := 0; ; try++ {
-		s.srv = &serverhttp.Server{Addr: addr, Web: fstest.MapFS{"app.css": {Data: []byte("body{}")}}, Sync: sync, Log: s.log, AnonQuota: map[string]int{}}
+		s.srv = &serverhttp.Server{Addr: addr, Web: fstest.MapFS{"app.css": {Data: []byte("body{}")}}, Sync: sync, Log: s.log, AnonQuota: map[string]int{},
+			Pulls: serverhttp.Unlimited, NewSockets: serverhttp.Unlimited} // twenty devices on loopback, reconnecting on every fault
 		err = s.srv.Open()
 		if err == nil {
 			break

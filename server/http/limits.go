@@ -1,11 +1,9 @@
 package http
 
 import (
-	"sync"
 	"time"
 
 	outsync "outpost/server/sync"
-	"outpost/shared"
 	"outpost/shared/wire"
 )
 
@@ -37,81 +35,43 @@ const quotaKeys = 50_000
 // quota is a token bucket per address and mutation name, refilled at
 // its hourly rate, holding at most an hour's worth.
 type quota struct {
-	mu      sync.Mutex
-	perHour map[string]int
-	buckets map[string]*bucket
+	byName map[string]*buckets
 }
 
-type bucket struct {
-	tokens float64
-	at     time.Time
+func newQuota(perHour map[string]int) *quota {
+	q := &quota{byName: map[string]*buckets{}}
+	for name, per := range perHour {
+		r := Rate{Burst: max(per, 0), Every: time.Hour}
+		if per > 0 {
+			r.Every = time.Hour / time.Duration(per)
+		}
+		q.byName[name] = newBuckets(r)
+	}
+	return q
 }
 
-// take spends one token of key's bucket for mutation name, or says how
+// take spends one token of addr's bucket for mutation name, or says how
 // long until there is one.
 func (q *quota) take(addr, name string, now time.Time) (time.Duration, bool) {
-	per, ok := q.perHour[name]
+	b, ok := q.byName[name]
 	if !ok {
 		return 0, true
 	}
-	if per <= 0 {
-		return time.Hour, false
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	key := addr + "|" + name
-	b := q.buckets[key]
-	if b == nil {
-		if q.buckets == nil {
-			q.buckets = map[string]*bucket{}
-		}
-		if len(q.buckets) >= quotaKeys {
-			q.evict(now)
-		}
-		b = &bucket{tokens: float64(per), at: now}
-		q.buckets[key] = b
-	}
-	rate := float64(per) / float64(time.Hour)
-	b.tokens = min(float64(per), b.tokens+rate*float64(now.Sub(b.at)))
-	b.at = now
-	if b.tokens < 1 {
-		return time.Duration((1 - b.tokens) / rate), false
-	}
-	b.tokens--
-	return 0, true
-}
-
-// evict drops the buckets full again (untouched for an hour), or, if
-// none is, the stalest.
-func (q *quota) evict(now time.Time) {
-	var stalest string
-	var at time.Time
-	for k, b := range q.buckets {
-		if now.Sub(b.at) >= time.Hour {
-			delete(q.buckets, k)
-			continue
-		}
-		if at.IsZero() || b.at.Before(at) {
-			stalest, at = k, b.at
-		}
-	}
-	if len(q.buckets) >= quotaKeys {
-		delete(q.buckets, stalest)
-	}
+	return b.take(addr, now)
 }
 
 // admit is the sync service's gate for each new mutation: a signed-out
-// device's writes count against its address's quota. Over it, the push
+// device's writes count against its address's quota, a signed-in user's
+// against their account's (admitWrite). Over it, the push
 // stops there with EFORBIDDEN quota.exceeded and the mutation waits in
 // the device's outbox, nothing lost.
 func (s *Server) admit(a outsync.Actor, name string) error {
 	if a.User != nil {
-		return nil
+		return s.admitWrite(a) // quotas.go
 	}
 	if wait, ok := s.quota.take(a.Addr, name, s.now()); !ok {
-		secs := int64((wait + time.Second - 1) / time.Second)
-		s.Log.Info("quota exceeded", "addr", a.Addr, "mutation", name, "retry_after", secs)
-		return shared.Errorf(shared.EFORBIDDEN, "quota.exceeded", secs)
+		s.Log.Info("quota exceeded", "addr", a.Addr, "mutation", name, "retry_after", wait)
+		return overQuota("quota.exceeded", wait)
 	}
 	return nil
 }

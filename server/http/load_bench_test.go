@@ -214,6 +214,7 @@ func (l *ladder) run(rate float64, abortable bool) stepResult {
 // failed (0 if none).
 func (l *ladder) climb() (held, failed float64) {
 	if l.run(1000, true).held() {
+		held = 1000
 		for _, rate := range []float64{2000, 3000, 5000, 8000, 13000, 20000, 30000, 45000, 65000, 90000} {
 			if !l.run(rate, true).held() {
 				failed = rate
@@ -436,6 +437,8 @@ func TestLoadServerProcess(t *testing.T) {
 		// Every simulated device connects from loopback and signed out.
 		SocketsPerAddress: 1 << 20,
 		AnonQuota:         map[string]int{},
+		Pulls:             serverhttp.Unlimited,
+		NewSockets:        serverhttp.Unlimited,
 	}
 	if err := s.Open(); err != nil {
 		t.Fatal(err)

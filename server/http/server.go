@@ -43,7 +43,11 @@ type Server struct {
 	SocketsPerAddress int
 	HelloTimeout      time.Duration
 	AnonQuota         map[string]int
-	Log               *slog.Logger
+	// Quotas per account on new mutations, per account (or address,
+	// signed out) on pulls, and per address on new websockets (zero: the
+	// defaults in quotas.go; Unlimited: none).
+	AccountWrites, Pulls, NewSockets Rate
+	Log                              *slog.Logger
 	// Metrics are the server's metrics (default: new ones); MetricsAddr,
 	// if set, serves them on a listener of their own (metrics.go).
 	Metrics     *metrics.Metrics
@@ -64,7 +68,9 @@ type Server struct {
 	byUser map[string]int // and per account
 	shut   bool
 	quota  *quota
-	csp    cspReports
+	// accountWrites, pulls and newSockets are the quotas.go buckets.
+	accountWrites, pulls, newSockets *buckets
+	csp                              cspReports
 
 	search *searcher
 }
@@ -81,7 +87,10 @@ func (s *Server) Open() error {
 	if s.AnonQuota == nil {
 		s.AnonQuota = DefaultAnonQuota
 	}
-	s.quota = &quota{perHour: s.AnonQuota}
+	s.quota = newQuota(s.AnonQuota)
+	s.accountWrites = newBuckets(rateOr(s.AccountWrites, DefaultAccountWrites))
+	s.pulls = newBuckets(rateOr(s.Pulls, DefaultPulls))
+	s.newSockets = newBuckets(rateOr(s.NewSockets, DefaultNewSockets))
 	if s.Sync.Admit == nil {
 		s.Sync.Admit = s.admit
 	}
@@ -94,6 +103,9 @@ func (s *Server) Open() error {
 	}
 	if s.Auth.OnSignOut == nil {
 		s.Auth.OnSignOut = s.endSessions
+	}
+	if s.Auth.OnSignOutOthers == nil {
+		s.Auth.OnSignOutOthers = s.endOtherSessions // account.go
 	}
 
 	if err := s.openMetrics(); err != nil {
@@ -111,9 +123,12 @@ func (s *Server) Open() error {
 	mux.HandleFunc("POST /api/kiosk/codes", s.handleKioskCode) // kiosk enrollment: see kiosk.go
 	mux.HandleFunc("POST /api/kiosk/enroll", s.handleKioskEnroll)
 	mux.HandleFunc("POST /api/kiosk/revoke", s.handleKioskRevoke)
-	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut)   // attachments: see blob.go
-	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet)   // and HEAD
-	mux.HandleFunc("POST /api/csp-report", s.handleCSPReport) // headers.go
+	mux.HandleFunc("PUT /api/blobs/{sha}", s.handleBlobPut)        // attachments: see blob.go
+	mux.HandleFunc("GET /api/blobs/{sha}", s.handleBlobGet)        // and HEAD
+	mux.HandleFunc("POST /api/csp-report", s.handleCSPReport)      // headers.go
+	mux.HandleFunc("POST /api/account/password", s.handlePassword) // account.go
+	mux.HandleFunc("POST /api/account/signout-others", s.handleSignOutOthers)
+	mux.HandleFunc("POST /api/account/devices", s.handleDevices)
 	mux.Handle("/", s.appHandler())
 
 	s.ln, err = net.Listen("tcp", s.Addr)

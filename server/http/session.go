@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"outpost/server/auth"
 	"outpost/server/store"
 	outsync "outpost/server/sync"
@@ -131,21 +129,11 @@ func (c *wsConn) actor() outsync.Actor {
 // why, as at a hello, so the device asks to sign in again and keeps its
 // outbox; pulls and pokes stop with the socket.
 func (s *Server) endSessions(userID, token string) {
-	s.mu.Lock()
-	var ending []*wsConn
-	for c := range s.ws {
-		if c.user != nil && c.user.UserID == userID && (token == "" || c.token == token) {
-			ending = append(ending, c)
-		}
+	which := "one_session"
+	if token == "" {
+		which = "all_sessions"
 	}
-	s.mu.Unlock()
-	err := shared.Errorf(shared.EUNAUTHORIZED, "auth.invalid_session")
-	for _, c := range ending {
-		c.end(websocket.ClosePolicyViolation, err)
-	}
-	if len(ending) > 0 {
-		s.Log.Info("closed the websockets of an ended session", "user", userID, "sockets", len(ending), "all_sessions", token == "")
-	}
+	s.endWhere(userID, func(c *wsConn) bool { return token == "" || c.token == token }, which) // account.go
 }
 
 // Connections returns the number of open websockets: one per browser, not

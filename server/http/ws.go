@@ -54,6 +54,7 @@ type wsConn struct {
 	token    string           // the session cookie, "" if none
 	user     *shared.Identity // signed-in user, nil if none
 	authKey  string           // why the cookie was refused, if it was
+	epoch    string           // the store's epoch the device was welcomed with
 	stats    wsStats          // for the session's log line (wslog.go)
 
 	wmu    sync.Mutex // serializes writes of data frames; guards closed and ping
@@ -84,7 +85,11 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if c.user != nil {
 		noteUser(r, c.user.UserID, c.user.Role) // for the upgrade's log line
 	}
-	if err := s.track(c); err != nil {
+	err = s.admitNewSocket(c) // quotas.go
+	if err == nil {
+		err = s.track(c)
+	}
+	if err != nil {
 		if err != errShut {
 			c.log.Info("websocket refused", "addr", c.addr, "reason", logsafe.Err(err))
 			c.fail(websocket.ClosePolicyViolation, err)
@@ -184,6 +189,13 @@ const compressAbove = 512
 // pull takes them all. The Service calls it under its lock, so the write
 // happens on another goroutine.
 func (c *wsConn) poke() {
+	if c.s.Sync.Store.Epoch() != c.epoch {
+		// The database is another history now (a promoted standby):
+		// the device reconnects, is welcomed with the new epoch, refetches
+		// and keeps its outbox.
+		go c.close(websocket.CloseServiceRestart, "the database changed: reconnect")
+		return
+	}
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
 	if c.answering {
@@ -293,7 +305,8 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		}
 		return
 	}
-	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: outsync.ViewEpoch(c.s.Sync.Store.Epoch(), c.user), Identity: c.user, Auth: c.authKey})
+	c.epoch = c.s.Sync.Store.Epoch()
+	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: outsync.ViewEpoch(c.epoch, c.user), Identity: c.user, Auth: c.authKey})
 	if c.authKey != "" {
 		c.log.Info("session refused", "reason", c.authKey)
 	}
@@ -343,6 +356,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 			}
 			if err := c.recheck(ctx); err != nil {
 				c.fail(websocket.ClosePolicyViolation, err) // expired or signed out meanwhile: pull nothing more
+				return
+			}
+			if err := c.s.admitPull(c); err != nil {
+				c.fail(websocket.ClosePolicyViolation, err) // quotas.go: the device comes back when it says
 				return
 			}
 			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)

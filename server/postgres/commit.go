@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
+	"outpost/server/store"
 	"outpost/server/store/groupcommit"
 )
 
@@ -23,10 +25,11 @@ import (
 // sequence the first committed. It notifies `outpost` with the new head, so
 // other nodes poke their sockets; PostgreSQL delivers it on commit only.
 //
-// A function that fails leaves no writes: the transaction is rolled back
-// and the batch runs again without it (a failed statement aborts the whole
-// PostgreSQL transaction, so savepoints would cost a round trip per Update
-// for the rare failure). So a function may run more than once.
+// Writes stay on the node until the commit (writetx.go), so a function that
+// fails is undone in memory and the batch goes on without it. Only when its
+// writes reached PostgreSQL before it failed (a read that had to flush them)
+// is the transaction rolled back and the batch run again without it: a
+// function may run more than once.
 
 // maxBatch bounds the Updates committed together.
 const maxBatch = 256
@@ -42,43 +45,51 @@ const notifyChannel = "outpost"
 func (d *DB) commitBatch(batch []*groupcommit.Request) {
 	failed := make([]error, len(batch)) // set: out of the batch, with its answer
 	for {
-		bad, err := d.runBatch(batch, failed)
-		if bad < 0 || err != nil {
+		again, err := d.runBatch(batch, failed)
+		if again {
+			continue // rolled back: run the others again, without the failed one
+		}
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && groupcommit.Live(failed) > 1 {
+			// PostgreSQL refused a statement carrying several functions'
+			// writes: run each alone, so the refusal is answered to the one
+			// whose writes it was.
 			for i, r := range batch {
 				if failed[i] != nil {
 					r.Answer(failed[i])
 				} else {
-					r.Answer(err)
+					d.commitBatch([]*groupcommit.Request{r})
 				}
 			}
 			return
 		}
-		if groupcommit.Live(failed) == 0 {
-			for i, r := range batch {
+		for i, r := range batch {
+			if failed[i] != nil {
 				r.Answer(failed[i])
+			} else {
+				r.Answer(err)
 			}
-			return
 		}
-		// Run the others again, without the failed one.
+		return
 	}
 }
 
-// runBatch runs the live functions of batch in one transaction. It returns
-// the index of a function that failed (its error set in failed, nothing
-// committed), or -1 and the transaction's error.
+// runBatch runs the live functions of batch in one transaction and
+// commits it. It returns again = true when a function failed after its
+// writes reached PostgreSQL (its error set in failed, the transaction
+// rolled back), else the transaction's error.
 //
-// The transaction's own statements take two round trips: BEGIN, the lock
-// and the head read in one (simple protocol; under READ COMMITTED each
-// statement has its own snapshot, so the head read sees the commit of the
-// lock's previous holder), and the head, the notification and COMMIT in
-// the other. A node pushing one mutation at a time waits on the database
-// for little more than the mutation's own statements.
-func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (int, error) {
+// Two round trips, pipelined: BEGIN, the log lock, the head read (under
+// READ COMMITTED each statement has its own snapshot, taken once the lock
+// is granted, so it sees the commit of the lock's previous holder) and the
+// reads the functions announced; then, once they ran, their writes, the
+// head, the notification and COMMIT.
+func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	pc, err := d.pool.Acquire(ctx)
 	if err != nil {
-		return -1, d.unreachable(err)
+		return false, d.unreachable(err)
 	}
 	conn := pc.Conn()
 	done := false
@@ -90,42 +101,70 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (int, error)
 		}
 		pc.Release()
 	}()
-	rs, err := conn.PgConn().Exec(ctx, fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%d); SELECT version FROM outpost_head", lockLog)).ReadAll()
-	if err != nil {
-		return -1, d.unreachable(err)
+	var keys store.Keys
+	for i, r := range batch {
+		if failed[i] == nil {
+			keys.Clients = append(keys.Clients, r.Keys.Clients...)
+			keys.Records = append(keys.Records, r.Keys.Records...)
+			keys.Local = append(keys.Local, r.Keys.Local...)
+		}
 	}
-	if len(rs) != 3 || len(rs[2].Rows) != 1 {
-		return -1, fmt.Errorf("read the change-log head: %d results", len(rs))
+	b := &pgx.Batch{}
+	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
+	b.Queue("SELECT version FROM outpost_head")
+	read := prefetch(b, keys)
+	br := conn.SendBatch(ctx, b)
+	var head int64
+	_, err = br.Exec()
+	if err == nil {
+		_, err = br.Exec()
 	}
-	head, err := strconv.ParseUint(string(rs[2].Rows[0][0]), 10, 64)
-	if err != nil {
-		return -1, fmt.Errorf("read the change-log head: %w", err)
+	if err == nil {
+		err = br.QueryRow().Scan(&head)
 	}
-	t := &txn{ctx: ctx, q: conn, write: true, head: head}
+	t := newWtx(ctx, conn, uint64(head))
+	if err == nil {
+		err = read(br, t)
+	}
+	if err = errors.Join(err, br.Close()); err != nil {
+		return false, d.unreachable(err)
+	}
 	for i, r := range batch {
 		if failed[i] != nil {
 			continue
 		}
 		t.now = d.now()
+		m := t.mark()
 		if err := r.Fn(t); err != nil {
 			failed[i] = err
-			return i, nil
+			if !t.undoTo(m) {
+				return true, nil
+			}
 		}
 	}
-	end := "COMMIT"
-	if t.head != head {
-		end = fmt.Sprintf("UPDATE outpost_head SET version = %d; SELECT pg_notify('%s', '%s'); COMMIT",
-			t.head, notifyChannel, d.notifyPayload(t.head, head+1))
+	b = &pgx.Batch{}
+	t.queueWrites(b)
+	if t.head != uint64(head) {
+		b.Queue("UPDATE outpost_head SET version = $1", int64(t.head))
+		b.Queue("SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, uint64(head)+1))
 	}
-	rs, err = conn.PgConn().Exec(ctx, end).ReadAll()
-	if err != nil {
-		return -1, fmt.Errorf("commit to PostgreSQL at %s: %w", d.where, err)
+	b.Queue("COMMIT")
+	br = conn.SendBatch(ctx, b)
+	var tag pgconn.CommandTag
+	for range b.Len() {
+		if tag, err = br.Exec(); err != nil {
+			break
+		}
 	}
-	if tag := rs[len(rs)-1].CommandTag.String(); tag != "COMMIT" {
-		return -1, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
+	if err = errors.Join(err, br.Close()); err != nil {
+		return false, fmt.Errorf("commit to PostgreSQL at %s: %w", d.where, err)
+	}
+	if tag.String() != "COMMIT" {
+		return false, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
 	}
 	done = true
-	return -1, nil
+	return false, nil
 }
 
 // lockHead takes the log lock and reads the head, in two statements: under

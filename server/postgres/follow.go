@@ -27,7 +27,9 @@ func (d *DB) notifyPayload(head, first uint64) string {
 
 // Follow implements store.Shared: one LISTEN connection, of its own, per
 // node, reconnected with backoff when it breaks (then changed(true)), and a
-// read of the head when no notification came for pollEvery.
+// read of the head when no notification came for pollEvery. It also reads
+// the epoch at every connect and every pollEvery, and calls changed(true)
+// when it changed (epoch.go).
 func (d *DB) Follow(ctx context.Context, changed func(lost bool)) {
 	backoff := time.Second
 	for first := true; ; first = false {
@@ -67,11 +69,31 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 	if err != nil {
 		return err
 	}
+	// A broken link is how a failover shows: the database behind the
+	// address may be another now (epoch.go).
+	moved, err := d.refreshEpoch(ctx, conn)
+	if err != nil {
+		return err
+	}
 	if reconnected {
 		d.log.Info("hearing the other nodes' changes again", "database", d.where)
+	}
+	if reconnected || moved {
 		changed(true)
 	}
+	epochRead := time.Now()
 	for {
+		if time.Since(epochRead) >= pollEvery {
+			if moved, err := d.refreshEpoch(ctx, conn); err != nil {
+				return err
+			} else if moved {
+				if last, err = readHead(ctx, conn); err != nil {
+					return err
+				}
+				changed(true)
+			}
+			epochRead = time.Now()
+		}
 		wctx, cancel := context.WithTimeout(ctx, pollEvery)
 		n, err := conn.WaitForNotification(wctx)
 		timedOut := wctx.Err() != nil
@@ -100,7 +122,14 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 		case node == d.node && first == last+1:
 			last = head // only this node's own commit since the last news
 		default:
-			last = head
+			// Under load the notifications queue up faster than the
+			// change log is read: read the head first, so the read that
+			// follows covers every commit up to it and the queued
+			// notifications below it are skipped, not read again. (It
+			// is at least the notified head, which committed before.)
+			if last, err = readHead(ctx, conn); err != nil {
+				return err
+			}
 			changed(false)
 		}
 	}

@@ -89,7 +89,7 @@ func (s *Sink) Local(kind, key string, data []byte, expires int64) error {
 // from their cursors. progress, if set, is called with the number of
 // entries copied so far.
 func (d *DB) Load(ctx context.Context, epoch string, fill func(*Sink) (head uint64, err error), progress func(copied int)) error {
-	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
 		if _, err := lockHead(ctx, tx); err != nil {
 			return d.unreachable(err)
 		}
@@ -124,7 +124,7 @@ func (d *DB) Load(ctx context.Context, epoch string, fill func(*Sink) (head uint
 		if err := tx.QueryRow(ctx, "SELECT value FROM outpost_meta WHERE key = 'cluster'").Scan(&cluster); err != nil {
 			return fmt.Errorf("read the cluster: %w", err)
 		}
-		if err := d.setEpoch(ctx, tx, epoch, cluster); err != nil {
+		if err := setEpoch(ctx, tx, epoch, cluster); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM outpost_meta WHERE key = 'scopes'"); err != nil {
@@ -132,4 +132,8 @@ func (d *DB) Load(ctx context.Context, epoch string, fill func(*Sink) (head uint
 		}
 		return buildScopes(ctx, tx) // scope.go: index what was copied
 	})
+	if err == nil {
+		d.epoch.Store(&epoch)
+	}
+	return err
 }

@@ -28,9 +28,7 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -67,11 +65,12 @@ var migrationFiles embed.FS
 type DB struct {
 	pool      *pgxpool.Pool
 	log       *slog.Logger
-	now       func() time.Time // expiry of unlogged data follows this clock
-	epoch     string
-	where     string        // host:port/database, for error messages (no password)
-	node      string        // a random ID of this handle: whose commit a notification is
-	listenPID atomic.Uint32 // the backend of Follow's connection, for tests
+	now       func() time.Time       // expiry of unlogged data follows this clock
+	epoch     atomic.Pointer[string] // changes when the database does (epoch.go)
+	where     string                 // host:port/database, for error messages (no password)
+	node      string                 // a random ID of this handle: whose commit a notification is
+	listenPID atomic.Uint32          // the backend of Follow's connection, for tests
+	tracer    pgx.QueryTracer        // set by tests: sees every statement
 
 	queue     *groupcommit.Queue // Updates, to the writer (commit.go)
 	closing   chan struct{}      // closed by Close
@@ -113,6 +112,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 		o(d)
 	}
 	d.node = newEpoch()
+	if d.tracer != nil {
+		cfg.ConnConfig.Tracer = d.tracer
+	}
 	ctx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
 	if d.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
@@ -168,7 +170,8 @@ func (d *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+	var epoch string
+	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrate); err != nil {
 			return fmt.Errorf("PostgreSQL at %s: %w", d.where, err)
 		}
@@ -194,59 +197,16 @@ func (d *DB) migrate(ctx context.Context) error {
 			}
 			d.log.Info("applied schema migration", "version", n, "database", d.where)
 		}
-		if err := d.settleEpoch(ctx, tx); err != nil {
+		if epoch, err = d.settleEpoch(ctx, tx); err != nil {
 			return err
 		}
 		return buildScopes(ctx, tx) // scope.go
 	})
+	if err == nil {
+		d.epoch.Store(&epoch) // once committed
+	}
+	return err
 }
-
-// settleEpoch reads the epoch, making a new one when there is none or the
-// database is not on the cluster and timeline it was made on: restored from
-// a dump, restored to a point in time, or a promoted replica may have lost
-// commits that devices saw, so they must refetch.
-func (d *DB) settleEpoch(ctx context.Context, tx pgx.Tx) error {
-	var cluster string
-	err := tx.QueryRow(ctx, `SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' ||
-		substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)`).Scan(&cluster)
-	if err != nil {
-		return fmt.Errorf("read the PostgreSQL cluster's identity: %w", err)
-	}
-	meta := map[string]string{}
-	rows, _ := tx.Query(ctx, "SELECT key, value FROM outpost_meta WHERE key IN ('epoch', 'cluster')")
-	var k, v string
-	if _, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { meta[k] = v; return nil }); err != nil {
-		return fmt.Errorf("read the epoch: %w", err)
-	}
-	if meta["epoch"] != "" && meta["cluster"] == cluster {
-		d.epoch = meta["epoch"]
-		return nil
-	}
-	if meta["epoch"] != "" {
-		d.log.Warn("the database is on another PostgreSQL cluster or timeline than before (restored or promoted): new epoch, devices will refetch",
-			"was", meta["cluster"], "now", cluster)
-	}
-	return d.setEpoch(ctx, tx, newEpoch(), cluster)
-}
-
-func newEpoch() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-func (d *DB) setEpoch(ctx context.Context, tx pgx.Tx, epoch, cluster string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO outpost_meta (key, value) VALUES ('epoch', $1), ('cluster', $2)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, epoch, cluster)
-	if err != nil {
-		return fmt.Errorf("store the epoch: %w", err)
-	}
-	d.epoch = epoch
-	return nil
-}
-
-// Epoch implements store.Store.
-func (d *DB) Epoch() string { return d.epoch }
 
 // Close stops the writer and closes the connections.
 func (d *DB) Close() error {
@@ -292,6 +252,12 @@ func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return d.queue.Update(ctx, fn)
 }
 
+// UpdateKeys implements store.Prefetcher: keys are read with the batch's
+// log lock, in the same round trip (writetx.go).
+func (d *DB) UpdateKeys(ctx context.Context, keys store.Keys, fn func(store.Tx) error) error {
+	return d.queue.UpdateKeys(ctx, keys, fn)
+}
+
 // View implements store.Store: a read-only REPEATABLE READ transaction, one
 // snapshot for all fn reads.
 func (d *DB) View(ctx context.Context, fn func(store.ReadTx) error) error {
@@ -317,69 +283,67 @@ func (d *DB) unreachable(err error) error {
 // changesChunk is how many log rows a pull reads per query.
 const changesChunk = 500
 
-// Changes implements store.Store.
+// Changes implements store.Store, in one statement per chunk of the log
+// and no transaction around them: a pull, or a node following the others,
+// costs one round trip. The first chunk reads the head in its own snapshot
+// (which holds every version up to it: commits are in version order); the
+// later ones stop at that head, so a record that moved past it meanwhile
+// is not sent twice, and comes with the next pull, from the head on.
 func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error) {
-	return d.changes(ctx, since, limit, maxBytes, visible, func(t *txn, after uint64) pgx.Rows {
-		rows, _ := t.q.Query(ctx, "SELECT version, typ, id, deleted, data FROM records WHERE version > $1 ORDER BY version LIMIT $2", int64(after), changesChunk)
-		return rows
-	})
-}
-
-// changes pages through the rows chunk returns (version, typ, id, deleted,
-// data, in version order, at most changesChunk after a version): Changes
-// over the whole log, ChangesIn over scopes.
-func (d *DB) changes(ctx context.Context, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool, chunk func(t *txn, after uint64) pgx.Rows) (changes []wire.Change, cursor uint64, more bool, err error) {
-	err = d.View(ctx, func(rt store.ReadTx) error {
-		t := rt.(*txn)
-		head, err := t.Version()
+	if err := ctx.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	cursor = since
+	head := int64(-1)
+	size := 0
+	for {
+		var rows pgx.Rows
+		if head < 0 {
+			rows, _ = d.pool.Query(ctx, `SELECT h.version, r.version, r.typ, r.id, r.deleted, r.data FROM outpost_head h
+				LEFT JOIN LATERAL (SELECT version, typ, id, deleted, data FROM records
+					WHERE version > $1 AND version <= h.version ORDER BY version LIMIT $2) r ON true`, int64(cursor), changesChunk)
+		} else {
+			rows, _ = d.pool.Query(ctx, `SELECT $3::bigint, version, typ, id, deleted, data FROM records
+				WHERE version > $1 AND version <= $3 ORDER BY version LIMIT $2`, int64(cursor), changesChunk, head)
+		}
+		var h int64
+		var v *int64
+		var typ, id *string
+		var deleted *bool
+		var data []byte
+		n, full := 0, false
+		_, err := pgx.ForEachRow(rows, []any{&h, &v, &typ, &id, &deleted, &data}, func() error {
+			head = h
+			if v == nil || full {
+				return nil // no change after cursor (the head alone), or past the page
+			}
+			n++
+			if len(changes) >= limit || size >= maxBytes {
+				full = true
+				return nil
+			}
+			cursor = uint64(*v)
+			if !*deleted && !visible(*typ, data) {
+				return nil
+			}
+			c := wire.Change{V: uint64(*v), Type: *typ, ID: *id, Deleted: *deleted}
+			if !*deleted {
+				c.Data = slices.Clone(data)
+			}
+			changes = append(changes, c)
+			size += len(data) + len(*id) + 32
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, 0, false, fmt.Errorf("read the change log: %w", d.unreachable(err))
 		}
-		cursor = since
-		size := 0
-		for {
-			rows := chunk(t, cursor)
-			var v int64
-			var typ, id string
-			var deleted bool
-			var data []byte
-			n, full := 0, false
-			_, err := pgx.ForEachRow(rows, []any{&v, &typ, &id, &deleted, &data}, func() error {
-				n++
-				if full {
-					return nil
-				}
-				if len(changes) >= limit || size >= maxBytes {
-					full = true
-					return nil
-				}
-				cursor = uint64(v)
-				if !deleted && !visible(typ, data) {
-					return nil
-				}
-				c := wire.Change{V: uint64(v), Type: typ, ID: id, Deleted: deleted}
-				if !deleted {
-					c.Data = slices.Clone(data)
-				}
-				changes = append(changes, c)
-				size += len(data) + len(id) + 32
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("read the change log: %w", err)
-			}
-			if full {
-				more = true
-				return nil
-			}
-			if n < changesChunk {
-				break
-			}
+		if full {
+			return changes, cursor, true, nil
 		}
-		cursor = head
-		return nil
-	})
-	return changes, cursor, more, err
+		if n < changesChunk {
+			return changes, uint64(head), false, nil
+		}
+	}
 }
 
 // Remaining implements store.Store.
@@ -400,14 +364,12 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// txn is a store.Tx on a PostgreSQL transaction. In a write transaction
-// head is the latest version, the batch's own writes included.
+// txn is a store.ReadTx on a PostgreSQL transaction (View); writes go
+// through wtx (writetx.go).
 type txn struct {
-	ctx   context.Context
-	q     querier
-	now   time.Time // one instant per transaction, by the store's clock
-	write bool
-	head  uint64
+	ctx context.Context
+	q   querier
+	now time.Time // one instant per transaction, by the store's clock
 }
 
 func checkKey(what, a, b string) error {
@@ -455,25 +417,11 @@ func (t *txn) LastSeq(clientID string) (uint64, error) {
 }
 
 func (t *txn) Version() (uint64, error) {
-	if t.write {
-		return t.head, nil
-	}
 	var v int64
 	if err := t.q.QueryRow(t.ctx, "SELECT version FROM outpost_head").Scan(&v); err != nil {
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
 	return uint64(v), nil
-}
-
-func (t *txn) SetLastSeq(clientID string, seq uint64) error {
-	if err := checkKey("client", "c", clientID); err != nil {
-		return err
-	}
-	_, err := t.q.Exec(t.ctx, "INSERT INTO clients (id, seq) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", clientID, int64(seq))
-	if err != nil {
-		return fmt.Errorf("set the last sequence of %s: %w", clientID, err)
-	}
-	return nil
 }
 
 func (t *txn) GetLocal(kind, key string) ([]byte, error) {
@@ -490,73 +438,6 @@ func (t *txn) GetLocal(kind, key string) ([]byte, error) {
 		return nil, fmt.Errorf("get %s/%s: %w", kind, key, err)
 	}
 	return data, nil
-}
-
-func (t *txn) PutLocal(kind, key string, data []byte, expires time.Time) error {
-	if err := checkKey("local", kind, key); err != nil {
-		return err
-	}
-	var exp int64
-	if !expires.IsZero() {
-		exp = max(expires.UnixMilli(), 1)
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	_, err := t.q.Exec(t.ctx, `INSERT INTO local (kind, key, data, expires_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`, kind, key, data, exp)
-	if err != nil {
-		return fmt.Errorf("put %s/%s: %w", kind, key, err)
-	}
-	return nil
-}
-
-func (t *txn) DeleteLocal(kind, key string) error {
-	if err := checkKey("local", kind, key); err != nil {
-		return err
-	}
-	if _, err := t.q.Exec(t.ctx, "DELETE FROM local WHERE kind = $1 AND key = $2", kind, key); err != nil {
-		return fmt.Errorf("delete %s/%s: %w", kind, key, err)
-	}
-	return nil
-}
-
-func (t *txn) Put(typ, id string, data []byte) (uint64, error) {
-	if err := checkKey("record", typ, id); err != nil {
-		return 0, err
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	v := t.head + 1
-	_, err := t.q.Exec(t.ctx, `INSERT INTO records (typ, id, version, deleted, data) VALUES ($1, $2, $3, false, $4)
-		ON CONFLICT (typ, id) DO UPDATE SET version = excluded.version, deleted = false, data = excluded.data`, typ, id, int64(v), data)
-	if err != nil {
-		return 0, fmt.Errorf("put %s/%s: %w", typ, id, err)
-	}
-	if err := index(t.ctx, t.q, typ, v, false, data); err != nil { // scope.go
-		return 0, err
-	}
-	t.head = v
-	return v, nil
-}
-
-func (t *txn) Delete(typ, id string) error {
-	if err := checkKey("record", typ, id); err != nil {
-		return err
-	}
-	v := t.head + 1
-	tag, err := t.q.Exec(t.ctx, "UPDATE records SET version = $3, deleted = true, data = '' WHERE typ = $1 AND id = $2 AND NOT deleted", typ, id, int64(v))
-	if err != nil {
-		return fmt.Errorf("delete %s/%s: %w", typ, id, err)
-	}
-	if tag.RowsAffected() > 0 {
-		if err := index(t.ctx, t.q, typ, v, true, nil); err != nil { // scope.go
-			return err
-		}
-		t.head = v
-	}
-	return nil
 }
 
 // Where says which database the store uses (host:port/database), for logs.

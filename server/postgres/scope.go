@@ -24,16 +24,19 @@ func validScopes(scopes []string) []string {
 	return out
 }
 
-// index inserts the scope rows of a record written at version v.
-func index(ctx context.Context, q querier, typ string, v uint64, deleted bool, data []byte) error {
-	scopes := validScopes(store.RecordScopes(typ, data, deleted))
-	if len(scopes) == 0 {
-		return nil
+// queueIndex queues the scope rows of the records written at versions
+// vs (types typs, deleted dels, data datas), in the write's batch.
+func queueIndex(b *pgx.Batch, typs []string, vs []int64, dels []bool, datas [][]byte) {
+	var scopes []string
+	var versions []int64
+	for i, typ := range typs {
+		for _, s := range validScopes(store.RecordScopes(typ, datas[i], dels[i])) {
+			scopes, versions = append(scopes, s), append(versions, vs[i])
+		}
 	}
-	if _, err := q.Exec(ctx, "INSERT INTO scopes (scope, version) SELECT unnest($1::text[]), $2", scopes, int64(v)); err != nil {
-		return fmt.Errorf("index version %d: %w", v, err)
+	if len(scopes) > 0 {
+		b.Queue("INSERT INTO scopes (scope, version) SELECT * FROM unnest($1::text[], $2::bigint[])", scopes, versions)
 	}
-	return nil
 }
 
 // buildScopes fills the scope index from the records unless it was filled
@@ -91,20 +94,64 @@ func buildScopes(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// ChangesIn implements store.Store.
+// ChangesIn implements store.Store, in one snapshot: each chunk reads one
+// ordered range of the primary key per scope, cut at the chunk ("scope =
+// ANY" would let the planner walk the whole log by version instead).
 func (d *DB) ChangesIn(ctx context.Context, scopes []string, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error) {
 	scopes = validScopes(scopes)
-	return d.changes(ctx, since, limit, maxBytes, visible, func(t *txn, after uint64) pgx.Rows {
-		// One ordered range of the primary key per scope, each cut at the
-		// chunk: "scope = ANY" would let the planner walk the whole log by
-		// version instead.
-		rows, _ := t.q.Query(ctx, `SELECT r.version, r.typ, r.id, r.deleted, r.data
-			FROM (SELECT DISTINCT s.version FROM unnest($1::text[]) AS q(scope)
-				CROSS JOIN LATERAL (SELECT version FROM scopes WHERE scope = q.scope AND version > $2 ORDER BY version LIMIT $3) s
-				ORDER BY s.version LIMIT $3) s
-			JOIN records r ON r.version = s.version ORDER BY r.version`, scopes, int64(after), changesChunk)
-		return rows
+	err = d.View(ctx, func(rt store.ReadTx) error {
+		t := rt.(*txn)
+		var head int64
+		if err := t.q.QueryRow(ctx, "SELECT version FROM outpost_head").Scan(&head); err != nil {
+			return fmt.Errorf("read the change-log head: %w", err)
+		}
+		cursor = since
+		size := 0
+		for {
+			rows, _ := t.q.Query(ctx, `SELECT r.version, r.typ, r.id, r.deleted, r.data
+				FROM (SELECT DISTINCT s.version FROM unnest($1::text[]) AS q(scope)
+					CROSS JOIN LATERAL (SELECT version FROM scopes WHERE scope = q.scope AND version > $2 ORDER BY version LIMIT $3) s
+					ORDER BY s.version LIMIT $3) s
+				JOIN records r ON r.version = s.version ORDER BY r.version`, scopes, int64(cursor), changesChunk)
+			var v int64
+			var typ, id string
+			var deleted bool
+			var data []byte
+			n := 0
+			_, err := pgx.ForEachRow(rows, []any{&v, &typ, &id, &deleted, &data}, func() error {
+				n++
+				if more {
+					return nil
+				}
+				if len(changes) >= limit || size >= maxBytes {
+					more = true
+					return nil
+				}
+				cursor = uint64(v)
+				if !deleted && !visible(typ, data) {
+					return nil
+				}
+				c := wire.Change{V: uint64(v), Type: typ, ID: id, Deleted: deleted}
+				if !deleted {
+					c.Data = slices.Clone(data)
+				}
+				changes = append(changes, c)
+				size += len(data) + len(id) + 32
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("read the change log: %w", err)
+			}
+			if more {
+				return nil
+			}
+			if n < changesChunk {
+				cursor = uint64(head)
+				return nil
+			}
+		}
 	})
+	return changes, cursor, more, err
 }
 
 // RemainingIn implements store.Store.

@@ -123,3 +123,29 @@ type Shared interface {
 	// changed. A node's own commits need not be reported.
 	Follow(ctx context.Context, changed func(lost bool))
 }
+
+// Keys names what an Update is about to read, so that a store whose reads
+// cost a round trip (server/postgres) can read them all at once, for every
+// Update of a batch, when it opens the transaction. A hint only: reading
+// other keys works as ever, and a key named but never read costs a little.
+type Keys struct {
+	Clients []string // LastSeq
+	Records []Key    // Get: Key{typ, id}
+	Local   []Key    // GetLocal: Key{kind, key}
+}
+
+// Key is a record's (type, id) or unlogged data's (kind, key).
+type Key struct{ A, B string }
+
+// Prefetcher is implemented by a store that reads an Update's keys ahead.
+type Prefetcher interface {
+	UpdateKeys(ctx context.Context, keys Keys, fn func(Tx) error) error
+}
+
+// UpdateKeys is s.Update, telling a Prefetcher what fn will read.
+func UpdateKeys(ctx context.Context, s Store, keys Keys, fn func(Tx) error) error {
+	if p, ok := s.(Prefetcher); ok {
+		return p.UpdateKeys(ctx, keys, fn)
+	}
+	return s.Update(ctx, fn)
+}

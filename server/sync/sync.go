@@ -174,7 +174,7 @@ func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wi
 		var writes []change
 		applied := false
 		began := time.Now()
-		err := s.Store.Update(ctx, func(tx store.Tx) error {
+		err := store.UpdateKeys(ctx, s.Store, keysOf(clientID, m), func(tx store.Tx) error {
 			last, err := tx.LastSeq(clientID)
 			if err != nil {
 				return err

@@ -15,6 +15,7 @@ import (
 // Request is an Update waiting for the writer.
 type Request struct {
 	Fn   func(store.Tx) error
+	Keys store.Keys // what Fn will read, for a store that reads ahead
 	done chan error
 }
 
@@ -64,10 +65,15 @@ func (q *Queue) writer(max int, commit func([]*Request)) {
 
 // Update queues fn and waits for its answer.
 func (q *Queue) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return q.UpdateKeys(ctx, store.Keys{}, fn)
+}
+
+// UpdateKeys is Update with the keys fn will read (store.Keys).
+func (q *Queue) UpdateKeys(ctx context.Context, keys store.Keys, fn func(store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := &Request{Fn: fn, done: make(chan error, 1)}
+	r := &Request{Fn: fn, Keys: keys, done: make(chan error, 1)}
 	select {
 	case q.reqs <- r:
 		return <-r.done

@@ -49,6 +49,7 @@ func Run(t *testing.T, openAt func(t *testing.T, now func() time.Time) store.Sto
 		return [2]store.Store{s, cfg.secondNode(t, s)}
 	}
 	runConcurrency(t, open, nodes, cfg.secondNode != nil)
+	runBatched(t, open) // batch.go
 
 	t.Run("PutGetVersion", func(t *testing.T) {
 		s := open(t)

@@ -1,0 +1,438 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"outpost/server/store"
+	"outpost/shared"
+)
+
+// The write transaction keeps its writes on the node until the commit.
+//
+// A round trip to PostgreSQL costs far more than the statement it carries,
+// and a mutation used to make four, one after another (its client's last
+// sequence, "is this ID free", the record, the sequence). So wtx reads what
+// the batch's Updates said they would read (store.Keys) in the round trip
+// that takes the log lock, remembers every row it reads or writes, answers
+// reads from that memory (its own writes first: a function sees what it
+// wrote), and sends the writes at the commit, one statement per table for
+// the whole batch, pipelined with the head, the notification and COMMIT.
+// A batch then costs two round trips however many mutations it carries,
+// plus one for each read nobody announced.
+//
+// Since nothing is written before the commit, a function that fails is
+// undone in memory (its entries restored from a journal) and the batch goes
+// on without it. Each is the one read that cannot be answered from memory:
+// it flushes the writes first, and a function failing after a flush rolls
+// the transaction back and the batch runs again without it (commit.go).
+
+// row is what the transaction knows of a row: as read, or as written.
+type row struct {
+	present bool   // the record is live / the data exists
+	data    []byte // nil when !present
+	exp     int64  // local: expires_at, Unix ms, 0 = never
+	seq     int64  // clients: last sequence
+	version int64  // records: the version written (dirty only)
+	dirty   bool   // written by this transaction, not flushed yet
+}
+
+type table int
+
+const (
+	tRecords table = iota
+	tClients
+	tLocal
+)
+
+// undo is a journal entry: the row as it was before a write.
+type undo struct {
+	t   table
+	k   store.Key
+	old row
+	had bool
+}
+
+// wtx is a store.Tx on the writer's connection, inside the transaction
+// runBatch opened.
+type wtx struct {
+	ctx     context.Context
+	conn    *pgx.Conn
+	now     time.Time
+	head    uint64
+	rows    [3]map[store.Key]row
+	journal []undo
+	flushes int // how many times writes went to PostgreSQL before the commit
+}
+
+func newWtx(ctx context.Context, conn *pgx.Conn, head uint64) *wtx {
+	t := &wtx{ctx: ctx, conn: conn, head: head}
+	for i := range t.rows {
+		t.rows[i] = map[store.Key]row{}
+	}
+	return t
+}
+
+// mark is where a function's effects start.
+type mark struct {
+	journal, flushes int
+	head             uint64
+}
+
+func (t *wtx) mark() mark { return mark{len(t.journal), t.flushes, t.head} }
+
+// undoTo forgets the writes made since m. It reports false if some of them
+// reached PostgreSQL already: then only a rollback undoes them.
+func (t *wtx) undoTo(m mark) bool {
+	if t.flushes != m.flushes {
+		return false
+	}
+	for i := len(t.journal) - 1; i >= m.journal; i-- {
+		u := t.journal[i]
+		if u.had {
+			t.rows[u.t][u.k] = u.old
+		} else {
+			delete(t.rows[u.t], u.k)
+		}
+	}
+	t.journal = t.journal[:m.journal]
+	t.head = m.head
+	return true
+}
+
+func (t *wtx) write(tb table, k store.Key, r row) {
+	old, had := t.rows[tb][k]
+	t.journal = append(t.journal, undo{tb, k, old, had})
+	r.dirty = true
+	t.rows[tb][k] = r
+}
+
+// lookup returns what the transaction knows of a row, reading it from
+// PostgreSQL (and remembering it) if nothing yet.
+func (t *wtx) lookup(tb table, k store.Key) (row, error) {
+	if r, ok := t.rows[tb][k]; ok {
+		return r, nil
+	}
+	var r row
+	var err error
+	switch tb {
+	case tRecords:
+		var deleted bool
+		err = t.conn.QueryRow(t.ctx, "SELECT deleted, data FROM records WHERE typ = $1 AND id = $2", k.A, k.B).Scan(&deleted, &r.data)
+		r.present = err == nil && !deleted
+	case tClients:
+		err = t.conn.QueryRow(t.ctx, "SELECT seq FROM clients WHERE id = $1", k.B).Scan(&r.seq)
+		r.present = err == nil
+	case tLocal:
+		err = t.conn.QueryRow(t.ctx, "SELECT data, expires_at FROM local WHERE kind = $1 AND key = $2", k.A, k.B).Scan(&r.data, &r.exp)
+		r.present = err == nil
+	}
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		t.flushes++ // the transaction may be aborted: only a rollback undoes now
+		return row{}, err
+	}
+	if !r.present {
+		r.data = nil
+	}
+	t.rows[tb][k] = r
+	return r, nil
+}
+
+// prefetch queues the reads of keys (with duplicates) on b; read takes
+// their answers into the transaction's memory, in the same order.
+func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) error) {
+	var steps []func(pgx.BatchResults, *wtx) error
+	// A key PostgreSQL would refuse (not UTF-8, a NUL) would fail the
+	// whole batch: leave it to the read, which refuses it alone.
+	var ids []string
+	for _, id := range uniq(keys.Clients) {
+		if checkKey("client", "c", id) == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		b.Queue("SELECT id, seq FROM clients WHERE id = ANY($1)", ids)
+		steps = append(steps, func(br pgx.BatchResults, t *wtx) error {
+			for _, id := range ids {
+				t.rows[tClients][store.Key{B: id}] = row{}
+			}
+			var id string
+			var seq int64
+			rows, _ := br.Query()
+			_, err := pgx.ForEachRow(rows, []any{&id, &seq}, func() error {
+				t.rows[tClients][store.Key{B: id}] = row{present: true, seq: seq}
+				return nil
+			})
+			return err
+		})
+	}
+	pairs := func(tb table, ks []store.Key, sql string, scan func(pgx.Rows) (store.Key, row, error)) {
+		ks = slices.DeleteFunc(uniq(ks), func(k store.Key) bool { return checkKey("", k.A, k.B) != nil })
+		if len(ks) == 0 {
+			return
+		}
+		as, bs := make([]string, len(ks)), make([]string, len(ks))
+		for i, k := range ks {
+			as[i], bs[i] = k.A, k.B
+		}
+		b.Queue(sql, as, bs)
+		steps = append(steps, func(br pgx.BatchResults, t *wtx) error {
+			for _, k := range ks {
+				t.rows[tb][k] = row{}
+			}
+			rows, err := br.Query()
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				k, r, err := scan(rows)
+				if err != nil {
+					return err
+				}
+				t.rows[tb][k] = r
+			}
+			return rows.Err()
+		})
+	}
+	pairs(tRecords, keys.Records, `SELECT typ, id, deleted, data FROM records
+		WHERE (typ, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+		func(rs pgx.Rows) (store.Key, row, error) {
+			var k store.Key
+			var r row
+			var deleted bool
+			err := rs.Scan(&k.A, &k.B, &deleted, &r.data)
+			if r.present = !deleted; deleted {
+				r.data = nil
+			}
+			return k, r, err
+		})
+	pairs(tLocal, keys.Local, `SELECT kind, key, data, expires_at FROM local
+		WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+		func(rs pgx.Rows) (store.Key, row, error) {
+			var k store.Key
+			r := row{present: true}
+			err := rs.Scan(&k.A, &k.B, &r.data, &r.exp)
+			return k, r, err
+		})
+	return func(br pgx.BatchResults, t *wtx) error {
+		for _, s := range steps {
+			if err := s(br, t); err != nil {
+				return fmt.Errorf("read ahead: %w", err)
+			}
+		}
+		return nil
+	}
+}
+
+// uniq returns s without duplicates.
+func uniq[K comparable](s []K) []K {
+	seen := make(map[K]bool, len(s))
+	out := make([]K, 0, len(s))
+	for _, k := range s {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// queueWrites puts the transaction's unflushed writes on b: one statement
+// per table, each row once, at its last value (a record's row holds its
+// latest version only, so the intermediate ones would be overwritten
+// anyway). It marks them flushed.
+func (t *wtx) queueWrites(b *pgx.Batch) {
+	var rt, rid, lk, lkey, dk, dkey, cid []string
+	var rv, lexp, cseq []int64
+	var rdel []bool
+	var rdata, ldata [][]byte
+	for k, r := range t.rows[tRecords] {
+		if r.dirty {
+			rt, rid, rv, rdel = append(rt, k.A), append(rid, k.B), append(rv, r.version), append(rdel, !r.present)
+			rdata = append(rdata, cmpData(r.data))
+			r.dirty = false
+			t.rows[tRecords][k] = r
+		}
+	}
+	for k, r := range t.rows[tClients] {
+		if r.dirty {
+			cid, cseq = append(cid, k.B), append(cseq, r.seq)
+			r.dirty = false
+			t.rows[tClients][k] = r
+		}
+	}
+	for k, r := range t.rows[tLocal] {
+		if !r.dirty {
+			continue
+		}
+		if r.present {
+			lk, lkey, ldata, lexp = append(lk, k.A), append(lkey, k.B), append(ldata, cmpData(r.data)), append(lexp, r.exp)
+		} else {
+			dk, dkey = append(dk, k.A), append(dkey, k.B)
+		}
+		r.dirty = false
+		t.rows[tLocal][k] = r
+	}
+	if len(rt) > 0 {
+		b.Queue(`INSERT INTO records (typ, id, version, deleted, data)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bool[], $5::bytea[])
+			ON CONFLICT (typ, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data`,
+			rt, rid, rv, rdel, rdata)
+	}
+	if len(rt) > 0 {
+		queueIndex(b, rt, rv, rdel, rdata) // scope.go: after the records, whose trigger drops the old versions'
+	}
+	if len(cid) > 0 {
+		b.Queue(`INSERT INTO clients (id, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
+			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, cid, cseq)
+	}
+	if len(lk) > 0 {
+		b.Queue(`INSERT INTO local (kind, key, data, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[])
+			ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`, lk, lkey, ldata, lexp)
+	}
+	if len(dk) > 0 {
+		b.Queue(`DELETE FROM local WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, dk, dkey)
+	}
+}
+
+// cmpData is data as a column holds it: never NULL.
+func cmpData(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// flush sends the unflushed writes now, inside the transaction.
+func (t *wtx) flush() error {
+	b := &pgx.Batch{}
+	t.queueWrites(b)
+	if b.Len() == 0 {
+		return nil
+	}
+	t.flushes++ // from here on, a failure is undone by a rollback only
+	if err := t.conn.SendBatch(t.ctx, b).Close(); err != nil {
+		return fmt.Errorf("write to PostgreSQL: %w", err)
+	}
+	return nil
+}
+
+var _ store.Tx = (*wtx)(nil)
+
+func (t *wtx) Get(typ, id string) ([]byte, error) {
+	if err := checkKey("record", typ, id); err != nil {
+		return nil, err
+	}
+	r, err := t.lookup(tRecords, store.Key{A: typ, B: id})
+	if err != nil {
+		return nil, fmt.Errorf("get %s/%s: %w", typ, id, err)
+	}
+	if !r.present {
+		return nil, shared.Errorf(shared.ENOTFOUND, "record.not_found", typ, id)
+	}
+	return slices.Clone(cmpData(r.data)), nil
+}
+
+func (t *wtx) Each(typ string, fn func(id string, data []byte) error) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	t.flushes++ // a failed query aborts the transaction: only a rollback undoes then
+	return (&txn{ctx: t.ctx, q: t.conn}).Each(typ, fn)
+}
+
+// EachIn implements store.ReadTx, like Each: after the writes so far.
+func (t *wtx) EachIn(scope string, fn func(typ, id string, data []byte) error) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	t.flushes++
+	return (&txn{ctx: t.ctx, q: t.conn}).EachIn(scope, fn)
+}
+
+func (t *wtx) LastSeq(clientID string) (uint64, error) {
+	if err := checkKey("client", "c", clientID); err != nil {
+		return 0, err
+	}
+	r, err := t.lookup(tClients, store.Key{B: clientID})
+	if err != nil {
+		return 0, fmt.Errorf("get the last sequence of %s: %w", clientID, err)
+	}
+	return uint64(r.seq), nil
+}
+
+func (t *wtx) Version() (uint64, error) { return t.head, nil }
+
+func (t *wtx) GetLocal(kind, key string) ([]byte, error) {
+	if err := checkKey("local", kind, key); err != nil {
+		return nil, err
+	}
+	r, err := t.lookup(tLocal, store.Key{A: kind, B: key})
+	if err != nil {
+		return nil, fmt.Errorf("get %s/%s: %w", kind, key, err)
+	}
+	if !r.present || r.exp != 0 && t.now.UnixMilli() >= r.exp {
+		return nil, shared.Errorf(shared.ENOTFOUND, "record.not_found", kind, key)
+	}
+	return slices.Clone(cmpData(r.data)), nil
+}
+
+func (t *wtx) Put(typ, id string, data []byte) (uint64, error) {
+	if err := checkKey("record", typ, id); err != nil {
+		return 0, err
+	}
+	t.head++
+	t.write(tRecords, store.Key{A: typ, B: id}, row{present: true, data: slices.Clone(cmpData(data)), version: int64(t.head)})
+	return t.head, nil
+}
+
+func (t *wtx) Delete(typ, id string) error {
+	if err := checkKey("record", typ, id); err != nil {
+		return err
+	}
+	k := store.Key{A: typ, B: id}
+	r, err := t.lookup(tRecords, k)
+	if err != nil {
+		return fmt.Errorf("delete %s/%s: %w", typ, id, err)
+	}
+	if !r.present {
+		return nil
+	}
+	t.head++
+	t.write(tRecords, k, row{version: int64(t.head)})
+	return nil
+}
+
+func (t *wtx) SetLastSeq(clientID string, seq uint64) error {
+	if err := checkKey("client", "c", clientID); err != nil {
+		return err
+	}
+	t.write(tClients, store.Key{B: clientID}, row{present: true, seq: int64(seq)})
+	return nil
+}
+
+func (t *wtx) PutLocal(kind, key string, data []byte, expires time.Time) error {
+	if err := checkKey("local", kind, key); err != nil {
+		return err
+	}
+	var exp int64
+	if !expires.IsZero() {
+		exp = max(expires.UnixMilli(), 1)
+	}
+	t.write(tLocal, store.Key{A: kind, B: key}, row{present: true, data: slices.Clone(cmpData(data)), exp: exp})
+	return nil
+}
+
+func (t *wtx) DeleteLocal(kind, key string) error {
+	if err := checkKey("local", kind, key); err != nil {
+		return err
+	}
+	t.write(tLocal, store.Key{A: kind, B: key}, row{})
+	return nil
+}
