@@ -73,6 +73,7 @@ bench: tools build
 	OUTPOST_CHROMIUM=$(CHROMIUM) OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 20m -run TestSearchBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -timeout 5m -run TestLoginFloodBench -v ./e2e/ | grep -E '^(bench|---|ok|FAIL)'
 	OUTPOST_BENCH=1 $(GO) test -count=1 -run '^TestRelevanceBench$$' -v ./e2e/relevance/ | grep -E '^(bench|---|ok|FAIL)'
+	OUTPOST_BENCH=1 .ci/with-postgres $(GO) test -count=1 -timeout 10m -run '^TestPullBench$$' -v ./server/sync/ | grep -E '^(bench|---|ok|FAIL)'
 	$(GO) test -run '^$$' -bench BenchmarkFirstSync -benchtime 3x ./server/http/ | grep -E '^(Benchmark|ok|FAIL)'
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/search/ | grep -E '^(Benchmark|ok|FAIL)'
 

@@ -86,11 +86,11 @@ func (t TicketFacts) tier() int {
 // *Error that says why not:
 //
 //	                 requester  agent  admin  kiosk
-//	view                own     scope   all     -
+//	view                own     sight   all     -
 //	create              own      all    all    site
 //	reply               own     scope   all     -
 //	note                 -      scope   all     -
-//	view_internal        -      scope   all     -
+//	view_internal        -      sight   all     -
 //	change_status       own     scope   all     -
 //	change_priority      -      scope   all     -
 //	assign               -      scope   all     -
@@ -102,7 +102,12 @@ func (t TicketFacts) tier() int {
 // own tickets, and an agent or admin who files a ticket for themselves has a
 // requester's rights on it too. "scope" is an agent's queue: tickets assigned
 // to them, and tickets at or below their tier in the general queue or in one
-// of their groups. A kiosk only files tickets for visitors at its own site
+// of their groups. "sight" is what an agent reads, wider than what they
+// may change: tickets assigned to them, and tickets in the general queue
+// or one of their groups at any tier, so a tier-1 agent follows what tier 2
+// does with a ticket they escalated, while an HR group's tickets never
+// reach the network team (the server's pull sends an agent exactly these:
+// server/sync.visibleTo asks Allowed). A kiosk only files tickets for visitors at its own site
 // and never sees a ticket, not even one it filed, so no visitor data stays
 // on the desk. Only the requester rates a ticket, so satisfaction scores say
 // what requesters think.
@@ -132,6 +137,7 @@ func Allowed(who Identity, action string, t TicketFacts) error {
 type access struct {
 	requester bool // the ticket's requester, whatever their role (kiosks aside)
 	staff     bool // an agent in scope, or an admin
+	sight     bool // an agent who may see it (inSight), or an admin
 	anyAgent  bool // any agent, in scope or not
 	kiosk     bool // a kiosk at the ticket's site
 }
@@ -139,11 +145,11 @@ type access struct {
 // permissions is the table in Allowed's doc. Any agent may file a ticket,
 // for anyone and in any queue (a phone call, a walk-in).
 var permissions = map[string]access{
-	ActionView:           {requester: true, staff: true},
+	ActionView:           {requester: true, sight: true},
 	ActionCreate:         {requester: true, staff: true, anyAgent: true, kiosk: true},
 	ActionReply:          {requester: true, staff: true},
 	ActionNote:           {staff: true},
-	ActionViewInternal:   {staff: true},
+	ActionViewInternal:   {sight: true},
 	ActionChangeStatus:   {requester: true, staff: true},
 	ActionChangePriority: {staff: true},
 	ActionAssign:         {staff: true},
@@ -173,13 +179,13 @@ func (a access) check(who Identity, t TicketFacts) error {
 		return Errorf(EFORBIDDEN, "perm.staff_only")
 	case RoleAgent:
 		switch {
-		case a.requester && own, a.anyAgent, a.staff && inScope(who, t):
+		case a.requester && own, a.anyAgent, a.staff && inScope(who, t), a.sight && inSight(who, t):
 			return nil
-		case a.staff:
+		case a.staff, a.sight:
 			return Errorf(EFORBIDDEN, "perm.out_of_scope")
 		}
 	case RoleAdmin:
-		if a.staff || a.requester && own {
+		if a.staff || a.sight || a.requester && own {
 			return nil
 		}
 	default:
@@ -196,6 +202,15 @@ func inScope(who Identity, t TicketFacts) bool {
 		return true
 	}
 	return t.tier() <= who.Tier && (t.Group == "" || who.InGroup(t.Group))
+}
+
+// inSight reports whether agent who may read ticket t: assigned to them,
+// or in the general queue or one of their groups, whatever its tier.
+func inSight(who Identity, t TicketFacts) bool {
+	if t.AssigneeID != "" && t.AssigneeID == who.UserID {
+		return true
+	}
+	return t.Group == "" || who.InGroup(t.Group)
 }
 
 // stateAllows applies the rules that depend on where the ticket is, not on

@@ -439,3 +439,33 @@ func ExamplePriority() {
 	fmt.Println(p)
 	// Output: P2
 }
+
+// TestAgentSight checks what an agent reads against what they change: a
+// tier-2 network agent reads every network and general-queue ticket, a
+// tier-3 one too (and its internal notes), and whatever is assigned to
+// them, but no other group's ticket.
+func TestAgentSight(t *testing.T) {
+	agent := identities[RoleAgent] // tier 2, network
+	tests := []struct {
+		name       string
+		ticket     TicketFacts
+		view, note string // errKey of ActionView (= ActionViewInternal) and ActionNote
+	}{
+		{"their group, their tier", TicketFacts{RequesterID: otherID, Tier: Tier2, Group: "network"}, ok, ok},
+		{"their group, above their tier", TicketFacts{RequesterID: otherID, Tier: Tier3, Group: "network"}, ok, outOfScope},
+		{"general queue, above their tier", TicketFacts{RequesterID: otherID, Tier: Tier3}, ok, outOfScope},
+		{"another group", TicketFacts{RequesterID: otherID, Tier: Tier1, Group: "hr"}, outOfScope, outOfScope},
+		{"another group, assigned to them", TicketFacts{RequesterID: otherID, Tier: Tier3, Group: "hr", AssigneeID: agentID}, ok, ok},
+	}
+	for _, tc := range tests {
+		tc.ticket.Status = StatusOpen
+		for action, want := range map[string]string{ActionView: tc.view, ActionViewInternal: tc.view, ActionNote: tc.note} {
+			if got := errKey(t, Allowed(agent, action, tc.ticket)); got != want {
+				t.Errorf("%s: Allowed(agent, %s) = %q; want %q", tc.name, action, got, want)
+			}
+		}
+		if got := errKey(t, Allowed(identities[RoleAdmin], ActionView, tc.ticket)); got != ok {
+			t.Errorf("%s: Allowed(admin, view) = %q; want ok", tc.name, got)
+		}
+	}
+}

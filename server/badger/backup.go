@@ -75,6 +75,8 @@ func (d *DB) BackupSince(ctx context.Context, since uint64, fn func(store.Item) 
 				out = store.Item{Kind: store.ItemLocal, Type: kind, ID: k, Expires: exp, Data: b[8:]}
 			case bytes.HasPrefix(key, prefixLog), bytes.Equal(key, keyVersion), bytes.Equal(key, keyEpoch):
 				continue // the log follows from the records; the head is returned; the epoch is the database's own
+			case bytes.HasPrefix(key, prefixScope), bytes.HasPrefix(key, prefixScopes), bytes.Equal(key, keyScopes):
+				continue // the scope index follows from the records (scope.go)
 			default:
 				return fmt.Errorf("unknown key %q: this release cannot back it up", key)
 			}
@@ -94,7 +96,7 @@ func (d *DB) Restore(ctx context.Context, head uint64, next func() (store.Item, 
 		it := txn.NewIterator(badger.IteratorOptions{})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			if !bytes.Equal(it.Item().Key(), keyEpoch) {
+			if k := it.Item().Key(); !bytes.Equal(k, keyEpoch) && !bytes.Equal(k, keyScopes) {
 				return errors.New("the store is not empty: restore into a new data directory")
 			}
 		}
@@ -163,7 +165,13 @@ func (d *DB) Restore(ctx context.Context, head uint64, next func() (store.Item, 
 	if err := wb.Set(keyVersion, be(head)); err != nil {
 		return err
 	}
+	if err := wb.Delete(keyScopes); err != nil {
+		return err
+	}
 	if err := wb.Flush(); err != nil {
+		return err
+	}
+	if err := d.buildScopes(); err != nil { // scope.go: index what was restored
 		return err
 	}
 	return d.db.Sync()

@@ -8,6 +8,7 @@
 //	c/<client id>   last applied mutation sequence, 8 bytes
 //	m/version       latest change-log version, 8 bytes
 //	m/epoch         random ID made when the database was created
+//	s/, x/, m/scopes the scope index of the change log (scope.go)
 //	u2/<kind>/<key> unlogged server-only data (sessions, password hashes,
 //	                unique indexes): 8-byte expiry (Unix ms by the store's
 //	                clock, 0 = never), then the data; no version, not in the
@@ -101,6 +102,10 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	if err := d.moveOldLocal(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := d.buildScopes(); err != nil { // scope.go
 		db.Close()
 		return nil, err
 	}
@@ -459,6 +464,9 @@ func (t *tx) write(typ, id string, deleted bool, data []byte) (uint64, error) {
 		if err := t.txn.Delete(logKey(old.version)); err != nil {
 			return 0, fmt.Errorf("drop old log entry: %w", err)
 		}
+		if err := t.unindex(old.version); err != nil { // scope.go
+			return 0, err
+		}
 	}
 	v, err := t.Version()
 	if err != nil {
@@ -479,6 +487,9 @@ func (t *tx) write(typ, id string, deleted bool, data []byte) (uint64, error) {
 		if err := t.txn.Set(kv[0], kv[1]); err != nil {
 			return 0, fmt.Errorf("put %s/%s: %w", typ, id, err)
 		}
+	}
+	if err := index(t.txn.Set, typ, id, v, deleted, data); err != nil { // scope.go
+		return 0, err
 	}
 	return v, nil
 }

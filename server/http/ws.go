@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"outpost/server/logsafe"
+	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
@@ -305,7 +306,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		return
 	}
 	c.epoch = c.s.Sync.Store.Epoch()
-	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: c.epoch, Identity: c.user, Auth: c.authKey})
+	c.sendMsg(wire.Msg{T: wire.TWelcome, Protocol: wire.Version, Epoch: outsync.ViewEpoch(c.epoch, c.user), Identity: c.user, Auth: c.authKey})
 	if c.authKey != "" {
 		c.log.Info("session refused", "reason", c.authKey)
 	}

@@ -124,7 +124,13 @@ func (d *DB) Load(ctx context.Context, epoch string, fill func(*Sink) (head uint
 		if err := tx.QueryRow(ctx, "SELECT value FROM outpost_meta WHERE key = 'cluster'").Scan(&cluster); err != nil {
 			return fmt.Errorf("read the cluster: %w", err)
 		}
-		return setEpoch(ctx, tx, epoch, cluster)
+		if err := setEpoch(ctx, tx, epoch, cluster); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM outpost_meta WHERE key = 'scopes'"); err != nil {
+			return err
+		}
+		return buildScopes(ctx, tx) // scope.go: index what was copied
 	})
 	if err == nil {
 		d.epoch.Store(&epoch)

@@ -197,8 +197,10 @@ func (d *DB) migrate(ctx context.Context) error {
 			}
 			d.log.Info("applied schema migration", "version", n, "database", d.where)
 		}
-		epoch, err = d.settleEpoch(ctx, tx)
-		return err
+		if epoch, err = d.settleEpoch(ctx, tx); err != nil {
+			return err
+		}
+		return buildScopes(ctx, tx) // scope.go
 	})
 	if err == nil {
 		d.epoch.Store(&epoch) // once committed

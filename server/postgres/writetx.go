@@ -285,6 +285,9 @@ func (t *wtx) queueWrites(b *pgx.Batch) {
 			ON CONFLICT (typ, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data`,
 			rt, rid, rv, rdel, rdata)
 	}
+	if len(rt) > 0 {
+		queueIndex(b, rt, rv, rdel, rdata) // scope.go: after the records, whose trigger drops the old versions'
+	}
 	if len(cid) > 0 {
 		b.Queue(`INSERT INTO clients (id, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
 			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, cid, cseq)
@@ -342,6 +345,15 @@ func (t *wtx) Each(typ string, fn func(id string, data []byte) error) error {
 	}
 	t.flushes++ // a failed query aborts the transaction: only a rollback undoes then
 	return (&txn{ctx: t.ctx, q: t.conn}).Each(typ, fn)
+}
+
+// EachIn implements store.ReadTx, like Each: after the writes so far.
+func (t *wtx) EachIn(scope string, fn func(typ, id string, data []byte) error) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	t.flushes++
+	return (&txn{ctx: t.ctx, q: t.conn}).EachIn(scope, fn)
 }
 
 func (t *wtx) LastSeq(clientID string) (uint64, error) {

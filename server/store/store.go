@@ -43,6 +43,15 @@ type Store interface {
 	// to the asker or not: the denominator of a sync progress bar.
 	Remaining(ctx context.Context, since uint64) (int, error)
 
+	// ChangesIn is Changes over the records indexed under any of scopes
+	// (RecordScopes): its work is proportional to those, not to the log.
+	// The cursor moves past the records of other scopes unread.
+	ChangesIn(ctx context.Context, scopes []string, since uint64, limit, maxBytes int, visible func(typ string, data []byte) bool) (changes []wire.Change, cursor uint64, more bool, err error)
+
+	// RemainingIn counts the change-log entries after version since
+	// indexed under any of scopes.
+	RemainingIn(ctx context.Context, scopes []string, since uint64) (int, error)
+
 	// Epoch identifies this database. It is made once, when the database is
 	// created, so a data directory restored from a backup or made anew has
 	// another epoch, and clients whose cursors came from elsewhere refetch.
@@ -62,6 +71,10 @@ type ReadTx interface {
 	LastSeq(clientID string) (uint64, error)
 	// Version returns the latest change-log version.
 	Version() (uint64, error)
+	// EachIn calls fn for every live record indexed under scope
+	// (RecordScopes), oldest change first. fn must not write in the
+	// transaction meanwhile: collect, then write.
+	EachIn(scope string, fn func(typ, id string, data []byte) error) error
 	// GetLocal returns unlogged data stored by PutLocal. Returns ENOTFOUND
 	// if there is none or it has expired.
 	GetLocal(kind, key string) ([]byte, error)

@@ -258,6 +258,7 @@ func markTicket(tx store.Tx, id string, now time.Time) ([]slaMark, error) {
 		return nil, err
 	}
 	marks := marksDue(&t, entries, cal, pol, now)
+	assignee := t.AssigneeID // an escalation takes it from them: sight.go
 	lang := t.Lang
 	if lang == "" {
 		lang = i18n.Default
@@ -294,6 +295,11 @@ func markTicket(tx store.Tx, id string, now time.Time) ([]slaMark, error) {
 			if err := putJSON(tx, wire.TypeEntry, e.ID, e); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if t.AssigneeID != assignee {
+		if err := retag(tx, &t); err != nil {
+			return nil, err
 		}
 	}
 	if len(marks) > 0 {

@@ -335,11 +335,22 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 	withRemovals := func(typ string, data []byte) bool {
 		return removable[typ] || visible(typ, data)
 	}
-	changes, next, more, err := s.Store.Changes(ctx, cursor, limit, wire.MaxPageBytes, withRemovals)
+	staff := a.staff()
+	// Staff read the whole log; anyone else only the scopes they could
+	// see into, so a signed-out pull costs what it returns (store.RecordScopes).
+	scopes := readScopes(a)
+	var changes []wire.Change
+	var next uint64
+	var more bool
+	var err error
+	if staff {
+		changes, next, more, err = s.Store.Changes(ctx, cursor, limit, wire.MaxPageBytes, withRemovals)
+	} else {
+		changes, next, more, err = s.Store.ChangesIn(ctx, scopes, cursor, limit, wire.MaxPageBytes, withRemovals)
+	}
 	if err != nil {
 		return wire.Msg{}, err
 	}
-	staff := a.staff()
 	for i, c := range changes {
 		if !c.Deleted && removable[c.Type] && !visible(c.Type, c.Data) {
 			changes[i] = wire.Change{V: c.V, Type: c.Type, ID: c.ID, Deleted: true}
@@ -347,6 +358,9 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 		if !staff && !c.Deleted && carriesClientID[c.Type] {
 			changes[i].Data = withoutOthersClientID(c.Data, a.ClientID)
 		}
+	}
+	if err := s.agentSight(ctx, a, changes); err != nil { // sight.go
+		return wire.Msg{}, err
 	}
 	page := wire.Msg{T: wire.TChanges, Changes: changes, Cursor: next, More: more}
 	if s.Observe != nil {
@@ -356,12 +370,31 @@ func (s *Service) PullAs(ctx context.Context, a Actor, cursor uint64, limit int)
 		}
 		s.Observe.Pulled(len(changes), n)
 	}
-	if more {
-		if page.Remaining, err = s.Store.Remaining(ctx, next); err != nil {
-			return wire.Msg{}, err
-		}
+	switch {
+	case more && staff:
+		page.Remaining, err = s.Store.Remaining(ctx, next)
+	case more:
+		page.Remaining, err = s.Store.RemainingIn(ctx, scopes, next)
+	}
+	if err != nil {
+		return wire.Msg{}, err
 	}
 	return page, nil
+}
+
+// readScopes are the scopes of the change log (store.RecordScopes) that
+// hold every record visibleTo(a) may let through, for anyone but staff:
+// what everyone sees, what this device filed signed out, and the user's
+// own records, or a kiosk's site queue.
+func readScopes(a Actor) []string {
+	scopes := []string{store.ScopeAll, store.ScopeClient(a.ClientID)}
+	if who := a.Identity(); who.UserID != "" {
+		scopes = append(scopes, store.ScopeUser(who.UserID))
+		if who.Role == shared.RoleKiosk && who.Site != "" {
+			scopes = append(scopes, store.ScopeSite(who.Site))
+		}
+	}
+	return scopes
 }
 
 // carriesClientID are the record types that name the device that made
@@ -404,8 +437,10 @@ var staffOnly = map[string]bool{
 }
 
 // visibleTo says which records a may see (DESIGN.md rule 6): published
-// public articles and troubleshooters for everyone, internal articles and
-// every ticket for agents and admins, and for a requester their own
+// public articles and troubleshooters for everyone, internal articles for
+// agents and admins, every ticket for admins and for agents those
+// shared.Allowed lets them view (decided after it, by agentSight, which
+// sends the others as removals), and for a requester their own
 // tickets and the public entries of their history. A signed-out device
 // sees the tickets it filed signed out. Kiosks see no ticket.
 func visibleTo(a Actor) func(typ string, data []byte) bool {

@@ -58,8 +58,9 @@ func ticketOp(name string) handler {
 			return err
 		}
 		// A user who may not even see the ticket learns nothing of it. Staff
-		// pull every ticket (visibleTo), so they are told the real reason
-		// below (perm.out_of_scope), not that it does not exist.
+		// are told the real reason below (perm.out_of_scope), not that it
+		// does not exist: an agent's device may hold a ticket that has
+		// since left their groups.
 		if !a.staff() && shared.Allowed(who, shared.ActionView, t.Facts()) != nil {
 			return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", op.TicketID)
 		}
@@ -75,8 +76,14 @@ func ticketOp(name string) handler {
 			AuthorID: who.UserID, AuthorName: or(who.Name, who.Email), AuthorStaff: a.staff(),
 			CreatedAt: op.CreatedAt, At: now.UnixMilli(),
 		}
+		before := t.Facts()
 		if err := apply(tx, name, &op, &t, &e, who, now); err != nil {
 			return err
+		}
+		if after := t.Facts(); after.Group != before.Group || after.AssigneeID != before.AssigneeID {
+			if err := retag(tx, &t); err != nil { // sight.go: its history follows it to whoever sees it now
+				return err
+			}
 		}
 		t.UpdatedAt = now.UnixMilli()
 		if err := putJSON(tx, wire.TypeTicket, t.ID, t); err != nil {
@@ -175,13 +182,15 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 // history, when the device first signs in: the field worker who filed
 // offline before signing in follows them from any device afterwards.
 func Claim(tx store.Tx, clientID string, who shared.Identity) error {
+	// The device's signed-out records are indexed under its client scope
+	// (store.RecordScopes): a new client ID reads nothing, not every ticket.
 	var ids []string
-	err := tx.Each(wire.TypeTicket, func(id string, data []byte) error {
+	err := tx.EachIn(store.ScopeClient(clientID), func(typ, id string, data []byte) error {
 		var t struct {
 			RequesterID string `json:"requester_id"`
 			ClientID    string `json:"client_id"`
 		}
-		if json.Unmarshal(data, &t) == nil && t.RequesterID == "" && t.ClientID == clientID {
+		if typ == wire.TypeTicket && json.Unmarshal(data, &t) == nil && t.RequesterID == "" && t.ClientID == clientID {
 			ids = append(ids, id)
 		}
 		return nil

@@ -97,6 +97,11 @@ func backupContract(t *testing.T, openAt func(t *testing.T, now func() time.Time
 	if err != nil || len(changes) != 21 {
 		t.Errorf("pull after the restore: %d changes, %v; want 21 (20 records and the new one)", len(changes), err)
 	}
+	// The scope index is built for what was restored (scope.go): the
+	// tombstone reaches everyone.
+	if changes, _, _, err := dst.ChangesIn(ctx, []string{store.ScopeAll}, 0, 100, 1<<20, func(string, []byte) bool { return true }); err != nil || fmt.Sprint(ids(changes)) != "[t04@22]" {
+		t.Errorf("scoped pull after the restore = %v, %v; want [t04@22], the tombstone", ids(changes), err)
+	}
 	if err := r.Restore(ctx, head, iterate(raw)); err == nil {
 		t.Error("a restore into a store that holds data was not refused")
 	}

@@ -377,6 +377,7 @@ func Run(t *testing.T, openAt func(t *testing.T, now func() time.Time) store.Sto
 	})
 
 	t.Run("Backup", func(t *testing.T) { backupContract(t, openAt) }) // backup.go
+	scopeContract(t, open)                                            // scope.go
 }
 
 func put(t *testing.T, s store.Store, typ, id, data string) {
