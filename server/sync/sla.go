@@ -417,6 +417,8 @@ func configSave(tx store.Tx, a Actor, args json.RawMessage, _ time.Time) error {
 		return categoriesSave(tx, args) // categories.go
 	case shared.ConfigSynonyms:
 		return synonymsSave(tx, a, args) // synonyms.go
+	case shared.ConfigSites:
+		return sitesSave(tx, a, args) // sites.go
 	}
 	if a.User.Role != shared.RoleAdmin {
 		return shared.Errorf(shared.EFORBIDDEN, "slaadmin.admin_only")
