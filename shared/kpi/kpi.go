@@ -159,10 +159,13 @@ func (b *Backlog) add(age time.Duration) {
 
 // Deflection counts self-service successes against tickets filed.
 type Deflection struct {
-	TreesSolved     int   `json:"trees_solved"`
-	ArticlesHelpful int   `json:"articles_helpful"` // from a search or a troubleshooter
-	Filed           int   `json:"filed"`
-	Rate            Share `json:"rate"` // deflected of deflected + filed
+	TreesSolved     int `json:"trees_solved"`
+	ArticlesHelpful int `json:"articles_helpful"` // from a search, a troubleshooter or the ticket form
+	// FromTicketForm is how many of ArticlesHelpful were suggested on the
+	// new-ticket form while the requester typed (shared.FromTicket).
+	FromTicketForm int   `json:"from_ticket_form"`
+	Filed          int   `json:"filed"`
+	Rate           Share `json:"rate"` // deflected of deflected + filed
 }
 
 // Miss is a search that found nothing, and how often it was made.
@@ -323,6 +326,9 @@ func Compute(in *Input) (*Report, error) {
 		sf := shared.Feedback{Helpful: f.Helpful, From: f.From}
 		if sf.Deflects() && inRange(f.At) {
 			d.ArticlesHelpful++
+			if f.From == shared.FromTicket {
+				d.FromTicketForm++
+			}
 		}
 	}
 	d.Filed = r.Filed
