@@ -24,10 +24,10 @@ type articlePage struct {
 	shownLang    string // the UI language of the last load: a change is the reader switching
 	draft        string // the ticket draft the reader came from (?from=ticket&draft=)
 	found        bool
-	loaded      bool
-	fb          feedback
-	related     []shared.Article
-	staff       articleStaff
+	loaded       bool
+	fb           feedback
+	related      []shared.Article
+	staff        articleStaff
 }
 
 // articleStaff is what staff see under an article: its feedback figures
