@@ -129,10 +129,15 @@ func (a *adminKiosks) typedNames() shared.Names {
 	return out
 }
 
-// namesProblem says what is wrong with the names typed, or "": a new site
-// needs both (people read them on the board and at the desk).
+// namesProblem says what is wrong with the names typed, or "". Names are
+// optional (a site without any shows its slug title-cased, "Madrid HQ"),
+// but one typed asks for the other: people read them on the board and at
+// the desk in both languages.
 func (a *adminKiosks) namesProblem() string {
 	names := a.typedNames()
+	if len(names) == 0 {
+		return ""
+	}
 	for _, l := range shared.Languages {
 		if names[l] == "" {
 			return t(a.lang, "sites.name_required", t(a.lang, "lang."+l))
@@ -148,6 +153,9 @@ func (a *adminKiosks) namesProblem() string {
 // config.save works offline, unlike issuing the code.
 func (a *adminKiosks) saveNames(site string) error {
 	names, list := a.typedNames(), siteNames()
+	if len(names) == 0 {
+		return nil
+	}
 	if s, ok := list.Find(site); ok && len(s.Names) == len(names) && s.Names.Own("en") == names.Own("en") && s.Names.Own("es") == names.Own("es") {
 		return nil
 	}
@@ -241,7 +249,7 @@ func (a *adminKiosks) Render() app.UI {
 				id := "kiosk-site-name-" + lang
 				return app.Div().Class("field").Body(
 					app.Label().For(id).Text(t(l, "sites.name_in", t(l, "lang."+lang))),
-					app.Input().ID(id).Type("text").Required(true).MaxLength(shared.MaxDisplayName).Value(a.names[lang]).
+					app.Input().ID(id).Type("text").MaxLength(shared.MaxDisplayName).Value(a.names[lang]).
 						Placeholder(shared.HumanSlug(strings.TrimSpace(a.site))).
 						OnInput(func(ctx app.Context, e app.Event) {
 							if a.names == nil {
