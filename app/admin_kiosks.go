@@ -140,7 +140,7 @@ func (a *adminKiosks) namesProblem() string {
 	}
 	for _, l := range shared.Languages {
 		if names[l] == "" {
-			return t(a.lang, "sites.name_required", t(a.lang, "lang."+l))
+			return t(a.lang, "sites.name_required", t(a.lang, "names.lang."+l))
 		}
 	}
 	if err := names.Validate(strings.TrimSpace(a.site)); err != nil {
@@ -248,7 +248,7 @@ func (a *adminKiosks) Render() app.UI {
 				lang := shared.Languages[i]
 				id := "kiosk-site-name-" + lang
 				return app.Div().Class("field").Body(
-					app.Label().For(id).Text(t(l, "sites.name_in", t(l, "lang."+lang))),
+					app.Label().For(id).Text(t(l, "sites.name_in", t(l, "names.lang."+lang))),
 					app.Input().ID(id).Type("text").MaxLength(shared.MaxDisplayName).Value(a.names[lang]).
 						Placeholder(shared.HumanSlug(strings.TrimSpace(a.site))).
 						OnInput(func(ctx app.Context, e app.Event) {
