@@ -32,7 +32,7 @@ func TestTicketSuggestions(t *testing.T) {
 	base := "http://" + link.Listen
 	req := newBrowser(t)
 	signInUI(t, req, base, "rita@example.com")
-	waitJS(t, req, "synced", statusIs("online", 0), 30*time.Second)
+	waitJS(t, req, "synced", statusIs("online", 0)+` && `+synced, 60*time.Second)
 	waitCached(t, req)
 
 	link.Stop()
@@ -99,7 +99,7 @@ func TestArticleLanguageSwitch(t *testing.T) {
 	base := srv.HTTP.URL()
 	b := newBrowser(t)
 	run(t, b, chromedp.Navigate(base+"/"))
-	waitJS(t, b, "synced", appReady+` && `+statusIs("online", 0), 30*time.Second)
+	waitJS(t, b, "synced", appReady+` && `+statusIs("online", 0)+` && `+synced, 60*time.Second)
 	if eval[string](t, b, `document.documentElement.lang`) != "en" {
 		run(t, b, chromedp.Click(chromedp.CSS("button.lang"), chromedp.NodeVisible))
 	}
