@@ -198,6 +198,8 @@ func TestCategories(t *testing.T) {
 	})
 
 	t.Run("RemovingACategoryInUseWarns", func(t *testing.T) {
+		run(t, admin, chromedp.Navigate(base+"/admin/categories"))
+		waitJS(t, admin, "the tree", appReady+` && !!document.getElementById("cat-facilities")`, 30*time.Second)
 		waitJS(t, admin, "the ticket synced", `!!document.querySelector("#cat-facilities .cat-head .muted")`, 30*time.Second)
 		run(t, admin, chromedp.Click(chromedp.CSS("#cat-facilities .cat-remove"), chromedp.NodeVisible))
 		waitJS(t, admin, "the warning", `!document.getElementById("cat-facilities") && !!document.getElementById("cat-warnings") && document.getElementById("cat-warnings").innerText.includes("Facilities is still used by 1 ")`, 10*time.Second)
