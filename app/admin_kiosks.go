@@ -234,10 +234,13 @@ func (a *adminKiosks) Render() app.UI {
 									if a.names == nil {
 										a.names = shared.Names{}
 									}
-									if a.names["en"] == "" && utf8.RuneCountInString(typed) <= shared.MaxDisplayName {
-										// "Madrid HQ" was a name: keep it as one.
-										a.names["en"] = typed
-										setField("kiosk-site-name-en", typed)
+									for _, lang := range shared.Languages {
+										if a.names[lang] == "" && utf8.RuneCountInString(typed) <= shared.MaxDisplayName {
+											// "Madrid HQ" was a name: keep it as
+											// one, in both languages until changed.
+											a.names[lang] = typed
+											setField("kiosk-site-name-"+lang, typed)
+										}
 									}
 								})
 						}),
