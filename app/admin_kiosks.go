@@ -277,7 +277,7 @@ func (a *adminKiosks) Render() app.UI {
 		}),
 		app.If(a.issued.Code != "", func() app.UI {
 			return app.Div().ID("kiosk-issued").Class("card").Aria("live", "polite").Body(
-				app.P().Text(t(l, "kiosk.code_for", siteName(l, a.issued.Site))),
+				app.P().Text(t(l, "kiosk.code_for", siteName(l, a.issued.Site)+" ("+a.issued.Site+")")),
 				app.P().ID("kiosk-code-value").Class("kiosk-number").Text(a.issued.Code),
 				app.P().ID("kiosk-code-expires").Class("muted").DataSet("expires", a.issued.ExpiresAt).
 					Text(t(l, "kiosk.code_expires", a.expiry())),
