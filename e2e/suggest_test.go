@@ -33,6 +33,9 @@ func TestTicketSuggestions(t *testing.T) {
 	req := newBrowser(t)
 	signInUI(t, req, base, "rita@example.com")
 	waitJS(t, req, "synced", statusIs("online", 0)+` && `+synced, 60*time.Second)
+	// The articles are in the replica (not only on the server's page).
+	run(t, req, chromedp.Navigate(base+"/"))
+	waitJS(t, req, "article list from the local replica", appReady+` && `+synced+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 60*time.Second)
 	waitCached(t, req)
 
 	link.Stop()
