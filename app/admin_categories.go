@@ -30,43 +30,25 @@ var categoriesSeen struct {
 }
 
 // refreshCategories puts the replica's category tree in use if it changed,
-// and reports whether it did. It reads the store: call it off the UI
-// goroutine.
+// and the replica's site names (names.go), and reports whether either
+// did. It reads the store: call it off the UI goroutine.
 func (c *Client) refreshCategories() bool {
+	sites := c.refreshSites()
 	rec, ok, err := c.Store.Get(wire.TypeConfig, shared.ConfigCategories)
 	if err != nil || !ok {
-		return false
+		return sites
 	}
 	categoriesSeen.Lock()
 	defer categoriesSeen.Unlock()
 	if string(rec.Data) == categoriesSeen.data {
-		return false
+		return sites
 	}
 	var tree shared.CategoryTree
 	if json.Unmarshal(rec.Data, &tree) != nil || shared.SetCategories(tree) != nil {
-		return false // keep the tree in use; the server checks what it stores
+		return sites // keep the tree in use; the server checks what it stores
 	}
 	categoriesSeen.data = string(rec.Data)
 	return true
-}
-
-// categoryName is the display name of category slug in l: its catalog
-// entry, or the slug itself for a category the catalog does not know yet
-// (an admin added it).
-func categoryName(l, slug string) string {
-	if key := "category." + slug; t(l, key) != key {
-		return t(l, key)
-	}
-	return slug
-}
-
-// subcategoryName is the display name of subcategory sub of cat in l, or
-// sub itself when the catalog does not know it.
-func subcategoryName(l, cat, sub string) string {
-	if key := "subcategory." + cat + "." + sub; t(l, key) != key {
-		return t(l, key)
-	}
-	return sub
 }
 
 // eachCategory renders f for every category of the tree in use, in order.
@@ -159,15 +141,93 @@ func (a *categoryAdmin) edited() {
 	a.check()
 }
 
-// newSlug reads and clears the text field id, as a slug.
-func newSlug(id string) string {
+// fieldText returns the trimmed text of field id.
+func fieldText(id string) string {
 	el := app.Window().GetElementByID(id)
 	if !el.Truthy() {
 		return ""
 	}
-	v := strings.ToLower(strings.TrimSpace(el.Get("value").String()))
-	el.Set("value", "")
-	return v
+	return strings.TrimSpace(el.Get("value").String())
+}
+
+// newEntry reads the fields of a new category or subcategory: its names
+// (fields prefix-en, prefix-es) and its slug (field prefix, or made from
+// the English name when left empty). It returns a message for the admin
+// if a name is missing or refused; the fields are cleared once accepted
+// (clearNewEntry).
+func (a *categoryAdmin) newEntry(prefix string) (slug string, names shared.Names, msg string) {
+	names = shared.Names{}
+	for _, l := range shared.Languages {
+		if v := fieldText(prefix + "-" + l); v != "" {
+			names[l] = v
+		}
+	}
+	slug = strings.ToLower(fieldText(prefix))
+	if slug == "" {
+		slug = slugify(names["en"])
+	}
+	for _, l := range shared.Languages {
+		if names[l] == "" {
+			return slug, names, t(a.lang, "catadmin.name_required", t(a.lang, "names.lang."+l))
+		}
+	}
+	if err := names.Validate(slug); err != nil {
+		return slug, names, errorText(a.lang, err)
+	}
+	return slug, names, ""
+}
+
+// clearNewEntry empties the fields newEntry read.
+func clearNewEntry(prefix string) {
+	setField(prefix, "")
+	for _, l := range shared.Languages {
+		setField(prefix+"-"+l, "")
+	}
+}
+
+// rename sets the name in lang of category cat (sub "") or of its
+// subcategory sub, as typed in place; a blank name removes it (the page
+// then falls back as every page does).
+func (a *categoryAdmin) rename(cat, sub, lang, name string) {
+	i := a.index(cat)
+	if i < 0 {
+		return
+	}
+	names := &a.tree[i].Names
+	if sub != "" {
+		subs := a.tree[i].Subcategories
+		names = nil
+		for j := range subs {
+			if subs[j].Slug == sub {
+				names = &subs[j].Names
+			}
+		}
+		if names == nil {
+			return
+		}
+	}
+	next := names.Clone()
+	if next == nil {
+		next = shared.Names{}
+	}
+	if name = strings.TrimSpace(name); name == "" {
+		delete(next, lang)
+	} else {
+		next[lang] = name
+	}
+	if len(next) == 0 {
+		next = nil
+	}
+	*names = next
+	a.edited()
+}
+
+// label is the name of a category (sub "") or subcategory as edited.
+func (a *categoryAdmin) label(c shared.Category, sub *shared.Subcategory) string {
+	if sub != nil {
+		return displayName(a.lang, sub.Names, "subcategory."+c.Slug+"."+sub.Slug, sub.Slug)
+	}
+	return displayName(a.lang, c.Names, "category."+c.Slug, c.Slug)
 }
 
 // slugErr says what is wrong with slug as a new entry beside have, or "".
@@ -184,16 +244,20 @@ func (a *categoryAdmin) slugErr(slug string, have []string) string {
 }
 
 func (a *categoryAdmin) addCategory() {
-	slug := newSlug("cat-new")
+	slug, names, msg := a.newEntry("cat-new")
 	var have []string
 	for _, c := range a.tree {
 		have = append(have, c.Slug)
 	}
-	if msg := a.slugErr(slug, have); msg != "" {
+	if msg == "" {
+		msg = a.slugErr(slug, have)
+	}
+	if msg != "" {
 		a.addErr = msg
 		return
 	}
-	a.tree = append(a.tree, shared.Category{Slug: slug})
+	clearNewEntry("cat-new")
+	a.tree = append(a.tree, shared.Category{Slug: slug, Names: names})
 	a.edited()
 }
 
@@ -215,16 +279,20 @@ func (a *categoryAdmin) addSubcategory(cat string) {
 		return
 	}
 	c := &a.tree[i]
-	slug := newSlug("cat-newsub-" + c.Slug)
+	slug, names, msg := a.newEntry("cat-newsub-" + c.Slug)
 	var have []string
 	for _, s := range c.Subcategories {
 		have = append(have, s.Slug)
 	}
-	if msg := a.slugErr(slug, have); msg != "" {
+	if msg == "" {
+		msg = a.slugErr(slug, have)
+	}
+	if msg != "" {
 		a.subErr = map[string]string{c.Slug: msg}
 		return
 	}
-	c.Subcategories = append(c.Subcategories, shared.Subcategory{Slug: slug})
+	clearNewEntry("cat-newsub-" + c.Slug)
+	c.Subcategories = append(c.Subcategories, shared.Subcategory{Slug: slug, Names: names})
 	a.edited()
 }
 
@@ -337,7 +405,7 @@ func (a *categoryAdmin) Render() app.UI {
 				subs := c.Subcategories
 				return app.Li().ID("cat-"+c.Slug).Class("cat-row").DataSet("slug", c.Slug).Body(
 					app.Div().Class("cat-head").Body(
-						app.Strong().Class("cat-name").Text(categoryName(l, c.Slug)),
+						app.Strong().Class("cat-name").Text(a.label(c, nil)),
 						app.Code().Class("cat-slug").Text(" "+c.Slug+" "),
 						app.Button().Class("cat-up").Type("button").Disabled(i == 0).Aria("label", t(l, "catadmin.up")).Text("↑").
 							OnClick(func(ctx app.Context, e app.Event) { a.moveCategory(c.Slug, -1) }, app.EventScope(scope)),
@@ -349,12 +417,14 @@ func (a *categoryAdmin) Render() app.UI {
 							return app.Span().Class("muted").Text(" " + t(l, "catadmin.in_use", a.used[c.Slug]))
 						}),
 					),
+					a.nameFields("cat-name-"+c.Slug, c.Slug, "", c.Names, a.label(c, nil), scope),
 					app.Ul().Class("sub-list").Body(app.Range(subs).Slice(func(j int) app.UI {
 						s := subs[j]
 						sscope := scope + "/" + strconv.Itoa(j) + "/" + s.Slug + "/" + strconv.Itoa(len(subs))
 						return app.Li().ID("sub-"+c.Slug+"-"+s.Slug).Class("sub-row").DataSet("slug", s.Slug).Body(
-							app.Span().Class("sub-name").Text(subcategoryName(l, c.Slug, s.Slug)),
+							app.Span().Class("sub-name").Text(a.label(c, &s)),
 							app.Code().Class("sub-slug").Text(" "+s.Slug+" "),
+							a.nameFields("sub-name-"+c.Slug+"-"+s.Slug, c.Slug, s.Slug, s.Names, a.label(c, &s), sscope),
 							app.Button().Class("sub-up").Type("button").Disabled(j == 0).Aria("label", t(l, "catadmin.up")).Text("↑").
 								OnClick(func(ctx app.Context, e app.Event) { a.moveSubcategory(c.Slug, s.Slug, -1) }, app.EventScope(sscope)),
 							app.Button().Class("sub-down").Type("button").Disabled(j == len(subs)-1).Aria("label", t(l, "catadmin.down")).Text("↓").
@@ -364,8 +434,9 @@ func (a *categoryAdmin) Render() app.UI {
 						)
 					})),
 					app.Div().Class("sub-add").Body(
+						newNameFields("cat-newsub-"+c.Slug, l, t(l, "catadmin.new_sub", a.label(c, nil))),
 						app.Input().ID("cat-newsub-"+c.Slug).Type("text").Attr("autocapitalize", "off").Attr("spellcheck", "false").
-							Aria("label", t(l, "catadmin.new_sub", categoryName(l, c.Slug))).Placeholder(t(l, "catadmin.slug_hint")),
+							Aria("label", t(l, "catadmin.new_sub_slug", a.label(c, nil))).Placeholder(t(l, "catadmin.slug_optional")),
 						app.Button().ID("cat-addsub-"+c.Slug).Type("button").Text(t(l, "catadmin.add_sub")).
 							OnClick(func(ctx app.Context, e app.Event) { a.addSubcategory(c.Slug) }, app.EventScope(scope)),
 						app.If(a.subErr[c.Slug] != "", func() app.UI {
@@ -375,8 +446,10 @@ func (a *categoryAdmin) Render() app.UI {
 				)
 			})),
 			app.Div().Class("cat-add").Body(
-				app.Label().For("cat-new").Text(t(l, "catadmin.new_category")),
-				app.Input().ID("cat-new").Type("text").Attr("autocapitalize", "off").Attr("spellcheck", "false").Placeholder(t(l, "catadmin.slug_hint")),
+				app.Strong().Text(t(l, "catadmin.new_category")),
+				newNameFields("cat-new", l, t(l, "catadmin.new_category")),
+				app.Label().For("cat-new").Text(t(l, "catadmin.slug_label")),
+				app.Input().ID("cat-new").Type("text").Attr("autocapitalize", "off").Attr("spellcheck", "false").Placeholder(t(l, "catadmin.slug_optional")),
 				app.Button().ID("cat-add").Type("button").Text(t(l, "catadmin.add_category")).
 					OnClick(func(ctx app.Context, e app.Event) { a.addCategory() }),
 				app.If(a.addErr != "", func() app.UI {
@@ -399,4 +472,31 @@ func (a *categoryAdmin) Render() app.UI {
 			),
 		),
 	)
+}
+
+// nameFields are the in-place name fields of a category (sub "") or a
+// subcategory, one per language: ids id-en, id-es. Empty shows the name
+// the pages fall back to as placeholder.
+func (a *categoryAdmin) nameFields(id, cat, sub string, names shared.Names, shown, scope string) app.UI {
+	l := a.lang
+	return app.Div().Class("cat-names").Body(app.Range(shared.Languages).Slice(func(i int) app.UI {
+		lang := shared.Languages[i]
+		return app.Input().ID(id+"-"+lang).Class("cat-name-field").Type("text").Lang(lang).
+			MaxLength(shared.MaxDisplayName).Value(names.Own(lang)).Placeholder(shown).
+			Aria("label", t(l, "catadmin.name_of", shown, t(l, "names.lang."+lang))).
+			OnChange(func(ctx app.Context, e app.Event) {
+				a.rename(cat, sub, lang, ctx.JSSrc().Get("value").String())
+			}, app.EventScope(scope+"/"+lang))
+	}))
+}
+
+// newNameFields are the name fields of a new entry (ids prefix-en,
+// prefix-es), read by newEntry.
+func newNameFields(prefix, l, what string) app.UI {
+	return app.Div().Class("cat-names").Body(app.Range(shared.Languages).Slice(func(i int) app.UI {
+		lang := shared.Languages[i]
+		return app.Input().ID(prefix+"-"+lang).Type("text").Lang(lang).MaxLength(shared.MaxDisplayName).
+			Aria("label", what+" · "+t(l, "sites.name_in", t(l, "names.lang."+lang))).
+			Placeholder(t(l, "sites.name_in", t(l, "names.lang."+lang)))
+	}))
 }

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/shared"
 	"outpost/shared/sla"
+	"outpost/shared/wire"
 )
 
 func init() {
@@ -34,6 +36,8 @@ type adminKiosks struct {
 	}
 	cal    *sla.Calendar // for naming the expiry in the site's zone
 	notice string
+	names  shared.Names // the site's display names as typed (issue 16)
+	named  string       // the site whose stored names fill the name fields
 }
 
 func (a *adminKiosks) OnPreRender(ctx app.Context) {
@@ -86,9 +90,84 @@ func (a *adminKiosks) issue(ctx app.Context, e app.Event) {
 		a.errMsg = t(a.lang, "role.bad_site", site)
 		return
 	}
+	if msg := a.namesProblem(); msg != "" {
+		a.errMsg = msg
+		return
+	}
+	if err := a.saveNames(site); err != nil {
+		a.errMsg = errorText(a.lang, err)
+		return
+	}
 	a.post(ctx, "/api/kiosk/codes", map[string]string{"site": site}, func(ctx app.Context, resp []byte) {
 		json.Unmarshal(resp, &a.issued)
 	})
+}
+
+// siteTyped notes the site typed and, for a site that has names, shows
+// them in the name fields, to be kept or changed.
+func (a *adminKiosks) siteTyped(site string) {
+	a.site = site
+	s, ok := siteNames().Find(strings.TrimSpace(site))
+	if !ok || a.named == s.Slug {
+		return
+	}
+	a.named = s.Slug
+	a.names = s.Names.Clone()
+	for _, l := range shared.Languages {
+		setField("kiosk-site-name-"+l, a.names[l])
+	}
+}
+
+// typedNames returns the names typed, trimmed, without blank ones.
+func (a *adminKiosks) typedNames() shared.Names {
+	out := shared.Names{}
+	for _, l := range shared.Languages {
+		if v := strings.TrimSpace(a.names[l]); v != "" {
+			out[l] = v
+		}
+	}
+	return out
+}
+
+// namesProblem says what is wrong with the names typed, or "". Names are
+// optional (a site without any shows its slug title-cased, "Madrid HQ"),
+// but one typed asks for the other: people read them on the board and at
+// the desk in both languages.
+func (a *adminKiosks) namesProblem() string {
+	names := a.typedNames()
+	if len(names) == 0 {
+		return ""
+	}
+	for _, l := range shared.Languages {
+		if names[l] == "" {
+			return t(a.lang, "sites.name_required", t(a.lang, "names.lang."+l))
+		}
+	}
+	if err := names.Validate(strings.TrimSpace(a.site)); err != nil {
+		return errorText(a.lang, err)
+	}
+	return ""
+}
+
+// saveNames queues the site's names in the config record if they changed:
+// config.save works offline, unlike issuing the code.
+func (a *adminKiosks) saveNames(site string) error {
+	names, list := a.typedNames(), siteNames()
+	if len(names) == 0 {
+		return nil
+	}
+	if s, ok := list.Find(site); ok && len(s.Names) == len(names) && s.Names.Own("en") == names.Own("en") && s.Names.Own("es") == names.Own("es") {
+		return nil
+	}
+	next := list.With(site, names)
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	if err := client.Engine.Mutate(wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: next}, ""); err != nil {
+		return err
+	}
+	sitesInUse.Store(&next) // shown at once; the synced record replaces it
+	return nil
 }
 
 // siteProblem says what is wrong with the site typed so far, or "".
@@ -136,7 +215,7 @@ func (a *adminKiosks) Render() app.UI {
 			app.Input().ID("kiosk-site").Type("text").Required(true).Attr("pattern", "[a-z0-9-]{1,64}").
 				Attr("list", "kiosk-sites").Attr("autocapitalize", "off").Aria("describedby", "kiosk-site-hint kiosk-site-problem").
 				Aria("invalid", a.siteProblem() != "").
-				OnInput(func(ctx app.Context, e app.Event) { a.site = ctx.JSSrc().Get("value").String() }),
+				OnInput(func(ctx app.Context, e app.Event) { a.siteTyped(ctx.JSSrc().Get("value").String()) }),
 			// What the field wants, said before anything is typed, and what
 			// is wrong with what is typed, as it is typed.
 			app.P().ID("kiosk-site-hint").Class("muted").Text(t(l, "kiosk.site_hint")),
@@ -149,13 +228,40 @@ func (a *adminKiosks) Render() app.UI {
 							return app.Button().ID("kiosk-site-fix").Type("button").Class("small secondary").
 								Text(t(l, "kiosk.site_use", fix)).
 								OnClick(func(ctx app.Context, e app.Event) {
+									typed := strings.TrimSpace(a.site)
 									a.site = slugify(a.site)
 									setField("kiosk-site", a.site)
+									if a.names == nil {
+										a.names = shared.Names{}
+									}
+									for _, lang := range shared.Languages {
+										if a.names[lang] == "" && utf8.RuneCountInString(typed) <= shared.MaxDisplayName {
+											// "Madrid HQ" was a name: keep it as
+											// one, in both languages until changed.
+											a.names[lang] = typed
+											setField("kiosk-site-name-"+lang, typed)
+										}
+									}
 								})
 						}),
 					)
 				}),
 			),
+			app.Range(shared.Languages).Slice(func(i int) app.UI {
+				lang := shared.Languages[i]
+				id := "kiosk-site-name-" + lang
+				return app.Div().Class("field").Body(
+					app.Label().For(id).Text(t(l, "sites.name_in", t(l, "names.lang."+lang))),
+					app.Input().ID(id).Type("text").MaxLength(shared.MaxDisplayName).Value(a.names[lang]).
+						Placeholder(shared.HumanSlug(strings.TrimSpace(a.site))).
+						OnInput(func(ctx app.Context, e app.Event) {
+							if a.names == nil {
+								a.names = shared.Names{}
+							}
+							a.names[lang] = ctx.JSSrc().Get("value").String()
+						}, app.EventScope(lang)),
+				)
+			}),
 			app.DataList().ID("kiosk-sites").Body(app.Range(a.kiosks).Slice(func(i int) app.UI {
 				return app.Option().Value(a.kiosks[i].Site)
 			})),
@@ -171,7 +277,7 @@ func (a *adminKiosks) Render() app.UI {
 		}),
 		app.If(a.issued.Code != "", func() app.UI {
 			return app.Div().ID("kiosk-issued").Class("card").Aria("live", "polite").Body(
-				app.P().Text(t(l, "kiosk.code_for", a.issued.Site)),
+				app.P().Text(t(l, "kiosk.code_for", siteName(l, a.issued.Site)+" ("+a.issued.Site+")")),
 				app.P().ID("kiosk-code-value").Class("kiosk-number").Text(a.issued.Code),
 				app.P().ID("kiosk-code-expires").Class("muted").DataSet("expires", a.issued.ExpiresAt).
 					Text(t(l, "kiosk.code_expires", a.expiry())),
@@ -195,13 +301,13 @@ func (a *adminKiosks) Render() app.UI {
 						state = t(l, "kiosk.revoked_state")
 					}
 					return app.Tr().DataSet("id", k.ID).DataSet("letter", k.Letter).DataSet("revoked", k.RevokedAt != 0).Body(
-						app.Td().Text(k.Site),
+						app.Td().Body(app.Text(siteName(l, k.Site)+" "), app.Code().Class("muted").Text(k.Site)),
 						app.Td().Body(app.Strong().Text(k.Letter)),
 						app.Td().Text(time.UnixMilli(k.EnrolledAt).Format("2006-01-02 15:04")),
 						app.Td().Text(state),
 						app.Td().Body(app.If(k.RevokedAt == 0, func() app.UI {
 							return app.Button().Type("button").Class("small secondary revoke").Disabled(a.busy).
-								Aria("label", t(l, "kiosk.revoke_label", k.Letter, k.Site)).Text(t(l, "kiosk.revoke")).
+								Aria("label", t(l, "kiosk.revoke_label", k.Letter, siteName(l, k.Site))).Text(t(l, "kiosk.revoke")).
 								OnClick(a.revoke(k.ID), app.EventScope(k.ID))
 						})),
 					)

@@ -18,11 +18,16 @@ type articlePage struct {
 	page
 	article     shared.Article
 	translation string // ID of the article in the other language
-	found       bool
-	loaded      bool
-	fb          feedback
-	related     []shared.Article
-	staff       articleStaff
+	// untranslated is the UI language when the article is in another one
+	// and has no translation into it yet (issue 16): the page says so.
+	untranslated string
+	shownLang    string // the UI language of the last load: a change is the reader switching
+	draft        string // the ticket draft the reader came from (?from=ticket&draft=)
+	found        bool
+	loaded       bool
+	fb           feedback
+	related      []shared.Article
+	staff        articleStaff
 }
 
 // articleStaff is what staff see under an article: its feedback figures
@@ -69,9 +74,12 @@ func (a *articlePage) OnNav(ctx app.Context) {
 // readFrom notes how the reader came (?from=search&q=…), for the feedback.
 func (a *articlePage) readFrom(ctx app.Context) {
 	q := ctx.Page().URL().Query()
-	a.fb.query = ""
+	a.fb.query, a.draft = "", ""
+	if d := q.Get("draft"); shared.ValidUUID(d) {
+		a.draft = d
+	}
 	switch from := q.Get("from"); from {
-	case shared.FromSearch, shared.FromTree:
+	case shared.FromSearch, shared.FromTree, shared.FromTicket:
 		a.fb.from = from
 	default:
 		a.fb.from = shared.FromBrowse
@@ -92,8 +100,8 @@ func (a *articlePage) load(ctx app.Context) {
 		if found && err == nil {
 			found = json.Unmarshal(rec.Data, &art) == nil
 		}
-		// The same article in the UI language, if there is one.
-		var translation string
+		// The same article in the other languages, by language.
+		translations := map[string]string{}
 		if found {
 			if all, err := client.Store.List(wire.TypeArticle); err == nil {
 				group := art.TranslationOf
@@ -102,10 +110,18 @@ func (a *articlePage) load(ctx app.Context) {
 				}
 				for _, r := range all {
 					var other shared.Article
-					if json.Unmarshal(r.Data, &other) == nil && other.ID != art.ID &&
-						(other.TranslationOf == group || other.ID == group) && other.Lang != art.Lang {
-						translation = other.ID
+					if json.Unmarshal(r.Data, &other) == nil && other.ID != art.ID && other.IsPublished() &&
+						(other.TranslationOf == group || other.ID == group || other.ID == art.TranslationOf) && other.Lang != art.Lang {
+						translations[other.Lang] = other.ID
 					}
+				}
+			}
+		}
+		translation := translations[lang]
+		if translation == "" {
+			for _, l := range shared.Languages {
+				if translations[l] != "" {
+					translation = translations[l]
 				}
 			}
 		}
@@ -118,6 +134,19 @@ func (a *articlePage) load(ctx app.Context) {
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {
+			switched := a.shownLang != "" && a.shownLang != lang
+			a.shownLang = lang
+			if switched && found && art.Lang != lang && translations[lang] != "" {
+				// The reader switched the language: open the translation.
+				u := *ctx.Page().URL()
+				u.Path = "/article/" + translations[lang]
+				ctx.Navigate(u.String())
+				return
+			}
+			a.untranslated = ""
+			if found && art.Lang != lang && translations[lang] == "" {
+				a.untranslated = lang
+			}
 			if art.ID != a.article.ID {
 				a.loadFeedback(ctx, id)
 			} else {
@@ -152,6 +181,9 @@ func (a *articlePage) Render() app.UI {
 		app.Article().ID("article").Lang(art.Lang).Body(
 			app.P().Class("crumbs").Body(
 				app.A().Href("/").Text("← "+t(l, "article.back")),
+				app.If(a.draft != "", func() app.UI {
+					return app.A().ID("back-to-draft").Href("/ticket/new?draft=" + a.draft).Text(" · " + t(l, "suggest.back_to_draft"))
+				}),
 				app.Span().Text(" · "+categoryName(l, art.Category)),
 				app.If(client != nil && isStaff(), func() app.UI {
 					return app.Span().Body(
@@ -165,6 +197,9 @@ func (a *articlePage) Render() app.UI {
 			),
 			app.H1().Text(art.Title),
 			app.If(art.Summary != "", func() app.UI { return app.P().Class("lead").Text(art.Summary) }),
+			app.If(a.untranslated != "", func() app.UI {
+				return app.P().ID("not-translated").Class("notice").Lang(l).Text(t(l, "article.not_translated", t(l, "names.lang."+art.Lang)))
+			}),
 			app.If(a.translation != "", func() app.UI {
 				return app.P().Body(app.A().Class("translation").Href("/article/" + a.translation).Text(t(art.Lang, "article.translation")))
 			}),

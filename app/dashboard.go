@@ -266,7 +266,8 @@ func (d *dashboard) renderReport(r *kpi.Report) app.UI {
 			kpiCard("kpi-csat", t(l, "kpi.csat"), csat,
 				t(l, "dash.csat_detail", r.CSAT.Ratings, pctLang(l, r.CSAT.Response), pctLang(l, r.CSAT.Satisfied))),
 			kpiCard("kpi-deflection", t(l, "kpi.deflection"), pctLang(l, r.Deflection.Rate),
-				t(l, "dash.deflection_detail", r.Deflection.TreesSolved, r.Deflection.ArticlesHelpful, r.Deflection.Helpful, r.Deflection.Filed)),
+				t(l, "dash.deflection_detail", r.Deflection.TreesSolved, r.Deflection.ArticlesHelpful, r.Deflection.Helpful, r.Deflection.Filed)+
+					" "+t(l, "dash.deflection_from_form", r.Deflection.FromTicketForm)),
 		),
 		app.Div().Class("charts").Body(
 			app.Figure().ID("chart-backlog").Class("chart").Body(

@@ -271,7 +271,7 @@ func (d *deskPage) Render() app.UI {
 					Body(
 						app.Option().Value("").Selected(d.site == "").Text(t(l, "desk.pick_site")),
 						app.Range(sites).Slice(func(i int) app.UI {
-							return app.Option().Value(sites[i]).Selected(sites[i] == d.site).Text(sites[i])
+							return app.Option().Value(sites[i]).Selected(sites[i] == d.site).Text(siteName(l, sites[i]))
 						}),
 					),
 			),
@@ -317,7 +317,7 @@ func (d *deskPage) Render() app.UI {
 		}),
 		app.If(len(active) > 0, func() app.UI {
 			return app.Table().ID("desk-queue").Class("queue").Body(
-				app.Caption().Text(t(l, "desk.queue_caption", d.site)),
+				app.Caption().Text(t(l, "desk.queue_caption", siteName(l, d.site))),
 				app.THead().Body(app.Tr().Body(
 					app.Th().Scope("col").Text(t(l, "desk.number")), app.Th().Scope("col").Text(t(l, "desk.visitor")),
 					app.Th().Scope("col").Text(t(l, "kiosk.reason")), app.Th().Scope("col").Text(t(l, "agent.status")),

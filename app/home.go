@@ -397,6 +397,19 @@ func (h *home) renderCategories() app.UI {
 					in = append(in, a)
 				}
 			}
+			if len(in) == 0 && h.category == cat && h.loaded {
+				// The reader chose a category nothing is filed in yet
+				// (an admin just added it): say so, and where to go.
+				return app.Section().ID("category-empty").Class("category").Body(
+					app.H2().Text(categoryName(l, cat)),
+					app.P().Class("empty").Text(t(l, "home.category_empty", categoryName(l, cat))),
+					app.P().Body(
+						app.A().Href("/troubleshoot").Text(t(l, "troubleshoot.nav")),
+						app.Text(" · "),
+						app.A().Href("/ticket/new").Text(t(l, "nav.new_ticket")),
+					),
+				)
+			}
 			if len(in) == 0 {
 				return nil
 			}

@@ -393,7 +393,7 @@ func (k *kioskPage) renderForm() app.UI {
 						func(ctx app.Context) { k.reason = cat }),
 					app.Range(subs).Slice(func(i int) app.UI {
 						r := cat + "/" + subs[i].Slug
-						return choice("sub-"+subs[i].Slug, "subreason", r, t(l, shared.ReasonKey(r)), k.reason == r,
+						return choice("sub-"+subs[i].Slug, "subreason", r, subcategoryName(l, cat, subs[i].Slug), k.reason == r,
 							func(ctx app.Context) { k.reason = r })
 					}),
 				)

@@ -72,7 +72,7 @@ func (b *kioskBoard) Render() app.UI {
 		next = next[:8]
 	}
 	return b.kioskFrame(
-		app.H1().Text(t(l, "kiosk.board_title", b.site)),
+		app.H1().Text(t(l, "kiosk.board_title", siteName(l, b.site))),
 		app.If(b.err != "", func() app.UI { return app.P().Class("error").Text(b.err) }),
 		app.Div().Class("board").Body(
 			app.Section().ID("board-serving").Class("board-col").Aria("live", "polite").Body(

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -232,7 +233,8 @@ func reasonText(l, reason string) string {
 	if cat == reason {
 		return categoryName(l, cat)
 	}
-	return categoryName(l, cat) + " › " + t(l, shared.ReasonKey(reason))
+	_, sub, _ := strings.Cut(reason, "/")
+	return categoryName(l, cat) + " › " + subcategoryName(l, cat, sub)
 }
 
 // boardSite is the site a board or desk shows: a kiosk's own, else ?site=,

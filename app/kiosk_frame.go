@@ -64,7 +64,7 @@ func (p *page) kioskFrame(content ...app.UI) app.UI {
 				// go-app drops an empty alt, so the decoration says so by its role.
 				app.Img().Src("/web/icon.svg").Alt("").Attr("role", "presentation").Width(40).Height(40),
 				app.Span().Text(t(l, "kiosk.brand")),
-				app.If(site != "", func() app.UI { return app.Span().Class("kiosk-site").Text(" · " + site) }),
+				app.If(site != "", func() app.UI { return app.Span().Class("kiosk-site").Text(" · " + siteName(l, site)) }),
 			),
 			app.Nav().Class("kiosk-nav").Aria("label", t(l, "kiosk.nav")).Body(
 				app.If(path != "/kiosk", func() app.UI {

@@ -29,6 +29,7 @@ type ticketNew struct {
 	saveErrMsg string      // the message of the last failed draft save
 	ops        chan func() // draft saves and the submit, applied in order
 	preparing  int         // picked files being downscaled and stored (attach_form.go)
+	sugg       suggestions // articles and guides that might solve it (ticket_suggest.go)
 
 	mu          sync.Mutex
 	unsaved     *store.Draft // the latest edit not yet written, if any
@@ -91,6 +92,8 @@ func (f *ticketNew) open(ctx app.Context) {
 			if f.draft.RejectKey != "" {
 				f.errMsg = t(f.lang, f.draft.RejectKey, anys(f.draft.RejectArgs)...)
 			}
+			f.suggest(ctx) // back from a suggestion: show them again
+
 		})
 	})
 }
@@ -268,7 +271,9 @@ func (f *ticketNew) Render() app.UI {
 				OnInput(func(ctx app.Context, e app.Event) {
 					v := ctx.JSSrc().Get("value").String()
 					f.edit(ctx, func(d *store.Draft) { d.Title = v })
+					f.suggest(ctx)
 				}),
+			f.renderSuggestions(),
 			app.Label().For("ticket-category").Text(t(l, "ticket.field_category")),
 			app.Select().ID("ticket-category").Name("category").Disabled(f.submitting).
 				OnChange(func(ctx app.Context, e app.Event) {
@@ -289,6 +294,7 @@ func (f *ticketNew) Render() app.UI {
 				OnInput(func(ctx app.Context, e app.Event) {
 					v := ctx.JSSrc().Get("value").String()
 					f.edit(ctx, func(d *store.Draft) { d.Description = v })
+					f.suggest(ctx)
 				}),
 			f.renderAttach(),
 			app.If(f.errMsg != "", func() app.UI {

@@ -201,7 +201,7 @@ func TestBlankChoices(t *testing.T) {
 		}
 		run(t, agent, chromedp.Navigate(base+"/desk"))
 		waitJS(t, agent, "the desk", appReady+` && !!document.getElementById("desk-site")`, 30*time.Second)
-		pick(t, agent, "#desk-site", "lobby")
+		pick(t, agent, "#desk-site", "Lobby") // an unnamed site shows its slug title-cased
 		waitJS(t, agent, "the lobby's queue", `location.search === "?site=lobby" && localStorage.getItem("desk/site") === '"lobby"'`, 10*time.Second)
 		pick(t, agent, "#desk-site", "Choose a site")
 		waitJS(t, agent, "no site", `location.search === "?site=" && localStorage.getItem("desk/site") === '""'`, 10*time.Second)

@@ -9,17 +9,21 @@ const (
 	MaxSubcategories = 5
 )
 
-// Category is a top-level knowledge-base category. Its display name is the
-// catalog key "category.<Slug>"; a subcategory's is
+// Category is a top-level knowledge-base category. Its display name in a
+// language is Names (set by an admin, issue 16), else the catalog key
+// "category.<Slug>" (the default tree's), else the name in the other
+// language, else HumanSlug(Slug); a subcategory's catalog key is
 // "subcategory.<category slug>.<subcategory slug>".
 type Category struct {
 	Slug          string        `json:"slug"`
+	Names         Names         `json:"names,omitempty"`
 	Subcategories []Subcategory `json:"subcategories,omitempty"`
 }
 
 // Subcategory is a category's child. Its slug is unique within its category.
 type Subcategory struct {
-	Slug string `json:"slug"`
+	Slug  string `json:"slug"`
+	Names Names  `json:"names,omitempty"`
 }
 
 // CategoryTree is the ordered list of categories, each with its ordered
@@ -31,16 +35,17 @@ type CategoryTree []Category
 // in use is CurrentCategories, which an admin edits (issue 7); never change
 // this variable.
 var Categories = CategoryTree{
-	{Slug: "network", Subcategories: []Subcategory{{"wifi"}, {"vpn"}, {"wired"}}},
-	{Slug: "accounts", Subcategories: []Subcategory{{"password"}, {"mfa"}, {"access"}}},
-	{Slug: "email", Subcategories: []Subcategory{{"outlook"}, {"mobile-mail"}, {"shared-mailbox"}}},
-	{Slug: "devices", Subcategories: []Subcategory{{"laptop"}, {"printer"}, {"phone"}}},
+	{Slug: "network", Subcategories: []Subcategory{{Slug: "wifi"}, {Slug: "vpn"}, {Slug: "wired"}}},
+	{Slug: "accounts", Subcategories: []Subcategory{{Slug: "password"}, {Slug: "mfa"}, {Slug: "access"}}},
+	{Slug: "email", Subcategories: []Subcategory{{Slug: "outlook"}, {Slug: "mobile-mail"}, {Slug: "shared-mailbox"}}},
+	{Slug: "devices", Subcategories: []Subcategory{{Slug: "laptop"}, {Slug: "printer"}, {Slug: "phone"}}},
 }
 
 // Validate returns an EINVALID *Error naming the first thing wrong with t:
 // more than MaxCategories categories or MaxSubcategories subcategories in
-// one, a slug that is not a valid slug (see ValidSlug), or a slug used twice
-// at the same level.
+// one, a slug that is not a valid slug (see ValidSlug), a slug used twice
+// at the same level, or a display name Names.Validate refuses. Names are
+// optional: records saved before they existed have none.
 func (t CategoryTree) Validate() error {
 	if len(t) > MaxCategories {
 		return Errorf(EINVALID, "category.too_many", len(t), MaxCategories)
@@ -55,6 +60,9 @@ func (t CategoryTree) Validate() error {
 		case len(c.Subcategories) > MaxSubcategories:
 			return Errorf(EINVALID, "category.too_many_subs", c.Slug, len(c.Subcategories), MaxSubcategories)
 		}
+		if err := c.Names.Validate(c.Slug); err != nil {
+			return err
+		}
 		seen[c.Slug] = true
 		subs := make(map[string]bool, len(c.Subcategories))
 		for _, s := range c.Subcategories {
@@ -63,6 +71,9 @@ func (t CategoryTree) Validate() error {
 				return Errorf(EINVALID, "subcategory.bad_slug", s.Slug, c.Slug)
 			case subs[s.Slug]:
 				return Errorf(EINVALID, "subcategory.duplicate", s.Slug, c.Slug)
+			}
+			if err := s.Names.Validate(s.Slug); err != nil {
+				return err
 			}
 			subs[s.Slug] = true
 		}
@@ -155,7 +166,10 @@ func (t CategoryTree) Clone() CategoryTree {
 	}
 	out := make(CategoryTree, len(t))
 	for i, c := range t {
-		out[i] = Category{Slug: c.Slug, Subcategories: append([]Subcategory(nil), c.Subcategories...)}
+		out[i] = Category{Slug: c.Slug, Names: c.Names.Clone()}
+		for _, s := range c.Subcategories {
+			out[i].Subcategories = append(out[i].Subcategories, Subcategory{Slug: s.Slug, Names: s.Names.Clone()})
+		}
 	}
 	return out
 }

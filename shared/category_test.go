@@ -185,7 +185,7 @@ func TestSetCategories(t *testing.T) {
 		{"reserved", shared.CategoryTree{{Slug: "network"}, {Slug: "none"}}, "catadmin.reserved"},
 		{"bad slug", shared.CategoryTree{{Slug: "Bad Slug"}}, "category.bad_slug"},
 		{"duplicate", shared.CategoryTree{{Slug: "a"}, {Slug: "a"}}, "category.duplicate_slug"},
-		{"duplicate sub", shared.CategoryTree{{Slug: "a", Subcategories: []shared.Subcategory{{"x"}, {"x"}}}}, "subcategory.duplicate"},
+		{"duplicate sub", shared.CategoryTree{{Slug: "a", Subcategories: []shared.Subcategory{{Slug: "x"}, {Slug: "x"}}}}, "subcategory.duplicate"},
 	} {
 		err := shared.SetCategories(tt.in)
 		if key, _ := shared.ErrorKey(err); key != tt.want {

@@ -12,6 +12,10 @@ const (
 	FromSearch = "search"
 	FromTree   = "tree"
 	FromBrowse = "browse"
+	// FromTicket: the article was suggested on the new-ticket form while
+	// the reader described the problem (issue 16). A helpful answer is
+	// the clearest deflection there is: they were about to file a ticket.
+	FromTicket = "ticket"
 )
 
 // MaxFeedbackComment is the longest comment on an article, in characters.
@@ -24,7 +28,7 @@ type Feedback struct {
 	ArticleID string `json:"article_id"`
 	Helpful   bool   `json:"helpful"`
 	Comment   string `json:"comment,omitempty"`
-	From      string `json:"from,omitempty"` // FromSearch, FromTree, FromBrowse or ""
+	From      string `json:"from,omitempty"` // FromSearch, FromTree, FromBrowse, FromTicket or ""
 	// Query is the search the reader came from (From is FromSearch): a
 	// helpful answer teaches search that the query means this article.
 	Query     string `json:"query,omitempty"`
@@ -40,7 +44,7 @@ func (f *Feedback) Validate() error {
 		return Errorf(EINVALID, "article.bad_id", f.ArticleID)
 	case utf8.RuneCountInString(f.Comment) > MaxFeedbackComment:
 		return Errorf(EINVALID, "field.too_long", "comment", MaxFeedbackComment)
-	case f.From != "" && f.From != FromSearch && f.From != FromTree && f.From != FromBrowse:
+	case f.From != "" && f.From != FromSearch && f.From != FromTree && f.From != FromBrowse && f.From != FromTicket:
 		return Errorf(EINVALID, "feedback.bad_from", f.From)
 	case utf8.RuneCountInString(f.Query) > MaxSearchQuery:
 		return Errorf(EINVALID, "field.too_long", "query", MaxSearchQuery)
@@ -54,7 +58,7 @@ func (f *Feedback) Validate() error {
 
 // Deflects reports whether f counts as a ticket deflected by self-service.
 func (f *Feedback) Deflects() bool {
-	return f.Helpful && (f.From == FromSearch || f.From == FromTree)
+	return f.Helpful && (f.From == FromSearch || f.From == FromTree || f.From == FromTicket)
 }
 
 // ArticleStats counts the feedback on one article, for agents.

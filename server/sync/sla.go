@@ -425,6 +425,8 @@ func configSave(tx store.Tx, a Actor, args json.RawMessage, _ time.Time) error {
 		return synonymsSave(tx, a, args) // synonyms.go
 	case shared.ConfigSearchBlocks:
 		return searchBlocksSave(tx, a, args) // synonyms.go
+	case shared.ConfigSites:
+		return sitesSave(tx, a, args) // sites.go
 	}
 	if a.User.Role != shared.RoleAdmin {
 		return shared.Errorf(shared.EFORBIDDEN, "slaadmin.admin_only")

@@ -43,7 +43,8 @@ func init() {
 		"kpi.m.csat_response_pct":            "Survey response rate",
 		"kpi.m.deflection_trees_solved":      "Guides that solved the problem",
 		"kpi.m.helpful_answers":              "Helpful answers on articles",
-		"kpi.m.deflection_articles_helpful":  "Helpful answers after a search or a guide",
+		"kpi.m.deflection_articles_helpful":  "Helpful answers after a search, a guide or the ticket form",
+		"kpi.m.deflection_from_ticket_form":  "Of which suggested on the ticket form",
 		"kpi.m.deflection_pct":               "Self-service deflection",
 
 		"kpi.business_hours": "Business hours",
@@ -91,7 +92,8 @@ func init() {
 		"kpi.m.csat_response_pct":            "Tasa de respuesta a la encuesta",
 		"kpi.m.deflection_trees_solved":      "Guías que resolvieron el problema",
 		"kpi.m.helpful_answers":              "Respuestas «me ayudó» en artículos",
-		"kpi.m.deflection_articles_helpful":  "Respuestas «me ayudó» tras una búsqueda o una guía",
+		"kpi.m.deflection_articles_helpful":  "Respuestas «me ayudó» tras una búsqueda, una guía o el formulario de tickets",
+		"kpi.m.deflection_from_ticket_form":  "De ellas, sugeridas en el formulario de tickets",
 		"kpi.m.deflection_pct":               "Casos resueltos por autoservicio",
 
 		"kpi.business_hours": "Horas laborables",

@@ -160,7 +160,10 @@ func (b *Backlog) add(age time.Duration) {
 // Deflection counts self-service successes against tickets filed.
 type Deflection struct {
 	TreesSolved     int `json:"trees_solved"`
-	ArticlesHelpful int `json:"articles_helpful"` // from a search or a troubleshooter
+	ArticlesHelpful int `json:"articles_helpful"` // from a search, a troubleshooter or the ticket form
+	// FromTicketForm is how many of ArticlesHelpful were suggested on the
+	// new-ticket form while the requester typed (shared.FromTicket).
+	FromTicketForm int `json:"from_ticket_form"`
 	// Helpful counts every "this helped" answer, however the reader came
 	// to the article: the knowledge-base report's helpful votes over the
 	// same time. Only ArticlesHelpful deflects a ticket.
@@ -333,6 +336,9 @@ func Compute(in *Input) (*Report, error) {
 		}
 		if sf.Deflects() {
 			d.ArticlesHelpful++
+			if f.From == shared.FromTicket {
+				d.FromTicketForm++
+			}
 		}
 	}
 	d.Filed = r.Filed

@@ -142,8 +142,9 @@ func TestWeek(t *testing.T) {
 		{"backlog total", r.Backlog[3].Total, 5},
 		// Three runs solved in the range, a helpful article from a search and
 		// one from a troubleshooter: 5 of 5 + 7 filed.
-		{"deflection", [3]int{r.Deflection.TreesSolved, r.Deflection.ArticlesHelpful, r.Deflection.Filed}, [3]int{3, 2, 7}},
-		{"deflection %", pct(r.Deflection.Rate), 41.7},
+		{"deflection", [3]int{r.Deflection.TreesSolved, r.Deflection.ArticlesHelpful, r.Deflection.Filed}, [3]int{3, 3, 7}},
+		{"deflection from the ticket form", r.Deflection.FromTicketForm, 1},
+		{"deflection %", pct(r.Deflection.Rate), 46.2},
 		{"misses", len(r.Misses), TopMisses},
 		{"top miss", r.Misses[0], Miss{Query: "outlook crash", Lang: "en", Count: 12}},
 		{"tie broken by query", [2]string{r.Misses[3].Query, r.Misses[4].Query}, [2]string{"impresora 3d", "onedrive sync"}},

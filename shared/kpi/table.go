@@ -61,6 +61,7 @@ func (r *Report) Tables() []Table {
 	add("deflection_trees_solved", itoa(r.Deflection.TreesSolved))
 	add("helpful_answers", itoa(r.Deflection.Helpful))
 	add("deflection_articles_helpful", itoa(r.Deflection.ArticlesHelpful))
+	add("deflection_from_ticket_form", itoa(r.Deflection.FromTicketForm))
 	add("deflection_pct", pct(r.Deflection.Rate))
 
 	sla := Table{Name: TableSLA, Header: []string{"priority",
