@@ -1,10 +1,8 @@
 package search
 
 import (
-	"math"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -88,187 +86,108 @@ func (v vocab) freq(term string) int32 {
 // the last word also matches terms it is a prefix of. Docs score with BM25F
 // over title, summary, tags and body (each field saturating on its own),
 // and are boosted by the share of query words found in their title.
+//
+// It runs in four steps: prepare (the query's words and the statistics of
+// the docs in scope), score (ranking.scoreWords and ranking.rankLearned,
+// with the formula in bm25f), select the best Limit (topK) and build the
+// results with their snippets.
 func (ix *Index) Search(q Query) []Result {
-	if ix == nil || len(ix.byID) == 0 {
+	pq, ok := ix.prepare(q)
+	if !ok {
 		return nil
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	limit = min(limit, maxLimit)
-
-	st := &ix.all
-	key := ""
-	if q.Lang != "" {
-		key = langKey(q.Lang)
-		if st = ix.byLang[key]; st == nil {
-			return nil
-		}
-	}
-	vocab := ix.vocab(key)
-	words := parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms, q.Related)
-	learned := q.Learned.articles(q.Lang, q.Text)
-	if len(words) == 0 && len(learned) == 0 {
-		return nil
-	}
-	n := float64(st.n)
-	var avg [numFields]float64
-	for f := range numFields {
-		avg[f] = float64(st.lenSum[f]) / n
-		if avg[f] <= 0 {
-			avg[f] = 1
-		}
 	}
 	// Per-slot arrays rather than maps: a common word's postings cover
 	// much of the index, and every map operation counts in the browser.
 	// They come from a pool, so that a query makes little garbage.
 	sc := getScratch(len(ix.docs))
 	defer sc.put()
-	state := sc.slots
-	langOK := func(e *entry) bool { return q.Lang == "" || strings.EqualFold(e.lang, q.Lang) }
-	ok := func(slot int32) bool {
-		st := &state[slot]
-		if st.accept == 0 {
-			sc.checked = append(sc.checked, slot)
-			e := ix.docs[slot]
-			st.accept = -1
-			if e != nil && langOK(e) && (q.Category == "" || strings.EqualFold(e.category, q.Category)) {
-				st.accept = 1
-			}
-		}
-		return st.accept > 0
-	}
-	var highlight []int32 // term IDs matched by the query
-	for _, exps := range words {
-		sc.seen = sc.seen[:0]
-		for _, x := range exps {
-			highlight = append(highlight, x.id)
-			p := ix.post[x.id]
-			df := float64(vocab.df[x.id])
-			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-			for i, slot := range p.slots {
-				if !ok(slot) {
-					continue
-				}
-				fr := &p.freqs[i]
-				st := &state[slot]
-				if !st.touched {
-					st.touched = true
-					sc.seen = append(sc.seen, slot)
-				}
-				e := ix.docs[slot]
-				if fr[fieldTitle] > 0 {
-					st.title = true
-				}
-				sum := 0.0
-				for f := range numFields {
-					if fr[f] > 0 {
-						tf := float64(fr[f])
-						norm := 1 - bm25B + bm25B*float64(e.lens[f])/avg[f]
-						sum += fieldWeights[f] * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
-					}
-				}
-				if s := x.weight * idf * sum; s > st.best {
-					st.best = s
-				}
-			}
-		}
-		for _, slot := range sc.seen {
-			st := &state[slot]
-			if s := st.best; s > 0 {
-				if st.score == 0 {
-					sc.matched = append(sc.matched, slot)
-				}
-				st.score += s
-			}
-			if st.title {
-				st.inTitle++
-			}
-			st.best, st.title, st.touched = 0, false, false
-		}
-	}
-	matched := sc.matched
-	if len(learned) > 0 {
-		// Above every lexical match: a final score is at most its score
-		// times 1+titleBoost.
-		top := 0.0
-		for _, slot := range matched {
-			top = max(top, state[slot].score*(1+titleBoost))
-		}
-		for i, id := range learned {
-			slot, found := ix.byID[id]
-			if !found || !ok(slot) {
-				continue
-			}
-			if state[slot].score == 0 {
-				matched = append(matched, slot)
-			}
-			state[slot].score, state[slot].learned = top+float64(len(learned)-i), true
-		}
-	}
+	r := ranking{ix: ix, pq: &pq, sc: sc}
+	r.scoreWords()
+	r.rankLearned()
+	return ix.results(r.best(), pq.highlight())
+}
 
-	// Boost docs whose title covers the query (a title is the best summary
-	// of what an article is about), and keep the best limit of them: a heap
-	// of the best so far, its worst at the root.
-	type cand struct {
-		slot  int32
-		score float64
+// preparedQuery is a Query made ready to score: its limit, its words'
+// expansions in the vocabulary of the docs in scope, and those docs'
+// collection statistics.
+type preparedQuery struct {
+	Query
+	limit   int
+	words   [][]expansion      // per distinct query word, the terms it matches
+	learned []string           // article IDs confirmed for this search, best first
+	df      []int32            // document frequency in scope, by term ID
+	n       float64            // docs in scope
+	avgLen  [numFields]float64 // average field length in scope; at least 1
+}
+
+// prepare returns q ready to score, or false if nothing can match: an empty
+// index, no doc in q.Lang, or neither a query word in the vocabulary nor a
+// learned article.
+func (ix *Index) prepare(q Query) (preparedQuery, bool) {
+	if ix == nil || len(ix.byID) == 0 {
+		return preparedQuery{}, false
 	}
-	worse := func(a, b cand) bool { // a ranks below b
-		if a.score != b.score {
-			return a.score < b.score
-		}
-		return ix.docs[a.slot].id > ix.docs[b.slot].id
+	st, key, ok := ix.scope(q.Lang)
+	if !ok {
+		return preparedQuery{}, false
 	}
-	top := make([]cand, 0, min(limit, len(matched)))
-	down := func(i int) {
-		for {
-			l := 2*i + 1
-			if l >= len(top) {
-				return
-			}
-			if r := l + 1; r < len(top) && worse(top[r], top[l]) {
-				l = r
-			}
-			if !worse(top[l], top[i]) {
-				return
-			}
-			top[i], top[l] = top[l], top[i]
-			i = l
-		}
+	vocab := ix.vocab(key)
+	pq := preparedQuery{
+		Query:   q,
+		limit:   clampLimit(q.Limit),
+		words:   parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms, q.Related),
+		learned: q.Learned.articles(q.Lang, q.Text),
+		df:      vocab.df,
+		n:       float64(st.n),
 	}
-	for _, slot := range matched {
-		c := cand{slot, state[slot].score}
-		if len(words) > 0 && !state[slot].learned {
-			c.score *= 1 + titleBoost*float64(state[slot].inTitle)/float64(len(words))
-		}
-		if len(top) < limit {
-			top = append(top, c)
-			for i := len(top) - 1; i > 0; {
-				parent := (i - 1) / 2
-				if !worse(top[i], top[parent]) {
-					break
-				}
-				top[i], top[parent] = top[parent], top[i]
-				i = parent
-			}
-			continue
-		}
-		if worse(top[0], c) {
-			top[0] = c
-			down(0)
+	if len(pq.words) == 0 && len(pq.learned) == 0 {
+		return preparedQuery{}, false
+	}
+	for f := range numFields {
+		pq.avgLen[f] = float64(st.lenSum[f]) / pq.n
+		if pq.avgLen[f] <= 0 {
+			pq.avgLen[f] = 1
 		}
 	}
-	slices.SortFunc(top, func(a, b cand) int {
-		switch {
-		case worse(b, a):
-			return -1
-		case worse(a, b):
-			return 1
+	return pq, true
+}
+
+// clampLimit returns the number of results a Query.Limit asks for:
+// defaultLimit for 0 or less, at most maxLimit.
+func clampLimit(limit int) int {
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	return min(limit, maxLimit)
+}
+
+// scope returns the collection statistics and the vocabulary key (see
+// vocab) of the docs a query in lang matches: every doc for "", else the
+// docs in lang. It returns false if no doc is in lang.
+func (ix *Index) scope(lang string) (*stats, string, bool) {
+	if lang == "" {
+		return &ix.all, "", true
+	}
+	key := langKey(lang)
+	st := ix.byLang[key]
+	return st, key, st != nil
+}
+
+// highlight returns the IDs of every term the query's words matched, which
+// snippets highlight.
+func (pq *preparedQuery) highlight() []int32 {
+	var ids []int32
+	for _, exps := range pq.words {
+		for _, x := range exps {
+			ids = append(ids, x.id)
 		}
-		return 0
-	})
+	}
+	return ids
+}
+
+// results builds the Results of the ranked candidates, in order: each doc's
+// ID, final score and a snippet highlighting the terms in highlight.
+func (ix *Index) results(top []cand, highlight []int32) []Result {
 	results := make([]Result, len(top))
 	sn := newSnippeter(highlight)
 	for i, c := range top {
@@ -277,48 +196,6 @@ func (ix *Index) Search(q Query) []Result {
 		results[i].Snippet, results[i].Highlights = sn.snippet(e)
 	}
 	return results
-}
-
-// slotState is what Search keeps per slot.
-type slotState struct {
-	score   float64 // sum of the query words' scores
-	best    float64 // the current query word's best score
-	inTitle int32   // query words matched in the title
-	accept  int8    // 0 not checked yet, 1 accepted, -1 filtered out
-	title   bool    // the current query word is in the title
-	touched bool    // best or title set for the current query word
-	learned bool    // ranked by Query.Learned, above the lexical matches
-}
-
-// scratch is Search's working memory, reused through scratchPool.
-type scratch struct {
-	slots   []slotState // by slot; all zero between searches
-	checked []int32     // slots whose accept is set
-	seen    []int32     // slots touched by the current query word
-	matched []int32     // slots with a score, in the order they got one
-}
-
-var scratchPool sync.Pool
-
-// getScratch returns a scratch for an index of n slots.
-func getScratch(n int) *scratch {
-	sc, _ := scratchPool.Get().(*scratch)
-	if sc == nil {
-		sc = &scratch{}
-	}
-	if len(sc.slots) < n {
-		sc.slots = make([]slotState, n)
-	}
-	return sc
-}
-
-// put zeroes the slots the search used and returns sc to the pool.
-func (sc *scratch) put() {
-	for _, slot := range sc.checked {
-		sc.slots[slot] = slotState{}
-	}
-	sc.checked, sc.seen, sc.matched = sc.checked[:0], sc.seen[:0], sc.matched[:0]
-	scratchPool.Put(sc)
 }
 
 // parseQuery turns query text into one list of expansions in vocab (term →
@@ -673,12 +550,9 @@ func (ix *Index) queryExpansions(q Query) [][]expansion {
 	if ix == nil || len(ix.byID) == 0 {
 		return nil
 	}
-	key := ""
-	if q.Lang != "" {
-		key = langKey(q.Lang)
-		if ix.byLang[key] == nil {
-			return nil
-		}
+	_, key, ok := ix.scope(q.Lang)
+	if !ok {
+		return nil
 	}
 	return parseQuery(ix.vocab(key), q.Text, normLang(q.Lang), q.Synonyms, q.Related)
 }
