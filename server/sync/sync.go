@@ -130,134 +130,236 @@ func (s *Service) Push(ctx context.Context, clientID string, ms []wire.Mutation)
 // with the results before it, when a mutation needs a user it does not have,
 // and EINVALID wire.seq_jump, recording nothing, for a sequence more than
 // wire.MaxSeqGap past the client's last one.
+//
+// Each new mutation goes through the steps of applyOne, in its own
+// transaction: sequence check, decode (its handler), authorize (Admit),
+// apply (the handler); then recordRejection keeps a rejection, or afterCommit
+// runs the effects of an applied one.
 func (s *Service) PushAs(ctx context.Context, a Actor, ms []wire.Mutation) ([]wire.Result, error) {
-	clientID := a.ClientID
-	results := make([]wire.Result, 0, len(ms))
-	var written []change // what the applied mutations wrote, to poke whom it concerns
-	defer func() {
-		if len(written) > 0 {
-			s.pokeFor(written)
-		}
-	}()
-	// Mutations handled before (resent after a lost ack: after a
-	// reconnect, often a whole outbox) are answered from one read, not a
-	// write transaction each: on a shared database a reconnecting crowd
-	// would otherwise queue behind the writers. A push of one mutation is
-	// checked in its transaction, as every mutation is, and saves the read.
-	var handled uint64
-	var answers []wire.Result
+	p := &pusher{s: s, a: a, results: make([]wire.Result, 0, len(ms))}
+	defer p.pokeWatchers()
 	if len(ms) > 1 {
-		err := s.Store.View(ctx, func(tx store.ReadTx) (err error) {
-			if handled, err = tx.LastSeq(clientID); err != nil || ms[0].Seq > handled {
-				return err
-			}
-			answers, err = rejections(tx, clientID)
-			return err
-		})
-		if err != nil {
-			return results, err
+		if err := p.readHandled(ctx, ms[0].Seq); err != nil {
+			return p.results, err
 		}
 	}
 	for _, m := range ms {
-		if m.Seq <= handled {
-			r := wire.Result{Seq: m.Seq, OK: true}
-			for _, a := range answers {
-				if a.Seq == m.Seq {
-					r = a
-				}
-			}
-			results = append(results, r)
-			continue
+		r, err := p.answer(ctx, m, ms[0].Seq)
+		if err != nil {
+			return p.results, err
 		}
-		var rejection error
-		var earlier *wire.Result // the answer to a resent mutation
-		var writes []change
-		applied := false
-		began := time.Now()
-		err := store.UpdateKeys(ctx, s.Store, keysOf(clientID, m), func(tx store.Tx) error {
-			last, err := tx.LastSeq(clientID)
-			if err != nil {
-				return err
-			}
-			if m.Seq <= last {
-				earlier, err = rejectionOf(tx, clientID, m.Seq)
-				return err // handled before: answer again
-			}
-			if last > 0 && m.Seq-last > wire.MaxSeqGap {
-				// No device makes this many changes and drops them unsent:
-				// refuse, and record nothing, so the client's next real
-				// sequence still applies.
-				return shared.Errorf(shared.EINVALID, "wire.seq_jump", m.Seq, last)
-			}
-			h, ok := handlers[m.Name]
-			if !ok {
-				rejection = shared.Errorf(shared.EINVALID, "mutation.unknown", m.Name)
+		p.results = append(p.results, r)
+	}
+	return p.results, nil
+}
+
+// pusher is one PushAs in progress.
+type pusher struct {
+	s       *Service
+	a       Actor
+	results []wire.Result
+	// What the client had handled before the push, if read ahead
+	// (readHandled): its last sequence and the rejections it may not
+	// have heard.
+	handled uint64
+	answers []wire.Result
+	written []change // what the applied mutations wrote, to poke whom it concerns
+}
+
+// readHandled reads ahead, when the push starts at or below the client's
+// last sequence, the answers to the mutations it resends. Mutations handled
+// before (resent after a lost ack: after a reconnect, often a whole outbox)
+// are answered from one read, not a write transaction each: on a shared
+// database a reconnecting crowd would otherwise queue behind the writers. A
+// push of one mutation is checked in its transaction, as every mutation
+// is, and saves the read.
+func (p *pusher) readHandled(ctx context.Context, first uint64) error {
+	return p.s.Store.View(ctx, func(tx store.ReadTx) (err error) {
+		if p.handled, err = tx.LastSeq(p.a.ClientID); err != nil || first > p.handled {
+			return err
+		}
+		p.answers, err = rejections(tx, p.a.ClientID)
+		return err
+	})
+}
+
+// answer handles one mutation of the push, whose first sequence is first,
+// and returns its result. An error stops the push there.
+func (p *pusher) answer(ctx context.Context, m wire.Mutation, first uint64) (wire.Result, error) {
+	s := p.s
+	if m.Seq <= p.handled {
+		return p.answerAgain(m.Seq), nil
+	}
+	began := time.Now()
+	out, err := s.applyOne(ctx, p.a, m)
+	if errors.Is(err, errRejected) {
+		r := wire.Reject(m.Seq, out.rejection)
+		if err = s.recordRejection(ctx, p.a.ClientID, r, first); err == nil {
+			s.observeMutation(m.Name, ResultRejected, time.Since(began))
+			s.Log.Info("mutation rejected", "client", p.a.ClientID, "seq", m.Seq, "name", m.Name, "reason", logsafe.Err(out.rejection))
+			return r, nil
+		}
+	}
+	if err != nil {
+		return wire.Result{}, err
+	}
+	if out.earlier != nil || !out.applied {
+		s.observeMutation(m.Name, ResultDuplicate, time.Since(began))
+	} else {
+		s.observeMutation(m.Name, ResultApplied, time.Since(began))
+	}
+	if out.earlier != nil {
+		return *out.earlier, nil
+	}
+	if out.applied {
+		p.written = append(p.written, out.writes...)
+		s.afterCommit(ctx, p.a.ClientID, m)
+	}
+	return wire.Result{Seq: m.Seq, OK: true}, nil
+}
+
+// answerAgain returns the answer a mutation handled before the push got:
+// its rejection if the client may not have heard it, else OK.
+func (p *pusher) answerAgain(seq uint64) wire.Result {
+	r := wire.Result{Seq: seq, OK: true}
+	for _, a := range p.answers {
+		if a.Seq == seq {
+			r = a
+		}
+	}
+	return r
+}
+
+// pokeWatchers tells the watchers of what the push wrote.
+func (p *pusher) pokeWatchers() {
+	if len(p.written) > 0 {
+		p.s.pokeFor(p.written)
+	}
+}
+
+// outcome is what the transaction of one mutation decided.
+type outcome struct {
+	rejection error        // why it was rejected, when applyOne returns errRejected
+	earlier   *wire.Result // the answer it got before, if it is a resend (nil: OK)
+	applied   bool         // committed now
+	writes    []change     // what it wrote, if applied
+}
+
+// applyOne handles m in one transaction together with the client's last
+// sequence: a resend is answered again, else m is decoded, authorized and
+// applied. It returns errRejected, with the reason in the outcome, if m is
+// rejected; the transaction then keeps nothing.
+func (s *Service) applyOne(ctx context.Context, a Actor, m wire.Mutation) (outcome, error) {
+	var out outcome
+	err := store.UpdateKeys(ctx, s.Store, keysOf(a.ClientID, m), func(tx store.Tx) error {
+		last, err := tx.LastSeq(a.ClientID)
+		if err != nil {
+			return err
+		}
+		if m.Seq <= last {
+			out.earlier, err = rejectionOf(tx, a.ClientID, m.Seq)
+			return err // handled before: answer again
+		}
+		if err := checkSeqGap(m.Seq, last); err != nil {
+			return err
+		}
+		h, err := decode(m)
+		if err != nil {
+			out.rejection = err
+			return errRejected
+		}
+		if err := s.authorize(a, m.Name); err != nil {
+			return err // not recorded: the mutation waits on the device
+		}
+		writes, err := s.apply(tx, h, a, m)
+		if err != nil {
+			if rejects(err) {
+				out.rejection = err
 				return errRejected
 			}
-			if s.Admit != nil {
-				if err := s.Admit(a, m.Name); err != nil {
-					return err // not recorded: the mutation waits on the device
-				}
-			}
-			rec := &recorder{Tx: tx}
-			if err := h(rec, a, m.Args, s.Now()); err != nil {
-				if code := shared.ErrorCode(err); code != shared.EINTERNAL && code != shared.EUNAUTHORIZED {
-					rejection = err
-					return errRejected
-				}
-				return err
-			}
-			applied, writes = true, rec.writes
-			return tx.SetLastSeq(clientID, m.Seq)
-		})
-		if errors.Is(err, errRejected) {
-			// Record the sequence alone, and the rejection, so that a resend
-			// (its ack lost) is rejected again rather than acknowledged.
-			r := wire.Reject(m.Seq, rejection)
-			err = s.Store.Update(ctx, func(tx store.Tx) error {
-				if last, err := tx.LastSeq(clientID); err != nil || m.Seq <= last {
-					return err
-				}
-				if err := tx.SetLastSeq(clientID, m.Seq); err != nil {
-					return err
-				}
-				return rememberRejection(tx, clientID, r, ms[0].Seq)
-			})
-			if err == nil {
-				s.observeMutation(m.Name, ResultRejected, time.Since(began))
-				s.Log.Info("mutation rejected", "client", clientID, "seq", m.Seq, "name", m.Name, "reason", logsafe.Err(rejection))
-				results = append(results, r)
-				continue
-			}
+			return err
 		}
-		if err != nil {
-			return results, err
-		}
-		if earlier != nil || !applied {
-			s.observeMutation(m.Name, ResultDuplicate, time.Since(began))
-		} else {
-			s.observeMutation(m.Name, ResultApplied, time.Since(began))
-		}
-		if earlier != nil {
-			results = append(results, *earlier)
-			continue
-		}
-		if applied {
-			written = append(written, writes...)
-			if m.Name == wire.MConfigSave && configID(m.Args) == shared.ConfigCategories {
-				// Committed: put the saved tree in use (categories.go).
-				if err := LoadCategories(ctx, s.Store); err != nil {
-					s.Log.Error("load the category tree", "err", err)
-				}
-			}
-			s.Log.Debug("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
-			if s.AfterApply != nil {
-				s.AfterApply(clientID, m.Seq)
-			}
-		}
-		results = append(results, wire.Result{Seq: m.Seq, OK: true})
+		out.applied, out.writes = true, writes
+		return tx.SetLastSeq(a.ClientID, m.Seq)
+	})
+	return out, err
+}
+
+// checkSeqGap returns EINVALID wire.seq_jump if seq is more than
+// wire.MaxSeqGap past the client's last sequence. No device makes this many
+// changes and drops them unsent: the mutation is refused and nothing is
+// recorded, so the client's next real sequence still applies.
+func checkSeqGap(seq, last uint64) error {
+	if last > 0 && seq-last > wire.MaxSeqGap {
+		return shared.Errorf(shared.EINVALID, "wire.seq_jump", seq, last)
 	}
-	return results, nil
+	return nil
+}
+
+// decode returns the handler of m, which decodes and validates m.Args
+// itself, or an EINVALID mutation.unknown rejection.
+func decode(m wire.Mutation) (handler, error) {
+	h, ok := handlers[m.Name]
+	if !ok {
+		return nil, shared.Errorf(shared.EINVALID, "mutation.unknown", m.Name)
+	}
+	return h, nil
+}
+
+// authorize asks Service.Admit, if set, whether a may apply a new mutation
+// named name. The handler checks the actor's permission on the records it
+// touches (shared.Allowed).
+func (s *Service) authorize(a Actor, name string) error {
+	if s.Admit == nil {
+		return nil
+	}
+	return s.Admit(a, name)
+}
+
+// apply runs h on m's arguments in tx and returns what it wrote.
+func (s *Service) apply(tx store.Tx, h handler, a Actor, m wire.Mutation) ([]change, error) {
+	rec := &recorder{Tx: tx}
+	if err := h(rec, a, m.Args, s.Now()); err != nil {
+		return nil, err
+	}
+	return rec.writes, nil
+}
+
+// rejects reports whether a handler's error rejects its mutation: any
+// *shared.Error but EINTERNAL (retried) and EUNAUTHORIZED (waits for a
+// sign-in).
+func rejects(err error) bool {
+	code := shared.ErrorCode(err)
+	return code != shared.EINTERNAL && code != shared.EUNAUTHORIZED
+}
+
+// recordRejection records the client's sequence alone, and its rejection r, so
+// that a resend (its ack lost) is rejected again rather than acknowledged.
+// first is the push's first sequence: the client holds nothing below it.
+func (s *Service) recordRejection(ctx context.Context, clientID string, r wire.Result, first uint64) error {
+	return s.Store.Update(ctx, func(tx store.Tx) error {
+		if last, err := tx.LastSeq(clientID); err != nil || r.Seq <= last {
+			return err
+		}
+		if err := tx.SetLastSeq(clientID, r.Seq); err != nil {
+			return err
+		}
+		return rememberRejection(tx, clientID, r, first)
+	})
+}
+
+// afterCommit runs what follows a committed mutation m of clientID: a saved
+// category tree is put in use (categories.go), and AfterApply is called.
+func (s *Service) afterCommit(ctx context.Context, clientID string, m wire.Mutation) {
+	if m.Name == wire.MConfigSave && configID(m.Args) == shared.ConfigCategories {
+		if err := LoadCategories(ctx, s.Store); err != nil {
+			s.Log.Error("load the category tree", "err", err)
+		}
+	}
+	s.Log.Debug("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
+	if s.AfterApply != nil {
+		s.AfterApply(clientID, m.Seq)
+	}
 }
 
 // kindRejections is the unlogged server data, one entry per client (key:
