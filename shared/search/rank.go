@@ -157,13 +157,15 @@ func (r *ranking) finalScore(slot int32) float64 {
 	return s
 }
 
-// best returns the query's limit best matched docs, best first.
+// best returns the query's limit best matched docs, best first. The slice
+// is the scratch's: valid until the scratch is put back.
 func (r *ranking) best() []cand {
 	matched := r.sc.matched
-	t := topK{docs: r.ix.docs, limit: r.pq.limit, heap: make([]cand, 0, min(r.pq.limit, len(matched)))}
+	t := topK{docs: r.ix.docs, limit: r.pq.limit, heap: r.sc.top[:0]}
 	for _, slot := range matched {
 		t.offer(cand{slot, r.finalScore(slot)})
 	}
+	r.sc.top = t.heap // keep a grown buffer
 	return t.sorted()
 }
 
@@ -184,6 +186,7 @@ type scratch struct {
 	checked []int32     // slots whose accept is set
 	seen    []int32     // slots touched by the current query word
 	matched []int32     // slots with a score, in the order they got one
+	top     []cand      // the top-k heap (topK)
 }
 
 var scratchPool sync.Pool
@@ -205,6 +208,6 @@ func (sc *scratch) put() {
 	for _, slot := range sc.checked {
 		sc.slots[slot] = slotState{}
 	}
-	sc.checked, sc.seen, sc.matched = sc.checked[:0], sc.seen[:0], sc.matched[:0]
+	sc.checked, sc.seen, sc.matched, sc.top = sc.checked[:0], sc.seen[:0], sc.matched[:0], sc.top[:0]
 	scratchPool.Put(sc)
 }

@@ -127,11 +127,10 @@ func (ix *Index) prepare(q Query) (preparedQuery, bool) {
 	if ix == nil || len(ix.byID) == 0 {
 		return preparedQuery{}, false
 	}
-	st, key, ok := ix.scope(q.Lang)
+	st, vocab, ok := ix.scope(q.Lang)
 	if !ok {
 		return preparedQuery{}, false
 	}
-	vocab := ix.vocab(key)
 	pq := preparedQuery{
 		Query:   q,
 		limit:   clampLimit(q.Limit),
@@ -161,16 +160,19 @@ func clampLimit(limit int) int {
 	return min(limit, maxLimit)
 }
 
-// scope returns the collection statistics and the vocabulary key (see
-// vocab) of the docs a query in lang matches: every doc for "", else the
-// docs in lang. It returns false if no doc is in lang.
-func (ix *Index) scope(lang string) (*stats, string, bool) {
+// scope returns the collection statistics and the vocabulary of the docs a
+// query in lang matches: every doc for "", else the docs in lang. It
+// returns false if no doc is in lang.
+func (ix *Index) scope(lang string) (*stats, vocab, bool) {
 	if lang == "" {
-		return &ix.all, "", true
+		return &ix.all, ix.vocab(""), true
 	}
-	key := langKey(lang)
+	key := langKey(lang) // only a map key: it does not escape, so no garbage
 	st := ix.byLang[key]
-	return st, key, st != nil
+	if st == nil {
+		return nil, vocab{}, false
+	}
+	return st, ix.vocab(key), true
 }
 
 // highlight returns the IDs of every term the query's words matched, which
@@ -550,9 +552,9 @@ func (ix *Index) queryExpansions(q Query) [][]expansion {
 	if ix == nil || len(ix.byID) == 0 {
 		return nil
 	}
-	_, key, ok := ix.scope(q.Lang)
+	_, vocab, ok := ix.scope(q.Lang)
 	if !ok {
 		return nil
 	}
-	return parseQuery(ix.vocab(key), q.Text, normLang(q.Lang), q.Synonyms, q.Related)
+	return parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms, q.Related)
 }
