@@ -32,7 +32,7 @@ func (c *Client) staff() ([]staffMember, []string, error) {
 	groups := map[string]bool{}
 	for _, r := range recs {
 		var u staffMember
-		if json.Unmarshal(r.Data, &u) != nil || (u.Role != shared.RoleAgent && u.Role != shared.RoleAdmin) {
+		if json.Unmarshal(r.Data, &u) != nil || !shared.IsStaffRole(u.Role) {
 			continue
 		}
 		out = append(out, u)

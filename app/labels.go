@@ -22,14 +22,11 @@ func readerRole() string {
 	return me.Role
 }
 
-// staffRole says whether role works tickets (agents and admins).
-func staffRole(role string) bool { return role == shared.RoleAgent || role == shared.RoleAdmin }
-
 // statusLabel is a ticket status in the words of the role that reads it:
 // a requester's ticket is "Received", "In progress" or "Waiting for your
 // reply"; an agent's is "New", "Open" or "Waiting on the requester".
 func statusLabel(l, role, status string) string {
-	if staffRole(role) {
+	if shared.IsStaffRole(role) {
 		return t(l, "ticket.status."+status)
 	}
 	return t(l, "ticket.rstatus."+status)
@@ -40,7 +37,7 @@ func statusLabel(l, role, status string) string {
 // desk triages (priority, assignment, tiers, SLA marks, notes) is for
 // support staff.
 func entryShown(role string, e shared.Entry) bool {
-	if staffRole(role) {
+	if shared.IsStaffRole(role) {
 		return true
 	}
 	if e.Internal {

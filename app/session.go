@@ -28,7 +28,7 @@ func loadIdentity(ctx app.Context) {
 
 // isStaff reports whether the signed-in user works tickets.
 func isStaff() bool {
-	return me != nil && (me.Role == shared.RoleAgent || me.Role == shared.RoleAdmin)
+	return me.IsStaff()
 }
 
 // apiError is the error body of the JSON API.

@@ -99,6 +99,19 @@ func (id *Identity) Validate() error {
 	return nil
 }
 
+// IsStaffRole reports whether role works tickets: an agent or an admin.
+// Staff see every ticket's triage (priority, assignment, internal notes)
+// and read statuses in the desk's words.
+func IsStaffRole(role string) bool {
+	return role == RoleAgent || role == RoleAdmin
+}
+
+// IsStaff reports whether id works tickets (see IsStaffRole). A nil id,
+// nobody signed in, is not staff.
+func (id *Identity) IsStaff() bool {
+	return id != nil && IsStaffRole(id.Role)
+}
+
 // InGroup reports whether id belongs to group.
 func (id *Identity) InGroup(group string) bool {
 	for _, g := range id.Groups {

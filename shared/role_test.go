@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -80,5 +81,26 @@ func TestNormalizeEmail(t *testing.T) {
 		if err != nil && (ErrorCode(err) != EINVALID || errKey(t, err) != "auth.bad_email") {
 			t.Errorf("NormalizeEmail(%q) error = %v; want %s auth.bad_email", tt.in, err, EINVALID)
 		}
+	}
+}
+
+func TestIsStaff(t *testing.T) {
+	want := map[string]bool{RoleRequester: false, RoleAgent: true, RoleAdmin: true, RoleKiosk: false, "": false, "Admin": false}
+	for _, role := range append(slices.Clone(Roles), "", "Admin") {
+		w, ok := want[role]
+		if !ok {
+			t.Fatalf("role %q has no expectation: say whether it works tickets", role)
+		}
+		if got := IsStaffRole(role); got != w {
+			t.Errorf("IsStaffRole(%q) = %v; want %v", role, got, w)
+		}
+		id := &Identity{Role: role}
+		if got := id.IsStaff(); got != w {
+			t.Errorf("Identity{Role: %q}.IsStaff() = %v; want %v", role, got, w)
+		}
+	}
+	var nobody *Identity
+	if nobody.IsStaff() {
+		t.Error("(*Identity)(nil).IsStaff() = true; want false")
 	}
 }

@@ -60,7 +60,7 @@ func (a Actor) Identity() shared.Identity {
 
 // staff reports whether a works tickets: an agent or an admin.
 func (a Actor) staff() bool {
-	return a.User != nil && (a.User.Role == shared.RoleAgent || a.User.Role == shared.RoleAdmin)
+	return a.User.IsStaff()
 }
 
 // handler applies one mutation's effects in tx. A *shared.Error that is not

@@ -101,7 +101,7 @@ func ticketOp(name string) handler {
 // apply makes the change op names to t, and says what it was in e.
 func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *shared.Entry, who shared.Identity, now time.Time) error {
 	facts := t.Facts()
-	staff := who.Role == shared.RoleAgent || who.Role == shared.RoleAdmin
+	staff := who.IsStaff()
 	switch name {
 	case shared.OpReply:
 		if err := shared.Allowed(who, shared.ActionReply, facts); err != nil {
@@ -152,7 +152,7 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 				Name, Email, Role string
 			}
 			err := getRecord(tx, wire.TypeUser, op.AssigneeID, &u)
-			if shared.ErrorCode(err) == shared.ENOTFOUND || err == nil && u.Role != shared.RoleAgent && u.Role != shared.RoleAdmin {
+			if shared.ErrorCode(err) == shared.ENOTFOUND || err == nil && !shared.IsStaffRole(u.Role) {
 				return shared.Errorf(shared.ENOTFOUND, "ticket.no_assignee", op.AssigneeID)
 			}
 			if err != nil {
