@@ -86,7 +86,7 @@ func (r *ranking) scoreWord(exps []expansion) {
 	sc.seen = sc.seen[:0]
 	for _, x := range exps {
 		p := &r.ix.post[x.id]
-		idf := idf(r.pq.n, float64(r.pq.df[x.id]))
+		termIDF := idf(r.pq.n, float64(r.pq.df[x.id]))
 		for i, slot := range p.slots {
 			if !r.accepts(slot) {
 				continue
@@ -100,7 +100,7 @@ func (r *ranking) scoreWord(exps []expansion) {
 			if fr[fieldTitle] > 0 {
 				st.title = true
 			}
-			if s := bm25f(x.weight, idf, fr, &r.ix.docs[slot].lens, &r.pq.avgLen); s > st.best {
+			if s := bm25f(x.weight, termIDF, fr, &r.ix.docs[slot].lens, &r.pq.avgLen); s > st.best {
 				st.best = s
 			}
 		}
