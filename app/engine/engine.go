@@ -73,9 +73,14 @@ type Engine struct {
 	// Dial opens a websocket to the server.
 	Dial func(ctx context.Context) (Conn, error)
 	Now  func() time.Time
-	// OnReject is told of every mutation the server rejected, after it left
-	// the outbox, so the app can show why and keep the user's words.
-	OnReject func(m wire.Mutation, r wire.Result)
+	// OnReject is told of every mutation the server rejected, before it
+	// leaves the outbox, so the app can show why and keep the user's words.
+	// If it returns an error (the device had no room for them), the
+	// mutation stays in the outbox, the status shows the error, and it is
+	// pushed again at the next push the user or the browser asks for, or
+	// the next connection: the server remembers the rejection and gives it
+	// again.
+	OnReject func(m wire.Mutation, r wire.Result) error
 	// ReplyTimeout and Heartbeat tune the watchdog (zero: the defaults).
 	ReplyTimeout time.Duration
 	Heartbeat    time.Duration
@@ -427,6 +432,10 @@ type session struct {
 	pushing  bool // a push is unanswered
 	pulling  bool // a pull is unanswered
 	poked    bool // something changed while a pull was out: pull again after it
+	// unkept counts the rejections of the last ack that the app could not
+	// keep (OnReject failed): they wait in the outbox, and their error
+	// stays on the status until they are kept.
+	unkept int
 
 	waitingSince time.Time // when the oldest unanswered request went (zero: none)
 	lastHeard    time.Time // when the server last said anything
@@ -630,9 +639,11 @@ func (s *session) onWelcome(m wire.Msg) error {
 // the server's copy of what was pushed and anything it committed
 // meanwhile: the server sends no poke for it (protocol 4).
 func (s *session) onAck(m wire.Msg) error {
-	err := s.e.acked(m.Results)
-	s.pushing = false
-	if err == nil {
+	unkept, err := s.e.acked(m.Results)
+	s.pushing, s.unkept = false, unkept
+	if err == nil && unkept == 0 {
+		// A rejection the app could not keep is not pushed again at once:
+		// it would be rejected again, as fast as the link allows.
 		err = s.push()
 	}
 	switch {
@@ -654,7 +665,9 @@ func (s *session) onChanges(m wire.Msg) error {
 		return err
 	}
 	s.e.update(func(st *Status) {
-		st.StoreErr, st.StoreFull = "", false
+		if s.unkept == 0 { // else the app still has no room for refused words
+			st.StoreErr, st.StoreFull = "", false
+		}
 		st.Changes++
 		if m.More || st.SyncTotal > 0 {
 			st.SyncDone += len(m.Changes)
@@ -753,31 +766,34 @@ func (e *Engine) checkEpoch(epoch string) error {
 }
 
 // acked removes acknowledged mutations from the outbox and reports the
-// rejected ones.
-func (e *Engine) acked(results []wire.Result) error {
+// rejected ones. It returns how many rejected ones stay in the outbox
+// because the app could not keep their words.
+func (e *Engine) acked(results []wire.Result) (unkept int, err error) {
 	out, err := e.Store.Outbox()
 	if err != nil {
 		e.storeErr(err)
-		return err
+		return 0, err
 	}
 	bySeq := make(map[uint64]wire.Mutation, len(out))
 	for _, m := range out {
 		bySeq[m.Seq] = m
 	}
 	seqs := make([]uint64, 0, len(results))
-	for _, r := range results {
-		seqs = append(seqs, r.Seq)
-	}
 	// Report rejections before they leave the outbox: if the app cannot keep
 	// the user's words (storage full), the mutation stays and is resent.
 	for _, r := range results {
 		if m, ok := bySeq[r.Seq]; ok && !r.OK && e.OnReject != nil {
-			e.OnReject(m, r)
+			if err := e.OnReject(m, r); err != nil {
+				e.storeErr(err)
+				unkept++
+				continue
+			}
 		}
+		seqs = append(seqs, r.Seq)
 	}
 	if err := e.Store.Ack(seqs); err != nil {
 		e.storeErr(err)
-		return err
+		return unkept, err
 	}
 	// The outbox shrank, but the replica does not yet hold the server's
 	// copy of what was applied: that comes with the pull that follows
@@ -789,8 +805,8 @@ func (e *Engine) acked(results []wire.Result) error {
 	out, err = e.Store.Outbox()
 	if err != nil {
 		e.storeErr(err)
-		return err
+		return unkept, err
 	}
 	e.update(func(s *Status) { s.Pending = len(out) })
-	return nil
+	return unkept, nil
 }
