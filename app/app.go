@@ -7,6 +7,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -160,27 +161,28 @@ func SortArticles(as []shared.Article) {
 
 // onReject keeps the words of a change the server refused, as a ticket
 // draft that says why: a ticket that could not be filed, or a reply to a
-// ticket that was closed meanwhile.
-func (c *Client) onReject(m wire.Mutation, r wire.Result) {
+// ticket that was closed meanwhile. If the draft cannot be stored (the
+// device is full), it returns the error: the engine then keeps the change
+// in the outbox, where the words already are, shows the error, and asks
+// again at the next push.
+func (c *Client) onReject(m wire.Mutation, r wire.Result) error {
+	var d store.Draft
 	switch m.Name {
 	case wire.MTicketCreate:
 		var tc shared.TicketCreate
 		if json.Unmarshal(m.Args, &tc) != nil {
-			return
+			return nil
 		}
 		if r.Code == shared.ECONFLICT {
 			if _, ok, _ := c.Store.Get(wire.TypeTicket, tc.ID); ok {
-				return // our own ticket, sent twice: nothing was lost
+				return nil // our own ticket, sent twice: nothing was lost
 			}
 		}
-		c.Store.PutDraft(store.Draft{
-			ID: tc.ID, Title: tc.Title, Description: tc.Description, Category: tc.Category, Attachments: tc.Attachments,
-			UpdatedAt: c.Engine.Now().UnixMilli(), RejectKey: r.Key, RejectArgs: r.Args,
-		})
+		d = store.Draft{ID: tc.ID, Title: tc.Title, Description: tc.Description, Category: tc.Category, Attachments: tc.Attachments}
 	case shared.OpReply, shared.OpNote:
 		var op shared.TicketOp
 		if json.Unmarshal(m.Args, &op) != nil || r.Key == "ticket.op_exists" {
-			return
+			return nil
 		}
 		title := ""
 		if rec, ok, _ := c.Store.Get(wire.TypeTicket, op.TicketID); ok {
@@ -188,9 +190,13 @@ func (c *Client) onReject(m wire.Mutation, r wire.Result) {
 			json.Unmarshal(rec.Data, &tk)
 			title = tk.Title
 		}
-		c.Store.PutDraft(store.Draft{
-			ID: op.ID, Title: title, Description: op.Body,
-			UpdatedAt: c.Engine.Now().UnixMilli(), RejectKey: r.Key, RejectArgs: r.Args,
-		})
+		d = store.Draft{ID: op.ID, Title: title, Description: op.Body}
+	default:
+		return nil
 	}
+	d.UpdatedAt, d.RejectKey, d.RejectArgs = c.Engine.Now().UnixMilli(), r.Key, r.Args
+	if err := c.Store.PutDraft(d); err != nil {
+		return fmt.Errorf("keep refused %s as a draft: %w", m.Name, err)
+	}
+	return nil
 }

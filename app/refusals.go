@@ -45,13 +45,15 @@ func watchRefusals(ls app.BrowserStorage) {
 	}
 	refusalHook.Do(func() {
 		prev := client.Engine.OnReject
-		client.Engine.OnReject = func(m wire.Mutation, r wire.Result) {
+		client.Engine.OnReject = func(m wire.Mutation, r wire.Result) error {
 			if prev != nil {
-				prev(m, r)
+				if err := prev(m, r); err != nil {
+					return err // kept in the outbox: noted when it comes back
+				}
 			}
 			rec := refusedRecord(m)
 			if rec == "" {
-				return
+				return nil
 			}
 			all := map[string]refusal{}
 			ls.Get(refusalsKey, &all)
@@ -60,6 +62,7 @@ func watchRefusals(ls app.BrowserStorage) {
 			}
 			all[rec] = refusal{Seq: m.Seq, Key: r.Key, Args: r.Args}
 			ls.Set(refusalsKey, all)
+			return nil
 		}
 	})
 }

@@ -73,9 +73,14 @@ type Engine struct {
 	// Dial opens a websocket to the server.
 	Dial func(ctx context.Context) (Conn, error)
 	Now  func() time.Time
-	// OnReject is told of every mutation the server rejected, after it left
-	// the outbox, so the app can show why and keep the user's words.
-	OnReject func(m wire.Mutation, r wire.Result)
+	// OnReject is told of every mutation the server rejected, before it
+	// leaves the outbox, so the app can show why and keep the user's words.
+	// If it returns an error (the device had no room for them), the
+	// mutation stays in the outbox, the status shows the error, and it is
+	// pushed again at the next push the user or the browser asks for, or
+	// the next connection: the server remembers the rejection and gives it
+	// again.
+	OnReject func(m wire.Mutation, r wire.Result) error
 	// ReplyTimeout and Heartbeat tune the watchdog (zero: the defaults).
 	ReplyTimeout time.Duration
 	Heartbeat    time.Duration
@@ -413,6 +418,29 @@ func (e *Engine) sleep(ctx context.Context, d time.Duration) bool {
 	return true
 }
 
+// session is the state of one connection: which answers the engine waits
+// for and whether the server let it sync. The loop in Engine.session reads
+// one event at a time (a message, a kick, the watchdog's tick) and hands it
+// to a method; only that goroutine touches the fields.
+type session struct {
+	e    *Engine
+	ctx  context.Context
+	conn Conn
+
+	welcomed bool // the server answered hello
+	halted   bool // the session was refused: wait for a sign-in
+	pushing  bool // a push is unanswered
+	pulling  bool // a pull is unanswered
+	poked    bool // something changed while a pull was out: pull again after it
+	// unkept counts the rejections of the last ack that the app could not
+	// keep (OnReject failed): they wait in the outbox, and their error
+	// stays on the status until they are kept.
+	unkept int
+
+	waitingSince time.Time // when the oldest unanswered request went (zero: none)
+	lastHeard    time.Time // when the server last said anything
+}
+
 // session speaks the protocol on one connection until it fails. A watchdog
 // ends it when the server leaves hello, a push or a pull unanswered for
 // ReplyTimeout; an idle session pulls every Heartbeat so a dead link is
@@ -420,83 +448,15 @@ func (e *Engine) sleep(ctx context.Context, d time.Duration) bool {
 func (e *Engine) session(ctx context.Context, conn Conn) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	send := func(m wire.Msg) error {
-		b, err := wire.Encode(m)
-		if err != nil {
-			return err
-		}
-		return conn.Send(ctx, b)
-	}
-	clientID := e.ClientID()
-	key, err := e.Store.DeviceKey(clientID, newDeviceKey)
-	if err != nil {
-		e.storeErr(err)
+	s := &session{e: e, ctx: ctx, conn: conn}
+	if err := s.hello(); err != nil {
 		return err
 	}
-	if err := send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: clientID, DeviceKey: key}); err != nil {
-		return err
-	}
-
-	in := make(chan wire.Msg)
-	readErr := make(chan error, 1)
-	go func() {
-		for {
-			b, err := conn.Recv(ctx)
-			if err == nil {
-				var m wire.Msg
-				if m, err = wire.Decode(b); err == nil {
-					select {
-					case in <- m:
-						continue
-					case <-ctx.Done():
-						err = ctx.Err()
-					}
-				}
-			}
-			readErr <- err
-			return
-		}
-	}()
-
-	var (
-		welcomed, pushing, pulling, poked bool
-		halted                            bool      // the session was refused: wait for a sign-in
-		waitingSince, lastHeard           time.Time // zero: not waiting
-	)
-	expect := func() {
-		if waitingSince.IsZero() {
-			waitingSince = e.Now()
-		}
-	}
-	expect() // the welcome
-	lastHeard = e.Now()
+	in, readErr := s.read()
+	s.expect() // the welcome
+	s.lastHeard = e.Now()
 	watchdog := time.NewTicker(min(e.ReplyTimeout, e.Heartbeat) / 4)
 	defer watchdog.Stop()
-	pull := func() error {
-		cursor, err := e.Store.Cursor()
-		if err != nil {
-			e.storeErr(err)
-			return err
-		}
-		pulling = true
-		expect()
-		return send(wire.Msg{T: wire.TPull, Cursor: cursor, Limit: 500})
-	}
-	push := func() error {
-		out, err := e.Store.Outbox()
-		if err != nil {
-			e.storeErr(err)
-			return err
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		pushing = true
-		expect()
-		return send(wire.Msg{T: wire.TPush, Mutations: batch(out)})
-	}
-	syncing := func() { e.update(func(s *Status) { s.Syncing = pushing || pulling }) }
-
 	for {
 		var err error
 		select {
@@ -507,105 +467,249 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 		case err := <-readErr:
 			return err
 		case <-watchdog.C:
-			now := e.Now()
-			switch {
-			case !waitingSince.IsZero() && now.Sub(waitingSince) > e.ReplyTimeout:
-				return errNoReply
-			case welcomed && !halted && !pulling && !pushing && now.Sub(lastHeard) > e.Heartbeat:
-				err = pull()
-			}
+			err = s.onTick()
 		case <-e.kick:
-			if welcomed && !halted && !pushing {
-				err = push()
-			}
+			err = s.onKick()
 		case m := <-in:
-			// Any answer proves the link; keep waiting only for what is
-			// still outstanding.
-			lastHeard, waitingSince = e.Now(), time.Time{}
-			switch m.T {
-			case wire.TWelcome:
-				welcomed = true
-				if m.Auth != "" {
-					// The session cookie was refused (expired, signed out
-					// elsewhere): pulling as nobody would skip this user's
-					// changes, and pushing would fail. Keep everything and
-					// wait for a sign-in.
-					halted = true
-					e.update(func(s *Status) { s.Online, s.SignIn = true, m.Auth })
-					break
-				}
-				e.update(func(s *Status) { s.Online, s.SignIn, s.Identity, s.Held, s.HeldSecs = true, "", m.Identity, "", 0 })
-				if err = e.checkEpoch(replicaEpoch(m.Epoch, m.Identity)); err != nil {
-					break
-				}
-				if err = push(); err == nil {
-					err = pull()
-				}
-			case wire.TAck:
-				err = e.acked(m.Results)
-				pushing = false
-				if err == nil {
-					err = push()
-				}
-				// The server's copy of what was pushed, and anything it
-				// committed meanwhile, comes with a pull: the server sends
-				// no poke for it (protocol 4).
-				if err == nil && pulling {
-					poked = true
-				} else if err == nil {
-					err = pull()
-				}
-			case wire.TChanges:
-				if err = e.Store.Apply(m.Changes, m.Cursor); err != nil {
-					e.storeErr(err)
-					break
-				}
-				e.update(func(s *Status) {
-					s.StoreErr, s.StoreFull = "", false
-					s.Changes++
-					if m.More || s.SyncTotal > 0 {
-						s.SyncDone += len(m.Changes)
-						s.SyncTotal = s.SyncDone + m.Remaining
-					}
-					if !m.More {
-						s.SyncDone, s.SyncTotal = 0, 0
-					}
-				})
-				pulling = false
-				if m.More || poked {
-					poked = false
-					err = pull()
-				} else {
-					e.update(func(s *Status) { s.Synced = true })
-				}
-			case wire.TPoke:
-				if pulling {
-					poked = true
-				} else {
-					err = pull()
-				}
-			case wire.TError:
-				if m.Code == shared.EUNAUTHORIZED || m.Key == "client.bound_elsewhere" || m.Key == "client.bad_key" {
-					e.update(func(s *Status) { s.SignIn = m.Key })
-				}
-				ce := &CloseError{Text: m.Code + ": " + m.Key}
-				if secs, ok := quotaWait(m); ok {
-					// A quota: wait as long as the server says, not the
-					// short back-off after a connection that worked.
-					ce.Retry = time.Duration(secs) * time.Second
-					e.update(func(s *Status) { s.Held, s.HeldSecs = m.Key, secs })
-				}
-				return ce
-			}
-			if pushing || pulling {
-				expect()
-			}
-			syncing()
+			err = s.onMessage(m)
 		}
 		if err != nil {
 			return err
 		}
 	}
+}
+
+// hello proves which device this is: its client ID and the key only it
+// holds (protocol 5).
+func (s *session) hello() error {
+	clientID := s.e.ClientID()
+	key, err := s.e.Store.DeviceKey(clientID, newDeviceKey)
+	if err != nil {
+		s.e.storeErr(err)
+		return err
+	}
+	return s.send(wire.Msg{T: wire.THello, Protocol: wire.Version, ClientID: clientID, DeviceKey: key})
+}
+
+// read decodes frames on a goroutine of its own until the connection
+// fails or the session ends; the loop selects on what it yields.
+func (s *session) read() (<-chan wire.Msg, <-chan error) {
+	in := make(chan wire.Msg)
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			b, err := s.conn.Recv(s.ctx)
+			if err == nil {
+				var m wire.Msg
+				if m, err = wire.Decode(b); err == nil {
+					select {
+					case in <- m:
+						continue
+					case <-s.ctx.Done():
+						err = s.ctx.Err()
+					}
+				}
+			}
+			readErr <- err
+			return
+		}
+	}()
+	return in, readErr
+}
+
+func (s *session) send(m wire.Msg) error {
+	b, err := wire.Encode(m)
+	if err != nil {
+		return err
+	}
+	return s.conn.Send(s.ctx, b)
+}
+
+// expect starts the watchdog's clock, unless it already runs for an
+// earlier request.
+func (s *session) expect() {
+	if s.waitingSince.IsZero() {
+		s.waitingSince = s.e.Now()
+	}
+}
+
+// live says the server let this session sync: it answered hello and did
+// not refuse the sign-in.
+func (s *session) live() bool { return s.welcomed && !s.halted }
+
+// pull asks for the changes after the replica's cursor.
+func (s *session) pull() error {
+	cursor, err := s.e.Store.Cursor()
+	if err != nil {
+		s.e.storeErr(err)
+		return err
+	}
+	s.pulling = true
+	s.expect()
+	return s.send(wire.Msg{T: wire.TPull, Cursor: cursor, Limit: 500})
+}
+
+// push sends the oldest pending mutations, if there are any.
+func (s *session) push() error {
+	out, err := s.e.Store.Outbox()
+	if err != nil {
+		s.e.storeErr(err)
+		return err
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	s.pushing = true
+	s.expect()
+	return s.send(wire.Msg{T: wire.TPush, Mutations: batch(out)})
+}
+
+// onTick is the watchdog: it ends a session whose server stopped
+// answering, and pulls on an idle one to prove the link.
+func (s *session) onTick() error {
+	now := s.e.Now()
+	switch {
+	case !s.waitingSince.IsZero() && now.Sub(s.waitingSince) > s.e.ReplyTimeout:
+		return errNoReply
+	case s.live() && !s.pulling && !s.pushing && now.Sub(s.lastHeard) > s.e.Heartbeat:
+		return s.pull()
+	}
+	return nil
+}
+
+// onKick pushes what the outbox holds, unless a push is already out (its
+// ack pushes the rest).
+func (s *session) onKick() error {
+	if s.live() && !s.pushing {
+		return s.push()
+	}
+	return nil
+}
+
+// onMessage dispatches one message from the server.
+func (s *session) onMessage(m wire.Msg) error {
+	// Any answer proves the link; keep waiting only for what is still
+	// outstanding.
+	s.lastHeard, s.waitingSince = s.e.Now(), time.Time{}
+	var err error
+	switch m.T {
+	case wire.TWelcome:
+		err = s.onWelcome(m)
+	case wire.TAck:
+		err = s.onAck(m)
+	case wire.TChanges:
+		err = s.onChanges(m)
+	case wire.TPoke:
+		err = s.onPoke()
+	case wire.TError:
+		return s.onError(m)
+	}
+	if s.pushing || s.pulling {
+		s.expect()
+	}
+	s.e.update(func(st *Status) { st.Syncing = s.pushing || s.pulling })
+	return err
+}
+
+// onWelcome starts syncing: check the replica is of this database and
+// account, push the outbox, pull what changed.
+func (s *session) onWelcome(m wire.Msg) error {
+	s.welcomed = true
+	if m.Auth != "" {
+		// The session cookie was refused (expired, signed out elsewhere):
+		// pulling as nobody would skip this user's changes, and pushing
+		// would fail. Keep everything and wait for a sign-in.
+		s.halted = true
+		s.e.update(func(st *Status) { st.Online, st.SignIn = true, m.Auth })
+		return nil
+	}
+	s.e.update(func(st *Status) {
+		st.Online, st.SignIn, st.Identity, st.Held, st.HeldSecs = true, "", m.Identity, "", 0
+	})
+	if err := s.e.checkEpoch(replicaEpoch(m.Epoch, m.Identity)); err != nil {
+		return err
+	}
+	if err := s.push(); err != nil {
+		return err
+	}
+	return s.pull()
+}
+
+// onAck clears the acknowledged mutations, pushes the next ones, and pulls
+// the server's copy of what was pushed and anything it committed
+// meanwhile: the server sends no poke for it (protocol 4).
+func (s *session) onAck(m wire.Msg) error {
+	unkept, err := s.e.acked(m.Results)
+	s.pushing, s.unkept = false, unkept
+	if err == nil && unkept == 0 {
+		// A rejection the app could not keep is not pushed again at once:
+		// it would be rejected again, as fast as the link allows.
+		err = s.push()
+	}
+	switch {
+	case err != nil:
+		return err
+	case s.pulling:
+		s.poked = true
+		return nil
+	default:
+		return s.pull()
+	}
+}
+
+// onChanges stores a page of changes with its cursor, and pulls the next
+// page, or again if something changed while this one was out.
+func (s *session) onChanges(m wire.Msg) error {
+	if err := s.e.Store.Apply(m.Changes, m.Cursor); err != nil {
+		s.e.storeErr(err)
+		return err
+	}
+	s.e.update(func(st *Status) {
+		if s.unkept == 0 { // else the app still has no room for refused words
+			st.StoreErr, st.StoreFull = "", false
+		}
+		st.Changes++
+		if m.More || st.SyncTotal > 0 {
+			st.SyncDone += len(m.Changes)
+			st.SyncTotal = st.SyncDone + m.Remaining
+		}
+		if !m.More {
+			st.SyncDone, st.SyncTotal = 0, 0
+		}
+	})
+	s.pulling = false
+	if m.More || s.poked {
+		s.poked = false
+		return s.pull()
+	}
+	s.e.update(func(st *Status) { st.Synced = true })
+	return nil
+}
+
+// onPoke pulls what another device changed, after the pull in flight if
+// there is one.
+func (s *session) onPoke() error {
+	if s.pulling {
+		s.poked = true
+		return nil
+	}
+	return s.pull()
+}
+
+// onError ends the session with the server's reason. A refused device
+// waits for a sign-in; a quota waits as long as the server says.
+func (s *session) onError(m wire.Msg) error {
+	if m.Code == shared.EUNAUTHORIZED || m.Key == "client.bound_elsewhere" || m.Key == "client.bad_key" {
+		s.e.update(func(st *Status) { st.SignIn = m.Key })
+	}
+	ce := &CloseError{Text: m.Code + ": " + m.Key}
+	if secs, ok := quotaWait(m); ok {
+		// A quota: wait as long as the server says, not the short
+		// back-off after a connection that worked.
+		ce.Retry = time.Duration(secs) * time.Second
+		s.e.update(func(st *Status) { st.Held, st.HeldSecs = m.Key, secs })
+	}
+	return ce
 }
 
 // batch returns the oldest mutations of out that fit in one push: at most
@@ -662,31 +766,34 @@ func (e *Engine) checkEpoch(epoch string) error {
 }
 
 // acked removes acknowledged mutations from the outbox and reports the
-// rejected ones.
-func (e *Engine) acked(results []wire.Result) error {
+// rejected ones. It returns how many rejected ones stay in the outbox
+// because the app could not keep their words.
+func (e *Engine) acked(results []wire.Result) (unkept int, err error) {
 	out, err := e.Store.Outbox()
 	if err != nil {
 		e.storeErr(err)
-		return err
+		return 0, err
 	}
 	bySeq := make(map[uint64]wire.Mutation, len(out))
 	for _, m := range out {
 		bySeq[m.Seq] = m
 	}
 	seqs := make([]uint64, 0, len(results))
-	for _, r := range results {
-		seqs = append(seqs, r.Seq)
-	}
 	// Report rejections before they leave the outbox: if the app cannot keep
 	// the user's words (storage full), the mutation stays and is resent.
 	for _, r := range results {
 		if m, ok := bySeq[r.Seq]; ok && !r.OK && e.OnReject != nil {
-			e.OnReject(m, r)
+			if err := e.OnReject(m, r); err != nil {
+				e.storeErr(err)
+				unkept++
+				continue
+			}
 		}
+		seqs = append(seqs, r.Seq)
 	}
 	if err := e.Store.Ack(seqs); err != nil {
 		e.storeErr(err)
-		return err
+		return unkept, err
 	}
 	// The outbox shrank, but the replica does not yet hold the server's
 	// copy of what was applied: that comes with the pull that follows
@@ -698,8 +805,8 @@ func (e *Engine) acked(results []wire.Result) error {
 	out, err = e.Store.Outbox()
 	if err != nil {
 		e.storeErr(err)
-		return err
+		return unkept, err
 	}
 	e.update(func(s *Status) { s.Pending = len(out) })
-	return nil
+	return unkept, nil
 }

@@ -707,11 +707,12 @@ func (c *convClient) startEngine(ctx context.Context, t *seededT) {
 			c.dials++
 			return conn, nil
 		},
-		OnReject: func(m wire.Mutation, r wire.Result) {
+		OnReject: func(m wire.Mutation, r wire.Result) error {
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			r.Seq = m.Seq
 			c.rejected[m.Seq] = append(c.rejected[m.Seq], r)
+			return nil
 		},
 		ReplyTimeout: cmp.Or(c.reply, 1500*time.Millisecond),
 		Heartbeat:    500 * time.Millisecond,
