@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -140,5 +141,43 @@ func TestInternalErrorIsLogged(t *testing.T) {
 	if line == "" || !strings.Contains(line, "level=ERROR") || !strings.Contains(line, "request_id="+id) ||
 		!strings.Contains(line, `route="POST /api/login"`) || !strings.Contains(strings.ToLower(line), "closed") {
 		t.Errorf("no error line with the request ID %s, the route and the cause; log:\n%s", id, logged.String())
+	}
+}
+
+// TestPrerenderReadFails: when the store fails under a prerendered page,
+// the read is logged with its cause and the page waits for the device's
+// replica instead of saying the article does not exist.
+func TestPrerenderReadFails(t *testing.T) {
+	var logged lockedBuffer
+	s := newServer(t, func(s *serverhttp.Server) { s.Log = slog.New(slog.NewTextHandler(&logged, nil)) })
+	get := func(path string) string {
+		resp, err := http.Get(s.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if page := get("/article/vpn-setup"); !strings.Contains(page, "vpn.example.com") {
+		t.Fatalf("the article is not prerendered while the store works:\n%.500s", page)
+	}
+	s.db.Close()
+
+	page := get("/article/vpn-setup")
+	if strings.Contains(page, "Article not found") || !strings.Contains(page, "Loading article") {
+		t.Errorf("a failed read prerenders as:\n%s", page)
+	}
+	if page := get("/?q=vpn"); !strings.Contains(page, "Loading articles") {
+		t.Errorf("a failed list prerenders as:\n%s", page)
+	}
+	n := 0
+	for _, l := range strings.Split(logged.String(), "\n") {
+		if strings.Contains(l, "level=ERROR") && strings.Contains(l, "msg=prerender") && strings.Contains(l, "DB Closed") {
+			n++
+		}
+	}
+	if n != 3 { // the article; the list and the search of the home page
+		t.Errorf("%d prerender errors logged with their cause, want 3; log:\n%s", n, logged.String())
 	}
 }
