@@ -5,6 +5,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,11 +48,13 @@ func routes() {
 var featureRoutes []func()
 
 // ServerData is what the server gives components to prerender: the public
-// articles, read from its store.
+// articles, read from its store. A read that fails returns its error (the
+// server has logged it); the page then prerenders as it renders before the
+// replica has loaded, and the browser reads its replica.
 type ServerData interface {
-	Articles(lang string) []shared.Article
-	Article(id string) (shared.Article, bool)
-	Search(q search.Query) []SearchHit
+	Articles(ctx context.Context, lang string) ([]shared.Article, error)
+	Article(ctx context.Context, id string) (a shared.Article, found bool, err error)
+	Search(ctx context.Context, q search.Query) ([]SearchHit, error)
 }
 
 // SearchHit is one search result with its article.

@@ -48,8 +48,9 @@ func articleID(ctx app.Context) string {
 func (a *articlePage) OnPreRender(ctx app.Context) {
 	a.lang = prerenderLang(ctx)
 	if serverData != nil {
-		a.article, a.found = serverData.Article(articleID(ctx))
-		a.loaded = true
+		var err error
+		a.article, a.found, err = serverData.Article(ctx, articleID(ctx))
+		a.loaded = err == nil // a failed read is not "not found"
 		if a.found {
 			a.lang = a.article.Lang
 			ctx.Page().SetLang(a.lang)

@@ -72,10 +72,13 @@ func (h *home) OnPreRender(ctx app.Context) {
 	h.lang = prerenderLang(ctx)
 	h.readURL(ctx)
 	if serverData != nil {
-		h.articles, h.loaded = serverData.Articles(h.lang), true
+		var err error
+		h.articles, err = serverData.Articles(ctx, h.lang)
+		h.loaded = err == nil
 		if h.query != "" {
-			h.hits = serverData.Search(h.searchQuery())
-			h.searched = h.query
+			if h.hits, err = serverData.Search(ctx, h.searchQuery()); err == nil {
+				h.searched = h.query
+			}
 		}
 	}
 	ctx.Page().SetTitle(t(h.lang, "app.name") + " · " + t(h.lang, "nav.home"))

@@ -9,7 +9,6 @@ import (
 
 	"outpost/server/auth"
 	"outpost/shared"
-	"outpost/shared/i18n"
 )
 
 // maxAccountBody bounds a password change: two passwords of at most
@@ -19,28 +18,15 @@ const maxAccountBody = 10 << 10
 // accountRequest checks what every account endpoint needs: a request from
 // a page of this site and a session cookie. It answers the refusal itself
 // and returns "" then.
-func (s *Server) accountRequest(w http.ResponseWriter, r *http.Request) (token, lang string) {
-	lang = i18n.Match(r.Header.Get("Accept-Language"))
+func (s *Server) accountRequest(w http.ResponseWriter, r *http.Request) (token string) {
 	if !sameOrigin(r) {
-		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
-		return "", lang
+		Error(w, r, errCrossOrigin)
+		return ""
 	}
 	if token = auth.SessionToken(r); token == "" {
-		writeJSONError(w, http.StatusUnauthorized, lang, shared.Errorf(shared.EUNAUTHORIZED, "auth.required"))
+		Error(w, r, errAuthRequired)
 	}
-	return token, lang
-}
-
-// accountError answers err, which the auth service returned: an error a
-// person can act on in words, anything else logged and answered as an
-// internal error.
-func (s *Server) accountError(w http.ResponseWriter, lang, what string, err error) {
-	if code := shared.ErrorCode(err); code == "" || code == shared.EINTERNAL {
-		s.Log.Error(what, "err", err)
-		writeJSONError(w, http.StatusInternalServerError, lang, shared.Errorf(shared.EINTERNAL, "error.internal"))
-		return
-	}
-	writeJSONError(w, errorStatus(err), lang, err)
+	return token
 }
 
 // handlePassword answers POST /api/account/password {"current", "new"}:
@@ -48,7 +34,7 @@ func (s *Server) accountError(w http.ResponseWriter, lang, what string, err erro
 // out (204), or an error says what is wrong (the current password, the
 // new one's length, too many attempts).
 func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
-	token, lang := s.accountRequest(w, r)
+	token := s.accountRequest(w, r)
 	if token == "" {
 		return
 	}
@@ -58,11 +44,11 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxAccountBody+1))
 	if err != nil || len(body) > maxAccountBody || json.Unmarshal(body, &req) != nil {
-		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "account.bad_request"))
+		Error(w, r, shared.Errorf(shared.EINVALID, "account.bad_request"))
 		return
 	}
 	if err := s.Auth.ChangePassword(r.Context(), token, req.Current, req.New, s.clientAddr(r)); err != nil {
-		s.accountError(w, lang, "change password", err)
+		Error(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -71,12 +57,12 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 // handleSignOutOthers answers POST /api/account/signout-others: every
 // session of the account but this one ends and their sockets close (204).
 func (s *Server) handleSignOutOthers(w http.ResponseWriter, r *http.Request) {
-	token, lang := s.accountRequest(w, r)
+	token := s.accountRequest(w, r)
 	if token == "" {
 		return
 	}
 	if err := s.Auth.SignOutOthers(r.Context(), token); err != nil {
-		s.accountError(w, lang, "sign out other devices", err)
+		Error(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -87,13 +73,13 @@ func (s *Server) handleSignOutOthers(w http.ResponseWriter, r *http.Request) {
 // last_seen}]}. (POST, like every account request, so the app's one API
 // call serves it and another site cannot read it.)
 func (s *Server) handleDevices(w http.ResponseWriter, r *http.Request) {
-	token, lang := s.accountRequest(w, r)
+	token := s.accountRequest(w, r)
 	if token == "" {
 		return
 	}
 	devices, err := s.Auth.Devices(r.Context(), token)
 	if err != nil {
-		s.accountError(w, lang, "list devices", err)
+		Error(w, r, err)
 		return
 	}
 	if devices == nil {

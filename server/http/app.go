@@ -20,7 +20,7 @@ var workerJS string
 // worker in worker.js, and app.wasm served by webFiles.
 func (s *Server) appHandler() http.Handler {
 	outpost.Routes()
-	outpost.SetServerData(prerenderData{store: s.Sync.Store, search: s.search})
+	outpost.SetServerData(prerenderData{store: s.Sync.Store, search: s.search, log: s.Log})
 	h := &goapp.Handler{
 		Name:            "Outpost",
 		ShortName:       "Outpost",

@@ -9,7 +9,6 @@ import (
 
 	"outpost/server/auth"
 	"outpost/shared"
-	"outpost/shared/i18n"
 )
 
 // maxLoginBody bounds a sign-in request.
@@ -50,9 +49,8 @@ type identityResponse struct {
 // cookie and the identity, or an error that says what is wrong (bad
 // credentials, a disabled account, too many attempts).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	if !sameOrigin(r) {
-		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
+		Error(w, r, errCrossOrigin)
 		return
 	}
 	var req struct {
@@ -61,12 +59,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxLoginBody+1))
 	if err != nil || len(body) > maxLoginBody || json.Unmarshal(body, &req) != nil {
-		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "auth.bad_request"))
+		Error(w, r, shared.Errorf(shared.EINVALID, "auth.bad_request"))
 		return
 	}
 	token, u, err := s.Auth.Login(r.Context(), req.Email, req.Password, s.clientAddr(r))
 	if err != nil {
-		writeJSONError(w, errorStatus(err), lang, err)
+		Error(w, r, err)
 		return
 	}
 	if err := s.Auth.Describe(r.Context(), token, auth.Label(r.UserAgent())); err != nil {
@@ -80,15 +78,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 // handleLogout answers POST /api/logout: the session ends and the cookie
 // goes. Signing out when not signed in is fine.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	if !sameOrigin(r) {
-		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
+		Error(w, r, errCrossOrigin)
 		return
 	}
 	if token := auth.SessionToken(r); token != "" {
 		if err := s.Auth.Logout(r.Context(), token); err != nil {
-			s.Log.Error("sign out", "err", err)
-			writeJSONError(w, http.StatusInternalServerError, lang, shared.Errorf(shared.EINTERNAL, "error.internal"))
+			Error(w, r, err)
 			return
 		}
 	}
@@ -98,34 +94,13 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 
 // handleMe answers GET /api/me with the signed-in identity, or 401.
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	u, err := s.user(r)
 	switch {
 	case err != nil:
-		writeJSONError(w, errorStatus(err), lang, err)
+		Error(w, r, err)
 	case u == nil:
-		writeJSONError(w, http.StatusUnauthorized, lang, shared.Errorf(shared.EUNAUTHORIZED, "auth.required"))
+		Error(w, r, errAuthRequired)
 	default:
 		writeJSON(w, http.StatusOK, identityResponse{u.Identity()})
 	}
-}
-
-// errorStatus maps an error code to an HTTP status.
-func errorStatus(err error) int {
-	key, _ := shared.ErrorKey(err)
-	switch code := shared.ErrorCode(err); {
-	case key == "auth.rate_limited" || key == "auth.busy" || key == "quota.exceeded":
-		return http.StatusTooManyRequests
-	case code == shared.EINVALID:
-		return http.StatusBadRequest
-	case code == shared.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case code == shared.EFORBIDDEN:
-		return http.StatusForbidden
-	case code == shared.ENOTFOUND:
-		return http.StatusNotFound
-	case code == shared.ECONFLICT:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
 }

@@ -12,7 +12,6 @@ import (
 
 	"outpost/server/blob"
 	"outpost/shared"
-	"outpost/shared/i18n"
 )
 
 // The attachment API (see server/blob):
@@ -33,47 +32,27 @@ const uploadOffset = "Upload-Offset"
 
 // blobUser returns the identity of r's session, or answers the request
 // with why there is none.
-func (s *Server) blobUser(w http.ResponseWriter, r *http.Request, lang string) (shared.Identity, bool) {
+func (s *Server) blobUser(w http.ResponseWriter, r *http.Request) (shared.Identity, bool) {
 	u, err := s.user(r)
 	switch {
 	case err != nil:
-		writeJSONError(w, errorStatus(err), lang, err)
+		Error(w, r, err)
 		return shared.Identity{}, false
 	case u == nil:
-		writeJSONError(w, http.StatusUnauthorized, lang, shared.Errorf(shared.EUNAUTHORIZED, "auth.required"))
+		Error(w, r, errAuthRequired)
 		return shared.Identity{}, false
 	}
 	return u.Identity(), true
 }
 
-// blobStatus maps a blob error to an HTTP status.
-func blobStatus(err error) int {
-	switch key, _ := shared.ErrorKey(err); key {
-	case "attach.chunk_too_large", "attach.beyond_size":
-		return http.StatusRequestEntityTooLarge
-	case "attach.hash_mismatch", "attach.type_mismatch", "attach.not_this_file":
-		return http.StatusUnprocessableEntity
-	}
-	return errorStatus(err)
-}
-
-func (s *Server) blobError(w http.ResponseWriter, lang string, err error) {
-	if shared.ErrorCode(err) == shared.EINTERNAL {
-		s.Log.Error("blob", "err", err)
-		err = shared.Errorf(shared.EINTERNAL, "error.internal")
-	}
-	writeJSONError(w, blobStatus(err), lang, err)
-}
-
 // handleBlobPut stores the next chunk of a blob and answers the blob's
 // state (blob.Info) with its Upload-Offset.
 func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	if !sameOrigin(r) {
-		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
+		Error(w, r, errCrossOrigin)
 		return
 	}
-	who, ok := s.blobUser(w, r, lang)
+	who, ok := s.blobUser(w, r)
 	if !ok {
 		return
 	}
@@ -81,31 +60,31 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request) {
 	offset, err := strconv.ParseInt(r.URL.Query().Get("offset"), 10, 64)
 	switch {
 	case !shared.ValidSHA256(sha):
-		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "attach.bad_hash", sha))
+		Error(w, r, shared.Errorf(shared.EINVALID, "attach.bad_hash", sha))
 		return
 	case err != nil || offset < 0:
-		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "attach.offset_required"))
+		Error(w, r, shared.Errorf(shared.EINVALID, "attach.offset_required"))
 		return
 	case r.ContentLength > shared.MaxBlobChunk:
-		writeJSONError(w, http.StatusRequestEntityTooLarge, lang, shared.Errorf(shared.EINVALID, "attach.chunk_too_large", shared.MaxBlobChunk>>10))
+		Error(w, r, shared.Errorf(shared.EINVALID, "attach.chunk_too_large", shared.MaxBlobChunk>>10))
 		return
 	}
 	chunk, err := io.ReadAll(http.MaxBytesReader(w, r.Body, shared.MaxBlobChunk))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeJSONError(w, http.StatusRequestEntityTooLarge, lang, shared.Errorf(shared.EINVALID, "attach.chunk_too_large", shared.MaxBlobChunk>>10))
+		Error(w, r, shared.Errorf(shared.EINVALID, "attach.chunk_too_large", shared.MaxBlobChunk>>10))
 		return
 	case err != nil:
 		// The connection dropped mid-chunk: keep nothing of it, so the
 		// bytes held stay a prefix the client can continue from.
-		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "attach.bad_chunk"))
+		Error(w, r, shared.Errorf(shared.EINVALID, "attach.bad_chunk"))
 		return
 	}
 	in, err := blob.Put(r.Context(), s.Sync.Store, who, sha, offset, chunk)
 	w.Header().Set(uploadOffset, strconv.FormatInt(in.Offset, 10))
 	if err != nil {
-		s.blobError(w, lang, err)
+		Error(w, r, err)
 		return
 	}
 	if in.Complete && offset+int64(len(chunk)) == in.Size && len(chunk) > 0 {
@@ -117,15 +96,14 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request) {
 // handleBlobGet answers HEAD with the upload state and GET with the
 // complete file.
 func (s *Server) handleBlobGet(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
-	who, ok := s.blobUser(w, r, lang)
+	who, ok := s.blobUser(w, r)
 	if !ok {
 		return
 	}
 	sha := r.PathValue("sha")
 	in, err := blob.Stat(r.Context(), s.Sync.Store, who, sha)
 	if err != nil {
-		s.blobError(w, lang, err)
+		Error(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -139,7 +117,7 @@ func (s *Server) handleBlobGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !in.Complete {
-		s.blobError(w, lang, shared.Errorf(shared.ECONFLICT, "attach.incomplete"))
+		Error(w, r, shared.Errorf(shared.ECONFLICT, "attach.incomplete"))
 		return
 	}
 	etag := `"` + sha + `"`

@@ -3,8 +3,11 @@ package http
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 
 	outpost "outpost/app"
+	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/search"
@@ -12,24 +15,40 @@ import (
 )
 
 // prerenderData reads public articles from the store for prerendering.
+// A read that fails is logged here, with the server's logger (go-app
+// prerenders without the request, so there is no request ID to add), and
+// returned: the page then renders as it does before a device's replica
+// has loaded, never as "not found", and the browser reads its replica.
 type prerenderData struct {
 	store  store.Store
 	search *searcher
+	log    *slog.Logger
 }
 
 var _ outpost.ServerData = prerenderData{}
 
-// Search runs a search for a page prerendered with ?q=, so a search typed
-// before the app has loaded (or with JavaScript off) still answers.
-func (d prerenderData) Search(q search.Query) []outpost.SearchHit {
-	hits, _ := d.search.Search(context.Background(), q)
-	return hits
+// failed logs err, if any, as a failed prerender read of what, and returns
+// it.
+func (d prerenderData) failed(what string, err error) error {
+	if err != nil {
+		d.log.Error("prerender", "read", what, "err", logsafe.Err(err))
+	}
+	return err
 }
 
-// Articles returns the public articles in lang, sorted as the app lists them.
-func (d prerenderData) Articles(lang string) []shared.Article {
+// Search runs a search for a page prerendered with ?q=, so a search typed
+// before the app has loaded (or with JavaScript off) still answers.
+func (d prerenderData) Search(ctx context.Context, q search.Query) ([]outpost.SearchHit, error) {
+	hits, err := d.search.Search(ctx, q)
+	return hits, d.failed("search", err)
+}
+
+// Articles returns the public articles in lang, sorted as the app lists
+// them. A record that does not decode is left out, as the search leaves
+// it out.
+func (d prerenderData) Articles(ctx context.Context, lang string) ([]shared.Article, error) {
 	var out []shared.Article
-	d.store.View(context.Background(), func(tx store.ReadTx) error {
+	err := d.store.View(ctx, func(tx store.ReadTx) error {
 		return tx.Each(wire.TypeArticle, func(id string, data []byte) error {
 			var a shared.Article
 			if json.Unmarshal(data, &a) == nil && a.Visibility == shared.Public && a.IsPublished() && a.Lang == lang {
@@ -38,20 +57,31 @@ func (d prerenderData) Articles(lang string) []shared.Article {
 			return nil
 		})
 	})
+	if err != nil {
+		return nil, d.failed("articles", err)
+	}
 	outpost.SortArticles(out)
-	return out
+	return out, nil
 }
 
-// Article returns one public article.
-func (d prerenderData) Article(id string) (shared.Article, bool) {
-	var a shared.Article
-	found := false
-	d.store.View(context.Background(), func(tx store.ReadTx) error {
+// Article returns one public article, found false if there is none (or
+// it is not public).
+func (d prerenderData) Article(ctx context.Context, id string) (a shared.Article, found bool, err error) {
+	err = d.store.View(ctx, func(tx store.ReadTx) error {
 		b, err := tx.Get(wire.TypeArticle, id)
-		if err == nil && json.Unmarshal(b, &a) == nil && a.Visibility == shared.Public && a.IsPublished() {
-			found = true
+		switch {
+		case shared.ErrorCode(err) == shared.ENOTFOUND:
+			return nil
+		case err != nil:
+			return err
+		case json.Unmarshal(b, &a) != nil:
+			return fmt.Errorf("article %s does not decode", id)
 		}
+		found = a.Visibility == shared.Public && a.IsPublished()
 		return nil
 	})
-	return a, found
+	if err != nil || !found {
+		return shared.Article{}, false, d.failed("article", err)
+	}
+	return a, true, nil
 }

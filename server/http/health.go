@@ -8,7 +8,6 @@ import (
 
 	"outpost/server/store"
 	"outpost/shared"
-	"outpost/shared/i18n"
 )
 
 // Probes. GET /healthz (liveness) answers 200 while the process serves
@@ -23,10 +22,9 @@ import (
 const readyTimeout = 2 * time.Second
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	if reason := s.notReady(r.Context()); reason != "" {
 		w.Header().Set("Retry-After", "5")
-		writeJSONError(w, http.StatusServiceUnavailable, lang, shared.Errorf(shared.EINTERNAL, "ops.not_ready", reason))
+		Error(w, r, shared.Errorf(shared.EINTERNAL, "ops.not_ready", reason))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "version": s.web.version})

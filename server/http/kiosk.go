@@ -12,7 +12,6 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
-	"outpost/shared/i18n"
 )
 
 // Kiosk enrollment over HTTP (no CLI needed):
@@ -26,22 +25,22 @@ const maxKioskBody = 4 << 10
 
 // readKioskJSON checks the origin and decodes a small JSON body into v,
 // answering the error itself; it reports whether to go on.
-func readKioskJSON(w http.ResponseWriter, r *http.Request, lang string, v any) bool {
+func readKioskJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if !sameOrigin(r) {
-		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, "auth.cross_origin"))
+		Error(w, r, errCrossOrigin)
 		return false
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxKioskBody+1))
 	if err != nil || len(body) > maxKioskBody || json.Unmarshal(body, v) != nil {
-		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, "kiosk.bad_request"))
+		Error(w, r, shared.Errorf(shared.EINVALID, "kiosk.bad_request"))
 		return false
 	}
 	return true
 }
 
 // admin returns the signed-in admin of r, or answers why not and returns nil.
-func (s *Server) admin(w http.ResponseWriter, r *http.Request, lang string) *auth.User {
-	return s.adminOnly(w, r, lang, "kiosk.admin_only")
+func (s *Server) admin(w http.ResponseWriter, r *http.Request) *auth.User {
+	return s.adminOnly(w, r, "kiosk.admin_only")
 }
 
 func (s *Server) now() time.Time {
@@ -60,21 +59,20 @@ type kioskCodeResponse struct {
 // handleKioskCode answers POST /api/kiosk/codes {"site"} for an admin with
 // a new enrollment code.
 func (s *Server) handleKioskCode(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	var req struct {
 		Site string `json:"site"`
 	}
-	if !readKioskJSON(w, r, lang, &req) {
+	if !readKioskJSON(w, r, &req) {
 		return
 	}
-	u := s.admin(w, r, lang)
+	u := s.admin(w, r)
 	if u == nil {
 		return
 	}
 	site := strings.TrimSpace(req.Site)
 	code, expires, err := outsync.IssueKioskCode(r.Context(), s.Sync.Store, site, u.ID, s.now())
 	if err != nil {
-		writeJSONError(w, errorStatus(err), lang, err)
+		Error(w, r, err)
 		return
 	}
 	s.Log.Info("kiosk code issued", "site", site, "by", u.ID, "expires", expires)
@@ -91,16 +89,15 @@ type kioskEnrollResponse struct {
 // the device gets its session cookie, as if it had signed in. Failed codes
 // count against the remote address like failed sign-ins.
 func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	var req struct {
 		Code string `json:"code"`
 	}
-	if !readKioskJSON(w, r, lang, &req) {
+	if !readKioskJSON(w, r, &req) {
 		return
 	}
 	limit, key := s.Auth.Limit(), "kiosk-ip:"+s.addrGroup(r)
 	if err := limit.Check(key); err != nil {
-		writeJSONError(w, errorStatus(err), lang, err)
+		Error(w, r, err)
 		return
 	}
 	code := shared.NormalizeEnrollCode(req.Code)
@@ -136,21 +133,20 @@ func (s *Server) handleKioskEnroll(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.Log.Info("kiosk enrollment refused", "remote", s.clientAddr(r), "err", logsafe.Err(err))
-	writeJSONError(w, errorStatus(err), lang, err)
+	Error(w, r, err)
 }
 
 // handleKioskRevoke answers POST /api/kiosk/revoke {"kiosk_id"} for an
 // admin: the kiosk is marked revoked and its account disabled, which voids
 // its session at once; the device must be enrolled again with a new code.
 func (s *Server) handleKioskRevoke(w http.ResponseWriter, r *http.Request) {
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	var req struct {
 		KioskID string `json:"kiosk_id"`
 	}
-	if !readKioskJSON(w, r, lang, &req) {
+	if !readKioskJSON(w, r, &req) {
 		return
 	}
-	admin := s.admin(w, r, lang)
+	admin := s.admin(w, r)
 	if admin == nil {
 		return
 	}
@@ -169,7 +165,7 @@ func (s *Server) handleKioskRevoke(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		writeJSONError(w, errorStatus(err), lang, err)
+		Error(w, r, err)
 		return
 	}
 	s.Sync.Changed()

@@ -32,14 +32,7 @@ type reqInfo struct {
 	id   string
 	user string // user ID, once a handler has authenticated the request
 	role string
-}
-
-// requestID returns r's request ID, "" outside logRequests.
-func requestID(r *http.Request) string {
-	if ri, _ := r.Context().Value(reqInfoKey).(*reqInfo); ri != nil {
-		return ri.id
-	}
-	return ""
+	log  *slog.Logger // the server's logger with the request ID
 }
 
 // noteUser tells r's log line who made the request.
@@ -51,10 +44,19 @@ func noteUser(r *http.Request, userID, role string) {
 
 // requestLog returns s.Log with r's request ID.
 func (s *Server) requestLog(r *http.Request) *slog.Logger {
-	if id := requestID(r); id != "" {
-		return s.Log.With("request_id", id)
+	if log := logger(r); log != nil {
+		return log
 	}
 	return s.Log
+}
+
+// logger returns the server's logger with r's request ID, nil outside
+// logRequests.
+func logger(r *http.Request) *slog.Logger {
+	if ri, _ := r.Context().Value(reqInfoKey).(*reqInfo); ri != nil {
+		return ri.log
+	}
+	return nil
 }
 
 // quiet are the routes of probes and scrapers, logged at debug level only:
@@ -70,6 +72,7 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		if !validRequestID(ri.id) {
 			ri.id = newRequestID()
 		}
+		ri.log = s.Log.With("request_id", ri.id)
 		w.Header().Set("X-Request-ID", ri.id)
 		rec := &recorder{ResponseWriter: w}
 		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri))

@@ -11,7 +11,6 @@ import (
 	"outpost/server/auth"
 	"outpost/server/metrics"
 	"outpost/shared"
-	"outpost/shared/i18n"
 )
 
 // Metrics, in the Prometheus text format, two ways:
@@ -27,7 +26,7 @@ import (
 
 // handleMetrics answers GET /metrics on the main address: admins only.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	if s.adminOnly(w, r, i18n.Match(r.Header.Get("Accept-Language")), "ops.admin_only") != nil {
+	if s.adminOnly(w, r, "ops.admin_only") != nil {
 		w.Header().Set("Cache-Control", "no-store")
 		s.Metrics.Handler().ServeHTTP(w, r)
 	}
@@ -35,15 +34,15 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 
 // adminOnly returns the signed-in admin of r, or answers why not (401, or
 // 403 with the catalog key forbidden) and returns nil.
-func (s *Server) adminOnly(w http.ResponseWriter, r *http.Request, lang, forbidden string) *auth.User {
+func (s *Server) adminOnly(w http.ResponseWriter, r *http.Request, forbidden string) *auth.User {
 	u, err := s.user(r)
 	switch {
 	case err != nil:
-		writeJSONError(w, errorStatus(err), lang, err)
+		Error(w, r, err)
 	case u == nil:
-		writeJSONError(w, http.StatusUnauthorized, lang, shared.Errorf(shared.EUNAUTHORIZED, "auth.required"))
+		Error(w, r, errAuthRequired)
 	case u.Role != shared.RoleAdmin:
-		writeJSONError(w, http.StatusForbidden, lang, shared.Errorf(shared.EFORBIDDEN, forbidden))
+		Error(w, r, shared.Errorf(shared.EFORBIDDEN, forbidden))
 	default:
 		return u
 	}

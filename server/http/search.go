@@ -13,7 +13,6 @@ import (
 	"outpost/app/kbsearch"
 	"outpost/server/store"
 	"outpost/shared"
-	"outpost/shared/i18n"
 	"outpost/shared/search"
 	"outpost/shared/wire"
 )
@@ -105,9 +104,8 @@ type apiResult struct {
 // bad request.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Query()
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	bad := func(key string, args ...any) {
-		writeJSONError(w, http.StatusBadRequest, lang, shared.Errorf(shared.EINVALID, key, args...))
+		Error(w, r, shared.Errorf(shared.EINVALID, key, args...))
 	}
 	q := search.Query{Text: strings.TrimSpace(p.Get("q")), Lang: p.Get("lang"), Category: p.Get("category"), Limit: 10}
 	switch {
@@ -134,8 +132,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	hits, err := s.search.Search(r.Context(), q)
 	if err != nil {
-		s.Log.Error("search", "err", err)
-		writeJSONError(w, http.StatusInternalServerError, lang, shared.Errorf(shared.EINTERNAL, "error.internal"))
+		Error(w, r, err)
 		return
 	}
 	out := struct {
@@ -156,23 +153,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
-}
-
-// writeJSONError answers err as {"error": {code, key, message}}, the message
-// in lang.
-func writeJSONError(w http.ResponseWriter, status int, lang string, err error) {
-	key, args := shared.ErrorKey(err)
-	if secs, ok := firstArg(args).(int64); ok && status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10)) // limits put the seconds first
-	}
-	writeJSON(w, status, map[string]any{"error": map[string]any{
-		"code": shared.ErrorCode(err), "key": key, "message": i18n.T(lang, key, args...),
-	}})
-}
-
-func firstArg(args []any) any {
-	if len(args) == 0 {
-		return nil
-	}
-	return args[0]
 }
