@@ -89,7 +89,7 @@ func TestTicketSuggestions(t *testing.T) {
 	signInUI(t, agent, "http://"+addr, "tomas@example.com")
 	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
 	run(t, agent, chromedp.Navigate("http://"+addr+"/agent/dashboard"))
-	waitJS(t, agent, "the deflection counted", appReady+` && !!document.querySelector("#kpi-deflection .kpi-detail") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("1 helpful articles") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("(1 suggested on the ticket form)")`, 30*time.Second)
+	waitJS(t, agent, "the deflection counted", appReady+` && !!document.querySelector("#kpi-deflection .kpi-detail") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("1 helpful answers after a search, a guide or the ticket form") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("(1 suggested on the ticket form)")`, 30*time.Second)
 	shot(t, agent, "suggest-dashboard")
 }
 

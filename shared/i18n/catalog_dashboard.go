@@ -60,7 +60,7 @@ func init() {
 		"dash.sla":               "SLA compliance (resolution)",
 		"dash.sla_detail":        "First response: %v",
 		"dash.csat_detail":       "%v ratings · response rate %v · satisfied %v",
-		"dash.deflection_detail": "%v guides solved · %v helpful answers after a search or a guide (of %v helpful answers) · %v tickets",
+		"dash.deflection_detail": "%v guides solved · %v helpful answers after a search, a guide or the ticket form (of %v helpful answers) · %v tickets",
 		"dash.dur_hm":            "%v h %v min",
 		"dash.dur_dh":            "%v d %v h",
 
@@ -140,7 +140,7 @@ func init() {
 		"dash.sla":               "Cumplimiento del SLA (resolución)",
 		"dash.sla_detail":        "Primera respuesta: %v",
 		"dash.csat_detail":       "%v valoraciones · tasa de respuesta %v · satisfechos %v",
-		"dash.deflection_detail": "%v guías resueltas · %v respuestas «me ayudó» tras una búsqueda o una guía (de %v en total) · %v tickets",
+		"dash.deflection_detail": "%v guías resueltas · %v respuestas «me ayudó» tras una búsqueda, una guía o el formulario de tickets (de %v en total) · %v tickets",
 		"dash.dur_hm":            "%v h %v min",
 		"dash.dur_dh":            "%v d %v h",
 
