@@ -239,10 +239,18 @@ func (s *IDB) Get(typ, id string) (wire.Change, bool, error) {
 }
 
 func (s *IDB) List(typ string) ([]wire.Change, error) {
+	return s.getAll(typ, js.Global().Get("IDBKeyRange").Call("bound", typ+"/", typ+"/\uffff"), 0)
+}
+
+// getAll decodes the records in keyRange, at most limit of them (0: all).
+func (s *IDB) getAll(typ string, keyRange js.Value, limit int) ([]wire.Change, error) {
 	var out []wire.Change
 	err := s.tx("readonly", []string{"records"}, func(tx js.Value) error {
-		keyRange := js.Global().Get("IDBKeyRange").Call("bound", typ+"/", typ+"/\uffff")
-		vs, err := await(tx.Call("objectStore", "records").Call("getAll", keyRange))
+		args := []any{keyRange}
+		if limit > 0 {
+			args = append(args, limit)
+		}
+		vs, err := await(tx.Call("objectStore", "records").Call("getAll", args...))
 		if err != nil {
 			return err
 		}
@@ -402,22 +410,5 @@ func (s *IDB) PutCache(key string, data []byte) error {
 
 // ListPage implements Pager: one getAll over the keys after typ/after.
 func (s *IDB) ListPage(typ, after string, limit int) ([]wire.Change, error) {
-	var out []wire.Change
-	err := s.tx("readonly", []string{"records"}, func(tx js.Value) error {
-		keyRange := js.Global().Get("IDBKeyRange").Call("bound", typ+"/"+after, typ+"/\uffff", true, false)
-		vs, err := await(tx.Call("objectStore", "records").Call("getAll", keyRange, limit))
-		if err != nil {
-			return err
-		}
-		out = make([]wire.Change, 0, vs.Length())
-		for i := 0; i < vs.Length(); i++ {
-			var c wire.Change
-			if err := json.Unmarshal([]byte(vs.Index(i).String()), &c); err != nil {
-				return fmt.Errorf("decode %s record: %w", typ, err)
-			}
-			out = append(out, c)
-		}
-		return nil
-	})
-	return out, err
+	return s.getAll(typ, js.Global().Get("IDBKeyRange").Call("bound", typ+"/"+after, typ+"/\uffff", true, false), limit)
 }
