@@ -79,8 +79,10 @@ func TestTwoNodes(t *testing.T) {
 	sent := time.Now()
 	waitJS(t, field.ctx, "reply from node B reached node A", `[...document.querySelectorAll("#history .entry.reply")].some(e => e.innerText.includes(`+jsString(replyText)+`))`, 30*time.Second)
 	t.Logf("reply sent on node B reached the requester on node A %v later", time.Since(sent).Round(time.Millisecond))
-	// As a person does: switch to a note, see it switched, type, send, and
-	// see the note in the history.
+	// As a person does: once the reply shows as sent (the page stops
+	// moving: the ack redraws the history and the status line), switch to
+	// a note, see it switched, type, send, and see the note in the history.
+	waitJS(t, agent.ctx, "agent's reply sent", `[...document.querySelectorAll("#history .entry.reply[data-pending=false]")].some(e => e.innerText.includes(`+jsString(replyText)+`)) && `+statusIs("online", 0), 20*time.Second)
 	run(t, agent.ctx, chromedp.Click(chromedp.CSS("#mode-note"), chromedp.NodeVisible))
 	waitJS(t, agent.ctx, "note mode", `document.getElementById("mode-note").getAttribute("aria-pressed") === "true"`, 10*time.Second)
 	run(t, agent.ctx,
