@@ -231,12 +231,14 @@ func TestKiosk(t *testing.T) {
 
 	must(t, "DeskCallsNextAndResolves", func(t *testing.T) {
 		run(t, desk, chromedp.Click(chromedp.CSS("#desk-call-next"), chromedp.NodeVisible))
-		waitJS(t, desk, "A-001 called", `document.querySelector("#desk-queue tr.visit[data-number='A-001']").dataset.status === "called"`, 10*time.Second)
+		// Called and acknowledged: the ack redraws the row, and a click
+		// aimed at its button during that redraw finds no node.
+		waitJS(t, desk, "A-001 called", `document.querySelector("#desk-queue tr.visit[data-number='A-001']").dataset.status === "called" && `+statusIs("online", 0), 20*time.Second)
 		// The board shows it live, with the desk.
 		waitJS(t, kioskA, "board shows the call", `[...document.querySelectorAll("#board-serving li")].some(li => li.dataset.number === "A-001" && li.innerText.includes("Desk 1"))`, 30*time.Second)
 		shot(t, kioskA, "kiosk-board")
 		run(t, desk, chromedp.Click(chromedp.CSS(`#desk-queue tr.visit[data-number='A-001'] button[data-action='visit.start']`), chromedp.NodeVisible))
-		waitJS(t, desk, "session open", `!!document.getElementById("desk-session") && !!document.getElementById("desk-resolve")`, 10*time.Second)
+		waitJS(t, desk, "session open", `!!document.getElementById("desk-session") && !!document.getElementById("desk-resolve") && `+statusIs("online", 0), 20*time.Second)
 		shot(t, desk, "desk-session")
 		run(t, desk, chromedp.Click(chromedp.CSS("#desk-resolve"), chromedp.NodeVisible))
 		waitJS(t, desk, "resolved and sent", `!document.querySelector("#desk-queue tr.visit[data-number='A-001']") && `+statusIs("online", 0), 20*time.Second)
