@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"outpost/server/postgres/pgtest"
@@ -21,34 +20,8 @@ import (
 func replicated(t *testing.T) (primary, standby *pgtest.Server) {
 	t.Helper()
 	primary = pgtest.Start(t)
-	if _, err := primary.Connect("").Exec(context.Background(), "CREATE DATABASE outpost"); err != nil {
-		t.Fatal(err)
-	}
+	primary.CreateDB("outpost")
 	return primary, primary.Standby(t)
-}
-
-// waitReplayed waits until standby has replayed everything primary wrote
-// so far.
-func waitReplayed(t *testing.T, primary, standby *pgx.Conn) {
-	t.Helper()
-	ctx := context.Background()
-	var lsn string
-	if err := primary.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&lsn); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		var done bool
-		if err := standby.QueryRow(ctx, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", lsn).Scan(&done); err != nil {
-			t.Fatal(err)
-		}
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the standby has not replayed the primary's WAL up to %s in 20 s", lsn)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // TestStreamingStandby runs Outpost on a primary with a real streaming
@@ -78,8 +51,8 @@ func TestStreamingStandby(t *testing.T) {
 	}
 	defer pool.Close()
 	replica := &DB{pool: pool, where: "the standby", log: quiet, now: time.Now}
-	primaryConn, standbyConn := primary.Connect("outpost"), standby.Connect("outpost")
-	waitReplayed(t, primaryConn, standbyConn) // the schema
+	primaryConn := primary.Connect("outpost")
+	standby.WaitReplayed(primary) // the schema
 
 	const writers, updates = 4, 60
 	var wg sync.WaitGroup
@@ -144,7 +117,7 @@ func TestStreamingStandby(t *testing.T) {
 			}
 		}
 	}
-	waitReplayed(t, primaryConn, standbyConn)
+	standby.WaitReplayed(primary)
 	var head uint64
 	nodes[0].View(ctx, func(tx store.ReadTx) error { head, err = tx.Version(); return err })
 	for cursor < head {
@@ -175,7 +148,7 @@ func TestStreamingStandby(t *testing.T) {
 	if _, err := early.Exec(ctx, "UPDATE outpost_head SET version = $1", int64(head+2)); err != nil {
 		t.Fatal(err)
 	}
-	waitReplayed(t, primaryConn, standbyConn)
+	standby.WaitReplayed(primary)
 	if err := pull(); err == nil {
 		t.Fatalf("a pull on the standby with version %d committed before %d passed unnoticed: the check above cannot fail", head+2, head+1)
 	} else {
@@ -184,7 +157,7 @@ func TestStreamingStandby(t *testing.T) {
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitReplayed(t, primaryConn, standbyConn)
+	standby.WaitReplayed(primary)
 	for head += 2; cursor < head; {
 		if err := pull(); err != nil {
 			t.Fatalf("once the late write committed: %v", err)

@@ -233,3 +233,36 @@ func (s *Server) DB(db string) string {
 
 // Port is the loopback port the cluster listens on.
 func (s *Server) Port() int { return s.port }
+
+// CreateDB creates database name in the cluster and returns its URL.
+func (s *Server) CreateDB(name string) string {
+	s.t.Helper()
+	if _, err := s.Connect("").Exec(context.Background(), "CREATE DATABASE "+name); err != nil {
+		s.t.Fatalf("create database %s: %v", name, err)
+	}
+	return s.DB(name)
+}
+
+// WaitReplayed waits until the standby s has replayed everything primary
+// has written so far.
+func (s *Server) WaitReplayed(primary *Server) {
+	s.t.Helper()
+	ctx := context.Background()
+	var lsn string
+	if err := primary.Connect("").QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&lsn); err != nil {
+		s.t.Fatal(err)
+	}
+	c := s.Connect("")
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var done bool
+		if err := c.QueryRow(ctx, "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", lsn).Scan(&done); err != nil {
+			s.t.Fatal(err)
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the standby has not replayed the primary's WAL up to %s in 20 s", lsn)
+		}
+	}
+}
