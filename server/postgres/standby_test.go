@@ -195,3 +195,85 @@ func TestStreamingStandby(t *testing.T) {
 		t.Errorf("a second node on the promoted standby has epoch %q; want %q", again.Epoch(), promoted.Epoch())
 	}
 }
+
+// TestWhatAFailoverLoses: what a commit acknowledged on the primary is
+// worth when the primary dies, by synchronous_commit. With a synchronous
+// standby (synchronous_standby_names) and synchronous_commit=on, a write
+// is acknowledged only once the standby has it: while the standby is away
+// the write waits, unacknowledged, so a device keeps it in its outbox and
+// sends it again after the failover. With synchronous_commit=local (or
+// off, or no synchronous standby: asynchronous replication) the write is
+// acknowledged at once and is lost if the primary dies before the standby
+// received it: the promoted standby has a new epoch, devices refetch, and
+// the write is gone from the server and from their replicas.
+func TestWhatAFailoverLoses(t *testing.T) {
+	ctx := context.Background()
+	primary, standby := replicated(t)
+	// The standby is synchronous from now on (made so earlier, the
+	// primary's commits would wait for a standby not yet made).
+	admin := primary.Connect("")
+	if _, err := admin.Exec(ctx, "ALTER SYSTEM SET synchronous_standby_names = '*'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, "SELECT pg_reload_conf()"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var sync bool
+		if err := admin.QueryRow(ctx, "SELECT count(*) > 0 FROM pg_stat_replication WHERE sync_state = 'sync'").Scan(&sync); err != nil {
+			t.Fatal(err)
+		}
+		if sync {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the standby did not become synchronous within 20 s")
+		}
+	}
+	syncNode := open(t, primary.DB("outpost"))
+	asyncNode := open(t, primary.DB("outpost")+"&synchronous_commit=local")
+	put := func(n *DB, id string) error {
+		return n.Update(ctx, func(tx store.Tx) error { _, err := tx.Put("rec", id, []byte("x")); return err })
+	}
+	if err := put(syncNode, "replicated"); err != nil {
+		t.Fatal(err)
+	}
+
+	standby.Stop("fast") // the standby falls behind (here: away)
+	if err := put(asyncNode, "acknowledged-async"); err != nil {
+		t.Fatalf("an asynchronous write with the standby away: %v; want it acknowledged at once", err)
+	}
+	waiting := make(chan error, 1)
+	go func() { waiting <- put(syncNode, "waiting-for-the-standby") }()
+	select {
+	case err := <-waiting:
+		t.Fatalf("a synchronous write with its standby away returned %v; want it to wait, unacknowledged", err)
+	case <-time.After(time.Second):
+	}
+
+	primary.Stop("immediate") // the primary dies
+	select {
+	case err := <-waiting:
+		if err == nil {
+			t.Fatal("the synchronous write was acknowledged though its standby never had it")
+		}
+		t.Logf("the synchronous write, never acknowledged, failed with the primary: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the synchronous write still waits 20 s after its primary died")
+	}
+	standby.Restart()
+	standby.Promote()
+	promoted := open(t, standby.DB("outpost"))
+	if promoted.Epoch() == syncNode.Epoch() {
+		t.Fatalf("the promoted standby kept the epoch %q: devices would keep cursors into a history that lost a write", promoted.Epoch())
+	}
+	promoted.View(ctx, func(tx store.ReadTx) error {
+		for id, want := range map[string]bool{"replicated": true, "acknowledged-async": false, "waiting-for-the-standby": false} {
+			_, err := tx.Get("rec", id)
+			if got := err == nil; got != want {
+				t.Errorf("after the failover, record %q is there: %v; want %v", id, got, want)
+			}
+		}
+		return nil
+	})
+}
