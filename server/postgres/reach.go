@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,6 +20,7 @@ import (
 // after it, each once, however many requests fail meanwhile (a node serving
 // thousands of devices would otherwise log every hello, push and pull).
 type reach struct {
+	down      atomic.Bool // the fast path: every statement that succeeds reads it
 	mu        sync.Mutex
 	downSince time.Time // zero while PostgreSQL answers
 }
@@ -27,6 +29,9 @@ type reach struct {
 // wrapping store.ErrUnavailable when PostgreSQL could not be reached, so
 // callers (/readyz, the websocket) know it is the database, not a bug.
 func (d *DB) seen(err error) error {
+	if err == nil && !d.reach.down.Load() {
+		return nil
+	}
 	down := cannotReach(err)
 	if err != nil && !down {
 		return err // PostgreSQL answered, with a refusal of its own
@@ -39,6 +44,7 @@ func (d *DB) seen(err error) error {
 	case !down && !was.IsZero():
 		d.reach.downSince = time.Time{}
 	}
+	d.reach.down.Store(down)
 	d.reach.mu.Unlock()
 	switch {
 	case down && was.IsZero():
