@@ -3,11 +3,15 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"outpost/app/engine"
+	appstore "outpost/app/store"
 	"outpost/server/postgres/pgtest"
 	"outpost/server/store"
 	"outpost/shared"
@@ -22,7 +26,10 @@ import (
 // sockets; a device reconnecting is welcomed with it, so it refetches, and
 // resending what it had pushed before the failover (replicated, its acks
 // lost) applies nothing twice; its next mutation applies after the last
-// replicated version.
+// replicated version. A device running the app's own sync engine files
+// tickets before the failover and while it happens: it ends on the new
+// epoch with every ticket once, on the server and in its refetched
+// replica, its outbox empty.
 func TestFailoverToAPromotedStandby(t *testing.T) {
 	ctx := context.Background()
 	primary := pgtest.Start(t)
@@ -43,11 +50,43 @@ func TestFailoverToAPromotedStandby(t *testing.T) {
 	if ack := device.recv(false); ack.T != wire.TAck || len(ack.Results) != 2 || !ack.Results[0].OK || !ack.Results[1].OK {
 		t.Fatalf("push answered %+v", ack)
 	}
+	app := &engine.Engine{Store: appstore.NewMemory(), Heartbeat: 500 * time.Millisecond, ReplyTimeout: 3 * time.Second,
+		Dial: func(ctx context.Context) (engine.Conn, error) {
+			u := node.HTTP.URL()
+			return engine.DialWSHeader(ctx, strings.Replace(u, "http", "ws", 1)+"/ws", http.Header{"Origin": {u}})
+		}}
+	ectx, stop := context.WithCancel(ctx)
+	defer stop()
+	if err := app.Start(ectx); err != nil {
+		t.Fatal(err)
+	}
+	var filed []string
+	file := func() {
+		t.Helper()
+		id := shared.NewID(time.Now())
+		filed = append(filed, id)
+		if err := app.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: id, Title: "Printer offline", CreatedAt: time.Now().UnixMilli()}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitApp := func(what string, ok func(engine.Status) bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !ok(app.Status()); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s: the device's status is %+v", what, app.Status())
+			}
+		}
+	}
+	file()
+	file()
+	waitApp("the app's tickets acknowledged", func(s engine.Status) bool { return s.Online && s.Pending == 0 })
+
 	var head uint64
 	node.Store.View(ctx, func(tx store.ReadTx) (err error) { head, err = tx.Version(); return err })
 	standby.WaitReplayed(primary)
 
 	primary.Stop("immediate") // the primary's machine dies
+	file()                    // while the database fails over: it waits in the outbox
 	standby.Promote()
 	front.MoveTo(standby)
 	moved := time.Now()
@@ -94,5 +133,24 @@ func TestFailoverToAPromotedStandby(t *testing.T) {
 	json.Unmarshal(after.Args, &id)
 	if v := tickets[id.ID]; v <= head {
 		t.Errorf("the ticket filed after the failover has version %d; want one after the last replicated version %d", v, head)
+	}
+
+	// The app: on the new epoch, its outbox sent, every ticket once.
+	waitApp("the app to send its outbox on the new epoch", func(s engine.Status) bool { return s.Online && s.Pending == 0 && s.Synced })
+	if e, _ := app.Store.Epoch(); e != epoch {
+		t.Errorf("the app's replica is of epoch %q; want the new %q", e, epoch)
+	}
+	n := 0
+	node.Store.View(ctx, func(tx store.ReadTx) error {
+		for _, id := range filed {
+			if _, err := tx.Get(wire.TypeTicket, id); err == nil {
+				n++
+			}
+		}
+		return nil
+	})
+	replica, _ := app.Store.List(wire.TypeTicket)
+	if n != len(filed) || len(replica) != len(filed) {
+		t.Errorf("of the app's %d tickets the server holds %d and its replica %d; want all, once", len(filed), n, len(replica))
 	}
 }
