@@ -85,6 +85,16 @@ func TestDatabaseUnreachable(t *testing.T) {
 	if code, msg := probe("/readyz"); code != 503 || msg != "The server is not ready: the database cannot be reached." {
 		t.Errorf("/readyz with the database down: %d %q; want 503 saying the database cannot be reached", code, msg)
 	}
+	login, err := http.Post(m.HTTP.URL()+"/api/login", "application/json", strings.NewReader(`{"email":"pat@example.com","password":"not this one"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer struct{ Error struct{ Message string } }
+	json.NewDecoder(login.Body).Decode(&answer)
+	login.Body.Close()
+	if login.StatusCode != 503 || answer.Error.Message != "The server is not ready: the database cannot be reached." {
+		t.Errorf("a sign-in with the database down: %d %q; want 503 saying the database cannot be reached", login.StatusCode, answer.Error.Message)
+	}
 	during := logs.String()[mark:]
 	t.Logf("%v with the database down; the log meanwhile:\n%s", time.Since(down).Round(time.Millisecond), during)
 	said, loud := 0, 0
