@@ -94,7 +94,7 @@ func TestStreamingStandby(t *testing.T) {
 		from := cursor
 		for _, c := range changes {
 			if c.V != from+1 {
-				return fmt.Errorf("pull %d on the standby from cursor %d brought version %d after %d: versions %d…%d were skipped", pulls, cursor, c.V, from, from+1, c.V-1)
+				return fmt.Errorf("pull %d on the standby from cursor %d brought version %d after %d: it skipped %d…%d", pulls, cursor, c.V, from, from+1, c.V-1)
 			}
 			from = c.V
 		}
