@@ -343,9 +343,14 @@ func (e *Engine) run(ctx context.Context) {
 	for ctx.Err() == nil {
 		conn, err := e.Dial(ctx)
 		if err == nil {
-			attempt = 0
 			err = e.session(ctx, conn)
 			conn.Close()
+			if e.Status().Online {
+				// Welcomed: the server works. One that takes the socket
+				// but cannot answer the hello (its database is down) is
+				// tried again after a growing wait, not at once.
+				attempt = 0
+			}
 		}
 		e.update(func(s *Status) { s.Online, s.Syncing = false, false })
 		var ce *CloseError

@@ -1,11 +1,13 @@
 package http
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
 
 	"outpost/server/logsafe"
+	"outpost/server/store"
 	"outpost/shared"
 	"outpost/shared/i18n"
 )
@@ -67,6 +69,10 @@ func ErrorStatus(err error) int {
 // ErrorStatus gives. An internal error (status 500) is logged with its
 // cause and answered generically.
 func Error(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		// The store logged the outage once: 503 in words, as /readyz.
+		err = shared.Errorf(shared.EINTERNAL, "ops.not_ready", "the database cannot be reached")
+	}
 	status := ErrorStatus(err)
 	if status == http.StatusInternalServerError {
 		route := r.Pattern

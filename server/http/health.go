@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"net/http"
 	"time"
@@ -17,7 +18,9 @@ import (
 // traffic meanwhile: while the server shuts down, while the store does not
 // answer a read within readyTimeout, or while Ready (the server's own
 // checks: server/main.go) says no. Neither needs authentication or says
-// anything a stranger could use; both cost one small read at most.
+// anything a stranger could use; both cost one small read at most. A
+// PostgreSQL store that cannot reach its database says so
+// (store.ErrUnavailable): "the database cannot be reached".
 
 const readyTimeout = 2 * time.Second
 
@@ -49,6 +52,9 @@ func (s *Server) notReady(ctx context.Context) string {
 	}()
 	select {
 	case err := <-done:
+		if errors.Is(err, store.ErrUnavailable) {
+			return "the database cannot be reached"
+		}
 		if err != nil {
 			return "the store does not answer"
 		}
@@ -71,4 +77,11 @@ func AppVersion(fsys fs.FS) (string, error) {
 		return "", err
 	}
 	return w.version, nil
+}
+
+// logFailure logs why a socket ends in an internal error: at Error, but
+// at Debug when the store cannot reach its database, which the store logs
+// once per outage rather than once per device (store.FailureLevel).
+func (c *wsConn) logFailure(what string, err error) {
+	c.log.Log(context.Background(), store.FailureLevel(err), what, "err", err)
 }

@@ -298,7 +298,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 	c.log = c.log.With("client", c.clientID)
 	if err := c.bind(ctx, hello.DeviceKey); err != nil {
 		if shared.ErrorCode(err) == shared.EINTERNAL || shared.ErrorCode(err) == "" {
-			c.log.Error("bind client", "err", err)
+			c.logFailure("bind client", err)
 			c.fail(websocket.CloseInternalServerErr, err)
 		} else {
 			c.fail(websocket.ClosePolicyViolation, err)
@@ -344,7 +344,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 				return
 			}
 			if err != nil {
-				c.log.Error("push", "err", err)
+				c.logFailure("push", err)
 				c.fail(websocket.CloseInternalServerErr, err)
 				return
 			}
@@ -364,7 +364,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 			}
 			page, err := c.s.Sync.PullAs(ctx, c.actor(), m.Cursor, m.Limit)
 			if err != nil {
-				c.log.Error("pull", "err", err)
+				c.logFailure("pull", err)
 				c.fail(websocket.CloseInternalServerErr, err)
 				return
 			}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"outpost/server/store"
 )
 
 // Every write transaction notifies channel `outpost` with "<head> <first>
@@ -41,7 +44,13 @@ func (d *DB) Follow(ctx context.Context, changed func(lost bool)) {
 		if time.Since(start) > time.Minute {
 			backoff = time.Second
 		}
-		d.log.Warn("not hearing the other nodes' changes: reconnecting to PostgreSQL", "err", err, "retry_in", backoff)
+		// Said once per outage (here, or by seen when PostgreSQL is
+		// gone), not at every retry.
+		level := slog.LevelDebug
+		if backoff == time.Second && !errors.Is(d.seen(err), store.ErrUnavailable) {
+			level = slog.LevelWarn
+		}
+		d.log.Log(ctx, level, "not hearing the other nodes' changes: reconnecting to PostgreSQL", "err", err, "retry_in", backoff.String())
 		select {
 		case <-ctx.Done():
 			return
@@ -75,6 +84,7 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 	if err != nil {
 		return err
 	}
+	d.seen(nil) // PostgreSQL answers: an outage it logged is over
 	if reconnected {
 		d.log.Info("hearing the other nodes' changes again", "database", d.where)
 	}

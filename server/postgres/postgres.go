@@ -72,6 +72,7 @@ type DB struct {
 	listenPID atomic.Uint32          // the backend of Follow's connection, for tests
 	tracer    pgx.QueryTracer        // set by tests: sees every statement
 
+	reach     reach              // whether PostgreSQL answers (reach.go)
 	queue     *groupcommit.Queue // Updates, to the writer (commit.go)
 	closing   chan struct{}      // closed by Close
 	gcDone    chan struct{}
@@ -249,18 +250,22 @@ var ErrClosed = errors.New("the PostgreSQL store is closed")
 
 // Update implements store.Store.
 func (d *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return d.queue.Update(ctx, fn)
+	return d.seen(d.queue.Update(ctx, fn))
 }
 
 // UpdateKeys implements store.Prefetcher: keys are read with the batch's
 // log lock, in the same round trip (writetx.go).
 func (d *DB) UpdateKeys(ctx context.Context, keys store.Keys, fn func(store.Tx) error) error {
-	return d.queue.UpdateKeys(ctx, keys, fn)
+	return d.seen(d.queue.UpdateKeys(ctx, keys, fn))
 }
 
 // View implements store.Store: a read-only REPEATABLE READ transaction, one
 // snapshot for all fn reads.
 func (d *DB) View(ctx context.Context, fn func(store.ReadTx) error) error {
+	return d.seen(d.view(ctx, fn))
+}
+
+func (d *DB) view(ctx context.Context, fn func(store.ReadTx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -335,13 +340,13 @@ func (d *DB) Changes(ctx context.Context, since uint64, limit, maxBytes int, vis
 			return nil
 		})
 		if err != nil {
-			return nil, 0, false, fmt.Errorf("read the change log: %w", d.unreachable(err))
+			return nil, 0, false, fmt.Errorf("read the change log: %w", d.seen(d.unreachable(err)))
 		}
 		if full {
-			return changes, cursor, true, nil
+			return changes, cursor, true, d.seen(nil)
 		}
 		if n < changesChunk {
-			return changes, uint64(head), false, nil
+			return changes, uint64(head), false, d.seen(nil)
 		}
 	}
 }
@@ -351,9 +356,9 @@ func (d *DB) Remaining(ctx context.Context, since uint64) (int, error) {
 	var n int
 	err := d.pool.QueryRow(ctx, "SELECT count(*) FROM records WHERE version > $1", int64(since)).Scan(&n)
 	if err != nil {
-		return 0, d.unreachable(err)
+		return 0, d.seen(d.unreachable(err))
 	}
-	return n, nil
+	return n, d.seen(nil)
 }
 
 // querier runs statements in a transaction: a pgx.Tx (View) or a

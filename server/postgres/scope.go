@@ -160,9 +160,9 @@ func (d *DB) RemainingIn(ctx context.Context, scopes []string, since uint64) (in
 	err := d.pool.QueryRow(ctx, `SELECT count(DISTINCT s.version) FROM unnest($1::text[]) AS q(scope)
 		CROSS JOIN LATERAL (SELECT version FROM scopes WHERE scope = q.scope AND version > $2) s`, validScopes(scopes), int64(since)).Scan(&n)
 	if err != nil {
-		return 0, d.unreachable(err)
+		return 0, d.seen(d.unreachable(err))
 	}
-	return n, nil
+	return n, d.seen(nil)
 }
 
 // EachIn implements store.ReadTx.

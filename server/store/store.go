@@ -7,6 +7,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"time"
 
 	"outpost/shared/wire"
@@ -100,6 +102,23 @@ type Tx interface {
 	PutLocal(kind, key string, data []byte, expires time.Time) error
 	// DeleteLocal removes unlogged data. Deleting missing data is a no-op.
 	DeleteLocal(kind, key string) error
+}
+
+// ErrUnavailable is wrapped by the errors of a store that cannot reach its
+// database (PostgreSQL stopped, restarting or failing over). The store
+// logs the outage once, when it begins, and once when it ends, so callers
+// need not log each failure; the same call may succeed later, and a write
+// that failed this way may or may not have been committed (a push resent
+// is applied once all the same).
+var ErrUnavailable = errors.New("the database cannot be reached")
+
+// FailureLevel is the level to log a failure at: Debug for ErrUnavailable,
+// which the store logged once for the whole outage, Error otherwise.
+func FailureLevel(err error) slog.Level {
+	if errors.Is(err, ErrUnavailable) {
+		return slog.LevelDebug
+	}
+	return slog.LevelError
 }
 
 // Shared is implemented by a store that several server nodes share

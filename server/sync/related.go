@@ -184,7 +184,7 @@ func (s *Service) RunRelated(ctx context.Context, settle time.Duration) {
 			})
 			if err != nil {
 				if ctx.Err() == nil {
-					s.Log.Error("related words: read changes", "err", err)
+					s.Log.Log(ctx, store.FailureLevel(err), "related words: read changes", "err", err)
 				}
 				break
 			}
@@ -195,7 +195,7 @@ func (s *Service) RunRelated(ctx context.Context, settle time.Duration) {
 		if dirty {
 			if built, err := s.RebuildRelated(ctx); err != nil {
 				if ctx.Err() == nil {
-					s.Log.Error("related words: rebuild", "err", err)
+					s.Log.Log(ctx, store.FailureLevel(err), "related words: rebuild", "err", err)
 				}
 			} else if built {
 				s.Log.Info("rebuilt the search related-words table")

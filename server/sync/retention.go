@@ -103,7 +103,7 @@ func (s *Service) RunRetention(ctx context.Context, keep, interval time.Duration
 		visitors, mails, err := s.PurgeVisitorData(ctx, s.Now().Add(-keep))
 		switch {
 		case err != nil && ctx.Err() == nil:
-			s.Log.Error("purge visitor data", "err", err)
+			s.Log.Log(ctx, store.FailureLevel(err), "purge visitor data", "err", err)
 		case visitors+mails > 0:
 			s.Log.Info("purged visitor data past retention", "visitors", visitors, "emails", mails, "keep", keep)
 		}

@@ -101,7 +101,7 @@ func (s *Service) RunSLA(ctx context.Context, interval time.Duration) {
 	defer tick.Stop()
 	for {
 		if _, err := s.CheckSLA(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Error("SLA clock", "err", err)
+			s.Log.Log(ctx, store.FailureLevel(err), "SLA clock", "err", err)
 		}
 		select {
 		case <-ctx.Done():
