@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,17 +36,23 @@ func TestFollowHearsOtherNodes(t *testing.T) {
 	go func() { defer close(done); a.Follow(ctx, func(lost bool) { news <- lost }) }()
 	defer func() { cancel(); <-done }()
 
-	// Wait until a listens and has read the head (its last statement).
-	for {
-		var q string
+	// Wait until a listens and has read the head: its connection is idle
+	// after the head read or the epoch read that follows it. (Seeing the
+	// head read still active is too early: commits made before its
+	// snapshot are in the head it reads, and no news.)
+	for start := time.Now(); ; {
+		var q, state string
 		if pid := a.listenPID.Load(); pid != 0 {
-			b.pool.QueryRow(ctx, "SELECT query FROM pg_stat_activity WHERE pid = $1", int32(pid)).Scan(&q)
+			b.pool.QueryRow(ctx, "SELECT query, coalesce(state, '') FROM pg_stat_activity WHERE pid = $1", int32(pid)).Scan(&q, &state)
 		}
-		if q == "SELECT version FROM outpost_head" {
+		if state == "idle" && (q == "SELECT version FROM outpost_head" || strings.Contains(q, "outpost_meta")) {
+			t.Logf("a listens after %v", time.Since(start).Round(time.Millisecond))
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	heard := time.Now()
+	defer func() { t.Logf("news heard in %v", time.Since(heard).Round(time.Millisecond)) }()
 	putRec(t, a, "own")    // a's own commit: no news for a
 	putRec(t, b, "from-b") // b's: news
 	select {
