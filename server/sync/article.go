@@ -16,10 +16,10 @@ import (
 // through kb.Put, so an article and its revision record change together,
 // exactly as an import writes them.
 func init() {
-	handlers[wire.MArticleSave] = articleSave
-	handlers[wire.MArticlePublish] = articleStatus(shared.ArticlePublished)
-	handlers[wire.MArticleArchive] = articleStatus(shared.ArticleArchived)
-	handlers[wire.MArticleRestore] = articleRestore
+	handlers[shared.OpArticleSave] = articleSave
+	handlers[shared.OpArticlePublish] = articleStatus(shared.ArticlePublished)
+	handlers[shared.OpArticleArchive] = articleStatus(shared.ArticleArchived)
+	handlers[shared.OpArticleRestore] = articleRestore
 }
 
 // mayEdit returns nil if a may write articles: staff only. A signed-out

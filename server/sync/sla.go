@@ -25,8 +25,8 @@ import (
 // per ticket and timer, across restarts and however often the clock runs.
 
 func init() {
-	handlers[wire.MTicketRate] = ticketRate
-	handlers[wire.MConfigSave] = configSave
+	handlers[shared.OpTicketRate] = ticketRate
+	handlers[shared.OpConfigSave] = configSave
 }
 
 // systemName is the author of the entries the SLA clock writes.

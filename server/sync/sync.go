@@ -74,9 +74,9 @@ type handler func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) err
 var ErrSignIn = shared.Errorf(shared.EUNAUTHORIZED, "auth.required")
 
 var handlers = map[string]handler{
-	wire.MTicketCreate: ticketCreate,
-	wire.MKBFeedback:   kbFeedback,
-	wire.MSearchMiss:   searchMiss,
+	shared.OpTicketCreate: ticketCreate,
+	shared.OpKBFeedback:   kbFeedback,
+	shared.OpSearchMiss:   searchMiss,
 }
 
 func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
@@ -351,7 +351,7 @@ func (s *Service) recordRejection(ctx context.Context, clientID string, r wire.R
 // afterCommit runs what follows a committed mutation m of clientID: a saved
 // category tree is put in use (categories.go), and AfterApply is called.
 func (s *Service) afterCommit(ctx context.Context, clientID string, m wire.Mutation) {
-	if m.Name == wire.MConfigSave && configID(m.Args) == shared.ConfigCategories {
+	if m.Name == shared.OpConfigSave && configID(m.Args) == shared.ConfigCategories {
 		if err := LoadCategories(ctx, s.Store); err != nil {
 			s.Log.Error("load the category tree", "err", err)
 		}

@@ -103,7 +103,7 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 	facts := t.Facts()
 	staff := who.IsStaff()
 	switch name {
-	case shared.OpReply:
+	case shared.OpTicketReply:
 		if err := shared.Allowed(who, shared.ActionReply, facts); err != nil {
 			return err
 		}
@@ -121,12 +121,12 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 			t.Status = shared.StatusOpen // the requester answered: the clock runs again
 			return implicitStatus(tx, e, shared.StatusPending, shared.StatusOpen)
 		}
-	case shared.OpNote:
+	case shared.OpTicketNote:
 		if err := shared.Allowed(who, shared.ActionNote, facts); err != nil {
 			return err
 		}
 		e.Kind, e.Body, e.Internal = shared.EntryNote, strings.TrimSpace(op.Body), true
-	case shared.OpStatus:
+	case shared.OpTicketStatus:
 		if err := shared.CanTransition(who, facts, op.To, now, ReopenWindow); err != nil {
 			return err
 		}
@@ -135,14 +135,14 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 		if op.To == shared.StatusResolved {
 			t.ResolvedAt = now.UnixMilli()
 		}
-	case shared.OpPriority:
+	case shared.OpTicketPriority:
 		if err := shared.Allowed(who, shared.ActionChangePriority, facts); err != nil {
 			return err
 		}
 		p, _ := shared.Priority(op.Impact, op.Urgency)
 		e.Kind, e.From, e.To, e.Body = shared.EntryPriority, t.Priority, p, op.Impact+"/"+op.Urgency
 		t.Impact, t.Urgency, t.Priority = op.Impact, op.Urgency, p
-	case shared.OpAssign:
+	case shared.OpTicketAssign:
 		if err := shared.Allowed(who, shared.ActionAssign, facts); err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 		}
 		e.Kind, e.From, e.To = shared.EntryAssign, or(t.AssigneeName, t.Group), or(name, op.Group)
 		t.AssigneeID, t.AssigneeName, t.Group = op.AssigneeID, name, op.Group
-	case shared.OpEscalate:
+	case shared.OpTicketEscalate:
 		if err := shared.Allowed(who, shared.ActionEscalate, facts); err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ const (
 )
 
 func init() {
-	handlers[wire.MTreeEvent] = treeEvent
+	handlers[shared.OpTreeEvent] = treeEvent
 }
 
 // treeEvent counts a troubleshooting run that started or ended, in the

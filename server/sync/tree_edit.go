@@ -16,9 +16,9 @@ import (
 // write goes through seed.PutTree, so a tree and its revision record change
 // together, exactly as `outpost tree import` writes them.
 func init() {
-	handlers[wire.MTreeSave] = treeSave(tree.StatusDraft)
-	handlers[wire.MTreePublish] = treeSave(tree.StatusPublished)
-	handlers[wire.MTreeUnpublish] = treeUnpublish
+	handlers[shared.OpTreeSave] = treeSave(tree.StatusDraft)
+	handlers[shared.OpTreePublish] = treeSave(tree.StatusPublished)
+	handlers[shared.OpTreeUnpublish] = treeUnpublish
 	staffOnly[tree.TypeRevision] = true
 }
 
