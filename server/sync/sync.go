@@ -12,7 +12,6 @@ import (
 	gosync "sync"
 	"time"
 
-	"outpost/server/blob"
 	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
@@ -77,39 +76,6 @@ var handlers = map[string]handler{
 	shared.OpTicketCreate: ticketCreate,
 	shared.OpKBFeedback:   kbFeedback,
 	shared.OpSearchMiss:   searchMiss,
-}
-
-func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
-	var tc shared.TicketCreate
-	if err := json.Unmarshal(args, &tc); err != nil {
-		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
-	}
-	if err := tc.Validate(); err != nil {
-		return err
-	}
-	who := a.Identity()
-	if a.User != nil {
-		if err := shared.Allowed(who, shared.ActionCreate, shared.TicketFacts{RequesterID: who.UserID, Status: shared.StatusNew}); err != nil {
-			return err
-		}
-	}
-	_, err := tx.Get(wire.TypeTicket, tc.ID)
-	switch shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "ticket.exists")
-	case shared.ENOTFOUND:
-	default:
-		return err
-	}
-	tk := tc.TicketBy(a.ClientID, who)
-	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
-	if tk.Number, err = nextTicketNumber(tx); err != nil { // number.go
-		return err
-	}
-	if err := blob.Reference(tx, tk.ID, tk.Attachments); err != nil {
-		return err // the attachments' bytes may be uploaded once the ticket names them
-	}
-	return putJSON(tx, wire.TypeTicket, tc.ID, tk)
 }
 
 // errRejected aborts a transaction whose mutation was rejected, so none of

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"outpost/server/blob"
 	"outpost/server/mail"
 	"outpost/server/store"
 	"outpost/shared"
@@ -19,6 +20,41 @@ func init() {
 	for _, name := range shared.TicketOps {
 		handlers[name] = ticketOp(name)
 	}
+}
+
+// ticketCreate files a new ticket: anyone may, signed out too; a signed-in
+// user needs shared.ActionCreate. The ticket gets its number here.
+func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+	var tc shared.TicketCreate
+	if err := json.Unmarshal(args, &tc); err != nil {
+		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
+	}
+	if err := tc.Validate(); err != nil {
+		return err
+	}
+	who := a.Identity()
+	if a.User != nil {
+		if err := shared.Allowed(who, shared.ActionCreate, shared.TicketFacts{RequesterID: who.UserID, Status: shared.StatusNew}); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Get(wire.TypeTicket, tc.ID)
+	switch shared.ErrorCode(err) {
+	case "":
+		return shared.Errorf(shared.ECONFLICT, "ticket.exists")
+	case shared.ENOTFOUND:
+	default:
+		return err
+	}
+	tk := tc.TicketBy(a.ClientID, who)
+	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
+	if tk.Number, err = nextTicketNumber(tx); err != nil { // number.go
+		return err
+	}
+	if err := blob.Reference(tx, tk.ID, tk.Attachments); err != nil {
+		return err // the attachments' bytes may be uploaded once the ticket names them
+	}
+	return putJSON(tx, wire.TypeTicket, tc.ID, tk)
 }
 
 // decodeOp decodes and checks the arguments of operation name on a ticket
