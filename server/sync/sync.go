@@ -15,6 +15,7 @@ import (
 	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/tree"
 	"outpost/shared/wire"
 )
 
@@ -62,21 +63,9 @@ func (a Actor) staff() bool {
 	return a.User.IsStaff()
 }
 
-// handler applies one mutation's effects in tx. A *shared.Error that is not
-// EINTERNAL or EUNAUTHORIZED rejects the mutation. EUNAUTHORIZED (the user
-// must sign in) stops the push without an answer, so the mutation waits in
-// the outbox; any other error aborts the push, to be retried.
-type handler func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
-
 // ErrSignIn is returned by PushAs when a mutation needs a signed-in user
 // the push does not have; the mutation and the rest stay unanswered.
 var ErrSignIn = shared.Errorf(shared.EUNAUTHORIZED, "auth.required")
-
-var handlers = map[string]handler{
-	shared.OpTicketCreate: ticketCreate,
-	shared.OpKBFeedback:   kbFeedback,
-	shared.OpSearchMiss:   searchMiss,
-}
 
 // errRejected aborts a transaction whose mutation was rejected, so none of
 // its effects are kept.
@@ -262,8 +251,9 @@ func checkSeqGap(seq, last uint64) error {
 	return nil
 }
 
-// decode returns the handler of m, which decodes and validates m.Args
-// itself, or an EINVALID mutation.unknown rejection.
+// decode returns the handler of m from the table in handlers.go, which
+// decodes and validates m.Args itself, or an EINVALID mutation.unknown
+// rejection.
 func decode(m wire.Mutation) (handler, error) {
 	h, ok := handlers[m.Name]
 	if !ok {
@@ -502,6 +492,7 @@ var removable = map[string]bool{wire.TypeArticle: true, wire.TypeTree: true}
 var staffOnly = map[string]bool{
 	wire.TypeFeedback: true, wire.TypeArticleStats: true, wire.TypeSearchMiss: true, TypeTreeStats: true,
 	shared.RevisionType: true, // article history, for the editors
+	tree.TypeRevision:   true, // troubleshooting trees' history, likewise
 }
 
 // visibleTo says which records a may see (DESIGN.md rule 6): published

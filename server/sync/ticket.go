@@ -16,12 +16,6 @@ import (
 // ReopenWindow is how long after resolution a requester may reopen a ticket.
 var ReopenWindow = shared.DefaultReopenWindow
 
-func init() {
-	for _, name := range shared.TicketOps {
-		handlers[name] = ticketOp(name)
-	}
-}
-
 // ticketCreate files a new ticket: anyone may, signed out too; a signed-in
 // user needs shared.ActionCreate. The ticket gets its number here.
 func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
