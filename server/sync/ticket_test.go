@@ -23,7 +23,7 @@ func TestRefusalSaysWhy(t *testing.T) {
 	s := openSLA(t, t.TempDir(), &now)
 	defer s.close(t)
 	id := slaID(1)
-	mustOK(t, push(t, s.Service, requester, 1, "ticket.create", shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
 	mustOK(t, push(t, s.Service, agentAna, 1, shared.OpTicketEscalate, shared.TicketOp{ID: slaID(2), TicketID: id, Tier: 2, Body: "Needs a technician", CreatedAt: now.UnixMilli()}))
 
 	for _, tc := range []struct {
