@@ -369,7 +369,7 @@ func (a *categoryAdmin) save(ctx app.Context) {
 	tree := a.tree.Clone()
 	data, _ := json.Marshal(tree)
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: tree}, "")
+		err := client.Engine.Mutate(shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: tree}, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)

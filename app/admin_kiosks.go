@@ -10,7 +10,6 @@ import (
 
 	"outpost/shared"
 	"outpost/shared/sla"
-	"outpost/shared/wire"
 )
 
 func init() {
@@ -163,7 +162,7 @@ func (a *adminKiosks) saveNames(site string) error {
 	if err := next.Validate(); err != nil {
 		return err
 	}
-	if err := client.Engine.Mutate(wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: next}, ""); err != nil {
+	if err := client.Engine.Mutate(shared.OpConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: next}, ""); err != nil {
 		return err
 	}
 	sitesInUse.Store(&next) // shown at once; the synced record replaces it

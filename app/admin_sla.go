@@ -10,7 +10,6 @@ import (
 
 	"outpost/shared"
 	"outpost/shared/sla"
-	"outpost/shared/wire"
 )
 
 func init() {
@@ -211,7 +210,7 @@ func (a *slaAdmin) save(ctx app.Context, id string) {
 		return
 	}
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MConfigSave, s, "")
+		err := client.Engine.Mutate(shared.OpConfigSave, s, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)

@@ -171,7 +171,7 @@ func SortArticles(as []shared.Article) {
 func (c *Client) onReject(m wire.Mutation, r wire.Result) error {
 	var d store.Draft
 	switch m.Name {
-	case wire.MTicketCreate:
+	case shared.OpTicketCreate:
 		var tc shared.TicketCreate
 		if json.Unmarshal(m.Args, &tc) != nil {
 			return nil
@@ -182,7 +182,7 @@ func (c *Client) onReject(m wire.Mutation, r wire.Result) error {
 			}
 		}
 		d = store.Draft{ID: tc.ID, Title: tc.Title, Description: tc.Description, Category: tc.Category, Attachments: tc.Attachments}
-	case shared.OpReply, shared.OpNote:
+	case shared.OpTicketReply, shared.OpTicketNote:
 		var op shared.TicketOp
 		if json.Unmarshal(m.Args, &op) != nil || r.Key == "ticket.op_exists" {
 			return nil

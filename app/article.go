@@ -288,7 +288,7 @@ func (a *articlePage) restore(ctx app.Context, n int) {
 	}
 	lang := a.lang
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MArticleRestore, ch, "")
+		err := client.Engine.Mutate(shared.OpArticleRestore, ch, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.staff.err = storageErrText(lang, err)

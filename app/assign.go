@@ -56,7 +56,7 @@ func (p *ticketPage) renderAssign() app.UI {
 	return app.Div().ID("assign").Class("actions").Body(
 		app.Label().For("assign-agent").Text(t(l, "agent.assign_to")),
 		app.Select().ID("assign-agent").OnChange(func(ctx app.Context, e app.Event) {
-			p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: inputValue(ctx), Group: p.ticket.Group})
+			p.change(ctx, shared.OpTicketAssign, shared.TicketOp{AssigneeID: inputValue(ctx), Group: p.ticket.Group})
 		}).Body(
 			app.Option().Value("").Selected(tk.AssigneeID == "").Text(t(l, "ticket.unassigned")),
 			app.Range(p.staff).Slice(func(i int) app.UI {
@@ -70,7 +70,7 @@ func (p *ticketPage) renderAssign() app.UI {
 		),
 		app.Label().For("assign-group").Text(t(l, "agent.group")),
 		app.Select().ID("assign-group").OnChange(func(ctx app.Context, e app.Event) {
-			p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: p.ticket.AssigneeID, Group: inputValue(ctx)})
+			p.change(ctx, shared.OpTicketAssign, shared.TicketOp{AssigneeID: p.ticket.AssigneeID, Group: inputValue(ctx)})
 		}).Body(
 			app.Option().Value("").Selected(tk.Group == "").Text(t(l, "agent.general_queue")),
 			app.Range(p.groups).Slice(func(i int) app.UI {

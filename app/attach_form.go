@@ -10,7 +10,6 @@ import (
 
 	"outpost/app/store"
 	"outpost/shared"
-	"outpost/shared/wire"
 )
 
 // The ticket form's attachments: a camera button (capture="environment"
@@ -158,7 +157,7 @@ func blobInUse(s store.Store, sha, exceptDraft string) bool {
 	}
 	for _, m := range out {
 		var tc shared.TicketCreate
-		if m.Name == wire.MTicketCreate && json.Unmarshal(m.Args, &tc) == nil && has(tc.Attachments) {
+		if m.Name == shared.OpTicketCreate && json.Unmarshal(m.Args, &tc) == nil && has(tc.Attachments) {
 			return true
 		}
 	}

@@ -76,15 +76,15 @@ func (d *devicePage) persist(ctx app.Context, e app.Event) {
 // mutationLabel describes a queued change in words.
 func mutationLabel(l string, m wire.Mutation) string {
 	switch m.Name {
-	case wire.MTicketCreate:
+	case shared.OpTicketCreate:
 		var tc shared.TicketCreate
 		json.Unmarshal(m.Args, &tc)
 		return t(l, "device.m.ticket", tc.Title)
-	case wire.MKBFeedback:
+	case shared.OpKBFeedback:
 		var f shared.Feedback
 		json.Unmarshal(m.Args, &f)
 		return t(l, "device.m.feedback", f.ArticleID)
-	case wire.MSearchMiss:
+	case shared.OpSearchMiss:
 		var s shared.SearchMiss
 		json.Unmarshal(m.Args, &s)
 		return t(l, "device.m.search", s.Query)

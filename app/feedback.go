@@ -6,7 +6,6 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/shared"
-	"outpost/shared/wire"
 )
 
 // feedback is the "Did this solve your problem?" box under an article. An
@@ -49,7 +48,7 @@ func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 	}
 	a.fb.err = ""
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MKBFeedback, f, "")
+		err := client.Engine.Mutate(shared.OpKBFeedback, f, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.fb.err = storageErrText(a.lang, err)

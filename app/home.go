@@ -9,7 +9,6 @@ import (
 
 	"outpost/shared"
 	"outpost/shared/search"
-	"outpost/shared/wire"
 )
 
 // home lists the knowledge base by category and searches it as you type,
@@ -218,7 +217,7 @@ func (h *home) recordMiss() {
 	if miss.Validate() != nil {
 		return
 	}
-	go client.Engine.Mutate(wire.MSearchMiss, miss, "")
+	go client.Engine.Mutate(shared.OpSearchMiss, miss, "")
 }
 
 func (h *home) onInput(ctx app.Context, e app.Event) {

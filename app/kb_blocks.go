@@ -116,7 +116,7 @@ func (b *searchBlocks) save(ctx app.Context, lang string) {
 	blocks := b.blocks
 	data, _ := json.Marshal(blocks)
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MConfigSave, shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: blocks}, "")
+		err := client.Engine.Mutate(shared.OpConfigSave, shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: blocks}, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				b.errMsg = errorText(lang, err)

@@ -97,7 +97,7 @@ func (c *Client) articleState(id string) (articleState, error) {
 	}
 	for _, m := range out {
 		switch m.Name {
-		case wire.MArticleSave:
+		case shared.OpArticleSave:
 			var s shared.ArticleSave
 			if json.Unmarshal(m.Args, &s) != nil || s.Article.ID != id {
 				continue
@@ -108,15 +108,15 @@ func (c *Client) articleState(id string) (articleState, error) {
 			}
 			st.article = s.Article
 			st.article.Status, st.exists = status, true
-		case wire.MArticlePublish, wire.MArticleArchive, wire.MArticleRestore:
+		case shared.OpArticlePublish, shared.OpArticleArchive, shared.OpArticleRestore:
 			var ch shared.ArticleChange
 			if json.Unmarshal(m.Args, &ch) != nil || ch.ArticleID != id {
 				continue
 			}
 			switch m.Name {
-			case wire.MArticlePublish:
+			case shared.OpArticlePublish:
 				st.article.Status = shared.ArticlePublished
-			case wire.MArticleArchive:
+			case shared.OpArticleArchive:
 				st.article.Status = shared.ArticleArchived
 			}
 		default:
@@ -431,7 +431,7 @@ func (e *kbEdit) queue(ctx app.Context, status string) {
 	ctx.Async(func() {
 		var err error
 		if save {
-			err = client.Engine.Mutate(wire.MArticleSave, s, "")
+			err = client.Engine.Mutate(shared.OpArticleSave, s, "")
 			base++
 		}
 		if err == nil && status != "" {
@@ -583,11 +583,11 @@ func (e *kbEdit) Render() app.UI {
 						OnClick(func(ctx app.Context, ev app.Event) { e.queue(ctx, "") }),
 					app.If(status != shared.ArticlePublished, func() app.UI {
 						return app.Button().ID("kb-publish").Class("secondary").Type("button").Text(t(l, "kbedit.publish")).
-							OnClick(func(ctx app.Context, ev app.Event) { e.queue(ctx, wire.MArticlePublish) })
+							OnClick(func(ctx app.Context, ev app.Event) { e.queue(ctx, shared.OpArticlePublish) })
 					}),
 					app.If(e.cur.exists && status != shared.ArticleArchived, func() app.UI {
 						return app.Button().ID("kb-archive").Class("secondary").Type("button").Text(t(l, "kbedit.archive")).
-							OnClick(func(ctx app.Context, ev app.Event) { e.queue(ctx, wire.MArticleArchive) })
+							OnClick(func(ctx app.Context, ev app.Event) { e.queue(ctx, shared.OpArticleArchive) })
 					}),
 					app.If(e.d.Dirty, func() app.UI {
 						return app.Button().ID("kb-discard").Class("secondary").Type("button").Text(t(l, "kbedit.discard")).OnClick(e.discard)

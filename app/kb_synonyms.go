@@ -103,7 +103,7 @@ func (a *synonymAdmin) save(ctx app.Context) {
 	}
 	data, _ := json.Marshal(syn)
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MConfigSave, shared.SynonymSave{ID: shared.ConfigSynonyms, Synonyms: syn}, "")
+		err := client.Engine.Mutate(shared.OpConfigSave, shared.SynonymSave{ID: shared.ConfigSynonyms, Synonyms: syn}, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)

@@ -31,8 +31,8 @@ func TestOnRejectKeepsWordsOrSaysWhy(t *testing.T) {
 		m    wire.Mutation
 		desc string // the words the draft must hold
 	}{
-		{"ticket", wire.Mutation{Seq: 1, Name: wire.MTicketCreate, Args: ticket}, "It eats every page"},
-		{"reply", wire.Mutation{Seq: 1, Name: shared.OpReply, Args: reply}, "Still broken"},
+		{"ticket", wire.Mutation{Seq: 1, Name: shared.OpTicketCreate, Args: ticket}, "It eats every page"},
+		{"reply", wire.Mutation{Seq: 1, Name: shared.OpTicketReply, Args: reply}, "Still broken"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -70,24 +70,24 @@ func watchRefusals(ls app.BrowserStorage) {
 // refusedRecord names the guide, article or ticket a change was about, or "".
 func refusedRecord(m wire.Mutation) string {
 	switch m.Name {
-	case wire.MTreeSave, wire.MTreePublish:
+	case shared.OpTreeSave, shared.OpTreePublish:
 		var s tree.Save
 		if json.Unmarshal(m.Args, &s) == nil {
 			if tr, err := s.Decode(); err == nil {
 				return "tree/" + tr.ID
 			}
 		}
-	case wire.MTreeUnpublish:
+	case shared.OpTreeUnpublish:
 		var c tree.Change
 		if json.Unmarshal(m.Args, &c) == nil && c.TreeID != "" {
 			return "tree/" + c.TreeID
 		}
-	case wire.MArticleSave:
+	case shared.OpArticleSave:
 		var s shared.ArticleSave
 		if json.Unmarshal(m.Args, &s) == nil && s.Article.ID != "" {
 			return "article/" + s.Article.ID
 		}
-	case wire.MArticlePublish, wire.MArticleArchive, wire.MArticleRestore:
+	case shared.OpArticlePublish, shared.OpArticleArchive, shared.OpArticleRestore:
 		var c shared.ArticleChange
 		if json.Unmarshal(m.Args, &c) == nil && c.ArticleID != "" {
 			return "article/" + c.ArticleID

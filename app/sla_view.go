@@ -232,7 +232,7 @@ func (c *Client) ratingOf(tk shared.Ticket) (*shared.Rating, bool, error) {
 	}
 	for _, m := range out {
 		var r shared.Rating
-		if m.Name == wire.MTicketRate && json.Unmarshal(m.Args, &r) == nil && r.TicketID == tk.ID {
+		if m.Name == shared.OpTicketRate && json.Unmarshal(m.Args, &r) == nil && r.TicketID == tk.ID {
 			return &r, true, nil
 		}
 	}
@@ -258,7 +258,7 @@ func (s *slaPanel) rate(ctx app.Context, score int) {
 		r.ID, r.CreatedAt = shared.NewID(now), now.UnixMilli()
 		err := r.Validate()
 		if err == nil {
-			err = client.Engine.Mutate(wire.MTicketRate, r, "")
+			err = client.Engine.Mutate(shared.OpTicketRate, r, "")
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {

@@ -112,11 +112,11 @@ func (p *ticketPage) change(ctx app.Context, name string, op shared.TicketOp) {
 			p.errMsg = ""
 			// What the user typed lives in the field's value, which a
 			// redraw does not reset: clear it by hand.
-			if name == shared.OpReply || name == shared.OpNote {
+			if name == shared.OpTicketReply || name == shared.OpTicketNote {
 				p.reply = ""
 				clearField("ticket-reply")
 			}
-			if name == shared.OpEscalate {
+			if name == shared.OpTicketEscalate {
 				p.reason = ""
 				clearField("escalate-reason")
 			}
@@ -134,17 +134,17 @@ func (p *ticketPage) refused(name string, op shared.TicketOp) error {
 	}
 	facts := p.ticket.Facts()
 	switch name {
-	case shared.OpStatus:
+	case shared.OpTicketStatus:
 		return shared.CanTransition(identity(), facts, op.To, time.Now(), 0)
-	case shared.OpReply:
+	case shared.OpTicketReply:
 		return shared.Allowed(identity(), shared.ActionReply, facts)
-	case shared.OpNote:
+	case shared.OpTicketNote:
 		return shared.Allowed(identity(), shared.ActionNote, facts)
-	case shared.OpPriority:
+	case shared.OpTicketPriority:
 		return shared.Allowed(identity(), shared.ActionChangePriority, facts)
-	case shared.OpAssign:
+	case shared.OpTicketAssign:
 		return shared.Allowed(identity(), shared.ActionAssign, facts)
-	case shared.OpEscalate:
+	case shared.OpTicketEscalate:
 		return shared.Allowed(identity(), shared.ActionEscalate, facts)
 	}
 	return nil
@@ -162,15 +162,15 @@ func (p *ticketPage) canMove(to string) bool {
 }
 
 func (p *ticketPage) send(ctx app.Context, e app.Event) {
-	name := shared.OpReply
+	name := shared.OpTicketReply
 	if p.internal && isStaff() {
-		name = shared.OpNote
+		name = shared.OpTicketNote
 	}
 	p.change(ctx, name, shared.TicketOp{Body: p.reply})
 }
 
 func (p *ticketPage) setStatus(ctx app.Context, to string) {
-	p.change(ctx, shared.OpStatus, shared.TicketOp{To: to})
+	p.change(ctx, shared.OpTicketStatus, shared.TicketOp{To: to})
 }
 
 // shortcut handles the agent's keys: r reply, n note, a assign to me,
@@ -181,9 +181,9 @@ func (p *ticketPage) shortcut(ctx app.Context, key string) {
 	}
 	switch key {
 	case "r", "n":
-		name := shared.OpReply
+		name := shared.OpTicketReply
 		if key == "n" {
-			name = shared.OpNote
+			name = shared.OpTicketNote
 		}
 		if err := p.refused(name, shared.TicketOp{}); err != nil {
 			p.errMsg = errorText(p.lang, err)
@@ -192,11 +192,11 @@ func (p *ticketPage) shortcut(ctx app.Context, key string) {
 		p.internal = key == "n"
 		app.Window().GetElementByID("ticket-reply").Call("focus")
 	case "a":
-		p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
+		p.change(ctx, shared.OpTicketAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
 	case "s":
 		p.setStatus(ctx, shared.StatusResolved)
 	case "e":
-		if err := p.refused(shared.OpEscalate, shared.TicketOp{}); err != nil {
+		if err := p.refused(shared.OpTicketEscalate, shared.TicketOp{}); err != nil {
 			p.errMsg = errorText(p.lang, err)
 			return
 		}
@@ -329,7 +329,7 @@ func (p *ticketPage) renderReply() app.UI {
 		return app.P().Class("muted").Text(t(l, "ticket.closed_hint"))
 	}
 	staff := isStaff()
-	if why := p.refused(shared.OpReply, shared.TicketOp{}); why != nil && p.refused(shared.OpNote, shared.TicketOp{}) != nil {
+	if why := p.refused(shared.OpTicketReply, shared.TicketOp{}); why != nil && p.refused(shared.OpTicketNote, shared.TicketOp{}) != nil {
 		return app.P().ID("reply-refused").Class("muted").Text(errorText(l, why))
 	}
 	label := t(l, "ticket.reply")
@@ -409,7 +409,7 @@ func (p *ticketPage) renderAgentActions() app.UI {
 			app.If(assign && tk.AssigneeID != identity().UserID, func() app.UI {
 				return app.Button().ID("assign-me").Class("secondary").Type("button").Text(t(l, "agent.assign_me") + " (a)").
 					OnClick(func(ctx app.Context, e app.Event) {
-						p.change(ctx, shared.OpAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
+						p.change(ctx, shared.OpTicketAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
 					})
 			}),
 			app.If(p.canMove(shared.StatusResolved), func() app.UI {
@@ -422,11 +422,11 @@ func (p *ticketPage) renderAgentActions() app.UI {
 			return app.Div().Class("actions").Body(
 				app.Label().For("set-impact").Text(t(l, "ticket.priority.impact")),
 				levelSelect(l, "set-impact", tk.Impact, func(ctx app.Context, v string) {
-					p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: v, Urgency: or(p.ticket.Urgency, shared.LevelMedium)})
+					p.change(ctx, shared.OpTicketPriority, shared.TicketOp{Impact: v, Urgency: or(p.ticket.Urgency, shared.LevelMedium)})
 				}),
 				app.Label().For("set-urgency").Text(t(l, "ticket.priority.urgency")),
 				levelSelect(l, "set-urgency", tk.Urgency, func(ctx app.Context, v string) {
-					p.change(ctx, shared.OpPriority, shared.TicketOp{Impact: or(p.ticket.Impact, shared.LevelMedium), Urgency: v})
+					p.change(ctx, shared.OpTicketPriority, shared.TicketOp{Impact: or(p.ticket.Impact, shared.LevelMedium), Urgency: v})
 				}),
 			)
 		}),
@@ -438,7 +438,7 @@ func (p *ticketPage) renderAgentActions() app.UI {
 					OnInput(func(ctx app.Context, e app.Event) { p.reason = ctx.JSSrc().Get("value").String() }),
 				app.Button().ID("escalate").Class("secondary").Type("button").Text(t(l, "agent.escalate")).
 					OnClick(func(ctx app.Context, e app.Event) {
-						p.change(ctx, shared.OpEscalate, shared.TicketOp{Tier: max(p.ticket.Tier, 1) + 1, Body: p.reason})
+						p.change(ctx, shared.OpTicketEscalate, shared.TicketOp{Tier: max(p.ticket.Tier, 1) + 1, Body: p.reason})
 					}),
 			)
 		}),

@@ -10,7 +10,6 @@ import (
 
 	"outpost/app/store"
 	"outpost/shared"
-	"outpost/shared/wire"
 )
 
 // ticketNew is the ticket form. Every keystroke saves the draft on this
@@ -224,7 +223,7 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 	draft := f.draft
 	f.saver() <- func() {
 		d, _ := f.takeUnsaved() // the submit carries the latest text
-		err := client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
+		err := client.Engine.Mutate(shared.OpTicketCreate, tc, tc.ID)
 		if err != nil && d != nil {
 			client.Store.PutDraft(*d) // not sent: keep the words as a draft
 		}

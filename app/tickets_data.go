@@ -33,12 +33,12 @@ func (c *Client) pendingOps() (creates []shared.TicketCreate, ops []namedOp, err
 	}
 	for _, m := range out {
 		switch m.Name {
-		case wire.MTicketCreate:
+		case shared.OpTicketCreate:
 			var tc shared.TicketCreate
 			if json.Unmarshal(m.Args, &tc) == nil {
 				creates = append(creates, tc)
 			}
-		case shared.OpReply, shared.OpNote, shared.OpStatus, shared.OpPriority, shared.OpAssign, shared.OpEscalate:
+		case shared.OpTicketReply, shared.OpTicketNote, shared.OpTicketStatus, shared.OpTicketPriority, shared.OpTicketAssign, shared.OpTicketEscalate:
 			var op shared.TicketOp
 			if json.Unmarshal(m.Args, &op) == nil {
 				ops = append(ops, namedOp{m.Name, op})
@@ -58,17 +58,17 @@ type namedOp struct {
 func rebase(t *ticketView, n namedOp) {
 	t.Pending = true
 	switch op := n.op; n.name {
-	case shared.OpStatus:
+	case shared.OpTicketStatus:
 		t.Status = op.To
-	case shared.OpPriority:
+	case shared.OpTicketPriority:
 		if p, err := shared.Priority(op.Impact, op.Urgency); err == nil {
 			t.Impact, t.Urgency, t.Priority = op.Impact, op.Urgency, p
 		}
-	case shared.OpAssign:
+	case shared.OpTicketAssign:
 		t.AssigneeID, t.Group = op.AssigneeID, op.Group
-	case shared.OpEscalate:
+	case shared.OpTicketEscalate:
 		t.Tier, t.AssigneeID, t.AssigneeName = op.Tier, "", ""
-	case shared.OpReply:
+	case shared.OpTicketReply:
 		if t.Status == shared.StatusPending && !isStaff() {
 			t.Status = shared.StatusOpen
 		}
@@ -164,18 +164,18 @@ func (c *Client) ticket(id string) (ticketView, []entryView, bool, error) {
 			AuthorStaff: isStaff(), CreatedAt: n.op.CreatedAt, At: n.op.CreatedAt, Body: strings.TrimSpace(n.op.Body),
 		}
 		switch n.name {
-		case shared.OpReply:
+		case shared.OpTicketReply:
 			e.Kind = shared.EntryReply
-		case shared.OpNote:
+		case shared.OpTicketNote:
 			e.Kind, e.Internal = shared.EntryNote, true
-		case shared.OpStatus:
+		case shared.OpTicketStatus:
 			e.Kind, e.To = shared.EntryStatus, n.op.To
-		case shared.OpPriority:
+		case shared.OpTicketPriority:
 			e.Kind = shared.EntryPriority
 			e.To, _ = shared.Priority(n.op.Impact, n.op.Urgency)
-		case shared.OpAssign:
+		case shared.OpTicketAssign:
 			e.Kind, e.To = shared.EntryAssign, or(n.op.Group, n.op.AssigneeID)
-		case shared.OpEscalate:
+		case shared.OpTicketEscalate:
 			e.Kind, e.Internal, e.To = shared.EntryEscalate, true, strconv.Itoa(n.op.Tier)
 		}
 		entries = append(entries, entryView{Entry: e, Pending: true})

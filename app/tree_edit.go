@@ -93,7 +93,7 @@ func (c *Client) treeState(id string) (treeState, error) {
 	}
 	for _, m := range out {
 		switch m.Name {
-		case wire.MTreeSave, wire.MTreePublish:
+		case shared.OpTreeSave, shared.OpTreePublish:
 			var s tree.Save
 			if json.Unmarshal(m.Args, &s) != nil {
 				continue
@@ -103,11 +103,11 @@ func (c *Client) treeState(id string) (treeState, error) {
 				continue
 			}
 			t.Status = tree.StatusDraft
-			if m.Name == wire.MTreePublish {
+			if m.Name == shared.OpTreePublish {
 				t.Status = tree.StatusPublished
 			}
 			st.tree = t
-		case wire.MTreeUnpublish:
+		case shared.OpTreeUnpublish:
 			var ch tree.Change
 			if json.Unmarshal(m.Args, &ch) != nil || ch.TreeID != id || st.tree == nil {
 				continue
@@ -343,7 +343,7 @@ func (e *treeEdit) queue(ctx app.Context, name string) {
 	tr := e.d.Tree
 	tr.Status = tree.StatusDraft
 	problems := tree.DraftProblems(e.problems)
-	if name == wire.MTreePublish {
+	if name == shared.OpTreePublish {
 		tr.Status, problems = tree.StatusPublished, e.problems
 	}
 	if len(problems) > 0 {
@@ -385,7 +385,7 @@ func (e *treeEdit) unpublish(ctx app.Context, _ app.Event) {
 		return
 	}
 	takeRefusal(ctx.LocalStorage(), "tree/"+e.id)
-	if err := client.Engine.Mutate(wire.MTreeUnpublish, tree.Change{TreeID: e.id, Base: e.cur.revision}, ""); err != nil {
+	if err := client.Engine.Mutate(shared.OpTreeUnpublish, tree.Change{TreeID: e.id, Base: e.cur.revision}, ""); err != nil {
 		e.errMsg = storageErrText(e.lang, err)
 		return
 	}

@@ -10,7 +10,6 @@ import (
 
 	"outpost/shared"
 	"outpost/shared/tree"
-	"outpost/shared/wire"
 )
 
 // The editor's outline: the tree's own fields, then every node in the
@@ -312,9 +311,9 @@ func (e *treeEdit) Render() app.UI {
 				),
 				app.Div().Class("actions te-actions").Body(
 					app.Button().ID("te-save").Type("button").Text(t(l, saveLabel)).
-						OnClick(func(ctx app.Context, _ app.Event) { e.queue(ctx, wire.MTreeSave) }),
+						OnClick(func(ctx app.Context, _ app.Event) { e.queue(ctx, shared.OpTreeSave) }),
 					app.Button().ID("te-publish").Type("button").Text(t(l, "treeedit.publish")).
-						OnClick(func(ctx app.Context, _ app.Event) { e.queue(ctx, wire.MTreePublish) }),
+						OnClick(func(ctx app.Context, _ app.Event) { e.queue(ctx, shared.OpTreePublish) }),
 					app.Button().ID("te-unpublish").Type("button").Class("secondary").
 						Disabled(status != tree.StatusPublished).Text(t(l, "treeedit.unpublish")).OnClick(e.unpublish),
 					app.Button().ID("te-discard").Type("button").Class("secondary").

@@ -134,7 +134,7 @@ func flushEvents(ls app.BrowserStorage) {
 			}
 			queued := map[string]bool{}
 			for _, e := range list {
-				if client.Engine.Mutate(wire.MTreeEvent, e, "") != nil {
+				if client.Engine.Mutate(shared.OpTreeEvent, e, "") != nil {
 					break // the store said why, in the status bar; retry later
 				}
 				queued[e.ID] = true

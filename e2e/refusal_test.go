@@ -23,7 +23,7 @@ func fileTicketAs(t *testing.T, m *server.Main, u auth.User, clientID string, se
 	id := shared.NewID(now)
 	args, _ := json.Marshal(shared.TicketCreate{ID: id, Title: title, Description: "Filed by the test.", CreatedAt: now.UnixMilli()})
 	who := u.Identity()
-	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: clientID, User: &who}, []wire.Mutation{{Seq: seq, Name: wire.MTicketCreate, Args: args}})
+	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: clientID, User: &who}, []wire.Mutation{{Seq: seq, Name: shared.OpTicketCreate, Args: args}})
 	if err != nil || len(rs) != 1 || !rs[0].OK {
 		t.Fatalf("file %q: %+v, %v", title, rs, err)
 	}
@@ -104,7 +104,7 @@ func TestRefusalShown(t *testing.T) {
 		who := other.Identity()
 		args, _ := json.Marshal(shared.TicketOp{ID: shared.NewID(time.Now()), TicketID: second, Tier: 2, Body: "Mail relay: tier 2", CreatedAt: time.Now().UnixMilli()})
 		if rs, err := srv.Sync.PushAs(context.Background(), outsync.Actor{ClientID: "0190c3a1-0000-7000-8000-00000000d002", User: &who},
-			[]wire.Mutation{{Seq: 1, Name: shared.OpEscalate, Args: args}}); err != nil || !rs[0].OK {
+			[]wire.Mutation{{Seq: 1, Name: shared.OpTicketEscalate, Args: args}}); err != nil || !rs[0].OK {
 			t.Fatalf("escalate: %+v, %v", rs, err)
 		}
 		// A click at coordinates missed under load once (the page was still

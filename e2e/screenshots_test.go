@@ -47,11 +47,11 @@ func TestScreenshots(t *testing.T) {
 	ticket := fileTicketAs(t, srv, rita, ritaDevice, 1, "VPN drops every ten minutes")
 	fileTicketAs(t, srv, rita, ritaDevice, 2, "Printer on floor 2 jams")
 	agentOps(t, srv, tomas, tomasDevice, ticket,
-		shared.OpAssign, shared.TicketOp{AssigneeID: tomas.ID},
-		shared.OpPriority, shared.TicketOp{Impact: shared.LevelHigh, Urgency: shared.LevelHigh},
-		shared.OpNote, shared.TicketOp{Body: "Same model as last week's RMA."},
-		shared.OpReply, shared.TicketOp{Body: "Which Wi-Fi network are you on when it drops?"},
-		shared.OpStatus, shared.TicketOp{To: shared.StatusPending},
+		shared.OpTicketAssign, shared.TicketOp{AssigneeID: tomas.ID},
+		shared.OpTicketPriority, shared.TicketOp{Impact: shared.LevelHigh, Urgency: shared.LevelHigh},
+		shared.OpTicketNote, shared.TicketOp{Body: "Same model as last week's RMA."},
+		shared.OpTicketReply, shared.TicketOp{Body: "Which Wi-Fi network are you on when it drops?"},
+		shared.OpTicketStatus, shared.TicketOp{To: shared.StatusPending},
 	)
 	var article, guide string
 	for _, a := range recordsOf[shared.Article](t, srv.Store, wire.TypeArticle) {

@@ -144,8 +144,8 @@ func putArticle(t *testing.T, m *server.Main, art shared.Article) {
 	save, _ := json.Marshal(shared.ArticleSave{Article: art})
 	publish, _ := json.Marshal(shared.ArticleChange{ArticleID: art.ID})
 	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: shared.NewID(time.Now()), User: &who}, []wire.Mutation{
-		{Seq: 1, Name: wire.MArticleSave, Args: save},
-		{Seq: 2, Name: wire.MArticlePublish, Args: publish},
+		{Seq: 1, Name: shared.OpArticleSave, Args: save},
+		{Seq: 2, Name: shared.OpArticlePublish, Args: publish},
 	})
 	if err != nil || len(rs) != 2 || !rs[0].OK || !rs[1].OK {
 		t.Fatalf("put article %q: %+v, %v", art.ID, rs, err)

@@ -37,7 +37,7 @@ func (d *device) file(n int, clock *opsClock) error {
 	d.mu.Lock()
 	d.ids = append(d.ids, id)
 	d.mu.Unlock()
-	return d.e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: id, Title: fmt.Sprintf("Ticket %d", n), CreatedAt: clock.Now().UnixMilli()}, "")
+	return d.e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: fmt.Sprintf("Ticket %d", n), CreatedAt: clock.Now().UnixMilli()}, "")
 }
 
 func (d *device) filed() []string {

@@ -107,7 +107,7 @@ func (p *pusher) push(from, to int) error {
 	var ms []wire.Mutation
 	for seq := from; seq <= to; seq++ {
 		args, _ := json.Marshal(shared.TicketCreate{ID: pushTicketID(p.n, seq), Title: fmt.Sprintf("Ticket %d of device %d", seq, p.n), Impact: "low", Urgency: "low", CreatedAt: p.createdAt})
-		ms = append(ms, wire.Mutation{Seq: uint64(seq), Name: wire.MTicketCreate, Args: args})
+		ms = append(ms, wire.Mutation{Seq: uint64(seq), Name: shared.OpTicketCreate, Args: args})
 	}
 	b, _ := wire.Encode(wire.Msg{T: wire.TPush, Mutations: ms})
 	if err := p.ws.WriteMessage(websocket.TextMessage, b); err != nil {

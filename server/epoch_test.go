@@ -35,7 +35,7 @@ func TestNodesNoticeANewEpoch(t *testing.T) {
 	}
 	ticket := func(seq uint64) wire.Mutation {
 		args, _ := json.Marshal(shared.TicketCreate{ID: shared.NewID(time.Now()), Title: "Laptop will not charge", Description: "since the move", CreatedAt: time.Now().UnixMilli()})
-		return wire.Mutation{Seq: seq, Name: wire.MTicketCreate, Args: args}
+		return wire.Mutation{Seq: seq, Name: shared.OpTicketCreate, Args: args}
 	}
 	first := ticket(1)
 	devices[0].send(wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{first}})

@@ -95,7 +95,7 @@ func TestTwoNodesApplyOnce(t *testing.T) {
 	var ms []wire.Mutation
 	for i := range n {
 		args, _ := json.Marshal(shared.TicketCreate{ID: shared.NewID(time.Now()), Title: fmt.Sprint("Printer ", i), Description: "jammed", CreatedAt: time.Now().UnixMilli()})
-		ms = append(ms, wire.Mutation{Seq: uint64(i + 1), Name: wire.MTicketCreate, Args: args})
+		ms = append(ms, wire.Mutation{Seq: uint64(i + 1), Name: shared.OpTicketCreate, Args: args})
 	}
 	var wg sync.WaitGroup
 	for try := range 6 {
@@ -264,7 +264,7 @@ func TestPokesReachOtherNodes(t *testing.T) {
 
 	id := shared.NewID(time.Now())
 	args, _ := json.Marshal(shared.TicketCreate{ID: id, Title: "VPN drops every hour", Description: "since Monday", CreatedAt: time.Now().UnixMilli()})
-	requester.send(wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: args}}})
+	requester.send(wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: shared.OpTicketCreate, Args: args}}})
 	if ack := requester.recv(false); ack.T != wire.TAck || len(ack.Results) != 1 || !ack.Results[0].OK {
 		t.Fatalf("push on node A answered %+v", ack)
 	}
@@ -274,7 +274,7 @@ func TestPokesReachOtherNodes(t *testing.T) {
 
 	reply := shared.TicketOp{ID: shared.NewID(time.Now()), TicketID: id, Body: "Try the new client, please.", CreatedAt: time.Now().UnixMilli()}
 	rargs, _ := json.Marshal(reply)
-	agent.send(wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: shared.OpReply, Args: rargs}}})
+	agent.send(wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: shared.OpTicketReply, Args: rargs}}})
 	if ack := agent.recv(false); ack.T != wire.TAck || len(ack.Results) != 1 || !ack.Results[0].OK {
 		t.Fatalf("reply on node B answered %+v", ack)
 	}

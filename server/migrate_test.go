@@ -48,7 +48,7 @@ func TestMigrateRoundTrip(t *testing.T) {
 	tc := shared.TicketCreate{ID: shared.NewID(time.Now()), Title: "No network on floor 3", Description: "log attached", CreatedAt: 1,
 		Attachments: []shared.Attachment{{SHA256: sha, Name: "ping.txt", Type: "text/plain", Size: int64(len(file))}}}
 	args, _ := json.Marshal(tc)
-	push := wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: args}}}
+	push := wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: shared.OpTicketCreate, Args: args}}}
 	dev.send(push)
 	if ack := dev.recv(false); ack.T != wire.TAck || !ack.Results[0].OK {
 		t.Fatalf("push answered %+v", ack)

@@ -276,15 +276,15 @@ func TestMetrics(t *testing.T) {
 
 	ws := dialSocket(t, m, sessionCookie(t, m, field), "01936f6e-7a1b-7c3d-8e4f-000000000901")
 	dialSocket(t, m, "", "01936f6e-7a1b-7c3d-8e4f-000000000902") // a signed-out device
-	if r := ws.push(1, wire.MTicketCreate, ticket(1, clock.Now())); !r.OK {
+	if r := ws.push(1, shared.OpTicketCreate, ticket(1, clock.Now())); !r.OK {
 		t.Fatalf("ticket refused: %+v", r)
 	}
 	bad := ticket(2, clock.Now())
 	bad.Title = ""
-	if r := ws.push(2, wire.MTicketCreate, bad); r.OK {
+	if r := ws.push(2, shared.OpTicketCreate, bad); r.OK {
 		t.Fatal("a ticket without a title was accepted")
 	}
-	if r := ws.push(1, wire.MTicketCreate, ticket(1, clock.Now())); !r.OK { // a resend: its ack was lost
+	if r := ws.push(1, shared.OpTicketCreate, ticket(1, clock.Now())); !r.OK { // a resend: its ack was lost
 		t.Fatalf("resend: %+v", r)
 	}
 	if r := ws.push(3, "no.such.mutation", map[string]string{}); r.OK {
@@ -417,7 +417,7 @@ func TestLogsKeepSecrets(t *testing.T) {
 	tokens := []string{sessionCookie(t, m, admin), sessionCookie(t, m, user), sessionCookie(t, m, kiosk), code["code"].(string)}
 
 	userWS := dialSocket(t, m, tokens[1], "01936f6e-7a1b-7c3d-8e4f-000000000911")
-	if r := userWS.push(1, wire.MTicketCreate, ticket(11, clock.Now())); !r.OK {
+	if r := userWS.push(1, shared.OpTicketCreate, ticket(11, clock.Now())); !r.OK {
 		t.Fatalf("ticket: %+v", r)
 	}
 	kioskWS := dialSocket(t, m, tokens[2], "01936f6e-7a1b-7c3d-8e4f-000000000912")

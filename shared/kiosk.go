@@ -24,20 +24,6 @@ const (
 	TypeOutmail = "outmail" // Outmail: an e-mail that should be sent, staff only
 )
 
-// Mutations of kiosk mode. A kiosk may only check visitors in; the visit
-// operations are support staff's.
-const (
-	OpKioskCheckin = "kiosk.checkin" // KioskCheckin
-	OpVisitCall    = "visit.call"    // VisitOp: ID, Desk
-	OpVisitStart   = "visit.start"   // VisitOp: ID, Desk
-	OpVisitResolve = "visit.resolve" // VisitOp: ID (resolved at the desk: first-contact resolution)
-	OpVisitTicket  = "visit.ticket"  // VisitOp: ID, TicketID, Title, Description, Category, Subcategory
-	OpVisitNoShow  = "visit.noshow"  // VisitOp: ID
-)
-
-// VisitOps lists the staff operations on a visit.
-var VisitOps = []string{OpVisitCall, OpVisitStart, OpVisitResolve, OpVisitTicket, OpVisitNoShow}
-
 // Visit statuses.
 //
 //	waiting ──► called ──► serving ──► resolved | ticketed

@@ -202,19 +202,6 @@ type TicketOp struct {
 	CreatedAt  int64  `json:"created_at"`
 }
 
-// Ticket mutation names (besides "ticket.create").
-const (
-	OpReply    = "ticket.reply"
-	OpNote     = "ticket.note"
-	OpStatus   = "ticket.status"
-	OpPriority = "ticket.priority"
-	OpAssign   = "ticket.assign"
-	OpEscalate = "ticket.escalate"
-)
-
-// TicketOps lists the ticket mutations TicketOp carries.
-var TicketOps = []string{OpReply, OpNote, OpStatus, OpPriority, OpAssign, OpEscalate}
-
 // Validate returns an EINVALID *Error naming the first thing wrong with op
 // as the argument of mutation name. Whether the user may do it is
 // Allowed's and CanTransition's business.
@@ -228,29 +215,29 @@ func (op *TicketOp) Validate(name string) error {
 		return Errorf(EINVALID, "ticket.bad_time")
 	}
 	switch name {
-	case OpReply, OpNote:
+	case OpTicketReply, OpTicketNote:
 		if strings.TrimSpace(op.Body) == "" {
 			return Errorf(EINVALID, "ticket.reply_required")
 		}
 		if utf8.RuneCountInString(op.Body) > MaxReply {
 			return Errorf(EINVALID, "field.too_long", "reply", MaxReply)
 		}
-	case OpStatus:
+	case OpTicketStatus:
 		if !ValidTicketStatus(op.To) {
 			return Errorf(EINVALID, "transition.unknown_status", op.To)
 		}
-	case OpPriority:
+	case OpTicketPriority:
 		if _, err := Priority(op.Impact, op.Urgency); err != nil {
 			return err
 		}
-	case OpAssign:
+	case OpTicketAssign:
 		if op.AssigneeID != "" && !ValidUUID(op.AssigneeID) {
 			return Errorf(EINVALID, "ticket.bad_assignee", op.AssigneeID)
 		}
 		if op.Group != "" && !ValidSlug(op.Group) {
 			return Errorf(EINVALID, "role.bad_group", op.Group)
 		}
-	case OpEscalate:
+	case OpTicketEscalate:
 		if op.Tier < Tier1 || op.Tier > MaxTier {
 			return Errorf(EINVALID, "role.bad_tier", op.Tier)
 		}

@@ -32,7 +32,7 @@ func TestBatchFitsInAFrame(t *testing.T) {
 			var out []wire.Mutation
 			for i := 0; i < tt.n; i++ {
 				args, _ := json.Marshal(shared.TicketCreate{ID: shared.NewID(time.Now()), Title: "Printer <jam> & more", Description: tt.desc})
-				out = append(out, wire.Mutation{Seq: uint64(i + 1), Name: wire.MTicketCreate, Args: args})
+				out = append(out, wire.Mutation{Seq: uint64(i + 1), Name: shared.OpTicketCreate, Args: args})
 			}
 			var sizes []int
 			next := uint64(1)
@@ -69,7 +69,7 @@ func TestBatchFitsInAFrame(t *testing.T) {
 func TestMutateRefusesWhatNoPushCanCarry(t *testing.T) {
 	st := store.NewMemory()
 	e := &Engine{Store: st, kick: make(chan struct{}, 1)}
-	err := e.Mutate(wire.MTicketCreate, shared.TicketCreate{Description: strings.Repeat("x", wire.MaxArgs)}, "")
+	err := e.Mutate(shared.OpTicketCreate, shared.TicketCreate{Description: strings.Repeat("x", wire.MaxArgs)}, "")
 	if key, _ := shared.ErrorKey(err); shared.ErrorCode(err) != shared.EINVALID || key != "wire.too_large" {
 		t.Fatalf("Mutate(huge) = %v; want EINVALID wire.too_large", err)
 	}

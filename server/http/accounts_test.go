@@ -93,7 +93,7 @@ func TestAccountsTicketsRepliesAndNotes(t *testing.T) {
 		t.Fatalf("welcome = %+v; want field's identity", welcome)
 	}
 	ticketID := id(1)
-	if m := push(t, fieldWS, 1, wire.MTicketCreate, shared.TicketCreate{ID: ticketID, Title: "Laptop will not boot", Impact: "high", Urgency: "high", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
+	if m := push(t, fieldWS, 1, shared.OpTicketCreate, shared.TicketCreate{ID: ticketID, Title: "Laptop will not boot", Impact: "high", Urgency: "high", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
 		t.Fatalf("file ticket: %+v", m)
 	}
 
@@ -108,10 +108,10 @@ func TestAccountsTicketsRepliesAndNotes(t *testing.T) {
 		t.Errorf("agent sees %d users; want all 3 (to assign tickets)", len(seen[wire.TypeUser]))
 	}
 	reply, note := id(2), id(3)
-	if m := push(t, agentWS, 1, shared.OpReply, shared.TicketOp{ID: reply, TicketID: ticketID, Body: "Hold the power button for 15 s."}); !m.Results[0].OK {
+	if m := push(t, agentWS, 1, shared.OpTicketReply, shared.TicketOp{ID: reply, TicketID: ticketID, Body: "Hold the power button for 15 s."}); !m.Results[0].OK {
 		t.Fatalf("reply: %+v", m)
 	}
-	if m := push(t, agentWS, 2, shared.OpNote, shared.TicketOp{ID: note, TicketID: ticketID, Body: "Probably the BIOS battery. Order one."}); !m.Results[0].OK {
+	if m := push(t, agentWS, 2, shared.OpTicketNote, shared.TicketOp{ID: note, TicketID: ticketID, Body: "Probably the BIOS battery. Order one."}); !m.Results[0].OK {
 		t.Fatalf("note: %+v", m)
 	}
 
@@ -130,7 +130,7 @@ func TestAccountsTicketsRepliesAndNotes(t *testing.T) {
 		t.Errorf("the requester sees %d users; want only themselves", len(mine[wire.TypeUser]))
 	}
 	// Requester may not write internal notes, nor touch another's ticket.
-	if m := push(t, fieldWS, 2, shared.OpNote, shared.TicketOp{ID: id(4), TicketID: ticketID, Body: "sneaky"}); m.Results[0].OK || m.Results[0].Code != shared.EFORBIDDEN {
+	if m := push(t, fieldWS, 2, shared.OpTicketNote, shared.TicketOp{ID: id(4), TicketID: ticketID, Body: "sneaky"}); m.Results[0].OK || m.Results[0].Code != shared.EFORBIDDEN {
 		t.Errorf("requester's internal note: %+v; want forbidden", m.Results)
 	}
 	otherWS, _ := dialAs(t, s, signIn(t, s, "other@example.com"), clientOther)
@@ -141,25 +141,25 @@ func TestAccountsTicketsRepliesAndNotes(t *testing.T) {
 		{ID: id(5), TicketID: ticketID, Body: "me too"}, // not theirs: looks missing
 		{ID: id(6), TicketID: id(99), Body: "anyone?"},  // no such ticket
 	} {
-		if m := push(t, otherWS, uint64(forged.ID[len(forged.ID)-1]-'0'), shared.OpReply, forged); m.Results[0].Key != "ticket.not_found" {
+		if m := push(t, otherWS, uint64(forged.ID[len(forged.ID)-1]-'0'), shared.OpTicketReply, forged); m.Results[0].Key != "ticket.not_found" {
 			t.Errorf("reply to %s by a stranger: %+v; want ticket.not_found", forged.TicketID, m.Results)
 		}
 	}
 	// Agent resolves; the requester reopens; an unknown status is refused.
-	if m := push(t, agentWS, 3, shared.OpStatus, shared.TicketOp{ID: id(7), TicketID: ticketID, To: shared.StatusResolved}); !m.Results[0].OK {
+	if m := push(t, agentWS, 3, shared.OpTicketStatus, shared.TicketOp{ID: id(7), TicketID: ticketID, To: shared.StatusResolved}); !m.Results[0].OK {
 		t.Fatalf("resolve: %+v", m)
 	}
-	if m := push(t, fieldWS, 3, shared.OpStatus, shared.TicketOp{ID: id(8), TicketID: ticketID, To: shared.StatusOpen}); !m.Results[0].OK {
+	if m := push(t, fieldWS, 3, shared.OpTicketStatus, shared.TicketOp{ID: id(8), TicketID: ticketID, To: shared.StatusOpen}); !m.Results[0].OK {
 		t.Fatalf("reopen: %+v", m)
 	}
-	if m := push(t, agentWS, 4, shared.OpStatus, shared.TicketOp{ID: id(9), TicketID: ticketID, To: "done"}); m.Results[0].Key != "transition.unknown_status" {
+	if m := push(t, agentWS, 4, shared.OpTicketStatus, shared.TicketOp{ID: id(9), TicketID: ticketID, To: "done"}); m.Results[0].Key != "transition.unknown_status" {
 		t.Errorf("unknown status: %+v", m.Results)
 	}
 	// Escalation is internal; assignment names the agent.
-	if m := push(t, agentWS, 5, shared.OpAssign, shared.TicketOp{ID: id(10), TicketID: ticketID, AssigneeID: agent.ID}); !m.Results[0].OK {
+	if m := push(t, agentWS, 5, shared.OpTicketAssign, shared.TicketOp{ID: id(10), TicketID: ticketID, AssigneeID: agent.ID}); !m.Results[0].OK {
 		t.Fatalf("assign: %+v", m)
 	}
-	if m := push(t, agentWS, 6, shared.OpEscalate, shared.TicketOp{ID: id(11), TicketID: ticketID, Tier: 2, Body: "Needs a board repair"}); !m.Results[0].OK {
+	if m := push(t, agentWS, 6, shared.OpTicketEscalate, shared.TicketOp{ID: id(11), TicketID: ticketID, Tier: 2, Body: "Needs a board repair"}); !m.Results[0].OK {
 		t.Fatalf("escalate: %+v", m)
 	}
 	mine = pullRecords(t, fieldWS)
@@ -182,11 +182,11 @@ func TestSignedOutAndForeignSessions(t *testing.T) {
 	if welcome.Identity != nil || welcome.Auth != "" {
 		t.Fatalf("signed-out welcome = %+v", welcome)
 	}
-	if m := push(t, anon, 1, wire.MTicketCreate, shared.TicketCreate{ID: id(20), Title: "Filed offline", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, anon, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id(20), Title: "Filed offline", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("anonymous ticket: %+v", m)
 	}
 	// Signed out, ticket changes wait for a sign-in: no answer, the connection ends.
-	m := push(t, anon, 2, shared.OpReply, shared.TicketOp{ID: id(21), TicketID: id(20), Body: "more detail"})
+	m := push(t, anon, 2, shared.OpTicketReply, shared.TicketOp{ID: id(21), TicketID: id(20), Body: "more detail"})
 	if m.T != wire.TError || m.Code != shared.EUNAUTHORIZED {
 		t.Fatalf("signed-out reply answered %+v; want error unauthorized", m)
 	}
@@ -198,7 +198,7 @@ func TestSignedOutAndForeignSessions(t *testing.T) {
 		t.Errorf("after sign-in the device's ticket is %+v; want it claimed by field", tk)
 	}
 	// The reply that waited goes through now, once.
-	if m := push(t, signed, 2, shared.OpReply, shared.TicketOp{ID: id(21), TicketID: id(20), Body: "more detail"}); !m.Results[0].OK {
+	if m := push(t, signed, 2, shared.OpTicketReply, shared.TicketOp{ID: id(21), TicketID: id(20), Body: "more detail"}); !m.Results[0].OK {
 		t.Fatalf("reply after sign-in: %+v", m)
 	}
 
@@ -255,7 +255,7 @@ func TestEngineWaitsForSignIn(t *testing.T) {
 		}
 	}
 	ticketID := id(30)
-	e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: ticketID, Title: "Monitor flickers", CreatedAt: 1}, "")
+	e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: ticketID, Title: "Monitor flickers", CreatedAt: 1}, "")
 	waitFor("signed in and synced", func(s engine.Status) bool {
 		return s.Identity != nil && s.Identity.UserID == field.ID && s.Pending == 0 && s.Synced
 	})
@@ -266,7 +266,7 @@ func TestEngineWaitsForSignIn(t *testing.T) {
 	// The session ends (expired, or signed out on another device).
 	s.Auth.Logout(context.Background(), token)
 	reply := shared.TicketOp{ID: id(31), TicketID: ticketID, Body: "It started after the update.", CreatedAt: 2}
-	e.Mutate(shared.OpReply, reply, "")
+	e.Mutate(shared.OpTicketReply, reply, "")
 	waitFor("asked to sign in", func(s engine.Status) bool { return s.SignIn != "" && s.Pending == 1 })
 	if _, ok, _ := st.Get(wire.TypeTicket, ticketID); !ok {
 		t.Fatal("the replica was dropped when the session ended")

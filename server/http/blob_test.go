@@ -72,7 +72,7 @@ func fileTicket(t *testing.T, s *testServer, token, client string, n int, as ...
 	t.Helper()
 	ws, _ := dialAs(t, s, token, client)
 	tid := id(n)
-	m := push(t, ws, uint64(n), wire.MTicketCreate, shared.TicketCreate{ID: tid, Title: "Photo of the broken screen", CreatedAt: 1, Attachments: as})
+	m := push(t, ws, uint64(n), shared.OpTicketCreate, shared.TicketCreate{ID: tid, Title: "Photo of the broken screen", CreatedAt: 1, Attachments: as})
 	if m.T != wire.TAck || !m.Results[0].OK {
 		t.Fatalf("file ticket with %d attachments: %+v", len(as), m)
 	}
@@ -238,7 +238,7 @@ func TestBlobRefusals(t *testing.T) {
 		}
 		ws, _ := dialAs(t, s, field, clientField)
 		huge := shared.Attachment{SHA256: hashOf(nil), Name: "dump.pdf", Type: "application/pdf", Size: shared.MaxAttachmentSize + 1}
-		m := push(t, ws, 9, wire.MTicketCreate, shared.TicketCreate{ID: id(9), Title: "Too big", CreatedAt: 1, Attachments: []shared.Attachment{huge}})
+		m := push(t, ws, 9, shared.OpTicketCreate, shared.TicketCreate{ID: id(9), Title: "Too big", CreatedAt: 1, Attachments: []shared.Attachment{huge}})
 		if m.T != wire.TAck || m.Results[0].OK || m.Results[0].Key != "attach.too_large" {
 			t.Fatalf("ticket with an 10 MB+ attachment: %+v; want rejected attach.too_large", m)
 		}

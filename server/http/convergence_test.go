@@ -971,7 +971,7 @@ func (g *ticketGen) create(what string, tc shared.TicketCreate) planned {
 	if err := sent.Validate(); err != nil {
 		panic(fmt.Sprintf("planner made an invalid %q ticket: %v", what, err))
 	}
-	p := planned{what: what, name: wire.MTicketCreate, args: tc, id: tc.ID, sent: sent}
+	p := planned{what: what, name: shared.OpTicketCreate, args: tc, id: tc.ID, sent: sent}
 	g.valid = append(g.valid, p)
 	return p
 }
@@ -979,7 +979,7 @@ func (g *ticketGen) create(what string, tc shared.TicketCreate) planned {
 // invalid returns a mutation the server must reject, and the reason.
 func (g *ticketGen) invalid() planned {
 	tc := g.validArgs()
-	p := planned{name: wire.MTicketCreate, id: tc.ID}
+	p := planned{name: shared.OpTicketCreate, id: tc.ID}
 	switch g.rng.IntN(9) {
 	case 0:
 		tc.Title, p.what, p.wantKey = strings.Repeat(" \t", g.rng.IntN(4)), "blank title", "ticket.title_required"
@@ -1009,7 +1009,7 @@ func (g *ticketGen) invalid() planned {
 		}
 	}
 	p.args = tc
-	if p.name == wire.MTicketCreate && !p.dup {
+	if p.name == shared.OpTicketCreate && !p.dup {
 		b, _ := json.Marshal(tc)
 		var sent shared.TicketCreate
 		json.Unmarshal(b, &sent)

@@ -76,7 +76,7 @@ func TestHijackedClientIDLosesNothing(t *testing.T) {
 		t.Fatalf("field's welcome = %+v", welcome)
 	}
 	first, second := id(1), id(2)
-	if m := push(t, fieldWS, 1, wire.MTicketCreate, shared.TicketCreate{ID: first, Title: "Printer jams", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, fieldWS, 1, shared.OpTicketCreate, shared.TicketCreate{ID: first, Title: "Printer jams", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("first ticket: %+v", m)
 	}
 
@@ -113,7 +113,7 @@ func TestHijackedClientIDLosesNothing(t *testing.T) {
 		t.Errorf("a refused session pulled: %+v; want error unauthorized", m)
 	}
 
-	if m := push(t, fieldWS, 2, wire.MTicketCreate, shared.TicketCreate{ID: second, Title: "Scanner too", CreatedAt: 2}); !m.Results[0].OK {
+	if m := push(t, fieldWS, 2, shared.OpTicketCreate, shared.TicketCreate{ID: second, Title: "Scanner too", CreatedAt: 2}); !m.Results[0].OK {
 		t.Fatalf("second ticket: %+v", m)
 	}
 	seen := pullRecords(t, fieldWS)
@@ -133,15 +133,15 @@ func TestSequenceCannotJump(t *testing.T) {
 	token := signIn(t, s, "field@example.com")
 	ws, _ := dialAs(t, s, token, clientField)
 	const start = 5_000_000 // a device that made many changes as another client
-	if m := push(t, ws, start, wire.MTicketCreate, shared.TicketCreate{ID: id(1), Title: "First", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, ws, start, shared.OpTicketCreate, shared.TicketCreate{ID: id(1), Title: "First", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("first push at %d: %+v", start, m)
 	}
-	ack, ce := pushRaw(t, ws, wire.Mutation{Seq: start + wire.MaxSeqGap + 1, Name: wire.MTicketCreate, Args: ticketArgs(id(2), "Jump")})
+	ack, ce := pushRaw(t, ws, wire.Mutation{Seq: start + wire.MaxSeqGap + 1, Name: shared.OpTicketCreate, Args: ticketArgs(id(2), "Jump")})
 	if ack.T == wire.TAck || ce == nil || ce.Code != websocket.ClosePolicyViolation || !strings.Contains(ce.Text, "wire.seq_jump") {
 		t.Fatalf("jump: ack %+v, close %v; want a policy close saying wire.seq_jump", ack, ce)
 	}
 	ws, _ = dialAs(t, s, token, clientField)
-	if m := push(t, ws, start+wire.MaxSeqGap, wire.MTicketCreate, shared.TicketCreate{ID: id(3), Title: "Within the gap", CreatedAt: 3}); !m.Results[0].OK {
+	if m := push(t, ws, start+wire.MaxSeqGap, shared.OpTicketCreate, shared.TicketCreate{ID: id(3), Title: "Within the gap", CreatedAt: 3}); !m.Results[0].OK {
 		t.Fatalf("a push within the gap: %+v", m)
 	}
 	seen := pullRecords(t, ws)
@@ -161,12 +161,12 @@ func TestNoOtherDevicesClientID(t *testing.T) {
 	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)
 	token := signIn(t, s, "field@example.com")
 	laptop, _ := dialAs(t, s, token, clientField)
-	if m := push(t, laptop, 1, wire.MTicketCreate, shared.TicketCreate{ID: id(1), Title: "Filed on the laptop", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, laptop, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id(1), Title: "Filed on the laptop", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("file: %+v", m)
 	}
 	phone, _ := dialAs(t, s, token, clientOther)
 	agent, _ := dialAs(t, s, signIn(t, s, "agent@example.com"), clientAgent)
-	if m := push(t, agent, 1, shared.OpReply, shared.TicketOp{ID: id(2), TicketID: id(1), Body: "On it."}); !m.Results[0].OK {
+	if m := push(t, agent, 1, shared.OpTicketReply, shared.TicketOp{ID: id(2), TicketID: id(1), Body: "On it."}); !m.Results[0].OK {
 		t.Fatalf("reply: %+v", m)
 	}
 	for _, tc := range []struct {

@@ -13,7 +13,6 @@ import (
 	"outpost/app/engine"
 	"outpost/app/store"
 	"outpost/shared"
-	"outpost/shared/wire"
 )
 
 // newProxy puts a toxiproxy (a real fault-injecting TCP proxy, used as a
@@ -73,7 +72,7 @@ func TestHalfOpenConnectionIsNoticed(t *testing.T) {
 
 	blackhole(t, p, true)
 	tc := shared.TicketCreate{ID: shared.NewID(time.Now()), Title: "Sent into a dead link", CreatedAt: 1}
-	if err := e.Mutate(wire.MTicketCreate, tc, ""); err != nil {
+	if err := e.Mutate(shared.OpTicketCreate, tc, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the engine to notice the dead link", func() bool { st := e.Status(); return !st.Online && st.Pending == 1 })

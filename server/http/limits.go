@@ -4,7 +4,7 @@ import (
 	"time"
 
 	outsync "outpost/server/sync"
-	"outpost/shared/wire"
+	"outpost/shared"
 )
 
 // Defaults of what one client may hold or send (Server fields override).
@@ -23,10 +23,10 @@ const (
 // address may have applied per hour: the writes anyone can make without
 // an account. Signed-in users are bounded by their account instead.
 var DefaultAnonQuota = map[string]int{
-	wire.MTicketCreate: 30,
-	wire.MSearchMiss:   120,
-	wire.MKBFeedback:   120,
-	wire.MTreeEvent:    240,
+	shared.OpTicketCreate: 30,
+	shared.OpSearchMiss:   120,
+	shared.OpKBFeedback:   120,
+	shared.OpTreeEvent:    240,
 }
 
 // quotaKeys bounds the addresses the quota remembers; the stalest go.

@@ -77,14 +77,14 @@ func TestSocketCaps(t *testing.T) {
 // past it the push stops with a reason, records nothing, and the ticket
 // waits on the device. Other addresses and signed-in users are not held.
 func TestAnonQuota(t *testing.T) {
-	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.AnonQuota = map[string]int{wire.MTicketCreate: 2} })
+	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.AnonQuota = map[string]int{shared.OpTicketCreate: 2} })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	const client = "01936f6e-7a1b-7c3d-8e4f-0000000000a1"
 	ws, _ := dialFrom(t, s, "203.0.113.5", "", client)
 	b, _ := wire.Encode(wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{
-		{Seq: 1, Name: wire.MTicketCreate, Args: ticketArgs(id(1), "One")},
-		{Seq: 2, Name: wire.MTicketCreate, Args: ticketArgs(id(2), "Two")},
-		{Seq: 3, Name: wire.MTicketCreate, Args: ticketArgs(id(3), "Three")},
+		{Seq: 1, Name: shared.OpTicketCreate, Args: ticketArgs(id(1), "One")},
+		{Seq: 2, Name: shared.OpTicketCreate, Args: ticketArgs(id(2), "Two")},
+		{Seq: 3, Name: shared.OpTicketCreate, Args: ticketArgs(id(3), "Three")},
 	}})
 	ws.WriteMessage(websocket.TextMessage, b)
 	if m := recv(t, ws); m.T != wire.TAck || len(m.Results) != 2 || !m.Results[0].OK || !m.Results[1].OK {
@@ -99,17 +99,17 @@ func TestAnonQuota(t *testing.T) {
 	}
 	// Resent, it is refused again: it was not recorded as handled.
 	ws, _ = dialFrom(t, s, "203.0.113.5", "", client)
-	if ack, _ := pushRaw(t, ws, wire.Mutation{Seq: 3, Name: wire.MTicketCreate, Args: ticketArgs(id(3), "Three")}); ack.T == wire.TAck {
+	if ack, _ := pushRaw(t, ws, wire.Mutation{Seq: 3, Name: shared.OpTicketCreate, Args: ticketArgs(id(3), "Three")}); ack.T == wire.TAck {
 		t.Errorf("the resent third ticket was acknowledged: %+v", ack)
 	}
 	// Another address files freely, and so does a signed-in user.
 	other, _ := dialFrom(t, s, "203.0.113.6", "", "01936f6e-7a1b-7c3d-8e4f-0000000000a2")
-	if m := push(t, other, 1, wire.MTicketCreate, shared.TicketCreate{ID: id(4), Title: "Elsewhere", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
+	if m := push(t, other, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id(4), Title: "Elsewhere", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
 		t.Errorf("another address: %+v", m)
 	}
 	field, _ := dialFrom(t, s, "203.0.113.5", signIn(t, s, "field@example.com"), clientField)
 	for i := range 3 {
-		if m := push(t, field, uint64(i+1), wire.MTicketCreate, shared.TicketCreate{ID: id(10 + i), Title: "Signed in", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
+		if m := push(t, field, uint64(i+1), shared.OpTicketCreate, shared.TicketCreate{ID: id(10 + i), Title: "Signed in", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
 			t.Errorf("signed-in ticket %d from the same address: %+v", i+1, m)
 		}
 	}

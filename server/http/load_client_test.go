@@ -121,7 +121,7 @@ func (c *loadClient) writeLoop() {
 		now := time.Now()
 		for i, m := range batch {
 			args, _ := json.Marshal(shared.TicketCreate{ID: shared.NewID(now), Title: "Printer on floor 2 jams", Description: loadDescription, CreatedAt: now.UnixMilli()})
-			push.Mutations[i] = wire.Mutation{Seq: m.seq, Name: wire.MTicketCreate, Args: args}
+			push.Mutations[i] = wire.Mutation{Seq: m.seq, Name: shared.OpTicketCreate, Args: args}
 		}
 		batch[0].step.pushes.Add(1)
 		b, _ := wire.Encode(push)

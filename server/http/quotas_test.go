@@ -52,21 +52,21 @@ func TestAccountWriteQuota(t *testing.T) {
 	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
 	token := signIn(t, s, "field@example.com")
 	laptop, _ := dialAs(t, s, token, id(1))
-	if m := push(t, laptop, 1, wire.MTicketCreate, shared.TicketCreate{ID: id(101), Title: "One", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
+	if m := push(t, laptop, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id(101), Title: "One", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
 		t.Fatalf("first: %+v", m)
 	}
 	phone, _ := dialAs(t, s, signIn(t, s, "field@example.com"), id(2))
-	if m := push(t, phone, 1, wire.MTicketCreate, shared.TicketCreate{ID: id(102), Title: "Two", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
+	if m := push(t, phone, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id(102), Title: "Two", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
 		t.Fatalf("second, from another device: %+v", m)
 	}
-	m := push(t, laptop, 2, wire.MTicketCreate, shared.TicketCreate{ID: id(103), Title: "Three", CreatedAt: 1})
+	m := push(t, laptop, 2, shared.OpTicketCreate, shared.TicketCreate{ID: id(103), Title: "Three", CreatedAt: 1})
 	refusedWith(t, laptop, m, "quota.account", 60, "the account's third change")
 	laptop, _ = dialAs(t, s, token, id(1))
-	if ack, _ := pushRaw(t, laptop, wire.Mutation{Seq: 2, Name: wire.MTicketCreate, Args: ticketArgs(id(103), "Three")}); ack.T == wire.TAck {
+	if ack, _ := pushRaw(t, laptop, wire.Mutation{Seq: 2, Name: shared.OpTicketCreate, Args: ticketArgs(id(103), "Three")}); ack.T == wire.TAck {
 		t.Errorf("the resent third change was acknowledged: %+v", ack)
 	}
 	other, _ := dialAs(t, s, signIn(t, s, "other@example.com"), id(3))
-	if m := push(t, other, 1, wire.MTicketCreate, shared.TicketCreate{ID: id(104), Title: "Elsewhere", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
+	if m := push(t, other, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id(104), Title: "Elsewhere", CreatedAt: 1}); m.T != wire.TAck || !m.Results[0].OK {
 		t.Errorf("another account: %+v", m)
 	}
 }
@@ -140,8 +140,8 @@ func TestEngineWaitsOutAQuota(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: id(1), Title: "One", CreatedAt: 1}, "")
-	e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: id(2), Title: "Two", CreatedAt: 1}, "")
+	e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: id(1), Title: "One", CreatedAt: 1}, "")
+	e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: id(2), Title: "Two", CreatedAt: 1}, "")
 	st := waitFor("held by the quota", func(s engine.Status) bool { return s.Held != "" })
 	if st.Held != "quota.account" || st.HeldSecs < 1 || st.HeldSecs > 2 || st.Pending != 1 {
 		t.Errorf("held status %+v; want quota.account, 1–2 s, one change waiting", st)

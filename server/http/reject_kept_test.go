@@ -50,7 +50,7 @@ func TestRejectionKeptWhenTheDeviceIsFull(t *testing.T) {
 	// No title: the server refuses it (the form would not send it, but a
 	// rule may have changed on the server since the device checked).
 	words := "The printer on floor 3 eats every page"
-	if err := e.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: shared.NewID(time.Now()), Description: words, CreatedAt: 1}, ""); err != nil {
+	if err := e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: shared.NewID(time.Now()), Description: words, CreatedAt: 1}, ""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the status says the device is full", func() bool {

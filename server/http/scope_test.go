@@ -34,13 +34,13 @@ func TestAgentScopeOverWebsocket(t *testing.T) {
 	}
 
 	tk := id(1)
-	if m := push(t, fieldWS, 1, wire.MTicketCreate, shared.TicketCreate{ID: tk, Title: "VPN drops every hour", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, fieldWS, 1, shared.OpTicketCreate, shared.TicketCreate{ID: tk, Title: "VPN drops every hour", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("file: %+v", m)
 	}
-	if m := push(t, adminWS, 1, shared.OpAssign, shared.TicketOp{ID: id(2), TicketID: tk, Group: "network", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, adminWS, 1, shared.OpTicketAssign, shared.TicketOp{ID: id(2), TicketID: tk, Group: "network", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("assign to network: %+v", m)
 	}
-	if m := push(t, ninaWS, 1, shared.OpNote, shared.TicketOp{ID: id(3), TicketID: tk, Body: "Not VPN: payroll", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, ninaWS, 1, shared.OpTicketNote, shared.TicketOp{ID: id(3), TicketID: tk, Body: "Not VPN: payroll", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("network note: %+v", m)
 	}
 	nina, cursor := pullSince(t, ninaWS, 0)
@@ -51,7 +51,7 @@ func TestAgentScopeOverWebsocket(t *testing.T) {
 		t.Errorf("the HR agent got the network ticket")
 	}
 
-	if m := push(t, adminWS, 2, shared.OpAssign, shared.TicketOp{ID: id(4), TicketID: tk, Group: "hr", CreatedAt: 1}); !m.Results[0].OK {
+	if m := push(t, adminWS, 2, shared.OpTicketAssign, shared.TicketOp{ID: id(4), TicketID: tk, Group: "hr", CreatedAt: 1}); !m.Results[0].OK {
 		t.Fatalf("assign to HR: %+v", m)
 	}
 	hugo := pullRecords(t, hugoWS)

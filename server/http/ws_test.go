@@ -204,10 +204,10 @@ func TestPushIsIdempotentAndValidated(t *testing.T) {
 	hello(t, ws, clientA)
 	id1, id2 := shared.NewID(time.Now()), shared.NewID(time.Now())
 	push := wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{
-		{Seq: 1, Name: wire.MTicketCreate, Args: ticketArgs(id1, "VPN drops")},
-		{Seq: 2, Name: wire.MTicketCreate, Args: ticketArgs(id2, "   ")},
+		{Seq: 1, Name: shared.OpTicketCreate, Args: ticketArgs(id1, "VPN drops")},
+		{Seq: 2, Name: shared.OpTicketCreate, Args: ticketArgs(id2, "   ")},
 		{Seq: 3, Name: "ticket.teleport", Args: json.RawMessage(`{}`)},
-		{Seq: 4, Name: wire.MTicketCreate, Args: json.RawMessage(`"not an object"`)},
+		{Seq: 4, Name: shared.OpTicketCreate, Args: json.RawMessage(`"not an object"`)},
 	}}
 	send(t, ws, push)
 	ack := recv(t, ws)
@@ -232,7 +232,7 @@ func TestPushIsIdempotentAndValidated(t *testing.T) {
 	// Another client reusing the ticket ID is refused.
 	other := s.dial(t)
 	hello(t, other, "01936f6e-7a1b-7c3d-8e4f-0000000000ff")
-	send(t, other, wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: ticketArgs(id1, "hijack")}}})
+	send(t, other, wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: shared.OpTicketCreate, Args: ticketArgs(id1, "hijack")}}})
 	if r := recv(t, other).Results[0]; r.OK || r.Code != shared.ECONFLICT {
 		t.Errorf("reused ticket ID answered %+v; want ECONFLICT", r)
 	}
@@ -269,7 +269,7 @@ func TestEnginesConverge(t *testing.T) {
 	b, sb := newEngine()
 	for i, e := range []*engine.Engine{a, a, b} {
 		tc := shared.TicketCreate{ID: shared.NewID(time.Now()), Title: "ticket " + string(rune('A'+i)), CreatedAt: 1}
-		if err := e.Mutate(wire.MTicketCreate, tc, ""); err != nil {
+		if err := e.Mutate(shared.OpTicketCreate, tc, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -338,7 +338,7 @@ func TestEngineResetsOnNewDatabase(t *testing.T) {
 	}
 	file := func(title string) {
 		tc := shared.TicketCreate{ID: shared.NewID(time.Now()), Title: title, CreatedAt: 1}
-		if err := e.Mutate(wire.MTicketCreate, tc, ""); err != nil {
+		if err := e.Mutate(shared.OpTicketCreate, tc, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -440,7 +440,7 @@ func TestNoPokeForOwnPush(t *testing.T) {
 	hello(t, ws, client)
 	send(t, ws, wire.Msg{T: wire.TPull}) // answered once the connection watches
 	recv(t, ws)
-	send(t, ws, wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: ticketArgs(shared.NewID(time.Now()), "Own push")}}})
+	send(t, ws, wire.Msg{T: wire.TPush, Mutations: []wire.Mutation{{Seq: 1, Name: shared.OpTicketCreate, Args: ticketArgs(shared.NewID(time.Now()), "Own push")}}})
 	pokes, acks := 0, 0
 	ws.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
 	for {

@@ -15,12 +15,6 @@ import (
 // too, and these mutations turn that into revisions. Every write goes
 // through kb.Put, so an article and its revision record change together,
 // exactly as an import writes them.
-func init() {
-	handlers[wire.MArticleSave] = articleSave
-	handlers[wire.MArticlePublish] = articleStatus(shared.ArticlePublished)
-	handlers[wire.MArticleArchive] = articleStatus(shared.ArticleArchived)
-	handlers[wire.MArticleRestore] = articleRestore
-}
 
 // mayEdit returns nil if a may write articles: staff only. A signed-out
 // push waits for a sign-in (the save stays in the outbox); a requester is

@@ -59,7 +59,7 @@ func revisions(t *testing.T, db store.Store, id string) []shared.Revision {
 
 func TestArticleSaveNumbersRevisions(t *testing.T) {
 	s, db := newService(t)
-	if r := push(t, s, agentAna, 1, wire.MArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "## Check the cable\n\n<script>x</script>")}); !r.OK {
+	if r := push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "## Check the cable\n\n<script>x</script>")}); !r.OK {
 		t.Fatalf("new article: %+v", r)
 	}
 	a, _ := get[shared.Article](t, db, wire.TypeArticle, "printer-offline")
@@ -72,15 +72,15 @@ func TestArticleSaveNumbersRevisions(t *testing.T) {
 	if len(a.Tags) != 1 || a.Tags[0] != "printer" {
 		t.Errorf("Tags = %q; want the blank tag dropped", a.Tags)
 	}
-	if r := push(t, s, agentAna, 2, wire.MArticlePublish, shared.ArticleChange{ArticleID: "printer-offline", Base: 1}); !r.OK {
+	if r := push(t, s, agentAna, 2, shared.OpArticlePublish, shared.ArticleChange{ArticleID: "printer-offline", Base: 1}); !r.OK {
 		t.Fatalf("publish: %+v", r)
 	}
 	edit := newArticle("printer-offline", "## Check the cable\n\nAnd the power.")
-	if r := push(t, s, agentBo, 1, wire.MArticleSave, shared.ArticleSave{Article: edit, Base: 2}); !r.OK {
+	if r := push(t, s, agentBo, 1, shared.OpArticleSave, shared.ArticleSave{Article: edit, Base: 2}); !r.OK {
 		t.Fatalf("edit: %+v", r)
 	}
 	// Saving the same content again makes no revision.
-	if r := push(t, s, agentBo, 2, wire.MArticleSave, shared.ArticleSave{Article: edit, Base: 3}); !r.OK {
+	if r := push(t, s, agentBo, 2, shared.OpArticleSave, shared.ArticleSave{Article: edit, Base: 3}); !r.OK {
 		t.Fatalf("unchanged save: %+v", r)
 	}
 	a, _ = get[shared.Article](t, db, wire.TypeArticle, "printer-offline")
@@ -102,12 +102,12 @@ func TestArticleSaveNumbersRevisions(t *testing.T) {
 
 func TestArticleSaveConflicts(t *testing.T) {
 	s, db := newService(t)
-	push(t, s, agentAna, 1, wire.MArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "v1")})
+	push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "v1")})
 	// Ana and Bo both edit revision 1; Bo's save arrives first.
-	if r := push(t, s, agentBo, 1, wire.MArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "Bo's words"), Base: 1}); !r.OK {
+	if r := push(t, s, agentBo, 1, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "Bo's words"), Base: 1}); !r.OK {
 		t.Fatalf("Bo: %+v", r)
 	}
-	r := push(t, s, agentAna, 2, wire.MArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "Ana's words"), Base: 1})
+	r := push(t, s, agentAna, 2, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "Ana's words"), Base: 1})
 	if r.OK || r.Code != shared.ECONFLICT || r.Key != "kbedit.stale" || strings.Join(r.Args, ",") != "2,bo@example.com" {
 		t.Errorf("stale save = %+v; want ECONFLICT kbedit.stale naming revision 2 by Bo", r)
 	}
@@ -115,13 +115,13 @@ func TestArticleSaveConflicts(t *testing.T) {
 		t.Errorf("article = rev %d %q; want Bo's revision 2 kept", a.Revision, a.Body)
 	}
 	// The same stale base on publish, and a new article over an existing ID.
-	if r := push(t, s, agentAna, 3, wire.MArticlePublish, shared.ArticleChange{ArticleID: "printer-offline", Base: 1}); r.Key != "kbedit.stale" {
+	if r := push(t, s, agentAna, 3, shared.OpArticlePublish, shared.ArticleChange{ArticleID: "printer-offline", Base: 1}); r.Key != "kbedit.stale" {
 		t.Errorf("stale publish = %+v; want kbedit.stale", r)
 	}
-	if r := push(t, s, agentAna, 4, wire.MArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "again")}); r.Code != shared.ECONFLICT || r.Key != "kbedit.exists" {
+	if r := push(t, s, agentAna, 4, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "again")}); r.Code != shared.ECONFLICT || r.Key != "kbedit.exists" {
 		t.Errorf("new article over an existing ID = %+v; want kbedit.exists", r)
 	}
-	if r := push(t, s, agentAna, 5, wire.MArticleSave, shared.ArticleSave{Article: newArticle("no-such", "x"), Base: 4}); r.Code != shared.ENOTFOUND {
+	if r := push(t, s, agentAna, 5, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("no-such", "x"), Base: 4}); r.Code != shared.ENOTFOUND {
 		t.Errorf("edit of a missing article = %+v; want ENOTFOUND", r)
 	}
 	if n := len(revisions(t, db, "printer-offline")); n != 2 {
@@ -135,10 +135,10 @@ func TestArticleMutationsAreForStaff(t *testing.T) {
 		name string
 		args any
 	}{
-		{wire.MArticleSave, shared.ArticleSave{Article: newArticle("rita-was-here", "x")}},
-		{wire.MArticleSave, shared.ArticleSave{Article: newArticle("vpn-setup", "defaced"), Base: 1}},
-		{wire.MArticleArchive, shared.ArticleChange{ArticleID: "vpn-setup"}},
-		{wire.MArticleRestore, shared.ArticleChange{ArticleID: "vpn-setup", Restore: 1}},
+		{shared.OpArticleSave, shared.ArticleSave{Article: newArticle("rita-was-here", "x")}},
+		{shared.OpArticleSave, shared.ArticleSave{Article: newArticle("vpn-setup", "defaced"), Base: 1}},
+		{shared.OpArticleArchive, shared.ArticleChange{ArticleID: "vpn-setup"}},
+		{shared.OpArticleRestore, shared.ArticleChange{ArticleID: "vpn-setup", Restore: 1}},
 	}
 	for i, c := range cases {
 		if r := push(t, s, requester, uint64(i+1), c.name, c.args); r.Code != shared.EFORBIDDEN || r.Key != "kbedit.staff_only" {
@@ -147,7 +147,7 @@ func TestArticleMutationsAreForStaff(t *testing.T) {
 	}
 	// Signed out, the save is not answered: it waits in the outbox.
 	res, err := s.PushAs(context.Background(), outsync.Actor{ClientID: client},
-		[]wire.Mutation{mutation(t, 1, wire.MArticleSave, cases[0].args)})
+		[]wire.Mutation{mutation(t, 1, shared.OpArticleSave, cases[0].args)})
 	if err != outsync.ErrSignIn || len(res) != 0 {
 		t.Errorf("signed-out save = %+v, %v; want no answer and ErrSignIn", res, err)
 	}
@@ -162,13 +162,13 @@ func TestArticleMutationsAreForStaff(t *testing.T) {
 func TestArticleRestoreMakesANewRevision(t *testing.T) {
 	s, db := newService(t)
 	first := newArticle("printer-offline", "## First words")
-	push(t, s, agentAna, 1, wire.MArticleSave, shared.ArticleSave{Article: first})
-	push(t, s, agentAna, 2, wire.MArticlePublish, shared.ArticleChange{ArticleID: "printer-offline", Base: 1})
+	push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: first})
+	push(t, s, agentAna, 2, shared.OpArticlePublish, shared.ArticleChange{ArticleID: "printer-offline", Base: 1})
 	second := first
 	second.Title, second.Body = "Printer says offline", "## Second words"
-	push(t, s, agentAna, 3, wire.MArticleSave, shared.ArticleSave{Article: second, Base: 2})
+	push(t, s, agentAna, 3, shared.OpArticleSave, shared.ArticleSave{Article: second, Base: 2})
 
-	if r := push(t, s, agentBo, 1, wire.MArticleRestore, shared.ArticleChange{ArticleID: "printer-offline", Base: 3, Restore: 1}); !r.OK {
+	if r := push(t, s, agentBo, 1, shared.OpArticleRestore, shared.ArticleChange{ArticleID: "printer-offline", Base: 3, Restore: 1}); !r.OK {
 		t.Fatalf("restore: %+v", r)
 	}
 	a, _ := get[shared.Article](t, db, wire.TypeArticle, "printer-offline")
@@ -190,7 +190,7 @@ func TestArticleRestoreMakesANewRevision(t *testing.T) {
 		{shared.ArticleChange{ArticleID: "printer-offline", Base: 3, Restore: 2}, shared.ECONFLICT},
 		{shared.ArticleChange{ArticleID: "printer-offline"}, shared.EINVALID},
 	} {
-		if r := push(t, s, agentBo, uint64(i+2), wire.MArticleRestore, c.args); r.Code != c.code {
+		if r := push(t, s, agentBo, uint64(i+2), shared.OpArticleRestore, c.args); r.Code != c.code {
 			t.Errorf("restore %+v = %+v; want %s", c.args, r, c.code)
 		}
 	}
@@ -198,7 +198,7 @@ func TestArticleRestoreMakesANewRevision(t *testing.T) {
 
 func TestArticleArchiveAndTranslations(t *testing.T) {
 	s, db := newService(t)
-	if r := push(t, s, agentAna, 1, wire.MArticleArchive, shared.ArticleChange{ArticleID: "vpn-setup"}); !r.OK {
+	if r := push(t, s, agentAna, 1, shared.OpArticleArchive, shared.ArticleChange{ArticleID: "vpn-setup"}); !r.OK {
 		t.Fatalf("archive: %+v", r)
 	}
 	// A record from before revisions is read as revision 1.
@@ -207,21 +207,21 @@ func TestArticleArchiveAndTranslations(t *testing.T) {
 	}
 	es := newArticle("vpn-config", "x")
 	es.Lang, es.TranslationOf = "es", "vpn-setup"
-	if r := push(t, s, agentAna, 2, wire.MArticleSave, shared.ArticleSave{Article: es}); !r.OK {
+	if r := push(t, s, agentAna, 2, shared.OpArticleSave, shared.ArticleSave{Article: es}); !r.OK {
 		t.Fatalf("translation: %+v", r)
 	}
 	es.ID = "vpn-config-2"
-	if r := push(t, s, agentAna, 3, wire.MArticleSave, shared.ArticleSave{Article: es}); r.Key != "kbedit.translation_taken" {
+	if r := push(t, s, agentAna, 3, shared.OpArticleSave, shared.ArticleSave{Article: es}); r.Key != "kbedit.translation_taken" {
 		t.Errorf("second es translation = %+v; want kbedit.translation_taken", r)
 	}
 	es.TranslationOf = "no-such"
-	if r := push(t, s, agentAna, 4, wire.MArticleSave, shared.ArticleSave{Article: es}); r.Key != "kbedit.translation_missing" {
+	if r := push(t, s, agentAna, 4, shared.OpArticleSave, shared.ArticleSave{Article: es}); r.Key != "kbedit.translation_missing" {
 		t.Errorf("translation of nothing = %+v; want kbedit.translation_missing", r)
 	}
 }
 func TestRevisionsReachStaffOnly(t *testing.T) {
 	s, _ := newService(t)
-	push(t, s, agentAna, 1, wire.MArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "x")})
+	push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "x")})
 	count := func(a outsync.Actor) (revs, drafts int) {
 		page, err := s.PullAs(context.Background(), a, 0, 0)
 		if err != nil {

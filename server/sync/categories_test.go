@@ -34,17 +34,17 @@ func TestCategoryTreeIsConfig(t *testing.T) {
 
 	tree := append(shared.Categories.Clone(), shared.Category{Slug: "facilities", Subcategories: []shared.Subcategory{{Slug: "heating"}}})
 	save := shared.CategorySave{ID: shared.ConfigCategories, Categories: tree}
-	if r := push(t, s.Service, slaOther, 1, wire.MConfigSave, save); r.OK || r.Key != "catadmin.admin_only" {
+	if r := push(t, s.Service, slaOther, 1, shared.OpConfigSave, save); r.OK || r.Key != "catadmin.admin_only" {
 		t.Fatalf("a requester saving = %+v; want catadmin.admin_only", r)
 	}
-	if r := push(t, s.Service, agentAna, 1, wire.MConfigSave, save); r.OK || r.Key != "catadmin.admin_only" {
+	if r := push(t, s.Service, agentAna, 1, shared.OpConfigSave, save); r.OK || r.Key != "catadmin.admin_only" {
 		t.Fatalf("an agent saving = %+v; want catadmin.admin_only", r)
 	}
 	var eleven shared.CategoryTree
 	for i := range 11 {
 		eleven = append(eleven, shared.Category{Slug: fmt.Sprintf("c%d", i)})
 	}
-	r := push(t, s.Service, slaAdmin, 1, wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: eleven})
+	r := push(t, s.Service, slaAdmin, 1, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: eleven})
 	if r.OK || r.Key != "category.too_many" {
 		t.Fatalf("eleven categories = %+v; want category.too_many", r)
 	}
@@ -55,22 +55,22 @@ func TestCategoryTreeIsConfig(t *testing.T) {
 	if msg := i18n.T("en", r.Key, args...); msg != "There are 11 categories; at most 10 are allowed." {
 		t.Fatalf("message %q", msg)
 	}
-	if r := push(t, s.Service, slaAdmin, 2, wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories}); r.OK || r.Key != "catadmin.empty" {
+	if r := push(t, s.Service, slaAdmin, 2, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories}); r.OK || r.Key != "catadmin.empty" {
 		t.Fatalf("no categories = %+v; want catadmin.empty", r)
 	}
 	dup := shared.CategoryTree{{Slug: "a"}, {Slug: "a"}}
-	if r := push(t, s.Service, slaAdmin, 3, wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: dup}); r.OK || r.Key != "category.duplicate_slug" {
+	if r := push(t, s.Service, slaAdmin, 3, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: dup}); r.OK || r.Key != "category.duplicate_slug" {
 		t.Fatalf("duplicate = %+v; want category.duplicate_slug", r)
 	}
 	ticket := func(seq uint64, n int, cat, sub string) wire.Result {
-		return push(t, s.Service, requester, seq, wire.MTicketCreate, shared.TicketCreate{
+		return push(t, s.Service, requester, seq, shared.OpTicketCreate, shared.TicketCreate{
 			ID: slaID(n), Title: "Radiator cold", Category: cat, Subcategory: sub, CreatedAt: now.UnixMilli()})
 	}
 	if r := ticket(1, 1, "facilities", "heating"); r.OK || r.Key != "category.unknown" {
 		t.Fatalf("a ticket in a category not yet saved = %+v; want category.unknown", r)
 	}
 
-	mustOK(t, push(t, s.Service, slaAdmin, 4, wire.MConfigSave, save))
+	mustOK(t, push(t, s.Service, slaAdmin, 4, shared.OpConfigSave, save))
 	if !shared.ValidSubcategory("facilities", "heating") {
 		t.Fatal("the saved tree is not in use")
 	}
@@ -88,7 +88,7 @@ func TestCategoryTreeIsConfig(t *testing.T) {
 		t.Fatal("the stored tree is not in use after a restart")
 	}
 	// Removing a category still in use is allowed; the ticket keeps it.
-	mustOK(t, push(t, s.Service, slaAdmin, 5, wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: shared.Categories}))
+	mustOK(t, push(t, s.Service, slaAdmin, 5, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: shared.Categories}))
 	if shared.ValidCategory("facilities") {
 		t.Fatal("the removed category is still valid")
 	}

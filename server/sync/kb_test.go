@@ -76,9 +76,9 @@ func TestFeedbackCountsOnceAndDeflects(t *testing.T) {
 	s, db := newService(t)
 	ctx := context.Background()
 	ms := []wire.Mutation{
-		mutation(t, 1, wire.MKBFeedback, shared.Feedback{ID: feedbackID(1), ArticleID: "vpn-setup", Helpful: true, From: shared.FromSearch}),
-		mutation(t, 2, wire.MKBFeedback, shared.Feedback{ID: feedbackID(2), ArticleID: "vpn-setup", Helpful: true, From: shared.FromBrowse}),
-		mutation(t, 3, wire.MKBFeedback, shared.Feedback{ID: feedbackID(3), ArticleID: "vpn-setup", Helpful: false, Comment: "  steps differ  "}),
+		mutation(t, 1, shared.OpKBFeedback, shared.Feedback{ID: feedbackID(1), ArticleID: "vpn-setup", Helpful: true, From: shared.FromSearch}),
+		mutation(t, 2, shared.OpKBFeedback, shared.Feedback{ID: feedbackID(2), ArticleID: "vpn-setup", Helpful: true, From: shared.FromBrowse}),
+		mutation(t, 3, shared.OpKBFeedback, shared.Feedback{ID: feedbackID(3), ArticleID: "vpn-setup", Helpful: false, Comment: "  steps differ  "}),
 	}
 	for range 2 { // the second push is a resend after a lost ack
 		res, err := s.Push(ctx, client, ms)
@@ -119,7 +119,7 @@ func TestFeedbackRejections(t *testing.T) {
 		{"not an object", []int{1}, shared.EINVALID, "mutation.bad_args"},
 	}
 	for i, c := range cases {
-		res, err := s.Push(ctx, client, []wire.Mutation{mutation(t, uint64(i+1), wire.MKBFeedback, c.args)})
+		res, err := s.Push(ctx, client, []wire.Mutation{mutation(t, uint64(i+1), shared.OpKBFeedback, c.args)})
 		if err != nil || len(res) != 1 || res[0].OK || res[0].Code != c.code || res[0].Key != c.key {
 			t.Errorf("%s: Push = %+v, %v; want rejection %s %s", c.name, res, err, c.code, c.key)
 		}
@@ -129,8 +129,8 @@ func TestFeedbackRejections(t *testing.T) {
 	}
 	// The same feedback ID from another mutation is a conflict, not a second count.
 	ok := shared.Feedback{ID: feedbackID(9), ArticleID: "vpn-setup", Helpful: true}
-	s.Push(ctx, client, []wire.Mutation{mutation(t, 10, wire.MKBFeedback, ok)})
-	res, _ := s.Push(ctx, client, []wire.Mutation{mutation(t, 11, wire.MKBFeedback, ok)})
+	s.Push(ctx, client, []wire.Mutation{mutation(t, 10, shared.OpKBFeedback, ok)})
+	res, _ := s.Push(ctx, client, []wire.Mutation{mutation(t, 11, shared.OpKBFeedback, ok)})
 	if len(res) != 1 || res[0].Key != "feedback.exists" {
 		t.Errorf("duplicate feedback ID: %+v; want feedback.exists", res)
 	}
@@ -143,11 +143,11 @@ func TestSearchMissesAreCountedByFoldedQuery(t *testing.T) {
 	s, db := newService(t)
 	ctx := context.Background()
 	res, err := s.Push(ctx, client, []wire.Mutation{
-		mutation(t, 1, wire.MSearchMiss, shared.SearchMiss{Query: "Contraseña  caducada", Lang: "es"}),
-		mutation(t, 2, wire.MSearchMiss, shared.SearchMiss{Query: "contrasena caducada ", Lang: "es"}),
-		mutation(t, 3, wire.MSearchMiss, shared.SearchMiss{Query: "contrasena caducada", Lang: "en"}),
-		mutation(t, 4, wire.MSearchMiss, shared.SearchMiss{Query: "   ", Lang: "es"}),
-		mutation(t, 5, wire.MSearchMiss, shared.SearchMiss{Query: "x", Lang: "fr"}),
+		mutation(t, 1, shared.OpSearchMiss, shared.SearchMiss{Query: "Contraseña  caducada", Lang: "es"}),
+		mutation(t, 2, shared.OpSearchMiss, shared.SearchMiss{Query: "contrasena caducada ", Lang: "es"}),
+		mutation(t, 3, shared.OpSearchMiss, shared.SearchMiss{Query: "contrasena caducada", Lang: "en"}),
+		mutation(t, 4, shared.OpSearchMiss, shared.SearchMiss{Query: "   ", Lang: "es"}),
+		mutation(t, 5, shared.OpSearchMiss, shared.SearchMiss{Query: "x", Lang: "fr"}),
 	})
 	if err != nil || len(res) != 5 || !res[0].OK || !res[1].OK || !res[2].OK ||
 		res[3].Key != "search.query_required" || res[4].Key != "article.bad_lang" {

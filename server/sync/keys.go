@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"outpost/server/store"
+	"outpost/shared"
 	"outpost/shared/wire"
 )
 
@@ -13,7 +14,7 @@ import (
 // any read left out still works, at a round trip's cost.
 func keysOf(clientID string, m wire.Mutation) store.Keys {
 	k := store.Keys{Clients: []string{clientID}}
-	if m.Name == wire.MTicketCreate {
+	if m.Name == shared.OpTicketCreate {
 		var tc struct {
 			ID string `json:"id"`
 		}

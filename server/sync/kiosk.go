@@ -38,13 +38,6 @@ const (
 	numberMemory = 24 * time.Hour
 )
 
-func init() {
-	handlers[shared.OpKioskCheckin] = kioskCheckin
-	for _, name := range shared.VisitOps {
-		handlers[name] = visitOp(name)
-	}
-}
-
 // kioskCheckin puts a visitor in the queue of the kiosk's site. Only a
 // kiosk may, only at its own site, only with numbers of its own letter. A
 // number already held by another visit of the site (a kiosk that lost its

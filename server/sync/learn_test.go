@@ -27,7 +27,7 @@ func TestSearchLearnsFromHelpfulAnswers(t *testing.T) {
 		t.Helper()
 		n++
 		f.ID, f.ArticleID = feedbackID(100+n), "vpn-setup"
-		res, err := s.PushAs(ctx, who, []wire.Mutation{mutation(t, seq, wire.MKBFeedback, f)})
+		res, err := s.PushAs(ctx, who, []wire.Mutation{mutation(t, seq, shared.OpKBFeedback, f)})
 		if err != nil || len(res) != 1 || !res[0].OK {
 			t.Fatalf("PushAs(feedback %+v) = %+v, %v", f, res, err)
 		}
@@ -70,7 +70,7 @@ func TestSearchLearnsFromHelpfulAnswers(t *testing.T) {
 		}
 	}
 	bad := shared.Feedback{ID: feedbackID(999), ArticleID: "vpn-setup", Helpful: true, From: shared.FromBrowse, Query: "vpn"}
-	res, _ := s.PushAs(ctx, device(9), []wire.Mutation{mutation(t, 1, wire.MKBFeedback, bad)})
+	res, _ := s.PushAs(ctx, device(9), []wire.Mutation{mutation(t, 1, shared.OpKBFeedback, bad)})
 	if len(res) != 1 || res[0].OK || res[0].Key != "feedback.query_not_from_search" {
 		t.Errorf("a query without a search = %+v; want feedback.query_not_from_search", res)
 	}

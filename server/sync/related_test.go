@@ -102,14 +102,14 @@ func TestRelatedWordsTable(t *testing.T) {
 	blocks := shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: shared.SearchBlocks{
 		"es": {Related: [][2]string{{"letras", "tipografía"}, {"letras", "texto"}, {"letras", "tamaño"}, {"pequeñas", "tamaño"}}},
 	}}
-	if r := push(t, s, agentAna, 1, wire.MConfigSave, blocks); r.OK || r.Key != "synonyms.admin_only" {
+	if r := push(t, s, agentAna, 1, shared.OpConfigSave, blocks); r.OK || r.Key != "synonyms.admin_only" {
 		t.Fatalf("an agent blocking = %+v; want synonyms.admin_only", r)
 	}
 	bad := shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: shared.SearchBlocks{"es": {Related: [][2]string{{"dos palabras", "x"}}}}}
-	if r := push(t, s, slaAdmin, 1, wire.MConfigSave, bad); r.OK || r.Key != "related.bad_block" {
+	if r := push(t, s, slaAdmin, 1, shared.OpConfigSave, bad); r.OK || r.Key != "related.bad_block" {
 		t.Fatalf("blocking a phrase = %+v; want related.bad_block", r)
 	}
-	if r := push(t, s, slaAdmin, 2, wire.MConfigSave, blocks); !r.OK {
+	if r := push(t, s, slaAdmin, 2, shared.OpConfigSave, blocks); !r.OK {
 		t.Fatalf("an admin blocking = %+v; want OK", r)
 	}
 	if built, err := s.RebuildRelated(ctx); err != nil || !built {
@@ -156,14 +156,14 @@ func TestBlockLearnedSearch(t *testing.T) {
 			save := shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: shared.SearchBlocks{
 				"en": {Learned: []shared.LearnedBlock{{Key: key, ArticleID: "vpn-setup"}}},
 			}}
-			if r := push(t, s, slaAdmin, 1, wire.MConfigSave, save); !r.OK {
+			if r := push(t, s, slaAdmin, 1, shared.OpConfigSave, save); !r.OK {
 				t.Fatalf("blocking = %+v", r)
 			}
 			if l, _ := get[shared.LearnedSearches](t, db, wire.TypeConfig, shared.ConfigLearned); len(l["en"]) != 0 {
 				t.Fatalf("learned after the block = %+v; want none", l)
 			}
 		}
-		res, err := s.PushAs(ctx, who, []wire.Mutation{mutation(t, 1, wire.MKBFeedback, f)})
+		res, err := s.PushAs(ctx, who, []wire.Mutation{mutation(t, 1, shared.OpKBFeedback, f)})
 		if err != nil || !res[0].OK {
 			t.Fatalf("feedback = %+v, %v", res, err)
 		}

@@ -79,10 +79,10 @@ func TestAgentPullsOnlyTheirGroups(t *testing.T) {
 	}
 	at := now.UnixMilli()
 	tk := slaID(1)
-	mustOK(t, do(requester, wire.MTicketCreate, shared.TicketCreate{ID: tk, Title: "VPN drops every hour", CreatedAt: at}))
-	mustOK(t, do(slaAdmin, shared.OpAssign, shared.TicketOp{ID: slaID(2), TicketID: tk, Group: "network", CreatedAt: at}))
-	mustOK(t, do(network, shared.OpReply, shared.TicketOp{ID: slaID(3), TicketID: tk, Body: "Which office are you in?", CreatedAt: at}))
-	mustOK(t, do(network, shared.OpNote, shared.TicketOp{ID: slaID(4), TicketID: tk, Body: "Looks like a payroll question, not VPN", CreatedAt: at}))
+	mustOK(t, do(requester, shared.OpTicketCreate, shared.TicketCreate{ID: tk, Title: "VPN drops every hour", CreatedAt: at}))
+	mustOK(t, do(slaAdmin, shared.OpTicketAssign, shared.TicketOp{ID: slaID(2), TicketID: tk, Group: "network", CreatedAt: at}))
+	mustOK(t, do(network, shared.OpTicketReply, shared.TicketOp{ID: slaID(3), TicketID: tk, Body: "Which office are you in?", CreatedAt: at}))
+	mustOK(t, do(network, shared.OpTicketNote, shared.TicketOp{ID: slaID(4), TicketID: tk, Body: "Looks like a payroll question, not VPN", CreatedAt: at}))
 	whole := []string{"ticket/" + tk, "entry/" + slaID(2), "entry/" + slaID(3), "entry/" + slaID(4)}
 	syncAll()
 	for _, d := range devices {
@@ -97,7 +97,7 @@ func TestAgentPullsOnlyTheirGroups(t *testing.T) {
 	}
 
 	// Regrouped to HR: out of the network agent's sight.
-	mustOK(t, do(network, shared.OpAssign, shared.TicketOp{ID: slaID(5), TicketID: tk, Group: "hr", CreatedAt: at}))
+	mustOK(t, do(network, shared.OpTicketAssign, shared.TicketOp{ID: slaID(5), TicketID: tk, Group: "hr", CreatedAt: at}))
 	whole = append(whole, "entry/"+slaID(5))
 	syncAll()
 	if held, _ := devices[0].has(whole...); len(held) > 0 {
@@ -108,12 +108,12 @@ func TestAgentPullsOnlyTheirGroups(t *testing.T) {
 			t.Errorf("after the move to HR %s misses %v (the history written before must follow)", d.a.User.Email, missing)
 		}
 	}
-	if r := do(network, shared.OpNote, shared.TicketOp{ID: slaID(6), TicketID: tk, Body: "one more thing", CreatedAt: at}); r.OK || r.Key != "perm.out_of_scope" {
+	if r := do(network, shared.OpTicketNote, shared.TicketOp{ID: slaID(6), TicketID: tk, Body: "one more thing", CreatedAt: at}); r.OK || r.Key != "perm.out_of_scope" {
 		t.Errorf("network agent's note on an HR ticket = %+v; want perm.out_of_scope", r)
 	}
 
 	// Moved back: the network agent holds it whole again.
-	mustOK(t, do(hr, shared.OpAssign, shared.TicketOp{ID: slaID(7), TicketID: tk, Group: "network", CreatedAt: at}))
+	mustOK(t, do(hr, shared.OpTicketAssign, shared.TicketOp{ID: slaID(7), TicketID: tk, Group: "network", CreatedAt: at}))
 	whole = append(whole, "entry/"+slaID(7))
 	syncAll()
 	if _, missing := devices[0].has(whole...); len(missing) > 0 {
@@ -129,10 +129,10 @@ func TestAgentPullsOnlyTheirGroups(t *testing.T) {
 	// The network agent's own ticket, worked by HR: they follow it as its
 	// requester, without HR's internal notes.
 	own := slaID(10)
-	mustOK(t, do(network, wire.MTicketCreate, shared.TicketCreate{ID: own, Title: "My payslip is wrong", CreatedAt: at}))
-	mustOK(t, do(slaAdmin, shared.OpAssign, shared.TicketOp{ID: slaID(11), TicketID: own, Group: "hr", CreatedAt: at}))
-	mustOK(t, do(hr, shared.OpReply, shared.TicketOp{ID: slaID(12), TicketID: own, Body: "We are on it", CreatedAt: at}))
-	mustOK(t, do(hr, shared.OpNote, shared.TicketOp{ID: slaID(13), TicketID: own, Body: "Overtime was not counted", CreatedAt: at}))
+	mustOK(t, do(network, shared.OpTicketCreate, shared.TicketCreate{ID: own, Title: "My payslip is wrong", CreatedAt: at}))
+	mustOK(t, do(slaAdmin, shared.OpTicketAssign, shared.TicketOp{ID: slaID(11), TicketID: own, Group: "hr", CreatedAt: at}))
+	mustOK(t, do(hr, shared.OpTicketReply, shared.TicketOp{ID: slaID(12), TicketID: own, Body: "We are on it", CreatedAt: at}))
+	mustOK(t, do(hr, shared.OpTicketNote, shared.TicketOp{ID: slaID(13), TicketID: own, Body: "Overtime was not counted", CreatedAt: at}))
 	syncAll()
 	if _, missing := devices[0].has("ticket/"+own, "entry/"+slaID(11), "entry/"+slaID(12)); len(missing) > 0 {
 		t.Errorf("the network agent misses %v of their own ticket", missing)
@@ -187,20 +187,20 @@ func TestRegroupedClaimedTicketKeepsItsHistory(t *testing.T) {
 		User: &shared.Identity{UserID: "u-hugo", Email: "hugo@example.com", Role: shared.RoleAgent, Tier: 1, Groups: []string{"hr"}}}}
 	at := now.UnixMilli()
 	tk := slaID(1)
-	mustOK(t, push(t, s.Service, device, 1, wire.MTicketCreate, shared.TicketCreate{ID: tk, Title: "Locked out of payroll", CreatedAt: at}))
-	mustOK(t, push(t, s.Service, slaAdmin, 1, shared.OpReply, shared.TicketOp{ID: slaID(2), TicketID: tk, Body: "Which browser?", CreatedAt: at}))
+	mustOK(t, push(t, s.Service, device, 1, shared.OpTicketCreate, shared.TicketCreate{ID: tk, Title: "Locked out of payroll", CreatedAt: at}))
+	mustOK(t, push(t, s.Service, slaAdmin, 1, shared.OpTicketReply, shared.TicketOp{ID: slaID(2), TicketID: tk, Body: "Which browser?", CreatedAt: at}))
 	err := s.db.Update(context.Background(), func(tx store.Tx) error {
 		return outsync.Claim(tx, device.ClientID, *requester.User)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustOK(t, push(t, s.Service, slaAdmin, 2, shared.OpAssign, shared.TicketOp{ID: slaID(3), TicketID: tk, Group: "network", CreatedAt: at}))
+	mustOK(t, push(t, s.Service, slaAdmin, 2, shared.OpTicketAssign, shared.TicketOp{ID: slaID(3), TicketID: tk, Group: "network", CreatedAt: at}))
 	hugo.sync(t, s.Service) // synced while it was the network team's
 	if held, _ := hugo.has("ticket/"+tk, "entry/"+slaID(2)); len(held) > 0 {
 		t.Errorf("the HR agent holds %v of a network ticket", held)
 	}
-	mustOK(t, push(t, s.Service, slaAdmin, 3, shared.OpAssign, shared.TicketOp{ID: slaID(4), TicketID: tk, Group: "hr", CreatedAt: at}))
+	mustOK(t, push(t, s.Service, slaAdmin, 3, shared.OpTicketAssign, shared.TicketOp{ID: slaID(4), TicketID: tk, Group: "hr", CreatedAt: at}))
 	hugo.sync(t, s.Service)
 	if _, missing := hugo.has("ticket/"+tk, "entry/"+slaID(2), "entry/"+slaID(3), "entry/"+slaID(4)); len(missing) > 0 {
 		t.Errorf("the HR agent misses %v", missing)

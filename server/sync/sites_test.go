@@ -48,7 +48,7 @@ func TestDisplayNamesAreConfig(t *testing.T) {
 		c := named
 		c.Names = b.names
 		tree := append(shared.Categories.Clone(), c)
-		if r := push(t, s.Service, slaAdmin, seq, wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: tree}); r.OK || r.Key != b.key {
+		if r := push(t, s.Service, slaAdmin, seq, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: tree}); r.OK || r.Key != b.key {
 			t.Errorf("%s: config.save = %+v; want %s", b.name, r, b.key)
 		}
 		seq++
@@ -56,7 +56,7 @@ func TestDisplayNamesAreConfig(t *testing.T) {
 	if shared.ValidCategory("facilities") {
 		t.Fatal("a refused tree was put in use")
 	}
-	mustOK(t, push(t, s.Service, slaAdmin, seq, wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: append(shared.Categories.Clone(), named)}))
+	mustOK(t, push(t, s.Service, slaAdmin, seq, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: append(shared.Categories.Clone(), named)}))
 	seq++
 	stored, _ := get[shared.CategoryTree](t, s.db, wire.TypeConfig, shared.ConfigCategories)
 	got, ok := stored.Find("facilities")
@@ -68,19 +68,19 @@ func TestDisplayNamesAreConfig(t *testing.T) {
 	}
 
 	sites := shared.SiteList{{Slug: "madrid-hq", Names: shared.Names{"en": "Madrid HQ", "es": "Sede de Madrid"}}}
-	if r := push(t, s.Service, agentAna, 1, wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: sites}); r.OK || r.Key != "sites.admin_only" {
+	if r := push(t, s.Service, agentAna, 1, shared.OpConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: sites}); r.OK || r.Key != "sites.admin_only" {
 		t.Fatalf("an agent naming a site = %+v; want sites.admin_only", r)
 	}
 	dup := append(sites, sites[0])
-	if r := push(t, s.Service, slaAdmin, seq, wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: dup}); r.OK || r.Key != "sites.duplicate" {
+	if r := push(t, s.Service, slaAdmin, seq, shared.OpConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: dup}); r.OK || r.Key != "sites.duplicate" {
 		t.Fatalf("a site named twice = %+v; want sites.duplicate", r)
 	}
 	seq++
-	if r := push(t, s.Service, slaAdmin, seq, wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: shared.SiteList{{Slug: "Madrid HQ"}}}); r.OK || r.Key != "role.bad_site" {
+	if r := push(t, s.Service, slaAdmin, seq, shared.OpConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: shared.SiteList{{Slug: "Madrid HQ"}}}); r.OK || r.Key != "role.bad_site" {
 		t.Fatalf("a bad site slug = %+v; want role.bad_site", r)
 	}
 	seq++
-	mustOK(t, push(t, s.Service, slaAdmin, seq, wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: sites}))
+	mustOK(t, push(t, s.Service, slaAdmin, seq, shared.OpConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: sites}))
 	list, _ := get[shared.SiteList](t, s.db, wire.TypeConfig, shared.ConfigSites)
 	if n := list.Name("es", "madrid-hq"); n != "Sede de Madrid" {
 		t.Fatalf("stored site name in es = %q; want Sede de Madrid", n)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
-	"strings"
 	"time"
 
 	"outpost/server/store"
@@ -23,11 +22,6 @@ import (
 // escalation to the next tier (or, at the top tier, a higher priority).
 // Every mark has a derived entry ID (sla.MarkID), so each is written once
 // per ticket and timer, across restarts and however often the clock runs.
-
-func init() {
-	handlers[wire.MTicketRate] = ticketRate
-	handlers[wire.MConfigSave] = configSave
-}
 
 // systemName is the author of the entries the SLA clock writes.
 const systemName = "Outpost"
@@ -346,88 +340,11 @@ func implicitStatus(tx store.Tx, reply *shared.Entry, from, to string) error {
 	return putJSON(tx, wire.TypeEntry, e.ID, e)
 }
 
-// ratingEntryID is the ID of the history entry noting the rating of the
-// resolution at resolvedAt: one per resolution, so its existence is the
-// "already rated" check.
-func ratingEntryID(ticketID string, resolvedAt int64) string {
-	return "rating-" + ticketID + "-" + strconv.FormatInt(resolvedAt, 10)
-}
-
-// ticketRate records a requester's satisfaction rating of their resolved
-// ticket: once per resolution (a reopened ticket resolved again may be
-// rated again), as a rating record and a line in the ticket's history.
-func ticketRate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
-	var r shared.Rating
-	if err := json.Unmarshal(args, &r); err != nil {
-		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
-	}
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	if a.User == nil {
-		return ErrSignIn
-	}
-	who := a.Identity()
-	var t shared.Ticket
-	switch err := getRecord(tx, wire.TypeTicket, r.TicketID, &t); {
-	case shared.ErrorCode(err) == shared.ENOTFOUND:
-		return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", r.TicketID)
-	case err != nil:
-		return err
-	}
-	if shared.Allowed(who, shared.ActionView, t.Facts()) != nil {
-		return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", r.TicketID)
-	}
-	if err := shared.Allowed(who, shared.ActionRate, t.Facts()); err != nil {
-		return err
-	}
-	switch _, err := tx.Get(wire.TypeRating, r.ID); shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "rating.exists")
-	case shared.ENOTFOUND:
-	default:
-		return err
-	}
-	e := shared.Entry{
-		ID: ratingEntryID(t.ID, t.ResolvedAt), TicketID: t.ID, RequesterID: t.RequesterID, ClientID: t.ClientID,
-		Kind: shared.EntryRating, AuthorID: who.UserID, AuthorName: or(who.Name, who.Email),
-		To: strconv.Itoa(r.Score), Body: strings.TrimSpace(r.Comment), CreatedAt: r.CreatedAt, At: now.UnixMilli(),
-	}
-	switch _, err := tx.Get(wire.TypeEntry, e.ID); shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "rating.already")
-	case shared.ENOTFOUND:
-	default:
-		return err
-	}
-	r.Comment = e.Body
-	rec := shared.RatingRecord{Rating: r, RequesterID: t.RequesterID, ClientID: t.ClientID, ResolvedAt: t.ResolvedAt, ReceivedAt: now.UnixMilli()}
-	if err := putJSON(tx, wire.TypeRating, r.ID, rec); err != nil {
-		return err
-	}
-	return putJSON(tx, wire.TypeEntry, e.ID, e)
-}
-
-// configSave stores the calendar, the SLA policy, the category tree
-// (categories.go) or the search synonyms (synonyms.go) an admin saved, after
-// checking it as the admin screen did.
-func configSave(tx store.Tx, a Actor, args json.RawMessage, _ time.Time) error {
-	if a.User == nil {
-		return ErrSignIn
-	}
-	switch configID(args) {
-	case shared.ConfigCategories:
-		if a.User.Role != shared.RoleAdmin {
-			return shared.Errorf(shared.EFORBIDDEN, "catadmin.admin_only")
-		}
-		return categoriesSave(tx, args) // categories.go
-	case shared.ConfigSynonyms:
-		return synonymsSave(tx, a, args) // synonyms.go
-	case shared.ConfigSearchBlocks:
-		return searchBlocksSave(tx, a, args) // synonyms.go
-	case shared.ConfigSites:
-		return sitesSave(tx, a, args) // sites.go
-	}
+// slaConfigSave stores the business calendar or the SLA policy an admin
+// saved (config.save with ID sla.ConfigCalendar or sla.ConfigPolicy), after
+// checking it as the admin screen did. Admins only. It is also the saver of
+// an ID no saver knows (configSavers), which sla.ConfigSave.Validate refuses.
+func slaConfigSave(tx store.Tx, a Actor, args json.RawMessage) error {
 	if a.User.Role != shared.RoleAdmin {
 		return shared.Errorf(shared.EFORBIDDEN, "slaadmin.admin_only")
 	}

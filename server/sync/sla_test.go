@@ -122,7 +122,7 @@ func TestSLAWarnsBreachesEscalatesOnceAcrossRestarts(t *testing.T) {
 	now := madrid(2026, 1, 5, 9, 0) // a Monday
 	s := openSLA(t, dir, &now)
 	id := slaID(1)
-	mustOK(t, push(t, s.Service, requester, 1, wire.MTicketCreate, shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
 
 	steps := []struct {
 		at        time.Time
@@ -174,8 +174,8 @@ func TestSLAWarnsBreachesEscalatesOnceAcrossRestarts(t *testing.T) {
 	// A ticket already at the top tier gets a higher priority instead.
 	now = madrid(2026, 1, 12, 9, 0)
 	top := slaID(2)
-	mustOK(t, push(t, s.Service, requester, 2, wire.MTicketCreate, shared.TicketCreate{ID: top, Title: "Payroll export fails", CreatedAt: now.UnixMilli()}))
-	mustOK(t, push(t, s.Service, slaAgent3, 1, shared.OpEscalate, shared.TicketOp{ID: slaID(3), TicketID: top, Tier: 3, Body: "Database specialist", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 2, shared.OpTicketCreate, shared.TicketCreate{ID: top, Title: "Payroll export fails", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, slaAgent3, 1, shared.OpTicketEscalate, shared.TicketOp{ID: slaID(3), TicketID: top, Tier: 3, Body: "Database specialist", CreatedAt: now.UnixMilli()}))
 	now = madrid(2026, 1, 12, 17, 0)
 	if got := s.check(t); got != 1 {
 		t.Fatalf("breach at tier 3: %d marks; want 1", got)
@@ -201,7 +201,7 @@ func TestSLAOfflineTicketGetsAFairStart(t *testing.T) {
 	defer s.close(t)
 	id := slaID(10)
 	filed := madrid(2026, 1, 9, 17, 0) // Friday, on the device
-	mustOK(t, push(t, s.Service, requester, 1, wire.MTicketCreate, shared.TicketCreate{ID: id, Title: "VPN down at the depot", CreatedAt: filed.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "VPN down at the depot", CreatedAt: filed.UnixMilli()}))
 
 	now = madrid(2026, 1, 12, 15, 44)
 	if got := s.check(t); got != 0 {
@@ -229,13 +229,13 @@ func TestRepliesRecordTheirStatusChanges(t *testing.T) {
 	s := openSLA(t, "", &now)
 	defer s.close(t)
 	id := slaID(20)
-	mustOK(t, push(t, s.Service, requester, 1, wire.MTicketCreate, shared.TicketCreate{ID: id, Title: "Mail quota", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "Mail quota", CreatedAt: now.UnixMilli()}))
 	now = now.Add(time.Minute)
-	mustOK(t, push(t, s.Service, agentAna, 1, shared.OpReply, shared.TicketOp{ID: slaID(21), TicketID: id, Body: "Looking at it", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, agentAna, 1, shared.OpTicketReply, shared.TicketOp{ID: slaID(21), TicketID: id, Body: "Looking at it", CreatedAt: now.UnixMilli()}))
 	now = now.Add(time.Minute)
-	mustOK(t, push(t, s.Service, agentAna, 2, shared.OpStatus, shared.TicketOp{ID: slaID(22), TicketID: id, To: shared.StatusPending, CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, agentAna, 2, shared.OpTicketStatus, shared.TicketOp{ID: slaID(22), TicketID: id, To: shared.StatusPending, CreatedAt: now.UnixMilli()}))
 	now = now.Add(time.Minute)
-	mustOK(t, push(t, s.Service, requester, 2, shared.OpReply, shared.TicketOp{ID: slaID(23), TicketID: id, Body: "Here is the screenshot", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 2, shared.OpTicketReply, shared.TicketOp{ID: slaID(23), TicketID: id, Body: "Here is the screenshot", CreatedAt: now.UnixMilli()}))
 	var got []string
 	status := s.history(t, id)[shared.EntryStatus]
 	slices.SortStableFunc(status, func(a, b shared.Entry) int { return cmp.Compare(a.At, b.At) })
@@ -258,15 +258,15 @@ func TestRatingOncePerResolution(t *testing.T) {
 	s := openSLA(t, "", &now)
 	defer s.close(t)
 	id := slaID(30)
-	mustOK(t, push(t, s.Service, requester, 1, wire.MTicketCreate, shared.TicketCreate{ID: id, Title: "Printer", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "Printer", CreatedAt: now.UnixMilli()}))
 	rate := func(a outsync.Actor, seq uint64, n, score int) wire.Result {
 		now = now.Add(time.Minute)
-		return push(t, s.Service, a, seq, wire.MTicketRate, shared.Rating{ID: slaID(n), TicketID: id, Score: score, Comment: " Quick fix ", CreatedAt: now.UnixMilli()})
+		return push(t, s.Service, a, seq, shared.OpTicketRate, shared.Rating{ID: slaID(n), TicketID: id, Score: score, Comment: " Quick fix ", CreatedAt: now.UnixMilli()})
 	}
 	if r := rate(requester, 2, 31, 5); r.OK || r.Key != "perm.rate_not_resolved" {
 		t.Fatalf("rating an open ticket = %+v; want perm.rate_not_resolved", r)
 	}
-	mustOK(t, push(t, s.Service, agentAna, 1, shared.OpStatus, shared.TicketOp{ID: slaID(32), TicketID: id, To: shared.StatusResolved, CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, agentAna, 1, shared.OpTicketStatus, shared.TicketOp{ID: slaID(32), TicketID: id, To: shared.StatusResolved, CreatedAt: now.UnixMilli()}))
 	if r := rate(agentAna, 2, 33, 5); r.OK || r.Code != shared.EFORBIDDEN {
 		t.Fatalf("an agent rating = %+v; want EFORBIDDEN", r)
 	}
@@ -287,9 +287,9 @@ func TestRatingOncePerResolution(t *testing.T) {
 
 	// Reopen, resolve again: a new rating is allowed.
 	now = now.Add(time.Hour)
-	mustOK(t, push(t, s.Service, requester, 6, shared.OpStatus, shared.TicketOp{ID: slaID(37), TicketID: id, To: shared.StatusOpen, CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 6, shared.OpTicketStatus, shared.TicketOp{ID: slaID(37), TicketID: id, To: shared.StatusOpen, CreatedAt: now.UnixMilli()}))
 	now = now.Add(time.Hour)
-	mustOK(t, push(t, s.Service, agentAna, 3, shared.OpStatus, shared.TicketOp{ID: slaID(38), TicketID: id, To: shared.StatusResolved, CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, agentAna, 3, shared.OpTicketStatus, shared.TicketOp{ID: slaID(38), TicketID: id, To: shared.StatusResolved, CreatedAt: now.UnixMilli()}))
 	mustOK(t, rate(requester, 7, 39, 2))
 	if n := s.history(t, id)[shared.EntryRating]; len(n) != 2 {
 		t.Fatalf("%d rating entries; want 2", len(n))
@@ -329,27 +329,27 @@ func TestConfigSaveIsForAdminsAndValidated(t *testing.T) {
 	s := openSLA(t, "", &now)
 	defer s.close(t)
 	cal := sla.Calendar{Zone: "Atlantic/Canary", Week: sla.Weekdays(sla.Hours(9, 0, 17, 0)), Holidays: []string{"2026-12-25"}}
-	if r := push(t, s.Service, agentAna, 1, wire.MConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &cal}); r.OK || r.Key != "slaadmin.admin_only" {
+	if r := push(t, s.Service, agentAna, 1, shared.OpConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &cal}); r.OK || r.Key != "slaadmin.admin_only" {
 		t.Fatalf("an agent saving = %+v; want slaadmin.admin_only", r)
 	}
 	bad := cal
 	bad.Week = sla.Weekdays(sla.Hours(17, 0, 9, 0))
-	if r := push(t, s.Service, slaAdmin, 1, wire.MConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &bad}); r.OK || r.Key != "sla.bad_span" {
+	if r := push(t, s.Service, slaAdmin, 1, shared.OpConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &bad}); r.OK || r.Key != "sla.bad_span" {
 		t.Fatalf("a reversed span = %+v; want sla.bad_span", r)
 	}
 	badZone := cal
 	badZone.Zone = "Mars/Olympus"
-	if r := push(t, s.Service, slaAdmin, 2, wire.MConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &badZone}); r.OK || r.Key != "sla.bad_zone" {
+	if r := push(t, s.Service, slaAdmin, 2, shared.OpConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &badZone}); r.OK || r.Key != "sla.bad_zone" {
 		t.Fatalf("an unknown zone = %+v; want sla.bad_zone", r)
 	}
-	mustOK(t, push(t, s.Service, slaAdmin, 3, wire.MConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &cal}))
+	mustOK(t, push(t, s.Service, slaAdmin, 3, shared.OpConfigSave, sla.ConfigSave{ID: sla.ConfigCalendar, Calendar: &cal}))
 	got, _ := get[sla.Calendar](t, s.db, wire.TypeConfig, sla.ConfigCalendar)
 	if got.Zone != "Atlantic/Canary" || len(got.Week[time.Monday]) != 1 || got.Week[time.Monday][0] != sla.Hours(9, 0, 17, 0) {
 		t.Fatalf("stored calendar %+v", got)
 	}
 	pol := sla.DefaultPolicy()
 	delete(pol.Targets, shared.PriorityP4)
-	if r := push(t, s.Service, slaAdmin, 4, wire.MConfigSave, sla.ConfigSave{ID: sla.ConfigPolicy, Policy: pol}); r.OK || r.Key != "sla.missing_priority" {
+	if r := push(t, s.Service, slaAdmin, 4, shared.OpConfigSave, sla.ConfigSave{ID: sla.ConfigPolicy, Policy: pol}); r.OK || r.Key != "sla.missing_priority" {
 		t.Fatalf("a policy without P4 = %+v; want sla.missing_priority", r)
 	}
 }

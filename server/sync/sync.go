@@ -12,10 +12,10 @@ import (
 	gosync "sync"
 	"time"
 
-	"outpost/server/blob"
 	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/tree"
 	"outpost/shared/wire"
 )
 
@@ -63,54 +63,9 @@ func (a Actor) staff() bool {
 	return a.User.IsStaff()
 }
 
-// handler applies one mutation's effects in tx. A *shared.Error that is not
-// EINTERNAL or EUNAUTHORIZED rejects the mutation. EUNAUTHORIZED (the user
-// must sign in) stops the push without an answer, so the mutation waits in
-// the outbox; any other error aborts the push, to be retried.
-type handler func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
-
 // ErrSignIn is returned by PushAs when a mutation needs a signed-in user
 // the push does not have; the mutation and the rest stay unanswered.
 var ErrSignIn = shared.Errorf(shared.EUNAUTHORIZED, "auth.required")
-
-var handlers = map[string]handler{
-	wire.MTicketCreate: ticketCreate,
-	wire.MKBFeedback:   kbFeedback,
-	wire.MSearchMiss:   searchMiss,
-}
-
-func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
-	var tc shared.TicketCreate
-	if err := json.Unmarshal(args, &tc); err != nil {
-		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
-	}
-	if err := tc.Validate(); err != nil {
-		return err
-	}
-	who := a.Identity()
-	if a.User != nil {
-		if err := shared.Allowed(who, shared.ActionCreate, shared.TicketFacts{RequesterID: who.UserID, Status: shared.StatusNew}); err != nil {
-			return err
-		}
-	}
-	_, err := tx.Get(wire.TypeTicket, tc.ID)
-	switch shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "ticket.exists")
-	case shared.ENOTFOUND:
-	default:
-		return err
-	}
-	tk := tc.TicketBy(a.ClientID, who)
-	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
-	if tk.Number, err = nextTicketNumber(tx); err != nil { // number.go
-		return err
-	}
-	if err := blob.Reference(tx, tk.ID, tk.Attachments); err != nil {
-		return err // the attachments' bytes may be uploaded once the ticket names them
-	}
-	return putJSON(tx, wire.TypeTicket, tc.ID, tk)
-}
 
 // errRejected aborts a transaction whose mutation was rejected, so none of
 // its effects are kept.
@@ -296,8 +251,9 @@ func checkSeqGap(seq, last uint64) error {
 	return nil
 }
 
-// decode returns the handler of m, which decodes and validates m.Args
-// itself, or an EINVALID mutation.unknown rejection.
+// decode returns the handler of m from the table in handlers.go, which
+// decodes and validates m.Args itself, or an EINVALID mutation.unknown
+// rejection.
 func decode(m wire.Mutation) (handler, error) {
 	h, ok := handlers[m.Name]
 	if !ok {
@@ -351,7 +307,7 @@ func (s *Service) recordRejection(ctx context.Context, clientID string, r wire.R
 // afterCommit runs what follows a committed mutation m of clientID: a saved
 // category tree is put in use (categories.go), and AfterApply is called.
 func (s *Service) afterCommit(ctx context.Context, clientID string, m wire.Mutation) {
-	if m.Name == wire.MConfigSave && configID(m.Args) == shared.ConfigCategories {
+	if m.Name == shared.OpConfigSave && configID(m.Args) == shared.ConfigCategories {
 		if err := LoadCategories(ctx, s.Store); err != nil {
 			s.Log.Error("load the category tree", "err", err)
 		}
@@ -536,6 +492,7 @@ var removable = map[string]bool{wire.TypeArticle: true, wire.TypeTree: true}
 var staffOnly = map[string]bool{
 	wire.TypeFeedback: true, wire.TypeArticleStats: true, wire.TypeSearchMiss: true, TypeTreeStats: true,
 	shared.RevisionType: true, // article history, for the editors
+	tree.TypeRevision:   true, // troubleshooting trees' history, likewise
 }
 
 // visibleTo says which records a may see (DESIGN.md rule 6): published

@@ -33,7 +33,7 @@ func newService(t *testing.T) *Service {
 
 func create(seq uint64, id, title string) wire.Mutation {
 	b, _ := json.Marshal(shared.TicketCreate{ID: id, Title: title, CreatedAt: 1})
-	return wire.Mutation{Seq: seq, Name: wire.MTicketCreate, Args: b}
+	return wire.Mutation{Seq: seq, Name: shared.OpTicketCreate, Args: b}
 }
 
 func push(t *testing.T, s *Service, ms ...wire.Mutation) []wire.Result {
@@ -124,7 +124,7 @@ func TestRejectionsArePruned(t *testing.T) {
 // rejection says why in words, and a resend gets the same answer.
 func FuzzPush(f *testing.F) {
 	// Every handler, in a fixed order, and a name no handler has.
-	names := []string{wire.MTicketCreate, wire.MKBFeedback, wire.MSearchMiss, "no.such.mutation"}
+	names := []string{shared.OpTicketCreate, shared.OpKBFeedback, shared.OpSearchMiss, "no.such.mutation"}
 	var more []string
 	for name := range handlers {
 		if !slices.Contains(names, name) {

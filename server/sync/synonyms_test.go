@@ -19,18 +19,18 @@ func TestSynonymsAreConfig(t *testing.T) {
 		"en": {{"VPN", "Outpost Connect"}}, "es": {{"móvil", "celular"}},
 	}}
 	for _, who := range []outsync.Actor{slaOther, agentAna} {
-		if r := push(t, s, who, 1, wire.MConfigSave, save); r.OK || r.Key != "synonyms.admin_only" {
+		if r := push(t, s, who, 1, shared.OpConfigSave, save); r.OK || r.Key != "synonyms.admin_only" {
 			t.Fatalf("%s saving synonyms = %+v; want synonyms.admin_only", who.User.Role, r)
 		}
 	}
 	bad := shared.SynonymSave{ID: shared.ConfigSynonyms, Synonyms: shared.Synonyms{"en": {{"vpn"}}}}
-	if r := push(t, s, slaAdmin, 1, wire.MConfigSave, bad); r.OK || r.Key != "synonyms.one_term" {
+	if r := push(t, s, slaAdmin, 1, shared.OpConfigSave, bad); r.OK || r.Key != "synonyms.one_term" {
 		t.Fatalf("saving a group of one = %+v; want synonyms.one_term", r)
 	}
 	if _, found := get[shared.Synonyms](t, db, wire.TypeConfig, shared.ConfigSynonyms); found {
 		t.Fatal("a refused save stored synonyms")
 	}
-	if r := push(t, s, slaAdmin, 2, wire.MConfigSave, save); !r.OK {
+	if r := push(t, s, slaAdmin, 2, shared.OpConfigSave, save); !r.OK {
 		t.Fatalf("an admin saving synonyms = %+v; want OK", r)
 	}
 	msg, err := s.PullAs(context.Background(), outsync.Actor{ClientID: client}, 0, 100)

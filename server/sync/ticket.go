@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"outpost/server/blob"
 	"outpost/server/mail"
 	"outpost/server/store"
 	"outpost/shared"
@@ -15,10 +16,39 @@ import (
 // ReopenWindow is how long after resolution a requester may reopen a ticket.
 var ReopenWindow = shared.DefaultReopenWindow
 
-func init() {
-	for _, name := range shared.TicketOps {
-		handlers[name] = ticketOp(name)
+// ticketCreate files a new ticket: anyone may, signed out too; a signed-in
+// user needs shared.ActionCreate. The ticket gets its number here.
+func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+	var tc shared.TicketCreate
+	if err := json.Unmarshal(args, &tc); err != nil {
+		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
 	}
+	if err := tc.Validate(); err != nil {
+		return err
+	}
+	who := a.Identity()
+	if a.User != nil {
+		if err := shared.Allowed(who, shared.ActionCreate, shared.TicketFacts{RequesterID: who.UserID, Status: shared.StatusNew}); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Get(wire.TypeTicket, tc.ID)
+	switch shared.ErrorCode(err) {
+	case "":
+		return shared.Errorf(shared.ECONFLICT, "ticket.exists")
+	case shared.ENOTFOUND:
+	default:
+		return err
+	}
+	tk := tc.TicketBy(a.ClientID, who)
+	tk.ReceivedAt, tk.UpdatedAt = now.UnixMilli(), now.UnixMilli()
+	if tk.Number, err = nextTicketNumber(tx); err != nil { // number.go
+		return err
+	}
+	if err := blob.Reference(tx, tk.ID, tk.Attachments); err != nil {
+		return err // the attachments' bytes may be uploaded once the ticket names them
+	}
+	return putJSON(tx, wire.TypeTicket, tc.ID, tk)
 }
 
 // decodeOp decodes and checks the arguments of operation name on a ticket
@@ -103,7 +133,7 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 	facts := t.Facts()
 	staff := who.IsStaff()
 	switch name {
-	case shared.OpReply:
+	case shared.OpTicketReply:
 		if err := shared.Allowed(who, shared.ActionReply, facts); err != nil {
 			return err
 		}
@@ -121,12 +151,12 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 			t.Status = shared.StatusOpen // the requester answered: the clock runs again
 			return implicitStatus(tx, e, shared.StatusPending, shared.StatusOpen)
 		}
-	case shared.OpNote:
+	case shared.OpTicketNote:
 		if err := shared.Allowed(who, shared.ActionNote, facts); err != nil {
 			return err
 		}
 		e.Kind, e.Body, e.Internal = shared.EntryNote, strings.TrimSpace(op.Body), true
-	case shared.OpStatus:
+	case shared.OpTicketStatus:
 		if err := shared.CanTransition(who, facts, op.To, now, ReopenWindow); err != nil {
 			return err
 		}
@@ -135,14 +165,14 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 		if op.To == shared.StatusResolved {
 			t.ResolvedAt = now.UnixMilli()
 		}
-	case shared.OpPriority:
+	case shared.OpTicketPriority:
 		if err := shared.Allowed(who, shared.ActionChangePriority, facts); err != nil {
 			return err
 		}
 		p, _ := shared.Priority(op.Impact, op.Urgency)
 		e.Kind, e.From, e.To, e.Body = shared.EntryPriority, t.Priority, p, op.Impact+"/"+op.Urgency
 		t.Impact, t.Urgency, t.Priority = op.Impact, op.Urgency, p
-	case shared.OpAssign:
+	case shared.OpTicketAssign:
 		if err := shared.Allowed(who, shared.ActionAssign, facts); err != nil {
 			return err
 		}
@@ -162,7 +192,7 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 		}
 		e.Kind, e.From, e.To = shared.EntryAssign, or(t.AssigneeName, t.Group), or(name, op.Group)
 		t.AssigneeID, t.AssigneeName, t.Group = op.AssigneeID, name, op.Group
-	case shared.OpEscalate:
+	case shared.OpTicketEscalate:
 		if err := shared.Allowed(who, shared.ActionEscalate, facts); err != nil {
 			return err
 		}

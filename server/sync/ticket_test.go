@@ -23,8 +23,8 @@ func TestRefusalSaysWhy(t *testing.T) {
 	s := openSLA(t, t.TempDir(), &now)
 	defer s.close(t)
 	id := slaID(1)
-	mustOK(t, push(t, s.Service, requester, 1, "ticket.create", shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
-	mustOK(t, push(t, s.Service, agentAna, 1, shared.OpEscalate, shared.TicketOp{ID: slaID(2), TicketID: id, Tier: 2, Body: "Needs a technician", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, agentAna, 1, shared.OpTicketEscalate, shared.TicketOp{ID: slaID(2), TicketID: id, Tier: 2, Body: "Needs a technician", CreatedAt: now.UnixMilli()}))
 
 	for _, tc := range []struct {
 		name    string
@@ -33,11 +33,11 @@ func TestRefusalSaysWhy(t *testing.T) {
 		wantKey string
 	}{
 		{"tier-1 agent resolves a tier-2 ticket", func() (string, string) {
-			r := push(t, s.Service, agentAna, 2, shared.OpStatus, shared.TicketOp{ID: slaID(3), TicketID: id, To: shared.StatusResolved, CreatedAt: now.UnixMilli()})
+			r := push(t, s.Service, agentAna, 2, shared.OpTicketStatus, shared.TicketOp{ID: slaID(3), TicketID: id, To: shared.StatusResolved, CreatedAt: now.UnixMilli()})
 			return r.Code, r.Key
 		}, shared.EFORBIDDEN, "perm.out_of_scope"},
 		{"another requester replies", func() (string, string) {
-			r := push(t, s.Service, slaOther, 1, shared.OpReply, shared.TicketOp{ID: slaID(4), TicketID: id, Body: "me too", CreatedAt: now.UnixMilli()})
+			r := push(t, s.Service, slaOther, 1, shared.OpTicketReply, shared.TicketOp{ID: slaID(4), TicketID: id, Body: "me too", CreatedAt: now.UnixMilli()})
 			return r.Code, r.Key
 		}, shared.ENOTFOUND, "ticket.not_found"},
 	} {
@@ -67,8 +67,8 @@ func TestTicketNumbersUniqueUnderConcurrency(t *testing.T) {
 				id := fmt.Sprintf("0190c3a1-%04d-7000-8000-%012d", d, i)
 				args, _ := json.Marshal(shared.TicketCreate{ID: id, Title: "Ticket", CreatedAt: now.UnixMilli()})
 				bad, _ := json.Marshal(shared.TicketCreate{ID: id, Title: " ", CreatedAt: now.UnixMilli()})
-				m := wire.Mutation{Seq: uint64(2*i + 1), Name: wire.MTicketCreate, Args: args}
-				ms := []wire.Mutation{m, m, {Seq: uint64(2*i + 2), Name: wire.MTicketCreate, Args: bad}} // a resend, a refusal
+				m := wire.Mutation{Seq: uint64(2*i + 1), Name: shared.OpTicketCreate, Args: args}
+				ms := []wire.Mutation{m, m, {Seq: uint64(2*i + 2), Name: shared.OpTicketCreate, Args: bad}} // a resend, a refusal
 				rs, err := s.PushAs(context.Background(), a, ms)
 				if err != nil || len(rs) != 3 || !rs[0].OK || !rs[1].OK || rs[2].OK {
 					errs <- fmt.Errorf("device %d ticket %d: %+v, %v", d, i, rs, err)
@@ -137,7 +137,7 @@ func TestNumberTicketsNumbersOldTickets(t *testing.T) {
 			t.Fatalf("start %d: NumberTickets = %d, %v; want %d", i+1, n, err, want)
 		}
 	}
-	mustOK(t, push(t, s.Service, requester, 1, wire.MTicketCreate, shared.TicketCreate{ID: slaID(12), Title: "third", CreatedAt: now.UnixMilli()}))
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: slaID(12), Title: "third", CreatedAt: now.UnixMilli()}))
 	got := map[string]int64{}
 	s.db.View(context.Background(), func(tx store.ReadTx) error {
 		return tx.Each(wire.TypeTicket, func(id string, data []byte) error {

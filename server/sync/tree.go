@@ -23,10 +23,6 @@ const (
 	treeEventMemory = 90 * 24 * time.Hour
 )
 
-func init() {
-	handlers[wire.MTreeEvent] = treeEvent
-}
-
 // treeEvent counts a troubleshooting run that started or ended, in the
 // tree's stats and at its node. The push's sequence check makes a resent
 // mutation count once; an event ID seen before is rejected, so an event

@@ -15,12 +15,6 @@ import (
 // on their devices, offline too, and these mutations store them. Every
 // write goes through seed.PutTree, so a tree and its revision record change
 // together, exactly as `outpost tree import` writes them.
-func init() {
-	handlers[wire.MTreeSave] = treeSave(tree.StatusDraft)
-	handlers[wire.MTreePublish] = treeSave(tree.StatusPublished)
-	handlers[wire.MTreeUnpublish] = treeUnpublish
-	staffOnly[tree.TypeRevision] = true
-}
 
 // mayEditTrees returns nil if a may write trees: staff only. A signed-out
 // push waits for a sign-in (the save stays in the outbox); a requester is

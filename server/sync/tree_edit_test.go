@@ -75,14 +75,14 @@ func wantRejected(t *testing.T, what string, r wire.Result, code, key string) {
 
 func TestTreeSaveIsStaffOnly(t *testing.T) {
 	s, db := newService(t)
-	r := push(t, s, requester, 1, wire.MTreeSave, treeSave(t, editedTree("vpn"), 0))
+	r := push(t, s, requester, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))
 	wantRejected(t, "requester's tree.save", r, shared.EFORBIDDEN, "treeedit.staff_only")
-	r = push(t, s, requester, 2, wire.MTreeUnpublish, tree.Change{TreeID: "vpn"})
+	r = push(t, s, requester, 2, shared.OpTreeUnpublish, tree.Change{TreeID: "vpn"})
 	wantRejected(t, "requester's tree.unpublish", r, shared.EFORBIDDEN, "treeedit.staff_only")
 
 	// Signed out, the save waits in the outbox for a sign-in.
 	res, err := s.PushAs(context.Background(), outsync.Actor{ClientID: client},
-		[]wire.Mutation{mutation(t, 1, wire.MTreeSave, treeSave(t, editedTree("vpn"), 0))})
+		[]wire.Mutation{mutation(t, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))})
 	if !errors.Is(err, outsync.ErrSignIn) || len(res) != 0 {
 		t.Errorf("signed-out tree.save = %+v, %v; want no answer and ErrSignIn", res, err)
 	}
@@ -100,7 +100,7 @@ func TestTreeSaveAndPublish(t *testing.T) {
 	unfinished := editedTree("vpn")
 	unfinished.Nodes[1].Next = "" // the step has nowhere to go yet
 	unfinished.Status = tree.StatusPublished
-	if r := push(t, s, agentAna, 1, wire.MTreeSave, treeSave(t, unfinished, 0)); !r.OK {
+	if r := push(t, s, agentAna, 1, shared.OpTreeSave, treeSave(t, unfinished, 0)); !r.OK {
 		t.Fatalf("tree.save of an unfinished draft = %+v; want OK", r)
 	}
 	tr, rev := storedTree(t, db, "vpn")
@@ -108,24 +108,24 @@ func TestTreeSaveAndPublish(t *testing.T) {
 		t.Fatalf("after the first save: status %q, revision %+v; want a draft at revision 1 by Ana Agent", tr.Status, rev)
 	}
 
-	r := push(t, s, agentBo, 1, wire.MTreeSave, treeSave(t, editedTree("vpn"), 0))
+	r := push(t, s, agentBo, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))
 	wantRejected(t, "a second new tree with the same ID", r, shared.ECONFLICT, "treeedit.exists")
 
 	// Publishing the unfinished tree is refused with its first problem.
-	r = push(t, s, agentAna, 2, wire.MTreePublish, treeSave(t, unfinished, 1))
+	r = push(t, s, agentAna, 2, shared.OpTreePublish, treeSave(t, unfinished, 1))
 	wantRejected(t, "tree.publish of an invalid tree", r, shared.EINVALID, "tree.next_required")
 	if got, want := i18n.T("en", r.Key, anys(r.Args)...), `Node "restart" needs a next node for when it did not help.`; got != want {
 		t.Errorf("refusal in words = %q; want %q", got, want)
 	}
 	noArticle := editedTree("vpn")
 	noArticle.Nodes[2].Article = "no-such-article"
-	r = push(t, s, agentAna, 3, wire.MTreePublish, treeSave(t, noArticle, 1))
+	r = push(t, s, agentAna, 3, shared.OpTreePublish, treeSave(t, noArticle, 1))
 	wantRejected(t, "tree.publish linking a missing article", r, shared.EINVALID, "tree.article_missing")
 	if tr, rev := storedTree(t, db, "vpn"); tr.Status != tree.StatusDraft || rev.Revision != 1 {
 		t.Fatalf("refused publishes changed the tree: %q at %d", tr.Status, rev.Revision)
 	}
 
-	if r := push(t, s, agentAna, 4, wire.MTreePublish, treeSave(t, editedTree("vpn"), 1)); !r.OK {
+	if r := push(t, s, agentAna, 4, shared.OpTreePublish, treeSave(t, editedTree("vpn"), 1)); !r.OK {
 		t.Fatalf("tree.publish of a valid tree = %+v; want OK", r)
 	}
 	if tr, rev := storedTree(t, db, "vpn"); tr.Status != tree.StatusPublished || rev.Revision != 2 || tr.Nodes[1].Next != "ticket" {
@@ -133,24 +133,24 @@ func TestTreeSaveAndPublish(t *testing.T) {
 	}
 
 	// Bo edited revision 1: someone saved since.
-	r = push(t, s, agentBo, 2, wire.MTreeSave, treeSave(t, editedTree("vpn"), 1))
+	r = push(t, s, agentBo, 2, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 1))
 	wantRejected(t, "a save against an old revision", r, shared.ECONFLICT, "treeedit.stale")
 	if r.Args[0] != "2" || r.Args[1] != "Ana Agent" {
 		t.Errorf("stale args = %v; want revision 2 by Ana Agent", r.Args)
 	}
 
-	if r := push(t, s, agentBo, 3, wire.MTreeUnpublish, tree.Change{TreeID: "vpn", Base: 2}); !r.OK {
+	if r := push(t, s, agentBo, 3, shared.OpTreeUnpublish, tree.Change{TreeID: "vpn", Base: 2}); !r.OK {
 		t.Fatalf("tree.unpublish = %+v; want OK", r)
 	}
 	if tr, rev := storedTree(t, db, "vpn"); tr.Status != tree.StatusDraft || rev.Revision != 3 || rev.UpdatedBy != "bo@example.com" {
 		t.Fatalf("after unpublishing: %q at %+v; want a draft at revision 3 by bo", tr.Status, rev)
 	}
-	r = push(t, s, agentBo, 4, wire.MTreeUnpublish, tree.Change{TreeID: "nothing"})
+	r = push(t, s, agentBo, 4, shared.OpTreeUnpublish, tree.Change{TreeID: "nothing"})
 	wantRejected(t, "unpublishing a missing tree", r, shared.ENOTFOUND, "treeedit.no_tree")
 
 	// Saving as a draft takes a published tree off users' devices too.
-	push(t, s, agentAna, 5, wire.MTreePublish, treeSave(t, editedTree("vpn"), 3))
-	push(t, s, agentAna, 6, wire.MTreeSave, treeSave(t, editedTree("vpn"), 4))
+	push(t, s, agentAna, 5, shared.OpTreePublish, treeSave(t, editedTree("vpn"), 3))
+	push(t, s, agentAna, 6, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 4))
 	if tr, rev := storedTree(t, db, "vpn"); tr.Status != tree.StatusDraft || rev.Revision != 5 {
 		t.Fatalf("after a draft save of a published tree: %q at %d; want a draft at 5", tr.Status, rev.Revision)
 	}
@@ -161,11 +161,11 @@ func TestTreeSaveAndPublish(t *testing.T) {
 // language.
 func TestTreeSaveKeepsTranslations(t *testing.T) {
 	s, db := newService(t)
-	push(t, s, agentAna, 1, wire.MTreeSave, treeSave(t, editedTree("vpn"), 0))
+	push(t, s, agentAna, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))
 	es := editedTree("vpn-es")
 	es.Lang, es.TranslationOf, es.Title = "es", "vpn", "La VPN no conecta"
 	es.Nodes[2].Kind, es.Nodes[2].Article = tree.KindStep, "" // no Spanish article here
-	if r := push(t, s, agentAna, 2, wire.MTreePublish, treeSave(t, es, 0)); !r.OK {
+	if r := push(t, s, agentAna, 2, shared.OpTreePublish, treeSave(t, es, 0)); !r.OK {
 		t.Fatalf("publishing a translation = %+v; want OK", r)
 	}
 	if tr, _ := storedTree(t, db, "vpn-es"); tr.TranslationOf != "vpn" || tr.Lang != "es" {
@@ -173,20 +173,20 @@ func TestTreeSaveKeepsTranslations(t *testing.T) {
 	}
 	// An edit keeps it.
 	es.Title = "La VPN no se conecta"
-	push(t, s, agentAna, 3, wire.MTreeSave, treeSave(t, es, 1))
+	push(t, s, agentAna, 3, shared.OpTreeSave, treeSave(t, es, 1))
 	if tr, rev := storedTree(t, db, "vpn-es"); tr.TranslationOf != "vpn" || rev.Revision != 2 {
 		t.Errorf("after an edit: translation_of %q at revision %d", tr.TranslationOf, rev.Revision)
 	}
 
 	other := es
 	other.ID = "vpn-es-2"
-	r := push(t, s, agentAna, 4, wire.MTreeSave, treeSave(t, other, 0))
+	r := push(t, s, agentAna, 4, shared.OpTreeSave, treeSave(t, other, 0))
 	wantRejected(t, "a second Spanish translation", r, shared.EINVALID, "treeedit.translation_taken")
 	other.TranslationOf = "nope"
-	r = push(t, s, agentAna, 5, wire.MTreeSave, treeSave(t, other, 0))
+	r = push(t, s, agentAna, 5, shared.OpTreeSave, treeSave(t, other, 0))
 	wantRejected(t, "a translation of a missing tree", r, shared.EINVALID, "treeedit.translation_missing")
 	other.TranslationOf, other.ID = "", "Bad ID"
-	r = push(t, s, agentAna, 6, wire.MTreeSave, treeSave(t, other, 0))
+	r = push(t, s, agentAna, 6, shared.OpTreeSave, treeSave(t, other, 0))
 	wantRejected(t, "a draft with a bad ID", r, shared.EINVALID, "tree.bad_id")
 }
 
@@ -197,7 +197,7 @@ func TestTreeSaveOfASeededTree(t *testing.T) {
 	putTree(t, db) // "printer", no revision record
 	tr, _ := storedTree(t, db, "printer")
 	tr.Title, tr.Category = "Printer trouble", "devices"
-	if r := push(t, s, agentAna, 1, wire.MTreePublish, treeSave(t, *tr, 1)); !r.OK {
+	if r := push(t, s, agentAna, 1, shared.OpTreePublish, treeSave(t, *tr, 1)); !r.OK {
 		t.Fatalf("publishing an edit of a seeded tree = %+v; want OK", r)
 	}
 	if tr, rev := storedTree(t, db, "printer"); tr.Title != "Printer trouble" || rev.Revision != 2 {
@@ -209,7 +209,7 @@ func TestTreeSaveOfASeededTree(t *testing.T) {
 // nor draft trees.
 func TestTreeRevisionsAreStaffOnly(t *testing.T) {
 	s, _ := newService(t)
-	push(t, s, agentAna, 1, wire.MTreeSave, treeSave(t, editedTree("vpn"), 0))
+	push(t, s, agentAna, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))
 	count := func(a outsync.Actor) (trees, revs int) {
 		page, err := s.PullAs(context.Background(), a, 0, 0)
 		if err != nil {

@@ -46,12 +46,12 @@ func TestTreeEventsCountOncePerTreeAndNode(t *testing.T) {
 	putTree(t, db)
 	ctx := context.Background()
 	ms := []wire.Mutation{
-		mutation(t, 1, wire.MTreeEvent, runEvent(1, "ask", tree.EventStarted)),
-		mutation(t, 2, wire.MTreeEvent, runEvent(2, "ticket", tree.EventEscalated)),
-		mutation(t, 3, wire.MTreeEvent, runEvent(3, "ask", tree.EventStarted)),
-		mutation(t, 4, wire.MTreeEvent, runEvent(4, "ask", tree.EventAbandoned)),
+		mutation(t, 1, shared.OpTreeEvent, runEvent(1, "ask", tree.EventStarted)),
+		mutation(t, 2, shared.OpTreeEvent, runEvent(2, "ticket", tree.EventEscalated)),
+		mutation(t, 3, shared.OpTreeEvent, runEvent(3, "ask", tree.EventStarted)),
+		mutation(t, 4, shared.OpTreeEvent, runEvent(4, "ask", tree.EventAbandoned)),
 		// A node the tree no longer has counts for the tree only.
-		mutation(t, 5, wire.MTreeEvent, runEvent(5, "removed-node", tree.EventAbandoned)),
+		mutation(t, 5, shared.OpTreeEvent, runEvent(5, "removed-node", tree.EventAbandoned)),
 	}
 	for range 2 { // the second push is a resend after a lost ack
 		res, err := s.Push(ctx, client, ms)
@@ -123,7 +123,7 @@ func TestTreeEventRejections(t *testing.T) {
 		{"not an object", "started", shared.EINVALID, "mutation.bad_args"},
 	}
 	for i, c := range cases {
-		res, err := s.Push(ctx, client, []wire.Mutation{mutation(t, uint64(i+1), wire.MTreeEvent, c.args)})
+		res, err := s.Push(ctx, client, []wire.Mutation{mutation(t, uint64(i+1), shared.OpTreeEvent, c.args)})
 		if err != nil || len(res) != 1 || res[0].OK || res[0].Code != c.code || res[0].Key != c.key {
 			t.Errorf("%s: Push = %+v, %v; want rejection %s %s", c.name, res, err, c.code, c.key)
 		}
@@ -134,13 +134,13 @@ func TestTreeEventRejections(t *testing.T) {
 	// The same event queued twice (two mutations, one event ID) counts once,
 	// from this device or another.
 	ev := runEvent(9, "ask", tree.EventStarted)
-	s.Push(ctx, client, []wire.Mutation{mutation(t, 10, wire.MTreeEvent, ev)})
-	res, _ := s.Push(ctx, client, []wire.Mutation{mutation(t, 11, wire.MTreeEvent, ev)})
+	s.Push(ctx, client, []wire.Mutation{mutation(t, 10, shared.OpTreeEvent, ev)})
+	res, _ := s.Push(ctx, client, []wire.Mutation{mutation(t, 11, shared.OpTreeEvent, ev)})
 	if len(res) != 1 || res[0].Code != shared.ECONFLICT || res[0].Key != "troubleshoot.event_exists" {
 		t.Errorf("duplicate event ID: %+v; want troubleshoot.event_exists", res)
 	}
 	other := "0190c3a1-0000-7000-8000-000000000002"
-	res, _ = s.Push(ctx, other, []wire.Mutation{mutation(t, 1, wire.MTreeEvent, ev)})
+	res, _ = s.Push(ctx, other, []wire.Mutation{mutation(t, 1, shared.OpTreeEvent, ev)})
 	if len(res) != 1 || res[0].Key != "troubleshoot.event_exists" {
 		t.Errorf("duplicate event ID from another device: %+v; want troubleshoot.event_exists", res)
 	}

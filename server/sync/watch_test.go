@@ -25,7 +25,7 @@ func TestPokesReachOnlyWhomItConcerns(t *testing.T) {
 	defer stop4()
 
 	args, _ := json.Marshal(shared.TicketCreate{ID: "01936f6e-7a1b-7c3d-8e4f-0123456789ac", Title: "Printer jam", CreatedAt: 1})
-	if _, err := s.PushAs(context.Background(), filer, []wire.Mutation{{Seq: 1, Name: wire.MTicketCreate, Args: args}}); err != nil {
+	if _, err := s.PushAs(context.Background(), filer, []wire.Mutation{{Seq: 1, Name: shared.OpTicketCreate, Args: args}}); err != nil {
 		t.Fatal(err)
 	}
 	poked := func(ch <-chan struct{}) bool {

@@ -108,7 +108,7 @@ type Msg struct {
 // applied by the server exactly once, in Seq order per client.
 type Mutation struct {
 	Seq  uint64          `json:"seq"`
-	Name string          `json:"name"` // e.g. "ticket.create"
+	Name string          `json:"name"` // one of shared.Mutations (shared/mutation.go), e.g. "ticket.create"
 	Args json.RawMessage `json:"args"`
 }
 
@@ -145,25 +145,6 @@ const (
 	TypeUser         = "user"       // an account, without secrets (server/auth)
 	TypeConfig       = "config"     // portal settings everyone syncs: IDs "calendar", "sla-policy" (shared/sla), "categories", "synonyms"
 	TypeRating       = "rating"     // a satisfaction rating of a resolved ticket (shared.RatingRecord)
-)
-
-// Mutation names.
-const (
-	MTicketCreate = "ticket.create"
-	MKBFeedback   = "kb.feedback" // shared.Feedback
-	MSearchMiss   = "search.miss" // shared.SearchMiss
-	MTreeEvent    = "tree.event"  // tree.RunEvent: a troubleshooting run started or ended
-	MTicketRate   = "ticket.rate" // shared.Rating: the requester rates a resolved ticket
-	MConfigSave   = "config.save" // sla.ConfigSave, shared.CategorySave or shared.SynonymSave: an admin saves the calendar, the SLA policy, the category tree or the search synonyms
-
-	MArticleSave    = "article.save"    // shared.ArticleSave: staff write a new revision (a new article is a draft)
-	MArticlePublish = "article.publish" // shared.ArticleChange
-	MArticleArchive = "article.archive" // shared.ArticleChange
-	MArticleRestore = "article.restore" // shared.ArticleChange: revision Restore's content becomes the next revision
-
-	MTreeSave      = "tree.save"      // tree.Save: staff store a troubleshooting tree as a draft (a new revision)
-	MTreePublish   = "tree.publish"   // tree.Save: the same, published, if tree.Publishable
-	MTreeUnpublish = "tree.unpublish" // tree.Change: back to a draft, hidden from users
 )
 
 // Reject turns err into a rejection result for mutation seq. It is the one

@@ -59,7 +59,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	in := Msg{T: TPush, Mutations: []Mutation{{Seq: 7, Name: MTicketCreate, Args: json.RawMessage(`{"id":"x"}`)}}}
+	in := Msg{T: TPush, Mutations: []Mutation{{Seq: 7, Name: shared.OpTicketCreate, Args: json.RawMessage(`{"id":"x"}`)}}}
 	b, err := Encode(in)
 	if err != nil {
 		t.Fatal(err)

@@ -210,3 +210,51 @@ func Responded(t *shared.Ticket, entries []shared.Entry) time.Time {
 	}
 	return time.UnixMilli(first)
 }
+
+// Marks on a ticket's history: the server writes one entry of kind
+// EntryKind (internal) when a timer crosses its warning threshold and one
+// when it is breached, each once per ticket and timer. From names the
+// timer (TimerFirstResponse, TimerResolution), To what happened (StateWarned
+// or StateBreached) and Body the due time (RFC 3339), so each device words
+// it in its reader's language.
+const (
+	EntryKind          = "sla"
+	TimerFirstResponse = "first_response"
+	TimerResolution    = "resolution"
+	StateWarned        = "warned"
+)
+
+// MarkID returns the ID of the history entry that marks a timer of ticket
+// (TimerFirstResponse or TimerResolution) as warned or breached. It is
+// derived, not random, so the mark is written once however often the
+// clock is evaluated and whoever evaluates it; it is not a UUID, so no
+// device can take it first with a mutation of its own.
+func MarkID(ticket, timer, what string) string {
+	return "sla-" + ticket + "-" + timer + "-" + what
+}
+
+// Next returns the timer a ticket's due time is about now: the first
+// response while there is none, the resolution after.
+func (t Timers) Next() (Timer, string) {
+	if t.FirstResponse.DoneAt.IsZero() {
+		return t.FirstResponse, TimerFirstResponse
+	}
+	return t.Resolution, TimerResolution
+}
+
+// TicketTimers returns ticket t's timers at now from its history entries
+// (any order): the clock starts at Start of its stored times (a ticket not
+// yet received counts from now), runs over Events and stops at Responded.
+// The server decides warnings and breaches with it, and every device shows
+// the same due times with it.
+func (p *Policy) TicketTimers(cal *Calendar, t *shared.Ticket, entries []shared.Entry, now time.Time) (Timers, error) {
+	var created, received time.Time
+	if t.CreatedAt > 0 {
+		created = time.UnixMilli(t.CreatedAt)
+	}
+	if t.ReceivedAt > 0 {
+		received = time.UnixMilli(t.ReceivedAt)
+	}
+	start := Start(created, received, now, DefaultGrace)
+	return p.Timers(cal, t.Priority, start, Events(t, entries), Responded(t, entries), now)
+}
