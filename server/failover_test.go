@@ -43,7 +43,7 @@ func TestFailoverToAPromotedStandby(t *testing.T) {
 	device := dialNode(t, node, "", client)
 	ticket := func(seq uint64) wire.Mutation {
 		args, _ := json.Marshal(shared.TicketCreate{ID: shared.NewID(time.Now()), Title: "VPN drops every hour", Description: "since Monday", CreatedAt: time.Now().UnixMilli()})
-		return wire.Mutation{Seq: seq, Name: wire.MTicketCreate, Args: args}
+		return wire.Mutation{Seq: seq, Name: shared.OpTicketCreate, Args: args}
 	}
 	before := []wire.Mutation{ticket(1), ticket(2)}
 	device.send(wire.Msg{T: wire.TPush, Mutations: before})
@@ -65,7 +65,7 @@ func TestFailoverToAPromotedStandby(t *testing.T) {
 		t.Helper()
 		id := shared.NewID(time.Now())
 		filed = append(filed, id)
-		if err := app.Mutate(wire.MTicketCreate, shared.TicketCreate{ID: id, Title: "Printer offline", CreatedAt: time.Now().UnixMilli()}, ""); err != nil {
+		if err := app.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "Printer offline", CreatedAt: time.Now().UnixMilli()}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
