@@ -13,12 +13,6 @@ import (
 	"outpost/shared/wire"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/admin/sla", app.NewZeroComponentFactory(&slaAdmin{}))
-	})
-}
-
 // slaAdmin is the admin screen of the business-hours calendar and the SLA
 // policy. The form checks what it would save with shared/sla as the admin
 // types (the messages show beside each part), and saves through the
@@ -62,7 +56,7 @@ func (a *slaAdmin) load(ctx app.Context) {
 		return
 	}
 	ctx.Async(func() {
-		cal, pol, err := client.slaConfig()
+		cal, pol, err := a.client.slaConfig()
 		ctx.Dispatch(func(ctx app.Context) {
 			a.loaded, a.errMsg = true, ""
 			if err != nil {
@@ -211,7 +205,7 @@ func (a *slaAdmin) save(ctx app.Context, id string) {
 		return
 	}
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MConfigSave, s, "")
+		err := a.client.Engine.Mutate(wire.MConfigSave, s, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)
@@ -229,7 +223,7 @@ func (a *slaAdmin) save(ctx app.Context, id string) {
 
 func (a *slaAdmin) Render() app.UI {
 	l := a.lang
-	if client != nil && (me == nil || me.Role != shared.RoleAdmin) {
+	if !a.client.prerendering() && (a.client.me() == nil || a.client.me().Role != shared.RoleAdmin) {
 		return a.frame(
 			app.H1().Text(t(l, "slaadmin.title")),
 			app.P().Class("notice").Text(t(l, "slaadmin.admins_only")),

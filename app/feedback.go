@@ -35,13 +35,13 @@ func (a *articlePage) loadFeedback(ctx app.Context, id string) {
 
 func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 	f := shared.Feedback{
-		ID:        shared.NewID(client.Engine.Now()),
+		ID:        shared.NewID(a.client.Engine.Now()),
 		ArticleID: a.article.ID,
 		Helpful:   helpful,
 		Comment:   strings.TrimSpace(a.fb.comment),
 		From:      a.fb.from,
 		Query:     a.fb.query,
-		CreatedAt: client.Engine.Now().UnixMilli(),
+		CreatedAt: a.client.Engine.Now().UnixMilli(),
 	}
 	if err := f.Validate(); err != nil {
 		a.fb.err = errorText(a.lang, err)
@@ -49,7 +49,7 @@ func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 	}
 	a.fb.err = ""
 	ctx.Async(func() {
-		err := client.Engine.Mutate(wire.MKBFeedback, f, "")
+		err := a.client.Engine.Mutate(wire.MKBFeedback, f, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.fb.err = storageErrText(a.lang, err)
@@ -66,7 +66,7 @@ func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 }
 
 func (a *articlePage) renderFeedback() app.UI {
-	if client == nil {
+	if a.client.prerendering() {
 		return nil // prerendered: answering needs the app
 	}
 	l, fb := a.lang, a.fb

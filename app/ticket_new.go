@@ -44,7 +44,7 @@ func (f *ticketNew) OnPreRender(ctx app.Context) {
 func (f *ticketNew) OnMount(ctx app.Context) {
 	f.mountPage(ctx, func(app.Context) {})
 	ctx.Page().SetTitle(t(f.lang, "ticket.new_title") + " · " + t(f.lang, "app.name"))
-	if client == nil {
+	if f.client.prerendering() {
 		return
 	}
 	f.saver()
@@ -54,7 +54,7 @@ func (f *ticketNew) OnMount(ctx app.Context) {
 // OnNav opens another draft when the user picks one from the list above
 // the form (same page, another ?draft=).
 func (f *ticketNew) OnNav(ctx app.Context) {
-	if client != nil && f.ops != nil && ctx.Page().URL().Query().Get("draft") != f.draft.ID {
+	if !f.client.prerendering() && f.ops != nil && ctx.Page().URL().Query().Get("draft") != f.draft.ID {
 		f.draft, f.restored, f.errMsg, f.saved = store.Draft{}, false, "", false
 		f.shownTitle = ""
 		f.open(ctx)
@@ -67,7 +67,7 @@ func (f *ticketNew) OnNav(ctx app.Context) {
 func (f *ticketNew) open(ctx app.Context) {
 	want := ctx.Page().URL().Query().Get("draft")
 	ctx.Async(func() {
-		drafts, err := client.Store.Drafts()
+		drafts, err := f.client.Store.Drafts()
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				f.errMsg = storageErrText(f.lang, err)
@@ -133,7 +133,7 @@ func anys(ss []string) []any {
 
 // edit applies a change to the draft and queues saving it.
 func (f *ticketNew) edit(ctx app.Context, change func(d *store.Draft)) {
-	if f.submitting || client == nil {
+	if f.submitting || f.client.prerendering() {
 		return
 	}
 	if f.draft.ID == "" {
@@ -188,7 +188,7 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 	if d == nil {
 		return
 	}
-	err := client.Store.PutDraft(*d)
+	err := f.client.Store.PutDraft(*d)
 	ctx.Dispatch(func(ctx app.Context) {
 		keepWords(ctx, *d, err)
 		if err != nil {
@@ -204,7 +204,7 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 }
 
 func (f *ticketNew) submit(ctx app.Context, e app.Event) {
-	if f.submitting || client == nil || f.preparing > 0 {
+	if f.submitting || f.client.prerendering() || f.preparing > 0 {
 		return
 	}
 	if f.draft.ID == "" {
@@ -224,9 +224,9 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 	draft := f.draft
 	f.saver() <- func() {
 		d, _ := f.takeUnsaved() // the submit carries the latest text
-		err := client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
+		err := f.client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
 		if err != nil && d != nil {
-			client.Store.PutDraft(*d) // not sent: keep the words as a draft
+			f.client.Store.PutDraft(*d) // not sent: keep the words as a draft
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			keepWords(ctx, draft, err)
