@@ -332,72 +332,35 @@ func (r *troubleshootRun) Render() app.UI {
 	)
 }
 
-// renderNode draws the screen of the node the run is at.
+// renderNode draws the screen of the node the run is at (troubleshoot_node.go).
 func (r *troubleshootRun) renderNode(st tree.State) app.UI {
-	l, n := r.lang, st.Node
-	if n == nil {
-		return app.P().Class("error").Text(t(l, "tree.eval_start_missing", r.tr.Start))
-	}
-	switch st.Outcome {
-	case tree.Solved:
+	return nodeScreen{
+		lang: r.lang, id: "run", start: r.tr.Start,
+		article: func(id string) (shared.Article, bool) { a, ok := r.articles[id]; return a, ok },
+		link:    true,
+		answer:  r.answer,
+		outcome: r.renderOutcome,
+	}.render(st)
+}
+
+// renderOutcome is the end of a run: solved, with how many it solved, or
+// escalated, with the way to a prefilled ticket.
+func (r *troubleshootRun) renderOutcome(st tree.State) app.UI {
+	l := r.lang
+	if st.Outcome == tree.Solved {
 		return app.Div().ID("run-solved").Body(
 			app.H2().Text(t(l, "troubleshoot.solved_title")),
 			app.P().Text(t(l, "troubleshoot.solved_p")),
 			app.P().ID("solved-count").Class("muted").Text(t(l, "troubleshoot.solved_count", r.solved)),
 		)
-	case tree.Escalated:
-		return app.Div().ID("run-escalated").Body(
-			app.H2().Text(t(l, "troubleshoot.escalated_title")),
-			app.P().Text(t(l, "troubleshoot.escalated_p")),
-			app.P().Body(app.Strong().Text(t(l, "troubleshoot.add_hint")+" "), app.Text(n.Text)),
-			app.Button().ID("open-draft").Type("button").Styles(answerStyle).Disabled(r.busy).
-				Text(t(l, "troubleshoot.open_draft")).OnClick(r.openDraft),
-		)
 	}
-	var intro app.UI
-	question := n.Text
-	switch n.Kind {
-	case tree.KindStep:
-		intro = app.Div().Body(
-			app.P().Class("muted").Text(t(l, "troubleshoot.try_this")),
-			app.P().Class("lead").Text(n.Text),
-		)
-		question = t(l, "troubleshoot.did_it_fix")
-	case tree.KindSolution:
-		intro = app.Div().Body(
-			app.P().Class("muted").Text(t(l, "troubleshoot.read_this")),
-			app.P().Text(n.Text),
-			r.renderArticle(n.Article),
-		)
-		question = t(l, "troubleshoot.did_it_fix")
-	}
-	return app.Div().Body(
-		intro,
-		app.H2().ID("run-question").Text(question),
-		app.Div().ID("run-answers").Role("group").Body(
-			app.Range(st.Answers).Slice(func(i int) app.UI {
-				c, node := st.Answers[i], n.ID
-				return app.Button().Type("button").Class("answer").DataSet("choice", c.ID).
-					Styles(answerStyle).Text(c.Text).
-					OnClick(func(ctx app.Context, e app.Event) { r.answer(ctx, node, c.ID) }, app.EventScope(node+"/"+c.ID))
-			}),
-		),
+	return app.Div().ID("run-escalated").Body(
+		app.H2().Text(t(l, "troubleshoot.escalated_title")),
+		app.P().Text(t(l, "troubleshoot.escalated_p")),
+		app.P().Body(app.Strong().Text(t(l, "troubleshoot.add_hint")+" "), app.Text(st.Node.Text)),
+		app.Button().ID("open-draft").Type("button").Styles(answerStyle).Disabled(r.busy).
+			Text(t(l, "troubleshoot.open_draft")).OnClick(r.openDraft),
 	)
-}
-
-// renderArticle shows the solution's article from the replica.
-func (r *troubleshootRun) renderArticle(id string) app.UI {
-	a, ok := r.articles[id]
-	if !ok {
-		return app.P().Class("muted").Text(t(r.lang, "troubleshoot.article_later", id))
-	}
-	return app.Ul().Class("articles").Body(app.Li().Body(
-		app.A().ID("run-article").Href("/article/"+a.ID+"?from="+shared.FromTree).DataSet("id", a.ID).Body(
-			app.Strong().Text(a.Title),
-			app.Span().Class("summary").Text(a.Summary),
-			app.Span().Class("where").Text(t(r.lang, "troubleshoot.open_article")+" →"),
-		),
-	))
 }
 
 // renderTranscript lists the answers so far.
