@@ -357,6 +357,7 @@ func (a *categoryAdmin) warnings() []string {
 
 // save queues the tree.
 func (a *categoryAdmin) save(ctx app.Context) {
+	client := a.client
 	a.check()
 	if a.treeErr != "" {
 		return
@@ -364,7 +365,7 @@ func (a *categoryAdmin) save(ctx app.Context) {
 	tree := a.tree.Clone()
 	data, _ := json.Marshal(tree)
 	ctx.Async(func() {
-		err := a.client.Engine.Mutate(wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: tree}, "")
+		err := client.Engine.Mutate(wire.MConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: tree}, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)

@@ -146,7 +146,8 @@ func (a *adminKiosks) namesProblem() string {
 // saveNames queues the site's names in the config record if they changed:
 // config.save works offline, unlike issuing the code.
 func (a *adminKiosks) saveNames(site string) error {
-	names, list := a.typedNames(), a.client.siteNames()
+	client := a.client
+	names, list := a.typedNames(), client.siteNames()
 	if len(names) == 0 {
 		return nil
 	}
@@ -157,10 +158,10 @@ func (a *adminKiosks) saveNames(site string) error {
 	if err := next.Validate(); err != nil {
 		return err
 	}
-	if err := a.client.Engine.Mutate(wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: next}, ""); err != nil {
+	if err := client.Engine.Mutate(wire.MConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: next}, ""); err != nil {
 		return err
 	}
-	a.client.siteList.list.Store(&next) // shown at once; the synced record replaces it
+	client.siteList.list.Store(&next) // shown at once; the synced record replaces it
 	return nil
 }
 

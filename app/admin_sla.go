@@ -193,6 +193,7 @@ func (a *slaAdmin) edited() {
 
 // save queues the calendar or the policy.
 func (a *slaAdmin) save(ctx app.Context, id string) {
+	client := a.client
 	s := sla.ConfigSave{ID: id}
 	var err error
 	if id == sla.ConfigCalendar {
@@ -205,7 +206,7 @@ func (a *slaAdmin) save(ctx app.Context, id string) {
 		return
 	}
 	ctx.Async(func() {
-		err := a.client.Engine.Mutate(wire.MConfigSave, s, "")
+		err := client.Engine.Mutate(wire.MConfigSave, s, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)

@@ -281,6 +281,7 @@ func (a *articlePage) renderRelated() app.UI {
 
 // restore queues making revision n's content the article's next revision.
 func (a *articlePage) restore(ctx app.Context, n int) {
+	client := a.client
 	ch := shared.ArticleChange{ArticleID: a.article.ID, Base: a.staff.state.revision, Restore: n}
 	if err := ch.Validate(true); err != nil {
 		a.staff.err = errorText(a.lang, err)
@@ -288,7 +289,7 @@ func (a *articlePage) restore(ctx app.Context, n int) {
 	}
 	lang := a.lang
 	ctx.Async(func() {
-		err := a.client.Engine.Mutate(wire.MArticleRestore, ch, "")
+		err := client.Engine.Mutate(wire.MArticleRestore, ch, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.staff.err = storageErrText(lang, err)

@@ -34,14 +34,15 @@ func (a *articlePage) loadFeedback(ctx app.Context, id string) {
 }
 
 func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
+	client := a.client
 	f := shared.Feedback{
-		ID:        shared.NewID(a.client.Engine.Now()),
+		ID:        shared.NewID(client.Engine.Now()),
 		ArticleID: a.article.ID,
 		Helpful:   helpful,
 		Comment:   strings.TrimSpace(a.fb.comment),
 		From:      a.fb.from,
 		Query:     a.fb.query,
-		CreatedAt: a.client.Engine.Now().UnixMilli(),
+		CreatedAt: client.Engine.Now().UnixMilli(),
 	}
 	if err := f.Validate(); err != nil {
 		a.fb.err = errorText(a.lang, err)
@@ -49,7 +50,7 @@ func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 	}
 	a.fb.err = ""
 	ctx.Async(func() {
-		err := a.client.Engine.Mutate(wire.MKBFeedback, f, "")
+		err := client.Engine.Mutate(wire.MKBFeedback, f, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.fb.err = storageErrText(a.lang, err)

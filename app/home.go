@@ -206,8 +206,9 @@ func (c *Client) otherLanguageHits(q search.Query) ([]SearchHit, string) {
 // recordMiss queues a "search.miss" for the search on screen if it found
 // nothing, once per query and page view.
 func (h *home) recordMiss() {
+	client := h.client
 	q := h.searched
-	if q == "" || len(h.hits) > 0 || h.missed[q] || h.client.prerendering() {
+	if q == "" || len(h.hits) > 0 || h.missed[q] || client.prerendering() {
 		return
 	}
 	if h.missed == nil {
@@ -218,7 +219,7 @@ func (h *home) recordMiss() {
 	if miss.Validate() != nil {
 		return
 	}
-	go h.client.Engine.Mutate(wire.MSearchMiss, miss, "")
+	go client.Engine.Mutate(wire.MSearchMiss, miss, "")
 }
 
 func (h *home) onInput(ctx app.Context, e app.Event) {

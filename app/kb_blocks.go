@@ -111,13 +111,14 @@ func (b *searchBlocks) setList(lang string, list shared.SearchBlockList) {
 
 // save queues the blocks.
 func (b *searchBlocks) save(ctx app.Context, lang string) {
+	client := b.client
 	if !b.check(lang) {
 		return
 	}
 	blocks := b.blocks
 	data, _ := json.Marshal(blocks)
 	ctx.Async(func() {
-		err := b.client.Engine.Mutate(wire.MConfigSave, shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: blocks}, "")
+		err := client.Engine.Mutate(wire.MConfigSave, shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: blocks}, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				b.errMsg = errorText(lang, err)

@@ -403,6 +403,7 @@ func sameContent(a, b shared.Article) bool {
 // queue sends the form's change (if any), then the named status change
 // ("" for none), as mutations in the outbox.
 func (e *kbEdit) queue(ctx app.Context, status string) {
+	client := e.client
 	a := e.form()
 	save := !e.cur.exists || e.d.Dirty && !sameContent(a, e.cur.article)
 	if !save && status == "" {
@@ -424,11 +425,11 @@ func (e *kbEdit) queue(ctx app.Context, status string) {
 	ctx.Async(func() {
 		var err error
 		if save {
-			err = e.client.Engine.Mutate(wire.MArticleSave, s, "")
+			err = client.Engine.Mutate(wire.MArticleSave, s, "")
 			base++
 		}
 		if err == nil && status != "" {
-			err = e.client.Engine.Mutate(status, shared.ArticleChange{ArticleID: a.ID, Base: base}, "")
+			err = client.Engine.Mutate(status, shared.ArticleChange{ArticleID: a.ID, Base: base}, "")
 			base++
 		}
 		ctx.Dispatch(func(ctx app.Context) {

@@ -92,13 +92,14 @@ func (a *synonymAdmin) check() (shared.Synonyms, bool) {
 
 // save queues the synonyms.
 func (a *synonymAdmin) save(ctx app.Context) {
+	client := a.client
 	syn, ok := a.check()
 	if !ok {
 		return
 	}
 	data, _ := json.Marshal(syn)
 	ctx.Async(func() {
-		err := a.client.Engine.Mutate(wire.MConfigSave, shared.SynonymSave{ID: shared.ConfigSynonyms, Synonyms: syn}, "")
+		err := client.Engine.Mutate(wire.MConfigSave, shared.SynonymSave{ID: shared.ConfigSynonyms, Synonyms: syn}, "")
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)

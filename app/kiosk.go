@@ -166,7 +166,8 @@ func (k *kioskPage) nextNumber(ctx app.Context, now time.Time) string {
 }
 
 func (k *kioskPage) submit(ctx app.Context, e app.Event) {
-	if k.client.prerendering() || !k.client.isKiosk() || k.busy || k.step != stepForm {
+	client := k.client
+	if client.prerendering() || !client.isKiosk() || k.busy || k.step != stepForm {
 		return
 	}
 	if k.letter == "" {
@@ -177,9 +178,9 @@ func (k *kioskPage) submit(ctx app.Context, e app.Event) {
 		k.errMsg = why
 		return
 	}
-	now := k.client.Engine.Now()
+	now := client.Engine.Now()
 	ci := shared.KioskCheckin{
-		ID: shared.NewID(now), Site: k.client.me().Site, Number: "A-1", Name: strings.TrimSpace(k.name),
+		ID: shared.NewID(now), Site: client.me().Site, Number: "A-1", Name: strings.TrimSpace(k.name),
 		Email: strings.TrimSpace(k.email), Reason: k.reason, CreatedAt: now.UnixMilli(),
 	}
 	if err := ci.Validate(); err != nil { // checked before a number is spent
@@ -187,7 +188,7 @@ func (k *kioskPage) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	ci.Number = k.nextNumber(ctx, now)
-	if err := k.client.Engine.Mutate(shared.OpKioskCheckin, ci, ""); err != nil {
+	if err := client.Engine.Mutate(shared.OpKioskCheckin, ci, ""); err != nil {
 		k.errMsg = errorText(k.lang, err)
 		return
 	}

@@ -253,13 +253,14 @@ func (c *Client) ratingOf(tk shared.Ticket) (*shared.Rating, bool, error) {
 // rate queues the requester's rating; it goes out when the device is
 // online, and the panel thanks them at once.
 func (s *slaPanel) rate(ctx app.Context, score int) {
+	client := s.client
 	r := shared.Rating{TicketID: s.Ticket.ID, Score: score, Comment: strings.TrimSpace(s.comment)}
 	ctx.Async(func() {
-		now := s.client.Engine.Now()
+		now := client.Engine.Now()
 		r.ID, r.CreatedAt = shared.NewID(now), now.UnixMilli()
 		err := r.Validate()
 		if err == nil {
-			err = s.client.Engine.Mutate(wire.MTicketRate, r, "")
+			err = client.Engine.Mutate(wire.MTicketRate, r, "")
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {

@@ -204,7 +204,8 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 }
 
 func (f *ticketNew) submit(ctx app.Context, e app.Event) {
-	if f.submitting || f.client.prerendering() || f.preparing > 0 {
+	client := f.client
+	if f.submitting || client.prerendering() || f.preparing > 0 {
 		return
 	}
 	if f.draft.ID == "" {
@@ -224,9 +225,9 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 	draft := f.draft
 	f.saver() <- func() {
 		d, _ := f.takeUnsaved() // the submit carries the latest text
-		err := f.client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
+		err := client.Engine.Mutate(wire.MTicketCreate, tc, tc.ID)
 		if err != nil && d != nil {
-			f.client.Store.PutDraft(*d) // not sent: keep the words as a draft
+			client.Store.PutDraft(*d) // not sent: keep the words as a draft
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			keepWords(ctx, draft, err)

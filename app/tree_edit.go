@@ -374,11 +374,12 @@ func (e *treeEdit) queue(ctx app.Context, name string) {
 
 // unpublish queues tree.unpublish: users' devices drop the tree.
 func (e *treeEdit) unpublish(ctx app.Context, _ app.Event) {
-	if e.client.prerendering() || e.id == "" || e.cur.tree == nil || e.cur.tree.Status != tree.StatusPublished {
+	client := e.client
+	if client.prerendering() || e.id == "" || e.cur.tree == nil || e.cur.tree.Status != tree.StatusPublished {
 		return
 	}
 	takeRefusal(ctx.LocalStorage(), "tree/"+e.id)
-	if err := e.client.Engine.Mutate(wire.MTreeUnpublish, tree.Change{TreeID: e.id, Base: e.cur.revision}, ""); err != nil {
+	if err := client.Engine.Mutate(wire.MTreeUnpublish, tree.Change{TreeID: e.id, Base: e.cur.revision}, ""); err != nil {
 		e.errMsg = storageErrText(e.lang, err)
 		return
 	}
@@ -389,7 +390,7 @@ func (e *treeEdit) unpublish(ctx app.Context, _ app.Event) {
 	e.d.Tree.Status = tree.StatusDraft
 	e.cur.revision, e.cur.pending = e.cur.revision+1, e.cur.pending+1
 	e.cur.tree.Status = tree.StatusDraft
-	e.client.Engine.Nudge()
+	client.Engine.Nudge()
 }
 
 // discard drops the edit in progress and goes back to the stored tree.

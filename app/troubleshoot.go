@@ -112,6 +112,7 @@ func (c *Client) addEvents(ls app.BrowserStorage, evs ...tree.RunEvent) {
 // It runs on its own goroutine, not the component's, so events still
 // reach the outbox when the page is left at once.
 func (c *Client) flushEvents(ls app.BrowserStorage) {
+	client := c
 	if c.prerendering() {
 		return
 	}
@@ -128,7 +129,7 @@ func (c *Client) flushEvents(ls app.BrowserStorage) {
 			}
 			queued := map[string]bool{}
 			for _, e := range list {
-				if c.Engine.Mutate(wire.MTreeEvent, e, "") != nil {
+				if client.Engine.Mutate(wire.MTreeEvent, e, "") != nil {
 					break // the store said why, in the status bar; retry later
 				}
 				queued[e.ID] = true
