@@ -134,8 +134,9 @@ func (a *accountPage) others() int {
 }
 
 func (a *accountPage) Render() app.UI {
+	me := a.client.me() // read once: another tab may sign out meanwhile
 	l := a.lang
-	if a.client.me() == nil {
+	if me == nil {
 		return a.frame(
 			app.H1().Text(t(l, "account.title")),
 			app.P().ID("account-signed-out").Text(t(l, "account.signed_out")),
@@ -169,7 +170,7 @@ func (a *accountPage) Render() app.UI {
 	)
 	return a.frame(
 		app.H1().Text(t(l, "account.title")),
-		app.P().ID("account-who").Class("muted").Text(t(l, "account.intro", or(a.client.me().Name, a.client.me().Email), a.client.me().Email)),
+		app.P().ID("account-who").Class("muted").Text(t(l, "account.intro", or(me.Name, me.Email), me.Email)),
 		app.Div().Class("notices").Body(
 			app.If(!a.status.Online && !a.client.prerendering(), func() app.UI {
 				return app.P().ID("account-offline").Class("notice").Text(t(l, "account.needs_network"))

@@ -131,6 +131,7 @@ func otherLang(l string) string {
 
 // frame draws the header, the status bar and the page content.
 func (p *page) frame(content ...app.UI) app.UI {
+	me := p.client.me() // read once: another tab may sign out meanwhile
 	if p.client.isKiosk() {
 		return p.kioskFrame(content...) // kiosk_frame.go: no portal navigation on a kiosk
 	}
@@ -151,8 +152,8 @@ func (p *page) frame(content ...app.UI) app.UI {
 						return app.Span().ID("unread").Class("count").Title(t(l, "notify.unread", p.client.news.count.Load())).Text(p.client.news.count.Load())
 					}),
 				),
-				app.If(p.client.me() != nil, func() app.UI {
-					return app.A().ID("nav-account").Href("/signin").Title(p.client.me().Email).Text(or(p.client.me().Name, p.client.me().Email))
+				app.If(me != nil, func() app.UI {
+					return app.A().ID("nav-account").Href("/signin").Title(me.Email).Text(or(me.Name, me.Email))
 				}).ElseIf(!p.client.prerendering(), func() app.UI {
 					return app.A().ID("nav-signin").Href("/signin").Text(t(l, "nav.signin"))
 				}),
@@ -163,12 +164,12 @@ func (p *page) frame(content ...app.UI) app.UI {
 					OnClick(func(ctx app.Context, e app.Event) { p.setLang(ctx, otherLang(p.lang)) }),
 			),
 		),
-		app.If(p.client.isStaff(), func() app.UI { return staffNav(l, p.client.me()) }),
+		app.If(p.client.isStaff(), func() app.UI { return staffNav(l, me) }),
 		p.statusBar(),
 		app.Main().Body(content...),
 		app.Footer().Class("foot").Body(
 			app.A().Href("/device").Text(t(l, "nav.device")),
-			app.If(p.client.me() != nil, func() app.UI { return app.A().ID("nav-account-page").Href("/account").Text(t(l, "account.nav")) }), // account.go
+			app.If(me != nil, func() app.UI { return app.A().ID("nav-account-page").Href("/account").Text(t(l, "account.nav")) }), // account.go
 		),
 	)
 }

@@ -109,11 +109,12 @@ func (s *signinPage) signOut(ctx app.Context, e app.Event) {
 }
 
 func (s *signinPage) Render() app.UI {
+	me := s.client.me() // read once: another tab may sign out meanwhile
 	l := s.lang
-	if s.client.me() != nil && s.status.SignIn == "" {
+	if me != nil && s.status.SignIn == "" {
 		return s.frame(
 			app.H1().Text(t(l, "signin.signed_in_title")),
-			app.P().ID("signed-in-as").Text(t(l, "signin.signed_in_as", s.client.me().Name, s.client.me().Email, t(l, "role."+s.client.me().Role))),
+			app.P().ID("signed-in-as").Text(t(l, "signin.signed_in_as", me.Name, me.Email, t(l, "role."+me.Role))),
 			app.P().Body(app.A().ID("signin-account").Href("/account").Text(t(l, "account.devices_title"))), // password and devices: account.go
 			app.If(s.status.Pending > 0, func() app.UI {
 				return app.P().Class("error").Text(t(l, "signin.pending_signout", s.status.Pending))
@@ -124,8 +125,8 @@ func (s *signinPage) Render() app.UI {
 	}
 	return s.frame(
 		app.H1().Text(t(l, "signin.title")),
-		app.If(s.status.SignIn != "" && s.client.me() != nil, func() app.UI {
-			return app.P().Class("notice").Text(t(l, s.status.SignIn) + " " + t(l, "signin.again", s.client.me().Email))
+		app.If(s.status.SignIn != "" && me != nil, func() app.UI {
+			return app.P().Class("notice").Text(t(l, s.status.SignIn) + " " + t(l, "signin.again", me.Email))
 		}).Else(func() app.UI {
 			return app.P().Class("muted").Text(t(l, "signin.intro"))
 		}),
