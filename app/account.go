@@ -6,12 +6,6 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/account", app.NewZeroComponentFactory(&accountPage{}))
-	})
-}
-
 // minPassword is the server's rule for a password (auth.MinPassword),
 // said beside the field so nobody learns it from a refusal.
 const minPassword = 10
@@ -56,12 +50,12 @@ func (a *accountPage) OnMount(ctx app.Context) {
 // call posts body to an account endpoint and hands the answer, or the
 // error in words, to done on the page's context.
 func (a *accountPage) call(path string, body []byte, done func(ctx app.Context, resp []byte, errMsg string)) {
-	if client == nil || client.Post == nil {
+	if a.client.prerendering() || a.client.Post == nil {
 		return
 	}
 	lang, ctx := a.lang, a.mount
 	ctx.Async(func() {
-		status, resp, err := client.Post(path, body, lang)
+		status, resp, err := a.client.Post(path, body, lang)
 		errMsg := ""
 		if err != nil || status/100 != 2 {
 			errMsg = errorFrom(lang, status, resp, err)
@@ -71,7 +65,7 @@ func (a *accountPage) call(path string, body []byte, done func(ctx app.Context, 
 }
 
 func (a *accountPage) loadDevices() {
-	if me == nil {
+	if a.client.me() == nil {
 		return
 	}
 	a.call("/api/account/devices", nil, func(ctx app.Context, resp []byte, errMsg string) {
@@ -140,6 +134,7 @@ func (a *accountPage) others() int {
 }
 
 func (a *accountPage) Render() app.UI {
+	me := a.client.me() // read once: another tab may sign out meanwhile
 	l := a.lang
 	if me == nil {
 		return a.frame(
@@ -177,7 +172,7 @@ func (a *accountPage) Render() app.UI {
 		app.H1().Text(t(l, "account.title")),
 		app.P().ID("account-who").Class("muted").Text(t(l, "account.intro", or(me.Name, me.Email), me.Email)),
 		app.Div().Class("notices").Body(
-			app.If(!a.status.Online && client != nil, func() app.UI {
+			app.If(!a.status.Online && !a.client.prerendering(), func() app.UI {
 				return app.P().ID("account-offline").Class("notice").Text(t(l, "account.needs_network"))
 			}),
 		),

@@ -12,19 +12,14 @@ import (
 	"outpost/shared/wire"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/admin/categories", app.NewZeroComponentFactory(&categoryAdmin{}))
-	})
-}
-
 // The category tree is data (issue 7): the config record
 // shared.ConfigCategories, synced to every device. A device puts the tree
 // of its replica in use (shared.SetCategories) at start and whenever the
 // replica changes, before the page reloads (mountPage), so every list of
 // categories shows the tree in use.
 
-var categoriesSeen struct {
+// categoriesSeen is the category record last put in use.
+type categoriesSeen struct {
 	sync.Mutex
 	data string // the record last put in use
 }
@@ -38,16 +33,16 @@ func (c *Client) refreshCategories() bool {
 	if err != nil || !ok {
 		return sites
 	}
-	categoriesSeen.Lock()
-	defer categoriesSeen.Unlock()
-	if string(rec.Data) == categoriesSeen.data {
+	c.categoriesSeen.Lock()
+	defer c.categoriesSeen.Unlock()
+	if string(rec.Data) == c.categoriesSeen.data {
 		return sites
 	}
 	var tree shared.CategoryTree
 	if json.Unmarshal(rec.Data, &tree) != nil || shared.SetCategories(tree) != nil {
 		return sites // keep the tree in use; the server checks what it stores
 	}
-	categoriesSeen.data = string(rec.Data)
+	c.categoriesSeen.data = string(rec.Data)
 	return true
 }
 
@@ -91,7 +86,7 @@ func (a *categoryAdmin) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(a.lang, "catadmin.title") + " · " + t(a.lang, "app.name"))
 	ctx.Async(func() {
 		stored, data := shared.CurrentCategories(), ""
-		rec, ok, err := client.Store.Get(wire.TypeConfig, shared.ConfigCategories)
+		rec, ok, err := a.client.Store.Get(wire.TypeConfig, shared.ConfigCategories)
 		if err == nil && ok {
 			var tree shared.CategoryTree
 			if err = json.Unmarshal(rec.Data, &tree); err == nil {
@@ -100,7 +95,7 @@ func (a *categoryAdmin) load(ctx app.Context) {
 		}
 		used := map[string]int{}
 		for _, typ := range []string{wire.TypeTicket, wire.TypeArticle} {
-			recs, _ := client.Store.List(typ)
+			recs, _ := a.client.Store.List(typ)
 			for _, r := range recs {
 				var x struct{ Category, Subcategory string }
 				if json.Unmarshal(r.Data, &x) == nil && x.Category != "" {
@@ -362,6 +357,7 @@ func (a *categoryAdmin) warnings() []string {
 
 // save queues the tree.
 func (a *categoryAdmin) save(ctx app.Context) {
+	client := a.client
 	a.check()
 	if a.treeErr != "" {
 		return
@@ -382,7 +378,7 @@ func (a *categoryAdmin) save(ctx app.Context) {
 
 func (a *categoryAdmin) Render() app.UI {
 	l := a.lang
-	if client != nil && (me == nil || me.Role != shared.RoleAdmin) {
+	if !a.client.prerendering() && (a.client.me() == nil || a.client.me().Role != shared.RoleAdmin) {
 		return a.frame(
 			app.H1().Text(t(l, "catadmin.title")),
 			app.P().Class("notice").Text(t(l, "catadmin.admins_only")),

@@ -12,12 +12,6 @@ import (
 	"outpost/shared/sla"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/admin/kiosks", app.NewZeroComponentFactory(&adminKiosks{}))
-	})
-}
-
 // adminKiosks lists the enrolled kiosks, issues one-time enrollment codes
 // for a site (valid a day) and revokes kiosks. Issuing and revoking need
 // the network; the list is the replica's.
@@ -49,8 +43,8 @@ func (a *adminKiosks) OnMount(ctx app.Context) { a.mountPage(ctx, a.load) }
 func (a *adminKiosks) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(a.lang, "kiosk.admin_title") + " · " + t(a.lang, "app.name"))
 	ctx.Async(func() {
-		ks, err := client.kioskDevices()
-		cal, _, _ := client.slaConfig()
+		ks, err := a.client.kioskDevices()
+		cal, _, _ := a.client.slaConfig()
 		ctx.Dispatch(func(ctx app.Context) {
 			a.kiosks, a.loaded, a.cal = ks, true, cal
 			if err != nil {
@@ -60,18 +54,18 @@ func (a *adminKiosks) load(ctx app.Context) {
 	})
 }
 
-func isAdmin() bool { return me != nil && me.Role == shared.RoleAdmin }
+func (c *Client) isAdmin() bool { return c.me() != nil && c.me().Role == shared.RoleAdmin }
 
 // post calls the kiosk API and hands the answer to done on the UI goroutine.
 func (a *adminKiosks) post(ctx app.Context, path string, req any, done func(app.Context, []byte)) {
-	if client == nil || client.Post == nil || a.busy {
+	if a.client.prerendering() || a.client.Post == nil || a.busy {
 		return
 	}
 	body, _ := json.Marshal(req)
 	lang := a.lang
 	a.busy, a.errMsg, a.notice = true, "", ""
 	ctx.Async(func() {
-		status, resp, err := client.Post(path, body, lang)
+		status, resp, err := a.client.Post(path, body, lang)
 		ctx.Dispatch(func(ctx app.Context) {
 			a.busy = false
 			if err != nil || status != 200 {
@@ -106,7 +100,7 @@ func (a *adminKiosks) issue(ctx app.Context, e app.Event) {
 // them in the name fields, to be kept or changed.
 func (a *adminKiosks) siteTyped(site string) {
 	a.site = site
-	s, ok := siteNames().Find(strings.TrimSpace(site))
+	s, ok := a.client.siteNames().Find(strings.TrimSpace(site))
 	if !ok || a.named == s.Slug {
 		return
 	}
@@ -151,7 +145,8 @@ func (a *adminKiosks) namesProblem() string {
 // saveNames queues the site's names in the config record if they changed:
 // config.save works offline, unlike issuing the code.
 func (a *adminKiosks) saveNames(site string) error {
-	names, list := a.typedNames(), siteNames()
+	client := a.client
+	names, list := a.typedNames(), client.siteNames()
 	if len(names) == 0 {
 		return nil
 	}
@@ -165,7 +160,7 @@ func (a *adminKiosks) saveNames(site string) error {
 	if err := client.Engine.Mutate(shared.OpConfigSave, shared.SiteSave{ID: shared.ConfigSites, Sites: next}, ""); err != nil {
 		return err
 	}
-	sitesInUse.Store(&next) // shown at once; the synced record replaces it
+	client.siteList.list.Store(&next) // shown at once; the synced record replaces it
 	return nil
 }
 
@@ -192,14 +187,14 @@ func (a *adminKiosks) revoke(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		a.post(ctx, "/api/kiosk/revoke", map[string]string{"kiosk_id": id}, func(ctx app.Context, resp []byte) {
 			a.notice = t(a.lang, "kiosk.revoked_done")
-			client.Engine.Kick()
+			a.client.Engine.Kick()
 		})
 	}
 }
 
 func (a *adminKiosks) Render() app.UI {
 	l := a.lang
-	if client != nil && !isAdmin() {
+	if !a.client.prerendering() && !a.client.isAdmin() {
 		return a.frame(
 			app.H1().Text(t(l, "kiosk.admin_title")),
 			app.P().Class("notice").Text(t(l, "kiosk.admin_only")),
@@ -276,7 +271,7 @@ func (a *adminKiosks) Render() app.UI {
 		}),
 		app.If(a.issued.Code != "", func() app.UI {
 			return app.Div().ID("kiosk-issued").Class("card").Aria("live", "polite").Body(
-				app.P().Text(t(l, "kiosk.code_for", siteName(l, a.issued.Site)+" ("+a.issued.Site+")")),
+				app.P().Text(t(l, "kiosk.code_for", a.client.siteName(l, a.issued.Site)+" ("+a.issued.Site+")")),
 				app.P().ID("kiosk-code-value").Class("kiosk-number").Text(a.issued.Code),
 				app.P().ID("kiosk-code-expires").Class("muted").DataSet("expires", a.issued.ExpiresAt).
 					Text(t(l, "kiosk.code_expires", a.expiry())),
@@ -300,13 +295,13 @@ func (a *adminKiosks) Render() app.UI {
 						state = t(l, "kiosk.revoked_state")
 					}
 					return app.Tr().DataSet("id", k.ID).DataSet("letter", k.Letter).DataSet("revoked", k.RevokedAt != 0).Body(
-						app.Td().Body(app.Text(siteName(l, k.Site)+" "), app.Code().Class("muted").Text(k.Site)),
+						app.Td().Body(app.Text(a.client.siteName(l, k.Site)+" "), app.Code().Class("muted").Text(k.Site)),
 						app.Td().Body(app.Strong().Text(k.Letter)),
 						app.Td().Text(time.UnixMilli(k.EnrolledAt).Format("2006-01-02 15:04")),
 						app.Td().Text(state),
 						app.Td().Body(app.If(k.RevokedAt == 0, func() app.UI {
 							return app.Button().Type("button").Class("small secondary revoke").Disabled(a.busy).
-								Aria("label", t(l, "kiosk.revoke_label", k.Letter, siteName(l, k.Site))).Text(t(l, "kiosk.revoke")).
+								Aria("label", t(l, "kiosk.revoke_label", k.Letter, a.client.siteName(l, k.Site))).Text(t(l, "kiosk.revoke")).
 								OnClick(a.revoke(k.ID), app.EventScope(k.ID))
 						})),
 					)

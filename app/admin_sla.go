@@ -12,12 +12,6 @@ import (
 	"outpost/shared/sla"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/admin/sla", app.NewZeroComponentFactory(&slaAdmin{}))
-	})
-}
-
 // slaAdmin is the admin screen of the business-hours calendar and the SLA
 // policy. The form checks what it would save with shared/sla as the admin
 // types (the messages show beside each part), and saves through the
@@ -61,7 +55,7 @@ func (a *slaAdmin) load(ctx app.Context) {
 		return
 	}
 	ctx.Async(func() {
-		cal, pol, err := client.slaConfig()
+		cal, pol, err := a.client.slaConfig()
 		ctx.Dispatch(func(ctx app.Context) {
 			a.loaded, a.errMsg = true, ""
 			if err != nil {
@@ -198,6 +192,7 @@ func (a *slaAdmin) edited() {
 
 // save queues the calendar or the policy.
 func (a *slaAdmin) save(ctx app.Context, id string) {
+	client := a.client
 	s := sla.ConfigSave{ID: id}
 	var err error
 	if id == sla.ConfigCalendar {
@@ -228,7 +223,7 @@ func (a *slaAdmin) save(ctx app.Context, id string) {
 
 func (a *slaAdmin) Render() app.UI {
 	l := a.lang
-	if client != nil && (me == nil || me.Role != shared.RoleAdmin) {
+	if !a.client.prerendering() && (a.client.me() == nil || a.client.me().Role != shared.RoleAdmin) {
 		return a.frame(
 			app.H1().Text(t(l, "slaadmin.title")),
 			app.P().Class("notice").Text(t(l, "slaadmin.admins_only")),

@@ -13,12 +13,6 @@ import (
 	"outpost/shared/sla"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/agent", app.NewZeroComponentFactory(&agentQueue{}))
-	})
-}
-
 // agentQueue is the agent's work list: the tickets on this device, filtered
 // by tier, status, priority, category and assignee, most urgent first. It
 // works offline on what the device holds; changes made from it are queued.
@@ -44,9 +38,13 @@ type queueFilter struct {
 	Group    string // "" all, "-" the general queue, or a group
 	Mine     bool
 	Sort     string // "" by SLA due time, "priority" by priority then age
+
+	me *shared.Identity // who reads the queue: their tier by default, "mine"
 }
 
-func (f *queueFilter) read(q url.Values) {
+// read takes the filters from the URL's query, for me.
+func (f *queueFilter) read(q url.Values, me *shared.Identity) {
+	f.me = me
 	f.Status, f.Tier, f.Priority, f.Category = "active", "", q.Get("priority"), q.Get("category")
 	if q.Has("status") {
 		f.Status = q.Get("status")
@@ -95,7 +93,7 @@ func (f *queueFilter) match(t *ticketView) bool {
 		return false
 	case f.Group == "-" && t.Group != "", f.Group != "" && f.Group != "-" && t.Group != f.Group:
 		return false
-	case f.Mine && (me == nil || t.AssigneeID != me.UserID):
+	case f.Mine && (f.me == nil || t.AssigneeID != f.me.UserID):
 		return false
 	}
 	return true
@@ -107,7 +105,7 @@ func (q *agentQueue) OnPreRender(ctx app.Context) {
 }
 
 func (q *agentQueue) OnMount(ctx app.Context) {
-	q.f.read(ctx.Page().URL().Query())
+	q.f.read(ctx.Page().URL().Query(), q.client.me())
 	q.mountPage(ctx, q.load)
 	q.keys = onShortcut(ctx, q.shortcut)
 }
@@ -122,12 +120,12 @@ func (q *agentQueue) OnDismount() {
 func (q *agentQueue) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(q.lang, "nav.agent") + " · " + t(q.lang, "app.name"))
 	ctx.Async(func() {
-		ts, err := client.tickets()
-		timers, serr := client.queueSLA(ts, time.Now())
+		ts, err := q.client.tickets()
+		timers, serr := q.client.queueSLA(ts, time.Now())
 		if err == nil {
 			err = serr
 		}
-		_, groups, gerr := client.staff()
+		_, groups, gerr := q.client.staff()
 		if err == nil {
 			err = gerr
 		}
@@ -193,7 +191,7 @@ func (q *agentQueue) shortcut(ctx app.Context, key string) {
 
 func (q *agentQueue) Render() app.UI {
 	l := q.lang
-	if client != nil && !isStaff() {
+	if !q.client.prerendering() && !q.client.isStaff() {
 		return q.frame(
 			app.H1().Text(t(l, "nav.agent")),
 			app.P().Class("notice").Text(t(l, "agent.staff_only")),
@@ -296,7 +294,7 @@ func (q *agentQueue) jump(ctx app.Context, e app.Event) {
 	}
 	lang := q.lang
 	ctx.Async(func() {
-		tk, ok, err := client.ticketByNumber(n)
+		tk, ok, err := q.client.ticketByNumber(n)
 		ctx.Dispatch(func(ctx app.Context) {
 			switch {
 			case err != nil:

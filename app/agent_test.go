@@ -14,9 +14,9 @@ func TestQueueFilter(t *testing.T) {
 		{Ticket: shared.Ticket{ID: "c", Status: shared.StatusResolved, Tier: 1, Group: "field", Priority: "P2"}},
 		{Ticket: shared.Ticket{ID: "d", Status: shared.StatusPending, Priority: "P4", AssigneeID: "me"}},
 	}
-	me = &shared.Identity{UserID: "me", Role: shared.RoleAgent, Tier: 1}
-	defer func() { me = nil }()
-	for _, c := range []struct {
+	c := &Client{}
+	c.setMe(&shared.Identity{UserID: "me", Role: shared.RoleAgent, Tier: 1})
+	for _, tt := range []struct {
 		query string
 		want  string
 	}{
@@ -32,9 +32,9 @@ func TestQueueFilter(t *testing.T) {
 		{"tier=2&status=open&group=-", "b"}, // all together
 		{"status=resolved", "c"},            // status alone, my tier
 	} {
-		q, _ := url.ParseQuery(c.query)
+		q, _ := url.ParseQuery(tt.query)
 		var f queueFilter
-		f.read(q)
+		f.read(q, c.me())
 		got := ""
 		for i := range tickets {
 			if f.match(&tickets[i]) {
@@ -44,14 +44,14 @@ func TestQueueFilter(t *testing.T) {
 				got += tickets[i].ID
 			}
 		}
-		if got != c.want {
-			t.Errorf("?%s: %q; want %q", c.query, got, c.want)
+		if got != tt.want {
+			t.Errorf("?%s: %q; want %q", tt.query, got, tt.want)
 		}
 		// The filter survives the URL round trip.
 		var again queueFilter
-		again.read(f.values())
+		again.read(f.values(), c.me())
 		if again != f {
-			t.Errorf("?%s: %+v after the URL round trip; want %+v", c.query, again, f)
+			t.Errorf("?%s: %+v after the URL round trip; want %+v", tt.query, again, f)
 		}
 	}
 }

@@ -12,8 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"sync/atomic"
 
 	"outpost/app/engine"
 	"outpost/app/kbsearch"
@@ -23,29 +22,6 @@ import (
 	"outpost/shared/search"
 	"outpost/shared/wire"
 )
-
-// Routes registers every page. The WebAssembly main and the server both call
-// it, so a prerendered page and the page the app then shows are the same
-// component.
-func Routes() { routesOnce.Do(routes) }
-
-var routesOnce sync.Once
-
-func routes() {
-	app.Route("/", app.NewZeroComponentFactory(&home{}))
-	app.RouteWithRegexp(`^/article/[a-z0-9-]{1,64}$`, app.NewZeroComponentFactory(&articlePage{}))
-	app.Route("/ticket/new", app.NewZeroComponentFactory(&ticketNew{}))
-	app.Route("/tickets", app.NewZeroComponentFactory(&ticketList{}))
-	app.Route("/device", app.NewZeroComponentFactory(&devicePage{}))
-	for _, r := range featureRoutes {
-		r()
-	}
-	routeUnknown() // notfound.go: last, after every real page
-}
-
-// featureRoutes are route registrations added by feature files from init,
-// so a feature's pages live in its own files.
-var featureRoutes []func()
 
 // ServerData is what the server gives components to prerender: the public
 // articles, read from its store. A read that fails returns its error (the
@@ -63,16 +39,10 @@ type SearchHit struct {
 	search.Result
 }
 
-// serverData is set by the server (SetServerData) and nil in the browser.
-var serverData ServerData
-
-// SetServerData gives prerendering components access to the server's data.
-func SetServerData(d ServerData) { serverData = d }
-
-// client is the browser's replica and sync engine; nil when prerendering.
-var client *Client
-
-// Client is the browser side: the local store and the engine syncing it.
+// Client is what every page is built with (routes.go). In the browser,
+// Start returns it with the local store and the engine syncing it; on the
+// server, Prerender returns one with only the server's data, and no
+// replica (prerendering reports true).
 type Client struct {
 	Store  store.Store
 	Engine *engine.Engine
@@ -85,7 +55,32 @@ type Client struct {
 	// Post sends a JSON body to an API path of the server and returns the
 	// status and body of the answer; err means no answer (offline).
 	Post func(path string, body []byte, lang string) (status int, resp []byte, err error)
+
+	server ServerData                      // the server's articles, when prerendering
+	who    atomic.Pointer[shared.Identity] // who is signed in on this device (session.go)
+	lang   atomic.Pointer[string]          // the UI language, once known (layout.go)
+	// workerAtLoad says whether a service worker served this page, i.e.
+	// whether an older version of the app was installed when it loaded
+	// (Start sets it; layout.go's OnAppUpdate reads it).
+	workerAtLoad bool
+
+	uploads        uploadBoard    // upload progress the thumbnails watch (attach.go)
+	objectURLs     objectURLCache // object URLs of blobs shown (attach_wasm.go)
+	news           newsState      // tickets with news, the unread count (notify.go)
+	kiosk          kioskIdle      // a kiosk's idle timer (kiosk_frame.go)
+	categoriesSeen categoriesSeen // the category record last put in use (admin_categories.go)
+	siteList       sitesInUse     // the site list in use (names.go)
+	refusalHook    sync.Once      // refusals.go: OnReject is wrapped once
+	events         runEvents      // troubleshooting run events on their way (troubleshoot.go)
 }
+
+// Prerender returns the client the server builds pages with: no replica,
+// only its data.
+func Prerender(d ServerData) *Client { return &Client{server: d} }
+
+// prerendering reports whether c has no replica: the page is being
+// prerendered on the server (or the browser has not started yet).
+func (c *Client) prerendering() bool { return c == nil || c.Engine == nil }
 
 // langKey is the local-storage key of the chosen UI language.
 const langKey = "lang"

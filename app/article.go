@@ -47,9 +47,9 @@ func articleID(ctx app.Context) string {
 
 func (a *articlePage) OnPreRender(ctx app.Context) {
 	a.lang = prerenderLang(ctx)
-	if serverData != nil {
+	if a.client.server != nil {
 		var err error
-		a.article, a.found, err = serverData.Article(ctx, articleID(ctx))
+		a.article, a.found, err = a.client.server.Article(ctx, articleID(ctx))
 		a.loaded = err == nil // a failed read is not "not found"
 		if a.found {
 			a.lang = a.article.Lang
@@ -66,7 +66,7 @@ func (a *articlePage) OnMount(ctx app.Context) {
 }
 
 func (a *articlePage) OnNav(ctx app.Context) {
-	if client != nil && a.lang != "" {
+	if !a.client.prerendering() && a.lang != "" {
 		a.readFrom(ctx)
 		a.load(ctx)
 	}
@@ -97,14 +97,14 @@ func (a *articlePage) load(ctx app.Context) {
 	id, lang := articleID(ctx), a.lang
 	ctx.Async(func() {
 		var art shared.Article
-		rec, found, err := client.Store.Get(wire.TypeArticle, id)
+		rec, found, err := a.client.Store.Get(wire.TypeArticle, id)
 		if found && err == nil {
 			found = json.Unmarshal(rec.Data, &art) == nil
 		}
 		// The same article in the other languages, by language.
 		translations := map[string]string{}
 		if found {
-			if all, err := client.Store.List(wire.TypeArticle); err == nil {
+			if all, err := a.client.Store.List(wire.TypeArticle); err == nil {
 				group := art.TranslationOf
 				if group == "" {
 					group = art.ID
@@ -129,9 +129,9 @@ func (a *articlePage) load(ctx app.Context) {
 		var related []shared.Article
 		var staff articleStaff
 		if found {
-			related = client.related(art)
-			if isStaff() {
-				staff = client.articleStaff(id)
+			related = a.client.related(art)
+			if a.client.isStaff() {
+				staff = a.client.articleStaff(id)
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -157,7 +157,7 @@ func (a *articlePage) load(ctx app.Context) {
 			a.article, a.found, a.translation = art, found, translation
 			// Until the first sync has brought the article, keep waiting
 			// rather than saying it does not exist.
-			a.loaded = found || client.Engine.Status().Synced
+			a.loaded = found || a.client.Engine.Status().Synced
 			if found {
 				ctx.Page().SetTitle(art.Title + " · " + t(lang, "app.name"))
 			}
@@ -186,7 +186,7 @@ func (a *articlePage) Render() app.UI {
 					return app.A().ID("back-to-draft").Href("/ticket/new?draft=" + a.draft).Text(" · " + t(l, "suggest.back_to_draft"))
 				}),
 				app.Span().Text(" · "+categoryName(l, art.Category)),
-				app.If(client != nil && isStaff(), func() app.UI {
+				app.If(!a.client.prerendering() && a.client.isStaff(), func() app.UI {
 					return app.Span().Body(
 						app.If(!art.IsPublished(), func() app.UI {
 							return app.Span().ID("article-status").Class("badge status-" + art.Status).Text(" " + t(l, "kbedit.status."+art.Status))
@@ -281,6 +281,7 @@ func (a *articlePage) renderRelated() app.UI {
 
 // restore queues making revision n's content the article's next revision.
 func (a *articlePage) restore(ctx app.Context, n int) {
+	client := a.client
 	ch := shared.ArticleChange{ArticleID: a.article.ID, Base: a.staff.state.revision, Restore: n}
 	if err := ch.Validate(true); err != nil {
 		a.staff.err = errorText(a.lang, err)
@@ -300,7 +301,7 @@ func (a *articlePage) restore(ctx app.Context, n int) {
 }
 
 func (a *articlePage) renderStaff() app.UI {
-	if client == nil || !isStaff() {
+	if a.client.prerendering() || !a.client.isStaff() {
 		return nil
 	}
 	l, st := a.lang, a.staff

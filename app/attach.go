@@ -40,7 +40,12 @@ type uploadBoard struct {
 	next  int
 }
 
-var uploads = &uploadBoard{state: map[string]uploadState{}, subs: map[int]func(){}}
+// objectURLCache holds the object URLs of blobs shown (attach_wasm.go):
+// a handful of attachments a session looks at, kept as long as the page.
+type objectURLCache struct {
+	sync.Mutex
+	m map[string]string
+}
 
 func (b *uploadBoard) get(sha string) uploadState {
 	b.mu.Lock()
@@ -52,6 +57,9 @@ func (b *uploadBoard) set(sha string, change func(*uploadState)) {
 	b.mu.Lock()
 	s := b.state[sha]
 	change(&s)
+	if b.state == nil {
+		b.state = map[string]uploadState{}
+	}
 	b.state[sha] = s
 	subs := make([]func(), 0, len(b.subs))
 	for _, fn := range b.subs {
@@ -68,6 +76,9 @@ func (b *uploadBoard) subscribe(fn func()) (cancel func()) {
 	defer b.mu.Unlock()
 	id := b.next
 	b.next++
+	if b.subs == nil {
+		b.subs = map[int]func(){}
+	}
 	b.subs[id] = fn
 	return func() {
 		b.mu.Lock()
@@ -252,6 +263,7 @@ type attachThumb struct {
 	A        shared.Attachment
 	Download bool // fetch it from the server if this device lacks it
 
+	client *Client
 	url    string // an object URL of the bytes, once loaded
 	failed bool
 	state  uploadState
@@ -259,11 +271,11 @@ type attachThumb struct {
 }
 
 func (c *attachThumb) OnMount(ctx app.Context) {
-	if client == nil {
+	if c.client.prerendering() {
 		return
 	}
-	c.cancel = uploads.subscribe(func() {
-		ctx.Dispatch(func(ctx app.Context) { c.state = uploads.get(c.A.SHA256) })
+	c.cancel = c.client.uploads.subscribe(func() {
+		ctx.Dispatch(func(ctx app.Context) { c.state = c.client.uploads.get(c.A.SHA256) })
 	})
 	c.load(ctx)
 }
@@ -277,13 +289,13 @@ func (c *attachThumb) OnDismount() {
 }
 
 func (c *attachThumb) load(ctx app.Context) {
-	if client == nil {
+	if c.client.prerendering() {
 		return
 	}
 	a, download := c.A, c.Download
-	c.state = uploads.get(a.SHA256)
+	c.state = c.client.uploads.get(a.SHA256)
 	ctx.Async(func() {
-		url, err := blobURL(a, download)
+		url, err := c.client.blobURL(a, download)
 		ctx.Dispatch(func(ctx app.Context) {
 			if c.A.SHA256 == a.SHA256 {
 				c.url, c.failed = url, err != nil
@@ -366,8 +378,8 @@ func sizeText(n int64) string {
 }
 
 // renderAttachments draws a list of attachments, for the ticket page.
-func renderAttachments(l string, as []shared.Attachment, download bool) app.UI {
+func (c *Client) renderAttachments(l string, as []shared.Attachment, download bool) app.UI {
 	return app.Div().Class("attachments").Body(app.Range(as).Slice(func(i int) app.UI {
-		return &attachThumb{Lang: l, A: as[i], Download: download}
+		return &attachThumb{Lang: l, A: as[i], Download: download, client: c}
 	}))
 }

@@ -25,7 +25,7 @@ const (
 func (f *ticketNew) renderAttach() app.UI {
 	l, as := f.lang, f.draft.Attachments
 	full := len(as)+f.preparing >= shared.MaxAttachments
-	disabled := f.submitting || full || client == nil
+	disabled := f.submitting || full || f.client.prerendering()
 	accept := strings.Join(shared.AttachmentTypes, ",") + ",.txt,.pdf"
 	return app.FieldSet().ID("attach").Class("attach-field").Body(
 		app.Legend().Text(t(l, "attach.title")),
@@ -35,7 +35,7 @@ func (f *ticketNew) renderAttach() app.UI {
 		app.Div().ID("attach-list").Class("attachments").Body(app.Range(as).Slice(func(i int) app.UI {
 			a := as[i]
 			return app.Div().Class("attach-item").DataSet("sha", a.SHA256).Body(
-				&attachThumb{Lang: l, A: a},
+				&attachThumb{Lang: l, A: a, client: f.client},
 				app.Button().Type("button").Class("link attach-remove").Disabled(f.submitting).
 					Aria("label", t(l, "attach.remove_label", a.Name)).Text(t(l, "attach.remove")).
 					OnClick(func(ctx app.Context, e app.Event) { f.removeAttachment(ctx, a.SHA256) }, app.EventScope(a.SHA256)),
@@ -59,7 +59,7 @@ func (f *ticketNew) renderAttach() app.UI {
 // hashed, stored, and only then added to the draft. A file that cannot be
 // attached says why and leaves nothing behind.
 func (f *ticketNew) pick(ctx app.Context, id string) {
-	if client == nil || f.submitting {
+	if f.client.prerendering() || f.submitting {
 		return
 	}
 	files := pickedFiles(id)
@@ -77,7 +77,7 @@ func (f *ticketNew) pick(ctx app.Context, id string) {
 		ctx.Async(func() {
 			a, data, err := prepareFile(file)
 			if err == nil {
-				err = client.Store.PutBlob(store.Blob{Attachment: a, AddedAt: time.Now().UnixMilli()}, data)
+				err = f.client.Store.PutBlob(store.Blob{Attachment: a, AddedAt: time.Now().UnixMilli()}, data)
 				var full *store.QuotaError
 				if errors.As(err, &full) {
 					err = shared.Errorf(shared.EINVALID, "attach.quota", name)
@@ -123,8 +123,8 @@ func (f *ticketNew) removeAttachment(ctx app.Context, sha string) {
 	draftID := f.draft.ID
 	select {
 	case f.ops <- func() {
-		if !blobInUse(client.Store, sha, draftID) {
-			client.Store.DeleteBlob(sha)
+		if !blobInUse(f.client.Store, sha, draftID) {
+			f.client.Store.DeleteBlob(sha)
 		}
 	}:
 	default: // the queue is full: the bytes stay, harmlessly

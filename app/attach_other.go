@@ -24,4 +24,4 @@ func prepareFile(pickedFile) (shared.Attachment, []byte, error) {
 	return shared.Attachment{}, nil, errNoBrowser
 }
 
-func blobURL(shared.Attachment, bool) (string, error) { return "", errNoBrowser }
+func (c *Client) blobURL(shared.Attachment, bool) (string, error) { return "", errNoBrowser }

@@ -15,6 +15,6 @@ func (p *ticketPage) renderAttachments() app.UI {
 	}
 	return app.Section().ID("attachments").Body(
 		app.H2().Text(t(l, "attach.title")),
-		renderAttachments(l, as, true),
+		p.client.renderAttachments(l, as, true),
 	)
 }

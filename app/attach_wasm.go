@@ -9,7 +9,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall/js"
 	"time"
 
@@ -121,11 +120,11 @@ func awaitJS(p js.Value) (js.Value, error) {
 
 // blobFetch calls the blob API. A non-2xx answer is a *blobError with the
 // server's message.
-func blobFetch(method, sha string, query string, body []byte) (js.Value, []byte, error) {
+func blobFetch(lang, method, sha string, query string, body []byte) (js.Value, []byte, error) {
 	opts := map[string]any{
 		"method":      method,
 		"credentials": "same-origin",
-		"headers":     map[string]any{"Accept-Language": uiLang},
+		"headers":     map[string]any{"Accept-Language": lang},
 	}
 	if method != "GET" {
 		opts["cache"] = "no-store"
@@ -164,41 +163,37 @@ func uploadOffsetOf(resp js.Value) int64 {
 	return n
 }
 
-// fetchAPI is the blob API over fetch.
-type fetchAPI struct{}
+// fetchAPI is the blob API over fetch; lang is the UI language the
+// server's refusals are worded in.
+type fetchAPI struct{ lang func() string }
 
-func (fetchAPI) Head(sha string) (int64, error) {
-	resp, _, err := blobFetch("HEAD", sha, "", nil)
+func (f fetchAPI) Head(sha string) (int64, error) {
+	resp, _, err := blobFetch(f.lang(), "HEAD", sha, "", nil)
 	if err != nil {
 		return 0, err
 	}
 	return uploadOffsetOf(resp), nil
 }
 
-func (fetchAPI) Put(sha string, offset int64, chunk []byte) (int64, error) {
-	resp, _, err := blobFetch("PUT", sha, "?offset="+strconv.FormatInt(offset, 10), chunk)
+func (f fetchAPI) Put(sha string, offset int64, chunk []byte) (int64, error) {
+	resp, _, err := blobFetch(f.lang(), "PUT", sha, "?offset="+strconv.FormatInt(offset, 10), chunk)
 	if err != nil {
 		return 0, err
 	}
 	return uploadOffsetOf(resp), nil
 }
-
-var objectURLs = struct {
-	sync.Mutex
-	m map[string]string
-}{m: map[string]string{}}
 
 // blobURL returns an object URL of attachment a's bytes: from the blob
 // store, or downloaded into it if download is set. The URLs live as long
 // as the page: a handful of attachments a session looks at.
-func blobURL(a shared.Attachment, download bool) (string, error) {
-	objectURLs.Lock()
-	u, ok := objectURLs.m[a.SHA256]
-	objectURLs.Unlock()
+func (c *Client) blobURL(a shared.Attachment, download bool) (string, error) {
+	c.objectURLs.Lock()
+	u, ok := c.objectURLs.m[a.SHA256]
+	c.objectURLs.Unlock()
 	if ok {
 		return u, nil
 	}
-	b, data, ok, err := client.Store.GetBlob(a.SHA256)
+	b, data, ok, err := c.Store.GetBlob(a.SHA256)
 	if err != nil {
 		return "", err
 	}
@@ -207,7 +202,7 @@ func blobURL(a shared.Attachment, download bool) (string, error) {
 		if !download {
 			return "", errors.New("not on this device")
 		}
-		if _, data, err = blobFetch("GET", a.SHA256, "", nil); err != nil {
+		if _, data, err = blobFetch(c.uiLang(), "GET", a.SHA256, "", nil); err != nil {
 			return "", err
 		}
 		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != a.SHA256 {
@@ -216,10 +211,10 @@ func blobURL(a shared.Attachment, download bool) (string, error) {
 		typ = a.Type
 		// Kept as the offline copy; if the device is full it is only shown.
 		// The oldest copies make room past the budget.
-		if client.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: time.Now().UnixMilli()}, data) == nil {
-			if all, err := client.Store.Blobs(); err == nil {
+		if c.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: time.Now().UnixMilli()}, data) == nil {
+			if all, err := c.Store.Blobs(); err == nil {
 				for _, sha := range store.EvictOfflineCopies(all, store.OfflineCopiesBudget, a.SHA256) {
-					client.Store.DeleteBlob(sha)
+					c.Store.DeleteBlob(sha)
 				}
 			}
 		}
@@ -228,34 +223,28 @@ func blobURL(a shared.Attachment, download bool) (string, error) {
 	js.CopyBytesToJS(u8, data)
 	blob := js.Global().Get("Blob").New([]any{u8}, map[string]any{"type": typ})
 	u = js.Global().Get("URL").Call("createObjectURL", blob).String()
-	objectURLs.Lock()
-	if old, ok := objectURLs.m[a.SHA256]; ok {
+	c.objectURLs.Lock()
+	if old, ok := c.objectURLs.m[a.SHA256]; ok {
 		js.Global().Get("URL").Call("revokeObjectURL", u)
 		u = old
 	} else {
-		objectURLs.m[a.SHA256] = u
+		if c.objectURLs.m == nil {
+			c.objectURLs.m = map[string]string{}
+		}
+		c.objectURLs.m[a.SHA256] = u
 	}
-	objectURLs.Unlock()
+	c.objectURLs.Unlock()
 	return u, nil
 }
 
-// theUploader runs in every tab: the server takes overlapping chunks
-// from two tabs in its stride.
-var theUploader *uploader
-
-func init() {
-	// Start cannot be edited from here, so wait for it to set the client.
-	go func() {
-		for client == nil {
-			time.Sleep(100 * time.Millisecond)
-		}
-		c := client
-		u := &uploader{Store: c.Store, API: fetchAPI{}, Board: uploads, kick: make(chan struct{}, 1)}
-		theUploader = u
-		c.Engine.Subscribe(u.Kick) // a ticket arrived, the network came back, a sign-in
-		online := js.FuncOf(func(js.Value, []js.Value) any { u.Kick(); return nil })
-		js.Global().Call("addEventListener", "online", online)
-		u.Kick()
-		u.Run(context.Background(), 30*time.Second)
-	}()
+// startUploader sends the blobs of acknowledged tickets, in every tab:
+// the server takes overlapping chunks from two tabs in its stride. Start
+// calls it once the engine is loaded.
+func (c *Client) startUploader() {
+	u := &uploader{Store: c.Store, API: fetchAPI{lang: c.uiLang}, Board: &c.uploads, kick: make(chan struct{}, 1)}
+	c.Engine.Subscribe(u.Kick) // a ticket arrived, the network came back, a sign-in
+	online := js.FuncOf(func(js.Value, []js.Value) any { u.Kick(); return nil })
+	js.Global().Call("addEventListener", "online", online)
+	u.Kick()
+	go u.Run(context.Background(), 30*time.Second)
 }

@@ -17,12 +17,6 @@ import (
 	"outpost/shared/wire"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/agent/dashboard", app.NewZeroComponentFactory(&dashboard{}))
-	})
-}
-
 // typeTreeStats is the record type of a troubleshooting tree's run counts
 // (server/sync.TypeTreeStats).
 const typeTreeStats = "treestat"
@@ -59,7 +53,7 @@ func (d *dashboard) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(d.lang, "dash.title") + " · " + t(d.lang, "app.name"))
 	rng, from, to := d.rng, d.from, d.to
 	ctx.Async(func() {
-		r, err := client.dashboard(rng, from, to, time.Now())
+		r, err := d.client.dashboard(rng, from, to, time.Now())
 		ctx.Dispatch(func(ctx app.Context) {
 			d.report, d.loaded, d.errMsg = r, true, ""
 			if err != nil {
@@ -192,7 +186,7 @@ func (c *Client) each(typ string, fn func(data []byte)) error {
 
 func (d *dashboard) Render() app.UI {
 	l := d.lang
-	if client != nil && !isStaff() {
+	if !d.client.prerendering() && !d.client.isStaff() {
 		return d.frame(
 			app.H1().Text(t(l, "dash.title")),
 			app.P().Class("notice").Text(t(l, "dash.staff_only")),
@@ -224,7 +218,7 @@ func (d *dashboard) Render() app.UI {
 						})),
 				)
 			}),
-			app.If(me != nil && me.Role == shared.RoleAdmin, func() app.UI {
+			app.If(d.client.me() != nil && d.client.me().Role == shared.RoleAdmin, func() app.UI {
 				return app.A().ID("dash-admin-sla").Href("/admin/sla").Text(t(l, "slaadmin.title"))
 			}),
 		),

@@ -12,12 +12,6 @@ import (
 	"outpost/shared/tree"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/desk", app.NewZeroComponentFactory(&deskPage{}))
-	})
-}
-
 // deskPage is the concierge desk's side: the site's queue with names, call
 // the next visitor, serve them with the articles and guides of their
 // reason, then resolve at the desk, file a ticket for them, or mark a
@@ -47,31 +41,31 @@ func (d *deskPage) OnPreRender(ctx app.Context) {
 }
 
 func (d *deskPage) OnMount(ctx app.Context) {
-	d.site = boardSite(ctx)
+	d.site = d.client.boardSite(ctx)
 	ctx.LocalStorage().Get(deskNameKey, &d.desk)
 	if d.desk == "" {
-		d.desk = t(clientLang(ctx), "desk.default_name")
+		d.desk = t(d.client.pageLang(ctx), "desk.default_name")
 	}
 	d.mountPage(ctx, d.load)
 }
 
 func (d *deskPage) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(d.lang, "desk.title") + " · " + t(d.lang, "app.name"))
-	if !isStaff() {
+	if !d.client.isStaff() {
 		d.loaded = true
 		return
 	}
 	site, lang := d.site, d.lang
 	ctx.Async(func() {
-		sites := client.sites()
+		sites := d.client.sites()
 		var vs []visitView
 		var err error
 		if site != "" {
-			vs, err = client.siteVisits(site)
+			vs, err = d.client.siteVisits(site)
 		}
-		who, werr := client.visitors()
-		as, _ := client.articles(lang)
-		trees, _ := client.trees(lang)
+		who, werr := d.client.visitors()
+		as, _ := d.client.articles(lang)
+		trees, _ := d.client.trees(lang)
 		ctx.Dispatch(func(ctx app.Context) {
 			d.sites, d.visits, d.visitors, d.articles, d.trees, d.loaded = sites, vs, who, as, trees, true
 			d.errMsg = ""
@@ -119,10 +113,10 @@ func (d *deskPage) visit(id string) (visitView, bool) {
 // device knows it does not allow (another desk got there first) is refused
 // at once, in words, as the server would refuse it later.
 func (d *deskPage) act(ctx app.Context, name string, op shared.VisitOp) bool {
-	if client == nil {
+	if d.client.prerendering() {
 		return false
 	}
-	op.CreatedAt = client.Engine.Now().UnixMilli()
+	op.CreatedAt = d.client.Engine.Now().UnixMilli()
 	if name == shared.OpVisitCall || name == shared.OpVisitStart {
 		op.Desk = strings.TrimSpace(d.desk)
 	}
@@ -132,7 +126,7 @@ func (d *deskPage) act(ctx app.Context, name string, op shared.VisitOp) bool {
 		_, err = shared.NextVisitStatus(v.Status, name)
 	}
 	if err == nil {
-		err = client.Engine.Mutate(name, op, "")
+		err = d.client.Engine.Mutate(name, op, "")
 	}
 	if err != nil {
 		d.refused = t(d.lang, "desk.refused", or(v.Number, op.ID), d.reason(err))
@@ -223,10 +217,10 @@ func (d *deskPage) row(id, action string) app.EventHandler {
 
 func (d *deskPage) fileTicket(ctx app.Context, e app.Event) {
 	v, ok := d.visit(d.open)
-	if !ok || client == nil {
+	if !ok || d.client.prerendering() {
 		return
 	}
-	now := client.Engine.Now()
+	now := d.client.Engine.Now()
 	cat, sub, _ := strings.Cut(v.Reason, "/")
 	op := shared.VisitOp{
 		ID: v.ID, TicketID: shared.NewID(now), Title: strings.TrimSpace(d.title), Description: d.desc,
@@ -243,7 +237,7 @@ func (d *deskPage) fileTicket(ctx app.Context, e app.Event) {
 
 func (d *deskPage) Render() app.UI {
 	l := d.lang
-	if client != nil && !isStaff() {
+	if !d.client.prerendering() && !d.client.isStaff() {
 		return d.frame(
 			app.H1().Text(t(l, "desk.title")),
 			app.P().Class("notice").Text(t(l, "agent.staff_only")),
@@ -271,7 +265,7 @@ func (d *deskPage) Render() app.UI {
 					Body(
 						app.Option().Value("").Selected(d.site == "").Text(t(l, "desk.pick_site")),
 						app.Range(sites).Slice(func(i int) app.UI {
-							return app.Option().Value(sites[i]).Selected(sites[i] == d.site).Text(siteName(l, sites[i]))
+							return app.Option().Value(sites[i]).Selected(sites[i] == d.site).Text(d.client.siteName(l, sites[i]))
 						}),
 					),
 			),
@@ -317,7 +311,7 @@ func (d *deskPage) Render() app.UI {
 		}),
 		app.If(len(active) > 0, func() app.UI {
 			return app.Table().ID("desk-queue").Class("queue").Body(
-				app.Caption().Text(t(l, "desk.queue_caption", siteName(l, d.site))),
+				app.Caption().Text(t(l, "desk.queue_caption", d.client.siteName(l, d.site))),
 				app.THead().Body(app.Tr().Body(
 					app.Th().Scope("col").Text(t(l, "desk.number")), app.Th().Scope("col").Text(t(l, "desk.visitor")),
 					app.Th().Scope("col").Text(t(l, "kiosk.reason")), app.Th().Scope("col").Text(t(l, "agent.status")),

@@ -31,7 +31,7 @@ func (d *devicePage) OnMount(ctx app.Context) { d.mountPage(ctx, d.load) }
 func (d *devicePage) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(d.lang, "device.title") + " · " + t(d.lang, "app.name"))
 	ctx.Async(func() {
-		out, err := client.Store.Outbox()
+		out, err := d.client.Store.Outbox()
 		ctx.Dispatch(func(ctx app.Context) {
 			d.pending, d.loaded, d.errMsg = out, true, ""
 			if err != nil {
@@ -107,7 +107,7 @@ func (d *devicePage) Render() app.UI {
 	l := d.lang
 	return d.frame(
 		app.H1().Text(t(l, "device.title")),
-		app.If(client != nil && !client.Durable, func() app.UI {
+		app.If(!d.client.prerendering() && !d.client.Durable, func() app.UI {
 			return app.P().Class("error").Text(t(l, "device.not_durable"))
 		}),
 		app.Section().ID("storage").Class("card").Body(

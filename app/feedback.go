@@ -33,6 +33,7 @@ func (a *articlePage) loadFeedback(ctx app.Context, id string) {
 }
 
 func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
+	client := a.client
 	f := shared.Feedback{
 		ID:        shared.NewID(client.Engine.Now()),
 		ArticleID: a.article.ID,
@@ -65,7 +66,7 @@ func (a *articlePage) sendFeedback(ctx app.Context, helpful bool) {
 }
 
 func (a *articlePage) renderFeedback() app.UI {
-	if client == nil {
+	if a.client.prerendering() {
 		return nil // prerendered: answering needs the app
 	}
 	l, fb := a.lang, a.fb

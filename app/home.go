@@ -59,7 +59,7 @@ func (h *home) OnInit() {
 // replica's: until the page has read the replica after this device's first
 // full sync (a partial first sync, or none, is worse), for the same search.
 func (h *home) keepPrerendered() bool {
-	return h.prerendered != "" && client != nil && h.query == h.prerenderedQ &&
+	return h.prerendered != "" && !h.client.prerendering() && h.query == h.prerenderedQ &&
 		!(h.status.Synced && h.loaded && h.loadedChanges == h.status.Changes)
 }
 
@@ -70,12 +70,12 @@ const missDelay = 2 * time.Second
 func (h *home) OnPreRender(ctx app.Context) {
 	h.lang = prerenderLang(ctx)
 	h.readURL(ctx)
-	if serverData != nil {
+	if h.client.server != nil {
 		var err error
-		h.articles, err = serverData.Articles(ctx, h.lang)
+		h.articles, err = h.client.server.Articles(ctx, h.lang)
 		h.loaded = err == nil
 		if h.query != "" {
-			if h.hits, err = serverData.Search(ctx, h.searchQuery()); err == nil {
+			if h.hits, err = h.client.server.Search(ctx, h.searchQuery()); err == nil {
 				h.searched = h.query
 			}
 		}
@@ -102,13 +102,13 @@ func (h *home) readURL(ctx app.Context) {
 func (h *home) load(ctx app.Context) {
 	lang := h.lang
 	ctx.Page().SetTitle(t(lang, "app.name") + " · " + t(lang, "nav.home"))
-	changes := client.Engine.Status().Changes
+	changes := h.client.Engine.Status().Changes
 	ctx.Async(func() {
-		as, err := client.articles(lang)
+		as, err := h.client.articles(lang)
 		ctx.Dispatch(func(ctx app.Context) {
 			h.articles, h.loaded, h.err = as, true, ""
 			h.loadedChanges = changes
-			if now := client.Engine.Status(); now.Synced && now.Changes == changes {
+			if now := h.client.Engine.Status(); now.Synced && now.Changes == changes {
 				h.prerendered = "" // the replica has it all: never go back
 			}
 			if err != nil {
@@ -128,7 +128,7 @@ func (h *home) searchQuery() search.Query {
 func (h *home) search(ctx app.Context) {
 	h.seq++
 	seq, query := h.seq, strings.TrimSpace(h.query)
-	if query == "" || client == nil || client.Index == nil {
+	if query == "" || h.client.prerendering() || h.client.Index == nil {
 		h.hits, h.searched, h.ticket, h.hitsLang = nil, "", nil, ""
 		return
 	}
@@ -141,11 +141,11 @@ func (h *home) search(ctx app.Context) {
 	ctx.Async(func() {
 		var found *ticketView
 		if number > 0 {
-			if tk, ok, _ := client.ticketByNumber(number); ok {
+			if tk, ok, _ := h.client.ticketByNumber(number); ok {
 				found = &tk
 			}
 		}
-		results := client.Index.Search(q)
+		results := h.client.Index.Search(q)
 		hits := make([]SearchHit, 0, len(results))
 		for _, r := range results {
 			if a, ok := byID[r.ID]; ok {
@@ -154,7 +154,7 @@ func (h *home) search(ctx app.Context) {
 		}
 		hitsLang := ""
 		if len(hits) == 0 {
-			hits, hitsLang = otherLanguageHits(q)
+			hits, hitsLang = h.client.otherLanguageHits(q)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if seq != h.seq {
@@ -175,12 +175,12 @@ func (h *home) search(ctx app.Context) {
 // otherLanguageHits runs q in the other languages, for a search that found
 // nothing in the reader's ("contraseña" typed in the English UI), and
 // returns the hits of the first language that has any, and that language.
-func otherLanguageHits(q search.Query) ([]SearchHit, string) {
+func (c *Client) otherLanguageHits(q search.Query) ([]SearchHit, string) {
 	for _, lang := range shared.Languages {
 		if lang == q.Lang {
 			continue
 		}
-		as, err := client.articles(lang)
+		as, err := c.articles(lang)
 		if err != nil || len(as) == 0 {
 			continue
 		}
@@ -190,7 +190,7 @@ func otherLanguageHits(q search.Query) ([]SearchHit, string) {
 		}
 		q.Lang = lang
 		var hits []SearchHit
-		for _, r := range client.Index.Search(q) {
+		for _, r := range c.Index.Search(q) {
 			if a, ok := byID[r.ID]; ok {
 				hits = append(hits, SearchHit{Article: a, Result: r})
 			}
@@ -205,8 +205,9 @@ func otherLanguageHits(q search.Query) ([]SearchHit, string) {
 // recordMiss queues a "search.miss" for the search on screen if it found
 // nothing, once per query and page view.
 func (h *home) recordMiss() {
+	client := h.client
 	q := h.searched
-	if q == "" || len(h.hits) > 0 || h.missed[q] || client == nil {
+	if q == "" || len(h.hits) > 0 || h.missed[q] || client.prerendering() {
 		return
 	}
 	if h.missed == nil {
@@ -299,7 +300,7 @@ func (h *home) Render() app.UI {
 func (h *home) renderSearchBox() app.UI {
 	l := h.lang
 	form := app.Form().ID("search-form").Role("search").Action("/").Method("get")
-	if client != nil {
+	if !h.client.prerendering() {
 		form = form.Attr("onsubmit", noNativeSubmit).OnSubmit(h.onSubmit)
 	}
 	return app.Div().Class("search").Body(
@@ -334,7 +335,7 @@ func (h *home) renderResults() app.UI {
 	if tk := h.ticket; tk != nil {
 		ticket = app.P().ID("search-ticket").Class("card").Body(
 			app.A().Href("/ticket/"+tk.ID).Body(numberBadge(l, tk), app.Text(" "+tk.Title)),
-			app.Span().Class("muted").Text(" · "+statusLabel(l, readerRole(), tk.Status)),
+			app.Span().Class("muted").Text(" · "+statusLabel(l, h.client.readerRole(), tk.Status)),
 		)
 	}
 	if len(h.hits) == 0 && h.ticket != nil {

@@ -17,6 +17,7 @@ import (
 // listed with a button each, which leave the learned record at once. Saved
 // through config.save, queued offline like any change.
 type searchBlocks struct {
+	client *Client // set by the synonyms page (kb_synonyms.go)
 	loaded bool
 	dirty  bool   // edits a sync must not overwrite
 	sent   string // the blocks saved and not yet back (JSON)
@@ -38,20 +39,20 @@ func (b *searchBlocks) load(ctx app.Context, lang string) {
 		var learned shared.LearnedSearches
 		data := ""
 		var err error
-		if rec, ok, e := client.Store.Get(wire.TypeConfig, shared.ConfigSearchBlocks); e == nil && ok {
+		if rec, ok, e := b.client.Store.Get(wire.TypeConfig, shared.ConfigSearchBlocks); e == nil && ok {
 			if err = json.Unmarshal(rec.Data, &stored); err == nil {
 				data = string(rec.Data)
 			}
 		} else if e != nil {
 			err = e
 		}
-		if rec, ok, e := client.Store.Get(wire.TypeConfig, shared.ConfigLearned); e == nil && ok {
+		if rec, ok, e := b.client.Store.Get(wire.TypeConfig, shared.ConfigLearned); e == nil && ok {
 			json.Unmarshal(rec.Data, &learned)
 		}
 		titles := map[string]string{}
 		for _, list := range learned {
 			for _, s := range list {
-				if rec, ok, e := client.Store.Get(wire.TypeArticle, s.ArticleID); e == nil && ok {
+				if rec, ok, e := b.client.Store.Get(wire.TypeArticle, s.ArticleID); e == nil && ok {
 					var a shared.Article
 					if json.Unmarshal(rec.Data, &a) == nil {
 						titles[s.ArticleID] = a.Title
@@ -110,6 +111,7 @@ func (b *searchBlocks) setList(lang string, list shared.SearchBlockList) {
 
 // save queues the blocks.
 func (b *searchBlocks) save(ctx app.Context, lang string) {
+	client := b.client
 	if !b.check(lang) {
 		return
 	}

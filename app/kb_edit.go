@@ -14,13 +14,6 @@ import (
 	"outpost/shared/wire"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/kb/new", app.NewZeroComponentFactory(&kbEdit{}))
-		app.RouteWithRegexp(`^/kb/edit/[a-z0-9-]{1,64}$`, app.NewZeroComponentFactory(&kbEdit{}))
-	})
-}
-
 // kbEdit is the article editor, for staff: a form with a live preview that
 // works offline. Saving queues an "article.save" naming the revision the
 // edit started from; the server refuses it if someone else saved in
@@ -150,7 +143,7 @@ func (e *kbEdit) OnMount(ctx app.Context) {
 }
 
 func (e *kbEdit) load(ctx app.Context) {
-	if client == nil {
+	if e.client.prerendering() {
 		return
 	}
 	title := "kbedit.title_new"
@@ -164,11 +157,11 @@ func (e *kbEdit) load(ctx app.Context) {
 		var st articleState
 		var err error
 		if id != "" {
-			st, err = client.articleState(id)
+			st, err = e.client.articleState(id)
 		}
 		var prefill editDraft
 		if !e.ready && id == "" {
-			prefill = newDraft(lang, q, fromTicket)
+			prefill = e.client.newDraft(lang, q, fromTicket)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if id != e.id {
@@ -189,7 +182,7 @@ func (e *kbEdit) load(ctx app.Context) {
 
 // newDraft is the form of a new article: blank, or prefilled from a ticket
 // (?from_ticket=) or a search that found nothing (?title=&lang=).
-func newDraft(lang string, q url.Values, fromTicket string) editDraft {
+func (c *Client) newDraft(lang string, q url.Values, fromTicket string) editDraft {
 	d := editDraft{Article: shared.Article{Lang: lang, Visibility: shared.Public, Category: shared.CurrentCategories()[0].Slug}}
 	if l := q.Get("lang"); shared.ValidLang(l) {
 		d.Article.Lang = l
@@ -198,7 +191,7 @@ func newDraft(lang string, q url.Values, fromTicket string) editDraft {
 	if !shared.ValidUUID(fromTicket) {
 		return d
 	}
-	tv, entries, found, err := client.ticket(fromTicket)
+	tv, entries, found, err := c.ticket(fromTicket)
 	if err != nil || !found {
 		return d
 	}
@@ -314,12 +307,12 @@ func (e *kbEdit) arrived(n int) bool {
 	if e.cur.article.Revision < n {
 		return false
 	}
-	rec, ok, err := client.Store.Get(shared.RevisionType, shared.RevisionID(e.id, n))
+	rec, ok, err := e.client.Store.Get(shared.RevisionType, shared.RevisionID(e.id, n))
 	if err != nil || !ok {
-		return e.cur.article.Revision == n && e.cur.article.UpdatedBy == shared.EditAuthor(identity())
+		return e.cur.article.Revision == n && e.cur.article.UpdatedBy == shared.EditAuthor(e.client.identity())
 	}
 	var r shared.Revision
-	return json.Unmarshal(rec.Data, &r) == nil && r.Author == shared.EditAuthor(identity()) &&
+	return json.Unmarshal(rec.Data, &r) == nil && r.Author == shared.EditAuthor(e.client.identity()) &&
 		r.Article.Title == strings.TrimSpace(e.d.Article.Title) && r.Article.Body == strings.TrimSpace(e.d.Article.Body)
 }
 
@@ -410,6 +403,7 @@ func sameContent(a, b shared.Article) bool {
 // queue sends the form's change (if any), then the named status change
 // ("" for none), as mutations in the outbox.
 func (e *kbEdit) queue(ctx app.Context, status string) {
+	client := e.client
 	a := e.form()
 	save := !e.cur.exists || e.d.Dirty && !sameContent(a, e.cur.article)
 	if !save && status == "" {
@@ -465,7 +459,7 @@ func (e *kbEdit) discard(ctx app.Context, ev app.Event) {
 	ctx.LocalStorage().Del(e.key)
 	e.notice, e.errMsg = "", ""
 	if e.id == "" {
-		e.d = newDraft(e.lang, url.Values{}, "")
+		e.d = e.client.newDraft(e.lang, url.Values{}, "")
 	} else {
 		e.d = draftOf(e.cur)
 	}
@@ -494,7 +488,7 @@ func setField(id, v string) {
 
 func (e *kbEdit) Render() app.UI {
 	l := e.lang
-	if client != nil && !isStaff() {
+	if !e.client.prerendering() && !e.client.isStaff() {
 		return e.frame(
 			app.H1().Text(t(l, "kbedit.title_edit")),
 			app.P().Class("notice").Text(t(l, "kbedit.staff_only")),
@@ -634,8 +628,8 @@ func subcategoryOptions(l, cat string) []option {
 
 // renderKBFromTicket is the ticket page's link for staff to write an
 // article from a resolved ticket.
-func renderKBFromTicket(l string, tk ticketView) app.UI {
-	if !isStaff() || tk.Pending || tk.Status != shared.StatusResolved && tk.Status != shared.StatusClosed {
+func (c *Client) renderKBFromTicket(l string, tk ticketView) app.UI {
+	if !c.isStaff() || tk.Pending || tk.Status != shared.StatusResolved && tk.Status != shared.StatusClosed {
 		return nil
 	}
 	return app.P().Class("kb-from-ticket").Body(

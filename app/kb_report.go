@@ -12,12 +12,6 @@ import (
 	"outpost/shared/wire"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/kb/report", app.NewZeroComponentFactory(&kbReport{}))
-	})
-}
-
 // kbReport is the content-gap report for staff: articles by helpful rate,
 // lowest first, and the searches that found nothing, most frequent first.
 // It reads the figures synced to the device, so it works offline.
@@ -49,7 +43,7 @@ func (r *kbReport) OnMount(ctx app.Context) { r.mountPage(ctx, r.load) }
 func (r *kbReport) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(r.lang, "kbedit.report") + " · " + t(r.lang, "app.name"))
 	ctx.Async(func() {
-		rates, misses, err := client.kbReport()
+		rates, misses, err := r.client.kbReport()
 		ctx.Dispatch(func(ctx app.Context) {
 			r.rates, r.misses, r.loaded, r.errMsg = rates, misses, true, ""
 			if err != nil {
@@ -134,7 +128,7 @@ func sortMisses(ms []shared.SearchMissStats) {
 
 func (r *kbReport) Render() app.UI {
 	l := r.lang
-	if client != nil && !isStaff() {
+	if !r.client.prerendering() && !r.client.isStaff() {
 		return r.frame(
 			app.H1().Text(t(l, "kbedit.report")),
 			app.P().Class("notice").Text(t(l, "kbedit.staff_only")),
@@ -182,7 +176,7 @@ func (r *kbReport) Render() app.UI {
 		app.Section().ID("report-gaps").Body(
 			app.H2().Text(t(l, "kbedit.report_gaps")),
 			app.P().Class("muted").Text(t(l, "kbedit.report_gaps_p")),
-			app.If(isAdmin(), func() app.UI {
+			app.If(r.client.isAdmin(), func() app.UI {
 				return app.P().Body(app.A().ID("kb-synonyms").Href("/kb/synonyms").Text(t(l, "synonyms.gaps_link")))
 			}),
 			app.If(r.loaded && len(r.misses) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "kbedit.report_empty")) }),

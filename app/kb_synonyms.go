@@ -9,12 +9,6 @@ import (
 	"outpost/shared/wire"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/kb/synonyms", app.NewZeroComponentFactory(&synonymAdmin{}))
-	})
-}
-
 // synonymLangs are the languages an admin writes synonyms for, in order.
 var synonymLangs = []string{"en", "es"}
 
@@ -48,11 +42,12 @@ func (a *synonymAdmin) OnMount(ctx app.Context) { a.mountPage(ctx, a.load) }
 
 func (a *synonymAdmin) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(a.lang, "synonyms.title") + " · " + t(a.lang, "app.name"))
+	a.blocks.client = a.client
 	a.blocks.load(ctx, a.lang)
 	ctx.Async(func() {
 		var stored shared.Synonyms
 		data := ""
-		rec, ok, err := client.Store.Get(wire.TypeConfig, shared.ConfigSynonyms)
+		rec, ok, err := a.client.Store.Get(wire.TypeConfig, shared.ConfigSynonyms)
 		if err == nil && ok {
 			if err = json.Unmarshal(rec.Data, &stored); err == nil {
 				data = string(rec.Data)
@@ -97,6 +92,7 @@ func (a *synonymAdmin) check() (shared.Synonyms, bool) {
 
 // save queues the synonyms.
 func (a *synonymAdmin) save(ctx app.Context) {
+	client := a.client
 	syn, ok := a.check()
 	if !ok {
 		return
@@ -143,7 +139,7 @@ func (a *synonymAdmin) langErr(lang string) app.UI {
 
 func (a *synonymAdmin) Render() app.UI {
 	l := a.lang
-	if client != nil && !isAdmin() {
+	if !a.client.prerendering() && !a.client.isAdmin() {
 		return a.frame(
 			app.H1().Text(t(l, "synonyms.title")),
 			app.P().Class("notice").Text(t(l, "synonyms.admins_only")),

@@ -11,12 +11,6 @@ import (
 	"outpost/shared"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/kiosk", app.NewZeroComponentFactory(&kioskPage{}))
-	})
-}
-
 // Kiosk steps.
 const (
 	stepWelcome = ""
@@ -71,33 +65,35 @@ func (k *kioskPage) OnPreRender(ctx app.Context) {
 }
 
 func (k *kioskPage) OnMount(ctx app.Context) {
-	kioskIdle.Lock()
-	if kioskIdle.resets == nil {
-		kioskIdle.resets = map[*kioskPage]func(app.Context){}
+	idle := &k.client.kiosk
+	idle.Lock()
+	if idle.resets == nil {
+		idle.resets = map[*kioskPage]func(app.Context){}
 	}
-	kioskIdle.resets[k] = k.reset
-	kioskIdle.Unlock()
+	idle.resets[k] = k.reset
+	idle.Unlock()
 	k.mountPage(ctx, k.load)
 }
 
 func (k *kioskPage) OnDismount() {
-	kioskIdle.Lock()
-	delete(kioskIdle.resets, k)
-	kioskIdle.Unlock()
+	idle := &k.client.kiosk
+	idle.Lock()
+	delete(idle.resets, k)
+	idle.Unlock()
 	k.page.OnDismount()
 }
 
 func (k *kioskPage) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(k.lang, "kiosk.title") + " · " + t(k.lang, "app.name"))
-	if !isKiosk() {
+	if !k.client.isKiosk() {
 		k.loaded = true
 		return
 	}
-	site, self := me.Site, me.UserID
+	site, self := k.client.me().Site, k.client.me().UserID
 	ctx.Async(func() {
-		vs, err := client.siteVisits(site)
+		vs, err := k.client.siteVisits(site)
 		letter := ""
-		if rec, ok, _ := client.Store.Get(shared.TypeKiosk, self); ok {
+		if rec, ok, _ := k.client.Store.Get(shared.TypeKiosk, self); ok {
 			var d shared.KioskDevice
 			if json.Unmarshal(rec.Data, &d) == nil {
 				letter = d.Letter
@@ -132,16 +128,16 @@ func (k *kioskPage) load(ctx app.Context) {
 func (k *kioskPage) reset(ctx app.Context) {
 	k.step, k.name, k.email, k.reason, k.errMsg, k.number, k.visitID, k.code = stepWelcome, "", "", "", "", "", "", ""
 	k.busy = false
-	k.lang = clientLang(ctx)
+	k.lang = k.client.pageLang(ctx)
 	for _, id := range []string{"kiosk-name", "kiosk-email", "kiosk-code"} {
 		clearField(id)
 	}
-	kioskDirty(false)
+	k.client.kioskDirty(false)
 }
 
 func (k *kioskPage) start(ctx app.Context, e app.Event) {
 	k.step, k.errMsg = stepForm, ""
-	kioskDirty(true)
+	k.client.kioskDirty(true)
 	focusSoon("kiosk-name")
 }
 
@@ -160,7 +156,7 @@ func (k *kioskPage) nextNumber(ctx app.Context, now time.Time) string {
 		n = c.N
 	}
 	for _, v := range k.visits {
-		if v.KioskID == me.UserID && strings.HasPrefix(v.Number, k.letter+"-") && shared.LocalDay(time.UnixMilli(v.CreatedAt)) == day {
+		if v.KioskID == k.client.me().UserID && strings.HasPrefix(v.Number, k.letter+"-") && shared.LocalDay(time.UnixMilli(v.CreatedAt)) == day {
 			n = max(n, shared.NumberCount(v.Number))
 		}
 	}
@@ -170,7 +166,8 @@ func (k *kioskPage) nextNumber(ctx app.Context, now time.Time) string {
 }
 
 func (k *kioskPage) submit(ctx app.Context, e app.Event) {
-	if client == nil || !isKiosk() || k.busy || k.step != stepForm {
+	client := k.client
+	if client.prerendering() || !client.isKiosk() || k.busy || k.step != stepForm {
 		return
 	}
 	if k.letter == "" {
@@ -183,7 +180,7 @@ func (k *kioskPage) submit(ctx app.Context, e app.Event) {
 	}
 	now := client.Engine.Now()
 	ci := shared.KioskCheckin{
-		ID: shared.NewID(now), Site: me.Site, Number: "A-1", Name: strings.TrimSpace(k.name),
+		ID: shared.NewID(now), Site: client.me().Site, Number: "A-1", Name: strings.TrimSpace(k.name),
 		Email: strings.TrimSpace(k.email), Reason: k.reason, CreatedAt: now.UnixMilli(),
 	}
 	if err := ci.Validate(); err != nil { // checked before a number is spent
@@ -207,7 +204,7 @@ func (k *kioskPage) submit(ctx app.Context, e app.Event) {
 
 // enroll turns this device into a kiosk with an enrollment code.
 func (k *kioskPage) enroll(ctx app.Context, e app.Event) {
-	if client == nil || client.Post == nil || k.busy {
+	if k.client.prerendering() || k.client.Post == nil || k.busy {
 		return
 	}
 	code := strings.TrimSpace(k.code)
@@ -219,7 +216,7 @@ func (k *kioskPage) enroll(ctx app.Context, e app.Event) {
 	lang := k.lang
 	k.busy, k.errMsg = true, ""
 	ctx.Async(func() {
-		status, resp, err := client.Post("/api/kiosk/enroll", body, lang)
+		status, resp, err := k.client.Post("/api/kiosk/enroll", body, lang)
 		var out struct {
 			Identity shared.Identity
 			Kiosk    shared.KioskDevice
@@ -227,7 +224,7 @@ func (k *kioskPage) enroll(ctx app.Context, e app.Event) {
 		ok := err == nil && status == 200 && json.Unmarshal(resp, &out) == nil && out.Identity.UserID != ""
 		var switchErr error
 		if ok {
-			switchErr = client.signedIn(out.Identity)
+			switchErr = k.client.signedIn(out.Identity)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			k.busy = false
@@ -242,9 +239,9 @@ func (k *kioskPage) enroll(ctx app.Context, e app.Event) {
 				ctx.LocalStorage().Set(identityKey, out.Identity)
 				ctx.LocalStorage().Set(kioskLetterKey, out.Kiosk.Letter)
 				ctx.LocalStorage().Del(kioskCounterKey)
-				me = &out.Identity
+				k.client.setMe(&out.Identity)
 				k.letter = out.Kiosk.Letter
-				watchKiosk(ctx)
+				k.client.watchKiosk(ctx)
 				k.load(ctx)
 			}
 		})
@@ -253,7 +250,7 @@ func (k *kioskPage) enroll(ctx app.Context, e app.Event) {
 
 // setFieldSoon sets the value of field id once it is drawn.
 func setFieldSoon(id, value string) {
-	if client == nil {
+	if !app.IsClient {
 		return
 	}
 	go func() {
@@ -271,7 +268,7 @@ func setFieldSoon(id, value string) {
 // makes it has happened (the handler's element may be gone by then, so
 // ctx.Defer would not run).
 func focusSoon(id string) {
-	if client == nil {
+	if !app.IsClient {
 		return
 	}
 	go func() {
@@ -287,7 +284,7 @@ func focusSoon(id string) {
 
 func (k *kioskPage) Render() app.UI {
 	l := k.lang
-	if client != nil && !isKiosk() {
+	if !k.client.prerendering() && !k.client.isKiosk() {
 		return k.kioskFrame(k.renderEnroll())
 	}
 	switch k.step {
@@ -311,7 +308,7 @@ func (k *kioskPage) Render() app.UI {
 				}),
 			),
 			app.Button().ID("kiosk-checkin").Class("kiosk-button primary huge").Type("button").
-				Disabled(client == nil || blocked != "").Text(t(l, "kiosk.checkin")).OnClick(k.start),
+				Disabled(k.client.prerendering() || blocked != "").Text(t(l, "kiosk.checkin")).OnClick(k.start),
 			app.If(k.loaded, func() app.UI {
 				return app.P().ID("kiosk-queue-now").Class("kiosk-lead").Aria("live", "polite").
 					Text(queueText(l, "kiosk.checkin_next", len(q.Waiting), q.Times))
@@ -350,7 +347,7 @@ func (k *kioskPage) renderEnroll() app.UI {
 				Attr("spellcheck", "false").Required(true).
 				OnInput(func(ctx app.Context, e app.Event) {
 					k.code = ctx.JSSrc().Get("value").String()
-					kioskDirty(true)
+					k.client.kioskDirty(true)
 				}),
 			app.If(k.errMsg != "", func() app.UI {
 				return app.P().ID("kiosk-error").Class("error kiosk-error").Attr("role", "alert").Text(k.errMsg)

@@ -4,12 +4,6 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/kiosk/board", app.NewZeroComponentFactory(&kioskBoard{}))
-	})
-}
-
 // kioskBoard is the wall display of a site's queue: who is called to which
 // desk, who is next, and the wait for someone checking in now. It is a
 // view of the replica, so it stays current as pokes bring changes, and
@@ -29,7 +23,7 @@ func (b *kioskBoard) OnPreRender(ctx app.Context) {
 }
 
 func (b *kioskBoard) OnMount(ctx app.Context) {
-	b.site = boardSite(ctx)
+	b.site = b.client.boardSite(ctx)
 	b.mountPage(ctx, b.load)
 }
 
@@ -41,7 +35,7 @@ func (b *kioskBoard) load(ctx app.Context) {
 		return
 	}
 	ctx.Async(func() {
-		vs, err := client.siteVisits(site)
+		vs, err := b.client.siteVisits(site)
 		ctx.Dispatch(func(ctx app.Context) {
 			b.visits, b.loaded, b.err = vs, true, ""
 			if err != nil {
@@ -53,7 +47,7 @@ func (b *kioskBoard) load(ctx app.Context) {
 
 func (b *kioskBoard) Render() app.UI {
 	l := b.lang
-	if client != nil && !isKiosk() && !isStaff() {
+	if !b.client.prerendering() && !b.client.isKiosk() && !b.client.isStaff() {
 		return b.kioskFrame(
 			app.H1().Text(t(l, "kiosk.board")),
 			app.P().Class("kiosk-lead").Text(t(l, "kiosk.board_who")),
@@ -72,7 +66,7 @@ func (b *kioskBoard) Render() app.UI {
 		next = next[:8]
 	}
 	return b.kioskFrame(
-		app.H1().Text(t(l, "kiosk.board_title", siteName(l, b.site))),
+		app.H1().Text(t(l, "kiosk.board_title", b.client.siteName(l, b.site))),
 		app.If(b.err != "", func() app.UI { return app.P().Class("error").Text(b.err) }),
 		app.Div().Class("board").Body(
 			app.Section().ID("board-serving").Class("board-col").Aria("live", "polite").Body(

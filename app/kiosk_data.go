@@ -52,8 +52,8 @@ func (c *Client) siteVisits(site string) ([]visitView, error) {
 				continue
 			}
 			kiosk := ""
-			if me != nil {
-				kiosk = me.UserID
+			if c.me() != nil {
+				kiosk = c.me().UserID
 			}
 			byID[ci.ID] = len(out)
 			out = append(out, visitView{Visit: shared.Visit{
@@ -239,9 +239,9 @@ func reasonText(l, reason string) string {
 
 // boardSite is the site a board or desk shows: a kiosk's own, else ?site=,
 // else the one this device last chose.
-func boardSite(ctx app.Context) string {
-	if isKiosk() {
-		return me.Site
+func (c *Client) boardSite(ctx app.Context) string {
+	if c.isKiosk() {
+		return c.me().Site
 	}
 	if s := ctx.Page().URL().Query().Get("site"); shared.ValidSlug(s) {
 		return s

@@ -17,7 +17,7 @@ import (
 // An idle timer returns there and forgets what the visitor did.
 
 // isKiosk reports whether this device is an enrolled kiosk.
-func isKiosk() bool { return me != nil && me.Role == shared.RoleKiosk }
+func (c *Client) isKiosk() bool { return c.me() != nil && c.me().Role == shared.RoleKiosk }
 
 // DefaultKioskIdle is how long a kiosk waits without a touch or a key
 // before it starts over; ?idle=<seconds> on any kiosk page changes it
@@ -45,18 +45,18 @@ func kioskAllowed(path string) bool {
 func (p *page) kioskFrame(content ...app.UI) app.UI {
 	l := p.lang
 	path := ""
-	if client != nil {
+	if !p.client.prerendering() {
 		path = app.Window().URL().Path
 	}
-	if isKiosk() && path != "" && !kioskAllowed(path) {
+	if p.client.isKiosk() && path != "" && !kioskAllowed(path) {
 		content = []app.UI{
 			app.H1().Text(t(l, "kiosk.not_here")),
 			app.P().Class("kiosk-lead").Text(t(l, "kiosk.not_here_p")),
 		}
 	}
 	site := ""
-	if me != nil && me.Site != "" {
-		site = me.Site
+	if p.client.me() != nil && p.client.me().Site != "" {
+		site = p.client.me().Site
 	}
 	return app.Div().Class("shell kiosk").Body(
 		app.Header().Class("kiosk-top").Body(
@@ -64,7 +64,7 @@ func (p *page) kioskFrame(content ...app.UI) app.UI {
 				// go-app drops an empty alt, so the decoration says so by its role.
 				app.Img().Src("/web/icon.svg").Alt("").Attr("role", "presentation").Width(40).Height(40),
 				app.Span().Text(t(l, "kiosk.brand")),
-				app.If(site != "", func() app.UI { return app.Span().Class("kiosk-site").Text(" · " + siteName(l, site)) }),
+				app.If(site != "", func() app.UI { return app.Span().Class("kiosk-site").Text(" · " + p.client.siteName(l, site)) }),
 			),
 			app.Nav().Class("kiosk-nav").Aria("label", t(l, "kiosk.nav")).Body(
 				app.If(path != "/kiosk", func() app.UI {
@@ -82,7 +82,7 @@ func (p *page) kioskFrame(content ...app.UI) app.UI {
 }
 
 // kioskIdle watches a kiosk for inactivity.
-var kioskIdle struct {
+type kioskIdle struct {
 	sync.Mutex
 	once    sync.Once
 	timeout time.Duration
@@ -95,11 +95,11 @@ var kioskIdle struct {
 
 // watchKiosk is called by every page as it mounts on a kiosk device: it
 // starts the idle timer once, and remembers the page, to go home from.
-func watchKiosk(ctx app.Context) {
-	if client == nil || !isKiosk() {
+func (c *Client) watchKiosk(ctx app.Context) {
+	if c.prerendering() || !c.isKiosk() {
 		return
 	}
-	k := &kioskIdle
+	k := &c.kiosk
 	k.Lock()
 	k.ctx, k.hasCtx = ctx, true
 	if s, err := strconv.Atoi(ctx.Page().URL().Query().Get("idle")); err == nil && s > 0 {
@@ -129,7 +129,7 @@ func watchKiosk(ctx app.Context) {
 				ctx, ok := k.ctx, k.hasCtx
 				k.Unlock()
 				if due && ok {
-					ctx.Dispatch(func(ctx app.Context) { kioskIdleReset(ctx, false) })
+					ctx.Dispatch(func(ctx app.Context) { c.kioskIdleReset(ctx, false) })
 				}
 			}
 		}()
@@ -138,18 +138,18 @@ func watchKiosk(ctx app.Context) {
 
 // kioskDirty tells the idle timer whether the welcome screen holds
 // something of a visitor's.
-func kioskDirty(dirty bool) {
-	kioskIdle.Lock()
-	kioskIdle.dirty = dirty
-	kioskIdle.Unlock()
+func (c *Client) kioskDirty(dirty bool) {
+	c.kiosk.Lock()
+	c.kiosk.dirty = dirty
+	c.kiosk.Unlock()
 }
 
 // kioskIdleReset returns to the welcome screen and forgets the visitor:
 // what they typed (the check-in form resets itself), their troubleshooting
 // runs and any ticket draft, the language they picked. force resets even
 // a clean welcome screen (the "start over" button).
-func kioskIdleReset(ctx app.Context, force bool) {
-	k := &kioskIdle
+func (c *Client) kioskIdleReset(ctx app.Context, force bool) {
+	k := &c.kiosk
 	k.Lock()
 	path := app.Window().URL().Path
 	// The board is a wall display: nothing of a visitor's is on it.
@@ -165,7 +165,7 @@ func kioskIdleReset(ctx app.Context, force bool) {
 	k.dirty, k.last = false, time.Now()
 	k.Unlock()
 
-	forgetVisitor(ctx)
+	c.forgetVisitor(ctx)
 	for _, r := range resets {
 		r(ctx)
 	}
@@ -177,7 +177,7 @@ func kioskIdleReset(ctx app.Context, force bool) {
 // forgetVisitor drops what a visitor left on the device outside the
 // check-in form: troubleshooting runs (run/*), a chosen language, ticket
 // drafts (a guide's escalation makes one).
-func forgetVisitor(ctx app.Context) {
+func (c *Client) forgetVisitor(ctx app.Context) {
 	ls := app.Window().Get("localStorage")
 	var drop []string
 	for i := 0; i < ls.Get("length").Int(); i++ {
@@ -188,21 +188,21 @@ func forgetVisitor(ctx app.Context) {
 	for _, key := range drop {
 		ls.Call("removeItem", key)
 	}
-	if uiLang != "" {
+	if c.uiLang() != "" {
 		ls.Call("removeItem", langKey)
-		uiLang = ""
-		ctx.Page().SetLang(clientLang(ctx))
+		c.setUILang("")
+		ctx.Page().SetLang(c.pageLang(ctx))
 	}
-	if client == nil {
+	if c.prerendering() {
 		return
 	}
 	go func() {
-		drafts, err := client.Store.Drafts()
+		drafts, err := c.Store.Drafts()
 		if err != nil {
 			return
 		}
 		for _, d := range drafts {
-			client.Store.DeleteDraft(d.ID)
+			c.Store.DeleteDraft(d.ID)
 		}
 	}()
 }

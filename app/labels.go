@@ -15,11 +15,11 @@ import (
 
 // readerRole is the role of who reads this device's pages: "" (nobody
 // signed in) reads as a requester.
-func readerRole() string {
-	if me == nil {
+func (c *Client) readerRole() string {
+	if c.me() == nil {
 		return shared.RoleRequester
 	}
-	return me.Role
+	return c.me().Role
 }
 
 // statusLabel is a ticket status in the words of the role that reads it:
@@ -62,8 +62,8 @@ func shownEntries(role string, es []entryView) []entryView {
 }
 
 // statusBadge is a ticket's status as a badge, worded for the reader.
-func statusBadge(l, status string) app.HTMLSpan {
-	return app.Span().Class("badge status-" + status).Text(statusLabel(l, readerRole(), status))
+func statusBadge(l, role, status string) app.HTMLSpan {
+	return app.Span().Class("badge status-" + status).Text(statusLabel(l, role, status))
 }
 
 // queueText says how many people wait at a desk and how long a newcomer

@@ -12,6 +12,7 @@ import (
 // the sync status, and draws the header around the page's content.
 type page struct {
 	app.Compo
+	client *Client // the replica, the engine and who is signed in (routes.go)
 	lang   string
 	status engine.Status
 	update bool // a new app version is ready
@@ -22,18 +23,18 @@ type page struct {
 // mountPage starts tracking language and status; reload is called (through
 // ctx.Dispatch) whenever the replica changes or the language switches.
 func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
-	p.lang = clientLang(ctx)
+	p.lang = p.client.pageLang(ctx)
 	p.reload = reload
-	watchKiosk(ctx) // kiosk_frame.go: the idle timer of a kiosk device
-	if client == nil {
+	p.client.watchKiosk(ctx) // kiosk_frame.go: the idle timer of a kiosk device
+	if p.client.prerendering() {
 		return
 	}
-	watchRefusals(ctx.LocalStorage()) // refusals.go
-	p.status = client.Engine.Status()
+	p.client.watchRefusals(ctx.LocalStorage()) // refusals.go
+	p.status = p.client.Engine.Status()
 	changes := p.status.Changes
-	p.cancel = client.Engine.Subscribe(func() {
+	p.cancel = p.client.Engine.Subscribe(func() {
 		ctx.Dispatch(func(ctx app.Context) {
-			p.status = client.Engine.Status()
+			p.status = p.client.Engine.Status()
 			if p.status.Changes != changes {
 				changes = p.status.Changes
 				reload(ctx)
@@ -41,7 +42,7 @@ func (p *page) mountPage(ctx app.Context, reload func(app.Context)) {
 				// it in use (admin_categories.go), and draw the page again
 				// if it did.
 				ctx.Async(func() {
-					if client.refreshCategories() {
+					if p.client.refreshCategories() {
 						ctx.Dispatch(reload)
 					}
 				})
@@ -61,13 +62,8 @@ func (p *page) OnAppUpdate(ctx app.Context) {
 	// On a first visit there is no older version: go-app reports the
 	// service worker's first activation as an update (clients.claim gives
 	// the page a controller), which must not ask the user to reload.
-	p.update = ctx.AppUpdateAvailable() && controlledAtLoad
+	p.update = ctx.AppUpdateAvailable() && p.client.workerAtLoad
 }
-
-// controlledAtLoad says whether a service worker served this page, i.e.
-// whether an older version of the app was installed when it loaded. The
-// browser start sets it; it stays true where there is no browser.
-var controlledAtLoad = true
 
 // prerenderLang picks the language of a prerendered page: ?lang= if given.
 func prerenderLang(ctx app.Context) string {
@@ -77,16 +73,24 @@ func prerenderLang(ctx app.Context) string {
 	return i18n.Default
 }
 
-// uiLang is the UI language in the browser, once known.
-var uiLang string
+// uiLang is the UI language in the browser, once known ("" before).
+func (c *Client) uiLang() string {
+	if l := c.lang.Load(); l != nil {
+		return *l
+	}
+	return ""
+}
 
-// clientLang returns the language the user chose, or the browser's.
-func clientLang(ctx app.Context) string {
-	if client == nil {
+// setUILang records the UI language ("": not known, ask again).
+func (c *Client) setUILang(l string) { c.lang.Store(&l) }
+
+// pageLang returns the language the user chose, or the browser's.
+func (c *Client) pageLang(ctx app.Context) string {
+	if c.prerendering() {
 		return prerenderLang(ctx)
 	}
-	if uiLang != "" {
-		return uiLang
+	if c.uiLang() != "" {
+		return c.uiLang()
 	}
 	var l string
 	ctx.LocalStorage().Get(langKey, &l)
@@ -100,7 +104,7 @@ func clientLang(ctx app.Context) string {
 		}
 		l = i18n.Match(prefs...)
 	}
-	uiLang = l
+	c.setUILang(l)
 	ctx.Page().SetLang(l)
 	return l
 }
@@ -108,7 +112,7 @@ func clientLang(ctx app.Context) string {
 // setLang switches the UI language, remembers it on this device, and
 // redraws the page (only the routed page is mounted).
 func (p *page) setLang(ctx app.Context, l string) {
-	uiLang = l
+	p.client.setUILang(l)
 	ctx.LocalStorage().Set(langKey, l)
 	ctx.Page().SetLang(l)
 	p.lang = l
@@ -127,7 +131,8 @@ func otherLang(l string) string {
 
 // frame draws the header, the status bar and the page content.
 func (p *page) frame(content ...app.UI) app.UI {
-	if isKiosk() {
+	me := p.client.me() // read once: another tab may sign out meanwhile
+	if p.client.isKiosk() {
 		return p.kioskFrame(content...) // kiosk_frame.go: no portal navigation on a kiosk
 	}
 	l := p.lang
@@ -143,13 +148,13 @@ func (p *page) frame(content ...app.UI) app.UI {
 				app.A().ID("nav-troubleshoot").Href("/troubleshoot").Text(t(l, "troubleshoot.nav")),
 				app.A().ID("nav-tickets").Href("/tickets").Body(
 					app.Text(t(l, "nav.tickets")),
-					app.If(unreadCount.Load() > 0, func() app.UI {
-						return app.Span().ID("unread").Class("count").Title(t(l, "notify.unread", unreadCount.Load())).Text(unreadCount.Load())
+					app.If(p.client.news.count.Load() > 0, func() app.UI {
+						return app.Span().ID("unread").Class("count").Title(t(l, "notify.unread", p.client.news.count.Load())).Text(p.client.news.count.Load())
 					}),
 				),
 				app.If(me != nil, func() app.UI {
 					return app.A().ID("nav-account").Href("/signin").Title(me.Email).Text(or(me.Name, me.Email))
-				}).ElseIf(client != nil, func() app.UI {
+				}).ElseIf(!p.client.prerendering(), func() app.UI {
 					return app.A().ID("nav-signin").Href("/signin").Text(t(l, "nav.signin"))
 				}),
 				app.A().Class("button small").Href("/ticket/new").Text(t(l, "nav.new_ticket")),
@@ -159,7 +164,7 @@ func (p *page) frame(content ...app.UI) app.UI {
 					OnClick(func(ctx app.Context, e app.Event) { p.setLang(ctx, otherLang(p.lang)) }),
 			),
 		),
-		app.If(isStaff(), func() app.UI { return staffNav(l) }),
+		app.If(p.client.isStaff(), func() app.UI { return staffNav(l, me) }),
 		p.statusBar(),
 		app.Main().Body(content...),
 		app.Footer().Class("foot").Body(
@@ -175,7 +180,7 @@ func (p *page) statusBar() app.UI {
 	l, s := p.lang, p.status
 	state, label := "offline", t(l, "status.offline")
 	switch {
-	case client == nil:
+	case p.client.prerendering():
 		state, label = "loading", t(l, "status.loading")
 	case s.Online && s.Syncing:
 		state, label = "syncing", t(l, "status.syncing")
@@ -200,7 +205,7 @@ func (p *page) statusBar() app.UI {
 					app.Progress().Max(s.SyncTotal).Value(s.SyncDone),
 					app.Text(" "+t(l, "status.progress", s.SyncDone, s.SyncTotal)),
 				)
-			}).ElseIf(client != nil && !s.Synced && s.Online, func() app.UI {
+			}).ElseIf(!p.client.prerendering() && !s.Synced && s.Online, func() app.UI {
 				return app.Span().Class("note").Text(t(l, "status.first_sync"))
 			}),
 			app.If(s.SignIn != "", func() app.UI {
@@ -238,7 +243,7 @@ func (p *page) statusBar() app.UI {
 }
 
 // staffNav is the second row of links that agents and admins work from.
-func staffNav(l string) app.UI {
+func staffNav(l string, me *shared.Identity) app.UI {
 	admin := me != nil && me.Role == shared.RoleAdmin
 	return app.Nav().ID("staff-nav").Class("staff").Aria("label", t(l, "nav.staff")).Body(
 		app.A().ID("nav-agent").Href("/agent").Text(t(l, "nav.agent")),

@@ -49,24 +49,25 @@ func displayName(l string, names shared.Names, key, slug string) string {
 	return shared.HumanSlug(slug)
 }
 
-// sitesInUse is the replica's shared.SiteList (nil before it has one).
-var sitesInUse atomic.Pointer[shared.SiteList]
-
-// sitesSeen is the record last read into sitesInUse.
-var sitesSeen atomic.Pointer[string]
+// sitesInUse is the replica's shared.SiteList (nil before it has one),
+// and the record it was read from.
+type sitesInUse struct {
+	list atomic.Pointer[shared.SiteList]
+	seen atomic.Pointer[string]
+}
 
 // siteName is the display name of site slug in l.
-func siteName(l, slug string) string {
+func (c *Client) siteName(l, slug string) string {
 	var list shared.SiteList
-	if p := sitesInUse.Load(); p != nil {
+	if p := c.siteList.list.Load(); p != nil {
 		list = *p
 	}
 	return list.Name(l, slug)
 }
 
 // siteNames returns the site names in use (never changed by callers).
-func siteNames() shared.SiteList {
-	if p := sitesInUse.Load(); p != nil {
+func (c *Client) siteNames() shared.SiteList {
+	if p := c.siteList.list.Load(); p != nil {
 		return *p
 	}
 	return nil
@@ -80,14 +81,14 @@ func (c *Client) refreshSites() bool {
 		return false
 	}
 	data := string(rec.Data)
-	if p := sitesSeen.Load(); p != nil && *p == data {
+	if p := c.siteList.seen.Load(); p != nil && *p == data {
 		return false
 	}
 	var list shared.SiteList
 	if json.Unmarshal(rec.Data, &list) != nil || list.Validate() != nil {
 		return false
 	}
-	sitesInUse.Store(&list)
-	sitesSeen.Store(&data)
+	c.siteList.list.Store(&list)
+	c.siteList.seen.Store(&data)
 	return true
 }

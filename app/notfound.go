@@ -6,21 +6,6 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // address no route knows (server/http/app.go).
 const NotFoundPath = "/not-found"
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route(NotFoundPath, app.NewZeroComponentFactory(&notFoundPage{}))
-	})
-}
-
-// routeUnknown sends every other address to the not-found page in the
-// browser, in place of go-app's bare "404" screen. Only the browser gets
-// it: the server must still see such an address as unknown to answer 404.
-func routeUnknown() {
-	if app.IsClient {
-		app.RouteWithRegexp(`^/`, app.NewZeroComponentFactory(&notFoundPage{}))
-	}
-}
-
 // notFoundPage says, in the app's own layout, that there is nothing at
 // this address, and offers the way home.
 type notFoundPage struct{ page }

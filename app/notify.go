@@ -2,15 +2,23 @@ package app
 
 import (
 	"encoding/json"
+	"sync"
 	"sync/atomic"
 
 	"outpost/shared"
 	"outpost/shared/wire"
 )
 
-// unreadCount is how many of my tickets have news I have not seen; the
-// header shows it on "My tickets".
-var unreadCount atomic.Int32
+// newsState is what the user has not seen yet of their tickets
+// (notify_wasm.go keeps it).
+type newsState struct {
+	mu       sync.Mutex
+	unread   map[string]bool // tickets with news, for the list's badges
+	notified map[string]bool // entry IDs already announced
+	// count is how many of my tickets have news I have not seen; the
+	// header shows it on "My tickets".
+	count atomic.Int32
+}
 
 // news returns, for each of my tickets with something new, the latest
 // entry someone else added (a reply or a change: my own never count) that
@@ -32,7 +40,7 @@ func news(entries []shared.Entry, myID string, mine map[string]bool, seen map[st
 
 // myNews reads the replica for news on the signed-in user's tickets.
 func (c *Client) myNews(seen map[string]int64) (map[string]shared.Entry, map[string]string, error) {
-	who := identity()
+	who := c.identity()
 	if who.UserID == "" {
 		return nil, nil, nil
 	}

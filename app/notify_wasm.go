@@ -2,20 +2,12 @@ package app
 
 import (
 	"encoding/json"
-	"sync"
 	"syscall/js"
 )
 
 // seenKey is the local-storage key of what the user has seen of each of
 // their tickets: ticket ID → Unix ms of the latest entry seen.
 const seenKey = "seen"
-
-var (
-	newsMu     sync.Mutex
-	unreadIDs  = map[string]bool{} // tickets with news, for the list's badges
-	notified   = map[string]bool{} // entry IDs already announced
-	newsEngine *Client
-)
 
 func loadSeen() map[string]int64 {
 	seen := map[string]int64{}
@@ -26,7 +18,7 @@ func loadSeen() map[string]int64 {
 }
 
 // markSeen records that the user saw ticket id up to entry time at.
-func markSeen(id string, at int64) {
+func (c *Client) markSeen(id string, at int64) {
 	seen := loadSeen()
 	if seen[id] >= at {
 		return
@@ -34,68 +26,66 @@ func markSeen(id string, at int64) {
 	seen[id] = at
 	b, _ := json.Marshal(seen)
 	js.Global().Get("localStorage").Call("setItem", seenKey, string(b))
-	go refreshNews(false)
+	go c.refreshNews(false)
 }
 
 // hasNews reports whether ticket id has news the user has not seen.
-func hasNews(id string) bool {
-	newsMu.Lock()
-	defer newsMu.Unlock()
-	return unreadIDs[id]
+func (c *Client) hasNews(id string) bool {
+	c.news.mu.Lock()
+	defer c.news.mu.Unlock()
+	return c.news.unread[id]
 }
 
 // watchNews keeps the unread count current and, when a reply or change
 // arrives on one of the user's tickets while the app is open, shows a
 // notification (if the user allowed them).
-func watchNews(c *Client) {
-	newsEngine = c
+func (c *Client) watchNews() {
 	last := -1
 	c.Engine.Subscribe(func() {
 		if s := c.Engine.Status(); s.Changes != last {
 			last = s.Changes
-			go refreshNews(true)
+			go c.refreshNews(true)
 		}
 	})
-	go refreshNews(false) // what arrived while the app was closed: a badge, no pop-up
+	go c.refreshNews(false) // what arrived while the app was closed: a badge, no pop-up
 }
 
-func refreshNews(announce bool) {
-	c := newsEngine
-	if c == nil {
-		return
-	}
+func (c *Client) refreshNews(announce bool) {
 	news, titles, err := c.myNews(loadSeen())
 	if err != nil {
 		return
 	}
-	newsMu.Lock()
-	unreadIDs = map[string]bool{}
+	c.news.mu.Lock()
+	c.news.unread = map[string]bool{}
+	if c.news.notified == nil {
+		c.news.notified = map[string]bool{}
+	}
 	var fresh []string
 	for id, e := range news {
-		unreadIDs[id] = true
-		if !notified[e.ID] {
-			notified[e.ID] = true
+		c.news.unread[id] = true
+		if !c.news.notified[e.ID] {
+			c.news.notified[e.ID] = true
 			if announce {
 				fresh = append(fresh, id)
 			}
 		}
 	}
-	unreadCount.Store(int32(len(news)))
-	newsMu.Unlock()
+	c.news.count.Store(int32(len(news)))
+	c.news.mu.Unlock()
 	for _, id := range fresh {
-		notify(titles[id], news[id].Body, id)
+		c.notify(titles[id], news[id].Body, id)
 	}
 	c.Engine.Nudge()
 }
 
 // notify shows a system notification for news on ticket id.
-func notify(title, body, id string) {
+func (c *Client) notify(title, body, id string) {
 	n := js.Global().Get("Notification")
 	if !n.Truthy() || n.Get("permission").String() != "granted" {
 		return
 	}
 	if body == "" {
-		body = t(uiLang, "notify.changed")
+		body = t(c.uiLang(), "notify.changed")
 	}
 	note := n.New(title, map[string]any{"body": body, "tag": id})
 	var click js.Func

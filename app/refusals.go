@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -35,17 +34,15 @@ type refusal struct {
 // text says it in lang.
 func (r refusal) text(lang string) string { return t(lang, r.Key, anys(r.Args)...) }
 
-var refusalHook sync.Once
-
 // watchRefusals makes the engine note refused edits. Every page's mount
 // calls it, so the tab that syncs has it whatever it shows.
-func watchRefusals(ls app.BrowserStorage) {
-	if client == nil {
+func (c *Client) watchRefusals(ls app.BrowserStorage) {
+	if c.prerendering() {
 		return
 	}
-	refusalHook.Do(func() {
-		prev := client.Engine.OnReject
-		client.Engine.OnReject = func(m wire.Mutation, r wire.Result) error {
+	c.refusalHook.Do(func() {
+		prev := c.Engine.OnReject
+		c.Engine.OnReject = func(m wire.Mutation, r wire.Result) error {
 			if prev != nil {
 				if err := prev(m, r); err != nil {
 					return err // kept in the outbox: noted when it comes back

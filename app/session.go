@@ -3,8 +3,6 @@ package app
 import (
 	"encoding/json"
 
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
-
 	"outpost/shared"
 )
 
@@ -14,22 +12,18 @@ const identityKey = "identity"
 
 // me is the identity this device is signed in as, nil when signed out. It
 // is cached in local storage by signedIn and read at start.
-var me *shared.Identity
-
-// loadIdentity reads the cached identity.
-func loadIdentity(ctx app.Context) {
-	var id shared.Identity
-	if ctx.LocalStorage().Get(identityKey, &id) == nil && id.UserID != "" {
-		me = &id
-	} else {
-		me = nil
+func (c *Client) me() *shared.Identity {
+	if c == nil {
+		return nil
 	}
+	return c.who.Load()
 }
+
+// setMe records who this device is signed in as (nil: nobody).
+func (c *Client) setMe(id *shared.Identity) { c.who.Store(id) }
 
 // isStaff reports whether the signed-in user works tickets.
-func isStaff() bool {
-	return me.IsStaff()
-}
+func (c *Client) isStaff() bool { return c.me().IsStaff() }
 
 // apiError is the error body of the JSON API.
 type apiError struct {
@@ -59,7 +53,7 @@ func errorFrom(lang string, status int, body []byte, err error) string {
 // carries on (its outbox goes out now); another account first needs this
 // device's unsent changes gone, then the device becomes a new client.
 func (c *Client) signedIn(who shared.Identity) error {
-	prev := me
+	prev := c.me()
 	if prev == nil || prev.UserID == who.UserID {
 		if c.Engine.Status().SignIn == "client.bound_elsewhere" {
 			return c.Engine.SwitchClient()

@@ -9,12 +9,6 @@ import (
 	"outpost/shared"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/signin", app.NewZeroComponentFactory(&signinPage{}))
-	})
-}
-
 // signinPage signs the device in, or says who it is signed in as and signs
 // it out. Signing in needs the network; everything after works offline.
 type signinPage struct {
@@ -38,10 +32,10 @@ func (s *signinPage) load(ctx app.Context) {
 }
 
 // next is where to go after signing in: ?next= if it is a local path.
-func next(ctx app.Context) string {
+func (c *Client) next(ctx app.Context) string {
 	n := ctx.Page().URL().Query().Get("next")
 	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") {
-		if isStaff() {
+		if c.isStaff() {
 			return "/agent"
 		}
 		return "/tickets"
@@ -50,7 +44,7 @@ func next(ctx app.Context) string {
 }
 
 func (s *signinPage) submit(ctx app.Context, e app.Event) {
-	if s.busy || client == nil || client.Post == nil {
+	if s.busy || s.client.prerendering() || s.client.Post == nil {
 		return
 	}
 	if strings.TrimSpace(s.email) == "" || s.password == "" {
@@ -61,12 +55,12 @@ func (s *signinPage) submit(ctx app.Context, e app.Event) {
 	lang := s.lang
 	s.busy, s.errMsg = true, ""
 	ctx.Async(func() {
-		status, resp, err := client.Post("/api/login", body, lang)
+		status, resp, err := s.client.Post("/api/login", body, lang)
 		var out struct{ Identity shared.Identity }
 		ok := err == nil && status == 200 && json.Unmarshal(resp, &out) == nil && out.Identity.UserID != ""
 		var switchErr error
 		if ok {
-			switchErr = client.signedIn(out.Identity)
+			switchErr = s.client.signedIn(out.Identity)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			s.busy = false
@@ -78,25 +72,25 @@ func (s *signinPage) submit(ctx app.Context, e app.Event) {
 			default:
 				s.password = ""
 				ctx.LocalStorage().Set(identityKey, out.Identity)
-				me = &out.Identity
-				ctx.Navigate(next(ctx))
+				s.client.setMe(&out.Identity)
+				ctx.Navigate(s.client.next(ctx))
 			}
 		})
 	})
 }
 
 func (s *signinPage) signOut(ctx app.Context, e app.Event) {
-	if client == nil || client.Post == nil || s.busy {
+	if s.client.prerendering() || s.client.Post == nil || s.busy {
 		return
 	}
 	lang := s.lang
 	s.busy, s.errMsg = true, ""
 	ctx.Async(func() {
-		status, resp, err := client.Post("/api/logout", nil, lang)
+		status, resp, err := s.client.Post("/api/logout", nil, lang)
 		ok := err == nil && status == 204
 		var outErr error
 		if ok {
-			outErr = client.signedOut()
+			outErr = s.client.signedOut()
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			s.busy = false
@@ -107,7 +101,7 @@ func (s *signinPage) signOut(ctx app.Context, e app.Event) {
 				s.errMsg = errorText(lang, outErr)
 			default:
 				ctx.LocalStorage().Del(identityKey)
-				me = nil
+				s.client.setMe(nil)
 				ctx.Navigate("/")
 			}
 		})
@@ -115,6 +109,7 @@ func (s *signinPage) signOut(ctx app.Context, e app.Event) {
 }
 
 func (s *signinPage) Render() app.UI {
+	me := s.client.me() // read once: another tab may sign out meanwhile
 	l := s.lang
 	if me != nil && s.status.SignIn == "" {
 		return s.frame(
@@ -147,7 +142,7 @@ func (s *signinPage) Render() app.UI {
 			app.If(s.errMsg != "", func() app.UI {
 				return app.P().ID("signin-error").Class("error").Attr("role", "alert").Text(s.errMsg)
 			}),
-			app.If(!s.status.Online && client != nil, func() app.UI {
+			app.If(!s.status.Online && !s.client.prerendering(), func() app.UI {
 				return app.P().Class("muted").Text(t(l, "signin.needs_network"))
 			}),
 			app.Div().Class("actions").Body(

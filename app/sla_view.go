@@ -132,7 +132,7 @@ func (p *ticketPage) renderSLA() app.UI {
 	for i, e := range p.entries {
 		entries[i] = e.Entry
 	}
-	return &slaPanel{Lang: p.lang, Ticket: p.ticket.Ticket, Entries: entries}
+	return &slaPanel{Lang: p.lang, Ticket: p.ticket.Ticket, Entries: entries, client: p.client}
 }
 
 // slaPanel shows a ticket's SLA: to its requester, when to expect a first
@@ -147,6 +147,7 @@ type slaPanel struct {
 	Ticket  shared.Ticket
 	Entries []shared.Entry
 
+	client  *Client
 	cal     *sla.Calendar
 	pol     *sla.Policy
 	rated   *shared.Rating // this resolution's rating, sent or waiting in the outbox
@@ -159,13 +160,13 @@ type slaPanel struct {
 }
 
 func (s *slaPanel) OnMount(ctx app.Context) {
-	if client == nil {
+	if s.client.prerendering() {
 		return
 	}
-	changes := client.Engine.Status().Changes
-	s.cancel = client.Engine.Subscribe(func() {
+	changes := s.client.Engine.Status().Changes
+	s.cancel = s.client.Engine.Subscribe(func() {
 		ctx.Dispatch(func(ctx app.Context) {
-			if st := client.Engine.Status(); st.Changes != changes {
+			if st := s.client.Engine.Status(); st.Changes != changes {
 				changes = st.Changes
 				s.load(ctx)
 			}
@@ -203,13 +204,13 @@ func (s *slaPanel) OnDismount() {
 func (s *slaPanel) OnUpdate(ctx app.Context) { s.load(ctx) }
 
 func (s *slaPanel) load(ctx app.Context) {
-	if client == nil {
+	if s.client.prerendering() {
 		return
 	}
 	tk := s.Ticket
 	ctx.Async(func() {
-		cal, pol, err := client.slaConfig()
-		rated, pending, rerr := client.ratingOf(tk)
+		cal, pol, err := s.client.slaConfig()
+		rated, pending, rerr := s.client.ratingOf(tk)
 		ctx.Dispatch(func(ctx app.Context) {
 			s.cal, s.pol, s.rated, s.pending, s.now = cal, pol, rated, pending, time.Now()
 			s.errMsg = ""
@@ -252,6 +253,7 @@ func (c *Client) ratingOf(tk shared.Ticket) (*shared.Rating, bool, error) {
 // rate queues the requester's rating; it goes out when the device is
 // online, and the panel thanks them at once.
 func (s *slaPanel) rate(ctx app.Context, score int) {
+	client := s.client
 	r := shared.Rating{TicketID: s.Ticket.ID, Score: score, Comment: strings.TrimSpace(s.comment)}
 	ctx.Async(func() {
 		now := client.Engine.Now()
@@ -274,11 +276,11 @@ func (s *slaPanel) rate(ctx app.Context, score int) {
 func (s *slaPanel) Render() app.UI {
 	l, tk := s.Lang, s.Ticket
 	sec := app.Section().ID("sla").Class("sla").DataSet("status", tk.Status)
-	if client == nil {
+	if s.client.prerendering() {
 		return sec
 	}
-	staff := isStaff()
-	mine := me != nil && tk.RequesterID == me.UserID
+	staff := s.client.isStaff()
+	mine := s.client.me() != nil && tk.RequesterID == s.client.me().UserID
 	var lines []app.UI
 	if s.errMsg != "" {
 		lines = append(lines, app.P().ID("sla-error").Class("error").Attr("role", "alert").Text(s.errMsg))

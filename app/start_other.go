@@ -2,5 +2,6 @@
 
 package app
 
-// Start does nothing outside the browser: the server only prerenders.
-func Start() {}
+// Start returns nil outside the browser: the server only prerenders
+// (see Prerender).
+func Start() *Client { return nil }

@@ -17,18 +17,24 @@ import (
 	"outpost/shared"
 )
 
-// Start opens the local replica and starts syncing. The WebAssembly main
-// calls it before app.RunWhenOnBrowser.
-func Start() {
-	c := &Client{Durable: true}
+// Start builds the browser's client and starts it, in this order: who is
+// signed in (cached on the device), the local replica (IndexedDB, else
+// memory) and its search index, the engine loaded from it, the category
+// tree in use, tab sync (one tab leads: its engine connects), news and
+// notifications, the uploader, and the browser's events (online, another
+// tab's sign-in). The WebAssembly main passes the client to Routes, then
+// calls app.RunWhenOnBrowser.
+func Start() *Client {
+	c := &Client{Durable: true, workerAtLoad: true, Post: post}
+	c.setMe(cachedIdentity())
 	// Whether a service worker answered this page's navigation. Asking
 	// navigator.serviceWorker.controller now is too late on a first visit:
 	// while app.wasm downloaded, the new worker may have installed and
 	// claimed the page, which then looks like an update.
 	if nav := js.Global().Get("performance").Call("getEntriesByType", "navigation"); nav.Length() > 0 {
-		controlledAtLoad = nav.Index(0).Get("workerStart").Float() > 0
+		c.workerAtLoad = nav.Index(0).Get("workerStart").Float() > 0
 	} else if sw := js.Global().Get("navigator").Get("serviceWorker"); sw.Truthy() {
-		controlledAtLoad = sw.Get("controller").Truthy()
+		c.workerAtLoad = sw.Get("controller").Truthy()
 	}
 	s, err := store.OpenIDB("")
 	if err != nil {
@@ -63,7 +69,8 @@ func Start() {
 	}
 	c.refreshCategories() // the tree in use, before the first page draws
 	startTabs(context.Background(), c)
-	watchNews(c)
+	c.watchNews()
+	c.startUploader()
 	// An outdated app: have the service worker fetch the new version now,
 	// rather than at the next start; the status bar offers it when ready.
 	var asked atomic.Bool
@@ -78,15 +85,13 @@ func Start() {
 	// Another tab signed in or out: use its session here too.
 	storage := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if len(args) > 0 && args[0].Get("key").String() == identityKey {
-			me = cachedIdentity()
+			c.setMe(cachedIdentity())
 			c.Engine.Reconnect()
 		}
 		return nil
 	})
 	js.Global().Call("addEventListener", "storage", storage)
-	me = cachedIdentity()
-	c.Post = post
-	client = c
+	return c
 }
 
 // cachedIdentity reads the identity a sign-in cached in local storage.

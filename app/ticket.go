@@ -9,12 +9,6 @@ import (
 	"outpost/shared"
 )
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.RouteWithRegexp(`^/ticket/[0-9a-f-]{36}$`, app.NewZeroComponentFactory(&ticketPage{}))
-	})
-}
-
 // ticketPage shows one ticket and its history, and lets the requester reply
 // or reopen it and an agent reply, note, and move it along. Every change is
 // queued in the outbox and shown at once, marked until it is sent.
@@ -56,7 +50,7 @@ func (p *ticketPage) OnDismount() {
 }
 
 func (p *ticketPage) OnNav(ctx app.Context) {
-	if client != nil && p.lang != "" {
+	if !p.client.prerendering() && p.lang != "" {
 		p.load(ctx)
 	}
 }
@@ -64,11 +58,11 @@ func (p *ticketPage) OnNav(ctx app.Context) {
 func (p *ticketPage) load(ctx app.Context) {
 	id := ticketID(ctx)
 	ctx.Async(func() {
-		tv, entries, found, err := client.ticket(id)
+		tv, entries, found, err := p.client.ticket(id)
 		var staff []staffMember
 		var groups []string
-		if err == nil && isStaff() {
-			staff, groups, err = client.staff()
+		if err == nil && p.client.isStaff() {
+			staff, groups, err = p.client.staff()
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			p.ticket, p.entries, p.found = tv, entries, found
@@ -78,14 +72,14 @@ func (p *ticketPage) load(ctx app.Context) {
 				p.errMsg = t(p.lang, "ticket.refused", r.text(p.lang))
 			}
 			p.staff, p.groups = staff, groups
-			p.loaded = found || client.Engine.Status().Synced
+			p.loaded = found || p.client.Engine.Status().Synced
 			if err != nil {
 				p.errMsg = storageErrText(p.lang, err)
 			}
 			if found {
 				ctx.Page().SetTitle(tv.Title + " · " + t(p.lang, "app.name"))
-				if me != nil && tv.RequesterID == me.UserID && len(entries) > 0 {
-					markSeen(tv.ID, entries[len(entries)-1].At)
+				if p.client.me() != nil && tv.RequesterID == p.client.me().UserID && len(entries) > 0 {
+					p.client.markSeen(tv.ID, entries[len(entries)-1].At)
 				}
 			}
 		})
@@ -103,7 +97,7 @@ func (p *ticketPage) change(ctx app.Context, name string, op shared.TicketOp) {
 		return
 	}
 	ctx.Async(func() {
-		err := client.changeTicket(name, op)
+		err := p.client.changeTicket(name, op)
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.errMsg = errorText(lang, err)
@@ -129,41 +123,41 @@ func (p *ticketPage) change(ctx app.Context, name string, op shared.TicketOp) {
 // ticket now (shared.Allowed and CanTransition, as the server checks
 // them), or nil.
 func (p *ticketPage) refused(name string, op shared.TicketOp) error {
-	if me == nil {
+	if p.client.me() == nil {
 		return nil // a signed-out device's change waits for a sign-in; the server decides then
 	}
 	facts := p.ticket.Facts()
 	switch name {
 	case shared.OpTicketStatus:
-		return shared.CanTransition(identity(), facts, op.To, time.Now(), 0)
+		return shared.CanTransition(p.client.identity(), facts, op.To, time.Now(), 0)
 	case shared.OpTicketReply:
-		return shared.Allowed(identity(), shared.ActionReply, facts)
+		return shared.Allowed(p.client.identity(), shared.ActionReply, facts)
 	case shared.OpTicketNote:
-		return shared.Allowed(identity(), shared.ActionNote, facts)
+		return shared.Allowed(p.client.identity(), shared.ActionNote, facts)
 	case shared.OpTicketPriority:
-		return shared.Allowed(identity(), shared.ActionChangePriority, facts)
+		return shared.Allowed(p.client.identity(), shared.ActionChangePriority, facts)
 	case shared.OpTicketAssign:
-		return shared.Allowed(identity(), shared.ActionAssign, facts)
+		return shared.Allowed(p.client.identity(), shared.ActionAssign, facts)
 	case shared.OpTicketEscalate:
-		return shared.Allowed(identity(), shared.ActionEscalate, facts)
+		return shared.Allowed(p.client.identity(), shared.ActionEscalate, facts)
 	}
 	return nil
 }
 
 // may reports whether the signed-in user may do action on this ticket.
 func (p *ticketPage) may(action string) bool {
-	return shared.Allowed(identity(), action, p.ticket.Facts()) == nil
+	return shared.Allowed(p.client.identity(), action, p.ticket.Facts()) == nil
 }
 
 // canMove reports whether the signed-in user may move this ticket to
 // status to now.
 func (p *ticketPage) canMove(to string) bool {
-	return shared.CanTransition(identity(), p.ticket.Facts(), to, time.Now(), 0) == nil
+	return shared.CanTransition(p.client.identity(), p.ticket.Facts(), to, time.Now(), 0) == nil
 }
 
 func (p *ticketPage) send(ctx app.Context, e app.Event) {
 	name := shared.OpTicketReply
-	if p.internal && isStaff() {
+	if p.internal && p.client.isStaff() {
 		name = shared.OpTicketNote
 	}
 	p.change(ctx, name, shared.TicketOp{Body: p.reply})
@@ -176,9 +170,10 @@ func (p *ticketPage) setStatus(ctx app.Context, to string) {
 // shortcut handles the agent's keys: r reply, n note, a assign to me,
 // s resolve, e escalate.
 func (p *ticketPage) shortcut(ctx app.Context, key string) {
-	if !isStaff() || !p.found {
+	if !p.client.isStaff() || !p.found {
 		return
 	}
+	identity := p.client.identity // who presses the keys
 	switch key {
 	case "r", "n":
 		name := shared.OpTicketReply
@@ -216,10 +211,10 @@ func (p *ticketPage) Render() app.UI {
 			app.A().Href("/tickets").Text("← "+t(l, "nav.tickets")),
 		)
 	}
-	staff := isStaff()
-	entries := shownEntries(readerRole(), p.entries) // labels.go: a requester sees no triage
+	staff := p.client.isStaff()
+	entries := shownEntries(p.client.readerRole(), p.entries) // labels.go: a requester sees no triage
 	return p.frame(
-		app.P().Class("crumbs").Body(app.A().Href(backLink()).Text("← "+t(l, backLabel()))),
+		app.P().Class("crumbs").Body(app.A().Href(backLink(p.client.isStaff())).Text("← "+t(l, backLabel(p.client.isStaff())))),
 		// The conversation on the left; the ticket's properties and what
 		// its SLA promises in a side panel on wide screens (web/app.css
 		// .ticket-layout), under it on a phone.
@@ -233,12 +228,12 @@ func (p *ticketPage) Render() app.UI {
 // renderMain is the ticket's column: what it is, its attachments, its
 // history and the reply form.
 func (p *ticketPage) renderMain(entries []entryView) app.UI {
-	l, tk, staff := p.lang, p.ticket, isStaff()
+	l, tk, staff := p.lang, p.ticket, p.client.isStaff()
 	return app.Div().Class("ticket-main").Body(
 		app.Article().ID("ticket").Class("ticket-detail").DataSet("status", tk.Status).DataSet("pending", tk.Pending).Body(
 			app.H1().Body(numberBadge(l, &tk), app.Text(" "+tk.Title)),
 			app.P().Class("meta").Body(
-				statusBadge(l, tk.Status).ID("ticket-status"), // labels.go: worded for the reader
+				statusBadge(l, p.client.readerRole(), tk.Status).ID("ticket-status"), // labels.go: worded for the reader
 				app.If(staff && tk.Priority != "", func() app.UI { // a requester's SLA panel says what it means for her
 					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
@@ -258,7 +253,7 @@ func (p *ticketPage) renderMain(entries []entryView) app.UI {
 		app.Section().ID("history").Body(
 			app.H2().Text(t(l, "ticket.history")),
 			app.If(len(entries) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "ticket.no_history")) }),
-			app.Ol().Class("history").Body(app.Range(entries).Slice(func(i int) app.UI { return renderEntry(l, entries[i]) })),
+			app.Ol().Class("history").Body(app.Range(entries).Slice(func(i int) app.UI { return renderEntry(l, p.client.readerRole(), entries[i]) })),
 		),
 		// One stable element for what comes and goes above the reply form:
 		// go-app compares children by position, and a block appearing before
@@ -274,22 +269,22 @@ func (p *ticketPage) renderMain(entries []entryView) app.UI {
 						OnClick(func(ctx app.Context, e app.Event) { p.errMsg = "" }),
 				)
 			}),
-			renderKBFromTicket(l, tk), // kb_edit.go
+			p.client.renderKBFromTicket(l, tk), // kb_edit.go
 		),
 		p.renderReply(),
 		app.If(!staff, func() app.UI { return p.renderRequesterActions() }),
 	)
 }
 
-func backLink() string {
-	if isStaff() {
+func backLink(staff bool) string {
+	if staff {
 		return "/agent"
 	}
 	return "/tickets"
 }
 
-func backLabel() string {
-	if isStaff() {
+func backLabel(staff bool) string {
+	if staff {
 		return "nav.agent"
 	}
 	return "nav.tickets"
@@ -297,7 +292,7 @@ func backLabel() string {
 
 func when(ms int64) string { return time.UnixMilli(ms).Format("2006-01-02 15:04") }
 
-func renderEntry(l string, e entryView) app.UI {
+func renderEntry(l, role string, e entryView) app.UI {
 	li := app.Li().Class("entry "+e.Kind).DataSet("kind", e.Kind).DataSet("id", e.ID).DataSet("pending", e.Pending)
 	head := app.P().Class("who").Body(
 		app.Strong().Text(or(e.AuthorName, t(l, "ticket.anonymous"))),
@@ -310,7 +305,7 @@ func renderEntry(l string, e entryView) app.UI {
 	case shared.EntryReply, shared.EntryNote:
 		what = app.P().Class("body").Text(e.Body)
 	case shared.EntryStatus:
-		what = app.P().Class("change").Text(t(l, "ticket.entry.status", statusLabel(l, readerRole(), e.To)))
+		what = app.P().Class("change").Text(t(l, "ticket.entry.status", statusLabel(l, role, e.To)))
 	case shared.EntryPriority:
 		what = app.P().Class("change").Text(t(l, "ticket.entry.priority", t(l, "ticket.priority."+e.To)))
 	case shared.EntryAssign:
@@ -328,7 +323,7 @@ func (p *ticketPage) renderReply() app.UI {
 	if tk.Status == shared.StatusClosed {
 		return app.P().Class("muted").Text(t(l, "ticket.closed_hint"))
 	}
-	staff := isStaff()
+	staff := p.client.isStaff()
 	if why := p.refused(shared.OpTicketReply, shared.TicketOp{}); why != nil && p.refused(shared.OpTicketNote, shared.TicketOp{}) != nil {
 		return app.P().ID("reply-refused").Class("muted").Text(errorText(l, why))
 	}
@@ -358,7 +353,7 @@ func (p *ticketPage) renderReply() app.UI {
 
 func (p *ticketPage) renderRequesterActions() app.UI {
 	l, tk := p.lang, p.ticket
-	mine := me != nil && tk.RequesterID == me.UserID
+	mine := p.client.me() != nil && tk.RequesterID == p.client.me().UserID
 	return app.Div().Class("actions").Body(
 		app.If(mine && tk.Status == shared.StatusResolved, func() app.UI {
 			return app.Button().ID("ticket-reopen").Class("secondary").Type("button").Text(t(l, "ticket.reopen")).
@@ -375,7 +370,7 @@ func (p *ticketPage) renderRequesterActions() app.UI {
 // ones shared.Allowed lets them make (the server checks each again), and
 // when there is none, why not.
 func (p *ticketPage) renderAgentActions() app.UI {
-	l, tk := p.lang, p.ticket
+	l, tk, identity := p.lang, p.ticket, p.client.identity
 	var moves []string // the statuses it may go to, and where it is
 	for _, s := range shared.TicketStatuses {
 		if s == tk.Status || p.canMove(s) {
@@ -384,9 +379,9 @@ func (p *ticketPage) renderAgentActions() app.UI {
 	}
 	assign, priority, escalate := p.may(shared.ActionAssign), p.may(shared.ActionChangePriority), p.may(shared.ActionEscalate)
 	if len(moves) < 2 && !assign && !priority && !escalate {
-		why := shared.Allowed(identity(), shared.ActionChangeStatus, tk.Facts())
+		why := shared.Allowed(p.client.identity(), shared.ActionChangeStatus, tk.Facts())
 		if why == nil {
-			why = shared.Allowed(identity(), shared.ActionAssign, tk.Facts())
+			why = shared.Allowed(p.client.identity(), shared.ActionAssign, tk.Facts())
 		}
 		return app.Section().ID("agent-actions").Class("card").Body(
 			app.H2().Text(t(l, "agent.actions")),
@@ -406,7 +401,7 @@ func (p *ticketPage) renderAgentActions() app.UI {
 					})),
 				)
 			}),
-			app.If(assign && tk.AssigneeID != identity().UserID, func() app.UI {
+			app.If(assign && tk.AssigneeID != p.client.identity().UserID, func() app.UI {
 				return app.Button().ID("assign-me").Class("secondary").Type("button").Text(t(l, "agent.assign_me") + " (a)").
 					OnClick(func(ctx app.Context, e app.Event) {
 						p.change(ctx, shared.OpTicketAssign, shared.TicketOp{AssigneeID: identity().UserID, Group: p.ticket.Group})
@@ -463,7 +458,7 @@ func levelSelect(l, id, value string, set func(app.Context, string)) app.UI {
 // onShortcut calls fn with single-letter keys pressed outside text fields,
 // until the returned function is called.
 func onShortcut(ctx app.Context, fn func(app.Context, string)) func() {
-	if client == nil {
+	if !app.IsClient {
 		return nil
 	}
 	h := app.FuncOf(func(this app.Value, args []app.Value) any {

@@ -43,7 +43,7 @@ func (f *ticketNew) OnPreRender(ctx app.Context) {
 func (f *ticketNew) OnMount(ctx app.Context) {
 	f.mountPage(ctx, func(app.Context) {})
 	ctx.Page().SetTitle(t(f.lang, "ticket.new_title") + " · " + t(f.lang, "app.name"))
-	if client == nil {
+	if f.client.prerendering() {
 		return
 	}
 	f.saver()
@@ -53,7 +53,7 @@ func (f *ticketNew) OnMount(ctx app.Context) {
 // OnNav opens another draft when the user picks one from the list above
 // the form (same page, another ?draft=).
 func (f *ticketNew) OnNav(ctx app.Context) {
-	if client != nil && f.ops != nil && ctx.Page().URL().Query().Get("draft") != f.draft.ID {
+	if !f.client.prerendering() && f.ops != nil && ctx.Page().URL().Query().Get("draft") != f.draft.ID {
 		f.draft, f.restored, f.errMsg, f.saved = store.Draft{}, false, "", false
 		f.shownTitle = ""
 		f.open(ctx)
@@ -66,7 +66,7 @@ func (f *ticketNew) OnNav(ctx app.Context) {
 func (f *ticketNew) open(ctx app.Context) {
 	want := ctx.Page().URL().Query().Get("draft")
 	ctx.Async(func() {
-		drafts, err := client.Store.Drafts()
+		drafts, err := f.client.Store.Drafts()
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				f.errMsg = storageErrText(f.lang, err)
@@ -132,7 +132,7 @@ func anys(ss []string) []any {
 
 // edit applies a change to the draft and queues saving it.
 func (f *ticketNew) edit(ctx app.Context, change func(d *store.Draft)) {
-	if f.submitting || client == nil {
+	if f.submitting || f.client.prerendering() {
 		return
 	}
 	if f.draft.ID == "" {
@@ -187,7 +187,7 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 	if d == nil {
 		return
 	}
-	err := client.Store.PutDraft(*d)
+	err := f.client.Store.PutDraft(*d)
 	ctx.Dispatch(func(ctx app.Context) {
 		keepWords(ctx, *d, err)
 		if err != nil {
@@ -203,7 +203,8 @@ func (f *ticketNew) saveLatest(ctx app.Context) {
 }
 
 func (f *ticketNew) submit(ctx app.Context, e app.Event) {
-	if f.submitting || client == nil || f.preparing > 0 {
+	client := f.client
+	if f.submitting || client.prerendering() || f.preparing > 0 {
 		return
 	}
 	if f.draft.ID == "" {

@@ -58,7 +58,7 @@ func suggestText(title, desc string) string {
 
 // suggest searches again for the draft's text once typing pauses.
 func (f *ticketNew) suggest(ctx app.Context) {
-	if client == nil || client.Index == nil {
+	if f.client.prerendering() || f.client.Index == nil {
 		return
 	}
 	f.sugg.seq++
@@ -73,7 +73,7 @@ func (f *ticketNew) suggest(ctx app.Context) {
 			return
 		}
 		ctx.Async(func() {
-			hits, hitsLang := client.suggest(text, lang)
+			hits, hitsLang := f.client.suggest(text, lang)
 			ctx.Dispatch(func(ctx app.Context) {
 				if seq == f.sugg.seq {
 					f.sugg.hits, f.sugg.lang, f.sugg.text = hits, hitsLang, text

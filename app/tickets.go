@@ -34,8 +34,8 @@ func (p *ticketList) OnMount(ctx app.Context) {
 func (p *ticketList) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(p.lang, "tickets.title") + " · " + t(p.lang, "app.name"))
 	ctx.Async(func() {
-		tickets, err := client.tickets()
-		drafts, derr := client.Store.Drafts()
+		tickets, err := p.client.tickets()
+		drafts, derr := p.client.Store.Drafts()
 		if err == nil {
 			err = derr
 		}
@@ -52,7 +52,7 @@ func (p *ticketList) Render() app.UI {
 	l := p.lang
 	return p.frame(
 		app.H1().Text(t(l, "tickets.title")),
-		app.If(client != nil && me != nil && p.notify == "default", func() app.UI {
+		app.If(!p.client.prerendering() && p.client.me() != nil && p.notify == "default", func() app.UI {
 			return app.P().Class("muted").Body(
 				app.Text(t(l, "notify.offer")+" "),
 				app.Button().ID("notify-me").Class("small secondary").Type("button").Text(t(l, "notify.enable")).
@@ -89,18 +89,18 @@ func (p *ticketList) Render() app.UI {
 				})),
 			)
 		}),
-		app.If(!p.loaded && client != nil, func() app.UI { return app.P().Class("muted").Text(t(l, "home.loading")) }),
+		app.If(!p.loaded && !p.client.prerendering(), func() app.UI { return app.P().Class("muted").Text(t(l, "home.loading")) }),
 		app.If(p.loaded && len(p.tickets) == 0, func() app.UI { return app.P().Class("empty").Text(t(l, "tickets.empty")) }),
 		app.Ul().ID("ticket-list").Class("tickets").Body(app.Range(p.tickets).Slice(func(i int) app.UI {
 			tk := p.tickets[i]
-			state, label := "sent", statusLabel(l, readerRole(), tk.Status)
+			state, label := "sent", statusLabel(l, p.client.readerRole(), tk.Status)
 			if tk.Pending {
 				state, label = "pending", t(l, "tickets.pending")
 			}
 			return app.Li().Class("ticket "+state).DataSet("id", tk.ID).DataSet("state", state).DataSet("status", tk.Status).Body(
 				numberBadge(l, &tk),
 				app.A().Href("/ticket/"+tk.ID).Body(app.Strong().Text(tk.Title)),
-				app.If(hasNews(tk.ID), func() app.UI { return app.Span().Class("badge news").Text(t(l, "notify.new")) }),
+				app.If(p.client.hasNews(tk.ID), func() app.UI { return app.Span().Class("badge news").Text(t(l, "notify.new")) }),
 				app.Span().Class("badge "+state).Text(label),
 				app.Span().Class("muted").Text(t(l, "tickets.created", dateText(l, time.UnixMilli(tk.CreatedAt)))),
 			)

@@ -55,7 +55,7 @@ type namedOp struct {
 
 // rebase applies a pending change to the ticket as the server will, as far
 // as this device can tell.
-func rebase(t *ticketView, n namedOp) {
+func rebase(t *ticketView, n namedOp, staff bool) {
 	t.Pending = true
 	switch op := n.op; n.name {
 	case shared.OpTicketStatus:
@@ -69,7 +69,7 @@ func rebase(t *ticketView, n namedOp) {
 	case shared.OpTicketEscalate:
 		t.Tier, t.AssigneeID, t.AssigneeName = op.Tier, "", ""
 	case shared.OpTicketReply:
-		if t.Status == shared.StatusPending && !isStaff() {
+		if t.Status == shared.StatusPending && !staff {
 			t.Status = shared.StatusOpen
 		}
 	}
@@ -96,7 +96,7 @@ func (c *Client) tickets() ([]ticketView, error) {
 	}
 	for _, tc := range creates {
 		if !hasTicket(out, tc.ID) {
-			out = append(out, ticketView{Ticket: tc.TicketBy(c.Engine.ClientID(), identity()), Pending: true})
+			out = append(out, ticketView{Ticket: tc.TicketBy(c.Engine.ClientID(), c.identity()), Pending: true})
 		}
 	}
 	for i := range out {
@@ -104,7 +104,7 @@ func (c *Client) tickets() ([]ticketView, error) {
 	}
 	for _, n := range ops {
 		if t := byID[n.op.TicketID]; t != nil {
-			rebase(t, n)
+			rebase(t, n, c.isStaff())
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt > out[j].CreatedAt })
@@ -154,14 +154,14 @@ func (c *Client) ticket(id string) (ticketView, []entryView, bool, error) {
 	if err != nil {
 		return tv, nil, true, err
 	}
-	who := identity()
+	who := c.identity()
 	for _, n := range ops {
 		if n.op.TicketID != id || seen[n.op.ID] {
 			continue
 		}
 		e := shared.Entry{
 			ID: n.op.ID, TicketID: id, AuthorID: who.UserID, AuthorName: or(who.Name, who.Email),
-			AuthorStaff: isStaff(), CreatedAt: n.op.CreatedAt, At: n.op.CreatedAt, Body: strings.TrimSpace(n.op.Body),
+			AuthorStaff: c.isStaff(), CreatedAt: n.op.CreatedAt, At: n.op.CreatedAt, Body: strings.TrimSpace(n.op.Body),
 		}
 		switch n.name {
 		case shared.OpTicketReply:
@@ -196,11 +196,11 @@ func (c *Client) changeTicket(name string, op shared.TicketOp) error {
 
 // identity returns who this device is signed in as (the zero Identity if
 // nobody).
-func identity() shared.Identity {
-	if me == nil {
+func (c *Client) identity() shared.Identity {
+	if c.me() == nil {
 		return shared.Identity{}
 	}
-	return *me
+	return *c.me()
 }
 
 func or(s, def string) string {

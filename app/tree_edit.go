@@ -18,13 +18,6 @@ import (
 // is kept in local storage on every change, "Save draft" queues tree.save
 // and "Publish" tree.publish, each naming the revision it was edited from.
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/troubleshoot/new", app.NewZeroComponentFactory(&treeEdit{}))
-		app.RouteWithRegexp(`^/troubleshoot/edit/[a-z0-9-]{1,64}$`, app.NewZeroComponentFactory(&treeEdit{}))
-	})
-}
-
 // treeDraft is the edit as the device keeps it, under treeEditKey.
 type treeDraft struct {
 	Tree tree.Tree `json:"tree"`
@@ -163,7 +156,7 @@ func (e *treeEdit) OnMount(ctx app.Context) {
 }
 
 func (e *treeEdit) load(ctx app.Context) {
-	if client == nil {
+	if e.client.prerendering() {
 		return
 	}
 	title := "treeedit.title_new"
@@ -176,11 +169,11 @@ func (e *treeEdit) load(ctx app.Context) {
 		var st treeState
 		var err error
 		if id != "" {
-			st, err = client.treeState(id)
+			st, err = e.client.treeState(id)
 		}
 		var arts []shared.Article
 		if err == nil {
-			arts, err = client.allArticles()
+			arts, err = e.client.allArticles()
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if id != e.id {
@@ -337,7 +330,7 @@ func (e *treeEdit) edit(ctx app.Context, fn func(tr *tree.Tree)) {
 // queue sends the edit: tree.save as a draft, or tree.publish. Both are
 // refused here first if the server would refuse them.
 func (e *treeEdit) queue(ctx app.Context, name string) {
-	if client == nil || !e.ready {
+	if e.client.prerendering() || !e.ready {
 		return
 	}
 	tr := e.d.Tree
@@ -357,7 +350,7 @@ func (e *treeEdit) queue(ctx app.Context, name string) {
 	takeRefusal(ctx.LocalStorage(), "tree/"+tr.ID) // an older refusal is no news now
 	data, err := json.Marshal(tr)
 	if err == nil {
-		err = client.Engine.Mutate(name, tree.Save{Tree: data, Base: base}, "")
+		err = e.client.Engine.Mutate(name, tree.Save{Tree: data, Base: base}, "")
 	}
 	if err != nil {
 		e.errMsg = storageErrText(e.lang, err)
@@ -376,12 +369,13 @@ func (e *treeEdit) queue(ctx app.Context, name string) {
 	e.d.Base = base + 1
 	e.cur.revision, e.cur.pending = base+1, e.cur.pending+1
 	e.keep(ctx)
-	client.Engine.Nudge()
+	e.client.Engine.Nudge()
 }
 
 // unpublish queues tree.unpublish: users' devices drop the tree.
 func (e *treeEdit) unpublish(ctx app.Context, _ app.Event) {
-	if client == nil || e.id == "" || e.cur.tree == nil || e.cur.tree.Status != tree.StatusPublished {
+	client := e.client
+	if client.prerendering() || e.id == "" || e.cur.tree == nil || e.cur.tree.Status != tree.StatusPublished {
 		return
 	}
 	takeRefusal(ctx.LocalStorage(), "tree/"+e.id)

@@ -253,7 +253,7 @@ func (e *treeEdit) Render() app.UI {
 	if e.id != "" {
 		title = t(l, "treeedit.title_edit")
 	}
-	if client != nil && !isStaff() {
+	if !e.client.prerendering() && !e.client.isStaff() {
 		return e.frame(
 			app.H1().Text(title),
 			app.P().Class("notice").Text(t(l, "treeedit.staff_only")),

@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"outpost/shared"
 	"outpost/shared/tree"
 )
 
@@ -58,62 +59,44 @@ func (e *treeEdit) renderPreview() app.UI {
 	)
 }
 
-// renderPreviewNode draws the screen the preview is at.
+// renderPreviewNode draws the screen the preview is at, as the run draws
+// it (troubleshoot_node.go); only the end differs: the ticket an
+// escalation would prefill, in place of the button that opens it.
 func (e *treeEdit) renderPreviewNode(st tree.State, err error) app.UI {
-	l, n := e.lang, st.Node
-	if n == nil {
-		msg := t(l, "tree.eval_start_missing", e.d.Tree.Start)
-		if err != nil {
-			msg = errorText(l, err)
+	return nodeScreen{
+		lang: e.lang, id: "te-preview", nested: true, start: e.d.Tree.Start, err: err,
+		article: e.article,
+		answer:  func(_ app.Context, node, choice string) { e.previewAnswer(node, choice) },
+		outcome: e.renderPreviewOutcome,
+	}.render(st)
+}
+
+// article finds an article of the replica by ID, for a solution.
+func (e *treeEdit) article(id string) (shared.Article, bool) {
+	for _, a := range e.articles {
+		if a.ID == id {
+			return a, true
 		}
-		return app.P().Class("muted").Text(msg)
 	}
-	switch st.Outcome {
-	case tree.Solved:
+	return shared.Article{}, false
+}
+
+func (e *treeEdit) renderPreviewOutcome(st tree.State) app.UI {
+	l, n := e.lang, st.Node
+	if st.Outcome == tree.Solved {
 		return app.Div().ID("te-preview-solved").Body(
 			app.P().Body(app.Strong().Text(t(l, "troubleshoot.solved_title"))),
 			app.P().Class("muted").Text(t(l, "treeedit.preview_solved", n.ID)),
 		)
-	case tree.Escalated:
-		tk := st.Ticket
-		return app.Div().ID("te-preview-escalated").Body(
-			app.P().Body(app.Strong().Text(t(l, "troubleshoot.escalated_title"))),
-			app.Dl().Class("te-ticket").Body(
-				app.Dt().Text(t(l, "treeedit.ticket_title")), app.Dd().Text(tk.Title),
-				app.Dt().Text(t(l, "treeedit.ticket_category")), app.Dd().Text(categoryName(l, tk.Category)),
-				app.Dt().Text(t(l, "treeedit.priority")), app.Dd().Text(tk.Priority),
-				app.Dt().Text(t(l, "troubleshoot.add_hint")), app.Dd().Text(tk.Hint),
-			),
-		)
 	}
-	question := n.Text
-	var intro app.UI
-	switch n.Kind {
-	case tree.KindStep:
-		intro = app.P().Class("lead").Text(n.Text)
-		question = t(l, "troubleshoot.did_it_fix")
-	case tree.KindSolution:
-		title := n.Article
-		for _, a := range e.articles {
-			if a.ID == n.Article {
-				title = a.Title
-			}
-		}
-		intro = app.Div().Body(app.P().Text(n.Text), app.P().Class("muted").Text("→ "+title))
-		question = t(l, "troubleshoot.did_it_fix")
-	}
-	return app.Div().Body(
-		intro,
-		app.H3().ID("te-preview-question").Text(question),
-		app.Div().ID("te-preview-answers").Role("group").Body(
-			app.Range(st.Answers).Slice(func(i int) app.UI {
-				c, node := st.Answers[i], n.ID
-				// The scope names node and answer, so a button reused for
-				// another answer gets this handler, not a stale one.
-				return app.Button().Type("button").Class("answer").DataSet("choice", c.ID).
-					Styles(answerStyle).Text(or(c.Text, c.ID)).
-					OnClick(func(ctx app.Context, _ app.Event) { e.previewAnswer(node, c.ID) }, app.EventScope(node+"/"+c.ID))
-			}),
+	tk := st.Ticket
+	return app.Div().ID("te-preview-escalated").Body(
+		app.P().Body(app.Strong().Text(t(l, "troubleshoot.escalated_title"))),
+		app.Dl().Class("te-ticket").Body(
+			app.Dt().Text(t(l, "treeedit.ticket_title")), app.Dd().Text(tk.Title),
+			app.Dt().Text(t(l, "treeedit.ticket_category")), app.Dd().Text(categoryName(l, tk.Category)),
+			app.Dt().Text(t(l, "treeedit.priority")), app.Dd().Text(tk.Priority),
+			app.Dt().Text(t(l, "troubleshoot.add_hint")), app.Dd().Text(tk.Hint),
 		),
 	)
 }

@@ -15,12 +15,6 @@ import (
 // went, from the treestat records agents' devices pull, and per node where
 // runs end. It is also where agents find the trees to edit.
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/troubleshoot/stats", app.NewZeroComponentFactory(&treeStatsPage{}))
-	})
-}
-
 // treeStatsRow is one tree and its counts.
 type treeStatsRow struct {
 	tree  *tree.Tree
@@ -97,10 +91,10 @@ func (p *treeStatsPage) OnMount(ctx app.Context) {
 func (p *treeStatsPage) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(p.lang, "treeedit.stats_title") + " · " + t(p.lang, "app.name"))
 	ctx.Async(func() {
-		trees, err := client.allTrees()
+		trees, err := p.client.allTrees()
 		stats := map[string]tree.TreeStats{}
 		if err == nil {
-			err = client.each(typeTreeStats, func(data []byte) {
+			err = p.client.each(typeTreeStats, func(data []byte) {
 				var s tree.TreeStats
 				if json.Unmarshal(data, &s) == nil && s.Tree != "" {
 					stats[s.Tree] = s
@@ -119,7 +113,7 @@ func (p *treeStatsPage) load(ctx app.Context) {
 
 func (p *treeStatsPage) Render() app.UI {
 	l := p.lang
-	if client != nil && !isStaff() {
+	if !p.client.prerendering() && !p.client.isStaff() {
 		return p.frame(
 			app.H1().Text(t(l, "treeedit.stats_title")),
 			app.P().Class("notice").Text(t(l, "treeedit.staff_only")),

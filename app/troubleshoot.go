@@ -20,13 +20,6 @@ import (
 // storage after every answer; its analytics events wait in local storage
 // until they are in the outbox.
 
-func init() {
-	featureRoutes = append(featureRoutes, func() {
-		app.Route("/troubleshoot", app.NewZeroComponentFactory(&troubleshootList{}))
-		app.RouteWithRegexp(`^/troubleshoot/[a-z0-9-]{1,64}$`, app.NewZeroComponentFactory(&troubleshootRun{}))
-	})
-}
-
 // staleRun is how long an unfinished run may wait untouched before it
 // counts as abandoned and starts over.
 const staleRun = 24 * time.Hour
@@ -60,7 +53,7 @@ func newRun(t *tree.Tree, now time.Time) savedRun {
 // loadRun returns the run of treeID saved on this device, if any. A run
 // left unfinished for more than staleRun is dropped and counted as
 // abandoned (stale reports it); a finished one that old is just dropped.
-func loadRun(ls app.BrowserStorage, treeID string, now time.Time) (r savedRun, ok, stale bool) {
+func (c *Client) loadRun(ls app.BrowserStorage, treeID string, now time.Time) (r savedRun, ok, stale bool) {
 	if ls.Get(runKey(treeID), &r) != nil || r.Tree != treeID || !shared.ValidUUID(r.ID) {
 		return savedRun{}, false, false
 	}
@@ -69,7 +62,7 @@ func loadRun(ls app.BrowserStorage, treeID string, now time.Time) (r savedRun, o
 	}
 	ls.Del(runKey(treeID))
 	if r.Started && r.Outcome == "" {
-		addEvents(ls, runEvent(r, r.Node, tree.EventAbandoned, now))
+		c.addEvents(ls, runEvent(r, r.Node, tree.EventAbandoned, now))
 		return savedRun{}, false, true
 	}
 	return savedRun{}, false, false
@@ -90,13 +83,14 @@ func runEvent(r savedRun, node, kind string, now time.Time) tree.RunEvent {
 // the server counts its ID once.
 const eventsKey = "troubleshoot/events"
 
-var (
-	eventsMu    sync.Mutex // guards the list under eventsKey
-	eventsFlush sync.Mutex // one flush at a time, so an event is queued once
-)
+// runEvents guards the events on their way to the outbox.
+type runEvents struct {
+	mu    sync.Mutex // guards the list under eventsKey
+	flush sync.Mutex // one flush at a time, so an event is queued once
+}
 
 // addEvents saves events for the outbox and starts moving them there.
-func addEvents(ls app.BrowserStorage, evs ...tree.RunEvent) {
+func (c *Client) addEvents(ls app.BrowserStorage, evs ...tree.RunEvent) {
 	var keep []tree.RunEvent
 	for _, e := range evs {
 		if e.Validate() == nil {
@@ -106,29 +100,30 @@ func addEvents(ls app.BrowserStorage, evs ...tree.RunEvent) {
 	if len(keep) == 0 {
 		return
 	}
-	eventsMu.Lock()
+	c.events.mu.Lock()
 	var list []tree.RunEvent
 	ls.Get(eventsKey, &list)
 	ls.Set(eventsKey, append(list, keep...))
-	eventsMu.Unlock()
-	flushEvents(ls)
+	c.events.mu.Unlock()
+	c.flushEvents(ls)
 }
 
 // flushEvents moves saved run events into the outbox, in the background.
 // It runs on its own goroutine, not the component's, so events still
 // reach the outbox when the page is left at once.
-func flushEvents(ls app.BrowserStorage) {
-	if client == nil {
+func (c *Client) flushEvents(ls app.BrowserStorage) {
+	client := c
+	if c.prerendering() {
 		return
 	}
 	go func() {
-		eventsFlush.Lock()
-		defer eventsFlush.Unlock()
+		c.events.flush.Lock()
+		defer c.events.flush.Unlock()
 		for {
-			eventsMu.Lock()
+			c.events.mu.Lock()
 			var list []tree.RunEvent
 			ls.Get(eventsKey, &list)
-			eventsMu.Unlock()
+			c.events.mu.Unlock()
 			if len(list) == 0 {
 				return
 			}
@@ -139,7 +134,7 @@ func flushEvents(ls app.BrowserStorage) {
 				}
 				queued[e.ID] = true
 			}
-			eventsMu.Lock()
+			c.events.mu.Lock()
 			var now, rest []tree.RunEvent
 			ls.Get(eventsKey, &now)
 			for _, e := range now {
@@ -152,7 +147,7 @@ func flushEvents(ls app.BrowserStorage) {
 			} else {
 				ls.Set(eventsKey, rest)
 			}
-			eventsMu.Unlock()
+			c.events.mu.Unlock()
 			if len(queued) == 0 || len(rest) == 0 {
 				return
 			}
@@ -238,23 +233,23 @@ func (l *troubleshootList) OnPreRender(ctx app.Context) {
 
 func (l *troubleshootList) OnMount(ctx app.Context) {
 	l.mountPage(ctx, l.load)
-	flushEvents(ctx.LocalStorage())
+	l.client.flushEvents(ctx.LocalStorage())
 }
 
 func (l *troubleshootList) load(ctx app.Context) {
 	lang := l.lang
 	ctx.Page().SetTitle(t(lang, "troubleshoot.title") + " · " + t(lang, "app.name"))
 	ctx.Async(func() {
-		trees, err := client.trees(lang)
+		trees, err := l.client.trees(lang)
 		ctx.Dispatch(func(ctx app.Context) {
 			l.trees, l.loaded, l.err = trees, true, ""
 			if err != nil {
 				l.err = err.Error()
 			}
 			l.runs = map[string]savedRun{}
-			now := client.Engine.Now()
+			now := l.client.Engine.Now()
 			for _, tr := range trees {
-				if r, ok, _ := loadRun(ctx.LocalStorage(), tr.ID, now); ok && r.Outcome == "" && len(r.Answers) > 0 {
+				if r, ok, _ := l.client.loadRun(ctx.LocalStorage(), tr.ID, now); ok && r.Outcome == "" && len(r.Answers) > 0 {
 					l.runs[tr.ID] = r
 				}
 			}
@@ -286,7 +281,7 @@ func (l *troubleshootList) Render() app.UI {
 							return app.Span().Class("note").Text(" · " + t(lang, "troubleshoot.resume", len(r.Answers)))
 						}),
 					),
-					app.If(isStaff(), func() app.UI {
+					app.If(l.client.isStaff(), func() app.UI {
 						return app.A().Class("edit small").Href("/troubleshoot/edit/" + tr.ID).Text(t(lang, "treeedit.edit"))
 					}),
 				)
@@ -297,7 +292,7 @@ func (l *troubleshootList) Render() app.UI {
 		app.Section().Class("hero").Body(
 			app.H1().Text(t(lang, "troubleshoot.title")),
 			app.P().Text(t(lang, "troubleshoot.intro")),
-			app.If(isStaff(), func() app.UI {
+			app.If(l.client.isStaff(), func() app.UI {
 				return app.P().Body(
 					app.A().ID("new-guide").Class("button").Href("/troubleshoot/new").Text(t(lang, "treeedit.new")),
 					app.Text(" "),

@@ -41,11 +41,11 @@ func (r *troubleshootRun) OnPreRender(ctx app.Context) {
 func (r *troubleshootRun) OnMount(ctx app.Context) {
 	r.treeID = treeIDOf(ctx)
 	r.mountPage(ctx, r.load)
-	flushEvents(ctx.LocalStorage())
+	r.client.flushEvents(ctx.LocalStorage())
 }
 
 func (r *troubleshootRun) OnNav(ctx app.Context) {
-	if client == nil || r.lang == "" || treeIDOf(ctx) == r.treeID {
+	if r.client.prerendering() || r.lang == "" || treeIDOf(ctx) == r.treeID {
 		return
 	}
 	r.treeID, r.tr, r.loaded, r.run, r.notice, r.err = treeIDOf(ctx), nil, false, savedRun{}, "", ""
@@ -58,7 +58,7 @@ func (r *troubleshootRun) OnNav(ctx app.Context) {
 func (r *troubleshootRun) load(ctx app.Context) {
 	id, lang := r.treeID, r.lang
 	ctx.Async(func() {
-		all, err := client.trees("")
+		all, err := r.client.trees("")
 		var found *tree.Tree
 		translation := ""
 		for _, tr := range all {
@@ -79,7 +79,7 @@ func (r *troubleshootRun) load(ctx app.Context) {
 			}
 			for _, n := range found.Nodes {
 				if n.Kind == tree.KindSolution {
-					if a, ok := client.articleOf(n.Article); ok {
+					if a, ok := r.client.articleOf(n.Article); ok {
 						articles[n.Article] = a
 					}
 				}
@@ -94,7 +94,7 @@ func (r *troubleshootRun) load(ctx app.Context) {
 			}
 			// Until the first sync has brought the guide, keep waiting
 			// rather than saying it does not exist.
-			r.loaded = found != nil || client.Engine.Status().Synced
+			r.loaded = found != nil || r.client.Engine.Status().Synced
 			r.tr, r.translation, r.articles = found, translation, articles
 			if found == nil {
 				return
@@ -111,10 +111,10 @@ func (r *troubleshootRun) load(ctx app.Context) {
 
 // resume picks up the run saved on this device, or starts a new one.
 func (r *troubleshootRun) resume(ctx app.Context) {
-	now := client.Engine.Now()
+	now := r.client.Engine.Now()
 	r.solved = 0
 	ctx.LocalStorage().Get(solvedKey, &r.solved)
-	saved, ok, stale := loadRun(ctx.LocalStorage(), r.tr.ID, now)
+	saved, ok, stale := r.client.loadRun(ctx.LocalStorage(), r.tr.ID, now)
 	switch {
 	case stale:
 		r.run, r.notice = newRun(r.tr, now), t(r.lang, "troubleshoot.stale")
@@ -157,7 +157,7 @@ func (r *troubleshootRun) state() tree.State {
 // save writes the run to local storage: synchronous, so it is on disk
 // before the next screen is drawn.
 func (r *troubleshootRun) save(ctx app.Context) {
-	r.run.UpdatedAt = client.Engine.Now().UnixMilli()
+	r.run.UpdatedAt = r.client.Engine.Now().UnixMilli()
 	if err := ctx.LocalStorage().Set(runKey(r.run.Tree), r.run); err != nil {
 		r.err = storageErrText(r.lang, err)
 	}
@@ -166,14 +166,14 @@ func (r *troubleshootRun) save(ctx app.Context) {
 // answer records choice at node. The node is part of the button's event
 // scope, so a click always answers the question it was drawn for.
 func (r *troubleshootRun) answer(ctx app.Context, node, choice string) {
-	if client == nil || r.tr == nil {
+	if r.client.prerendering() || r.tr == nil {
 		return
 	}
 	st := r.state()
 	if st.Outcome != "" || st.Node == nil || st.Node.ID != node {
 		return
 	}
-	now := client.Engine.Now()
+	now := r.client.Engine.Now()
 	var evs []tree.RunEvent
 	if !r.run.Started {
 		r.run.Started = true
@@ -200,13 +200,13 @@ func (r *troubleshootRun) answer(ctx app.Context, node, choice string) {
 	}
 	r.notice, r.err = "", ""
 	r.save(ctx)
-	addEvents(ctx.LocalStorage(), evs...)
+	r.client.addEvents(ctx.LocalStorage(), evs...)
 }
 
 // back undoes the last answer. A run that had ended stays counted as it
 // first ended.
 func (r *troubleshootRun) back(ctx app.Context, e app.Event) {
-	if client == nil || r.tr == nil || len(r.run.Answers) == 0 {
+	if r.client.prerendering() || r.tr == nil || len(r.run.Answers) == 0 {
 		return
 	}
 	r.run.Answers = r.run.Answers[:len(r.run.Answers)-1]
@@ -219,12 +219,12 @@ func (r *troubleshootRun) back(ctx app.Context, e app.Event) {
 
 // startOver drops the run; an unfinished one counts as abandoned.
 func (r *troubleshootRun) startOver(ctx app.Context, e app.Event) {
-	if client == nil || r.tr == nil {
+	if r.client.prerendering() || r.tr == nil {
 		return
 	}
-	now := client.Engine.Now()
+	now := r.client.Engine.Now()
 	if r.run.Started && r.run.Outcome == "" {
-		addEvents(ctx.LocalStorage(), runEvent(r.run, r.state().Node.ID, tree.EventAbandoned, now))
+		r.client.addEvents(ctx.LocalStorage(), runEvent(r.run, r.state().Node.ID, tree.EventAbandoned, now))
 	}
 	ctx.LocalStorage().Del(runKey(r.tr.ID))
 	r.run, r.notice, r.err = newRun(r.tr, now), "", ""
@@ -234,7 +234,7 @@ func (r *troubleshootRun) startOver(ctx app.Context, e app.Event) {
 // transcript as its description, and opens it in the ticket form. Pressed
 // again, it opens the same draft while it is still a draft.
 func (r *troubleshootRun) openDraft(ctx app.Context, e app.Event) {
-	if client == nil || r.tr == nil || r.busy {
+	if r.client.prerendering() || r.tr == nil || r.busy {
 		return
 	}
 	st := r.state()
@@ -252,11 +252,11 @@ func (r *troubleshootRun) openDraft(ctx app.Context, e app.Event) {
 	}
 	r.busy = true
 	existing := r.run.DraftID
-	now := client.Engine.Now()
+	now := r.client.Engine.Now()
 	ctx.Async(func() {
 		id := ""
 		if existing != "" {
-			if drafts, err := client.Store.Drafts(); err == nil {
+			if drafts, err := r.client.Store.Drafts(); err == nil {
 				for _, d := range drafts {
 					if d.ID == existing {
 						id = existing
@@ -267,7 +267,7 @@ func (r *troubleshootRun) openDraft(ctx app.Context, e app.Event) {
 		var err error
 		if id == "" {
 			id = shared.NewID(now)
-			err = client.Store.PutDraft(store.Draft{
+			err = r.client.Store.PutDraft(store.Draft{
 				ID: id, Title: tk.Title, Category: tk.Category, Description: desc, UpdatedAt: now.UnixMilli(),
 				Impact: impact, Urgency: urgency,
 			})
@@ -332,72 +332,35 @@ func (r *troubleshootRun) Render() app.UI {
 	)
 }
 
-// renderNode draws the screen of the node the run is at.
+// renderNode draws the screen of the node the run is at (troubleshoot_node.go).
 func (r *troubleshootRun) renderNode(st tree.State) app.UI {
-	l, n := r.lang, st.Node
-	if n == nil {
-		return app.P().Class("error").Text(t(l, "tree.eval_start_missing", r.tr.Start))
-	}
-	switch st.Outcome {
-	case tree.Solved:
+	return nodeScreen{
+		lang: r.lang, id: "run", start: r.tr.Start,
+		article: func(id string) (shared.Article, bool) { a, ok := r.articles[id]; return a, ok },
+		link:    true,
+		answer:  r.answer,
+		outcome: r.renderOutcome,
+	}.render(st)
+}
+
+// renderOutcome is the end of a run: solved, with how many it solved, or
+// escalated, with the way to a prefilled ticket.
+func (r *troubleshootRun) renderOutcome(st tree.State) app.UI {
+	l := r.lang
+	if st.Outcome == tree.Solved {
 		return app.Div().ID("run-solved").Body(
 			app.H2().Text(t(l, "troubleshoot.solved_title")),
 			app.P().Text(t(l, "troubleshoot.solved_p")),
 			app.P().ID("solved-count").Class("muted").Text(t(l, "troubleshoot.solved_count", r.solved)),
 		)
-	case tree.Escalated:
-		return app.Div().ID("run-escalated").Body(
-			app.H2().Text(t(l, "troubleshoot.escalated_title")),
-			app.P().Text(t(l, "troubleshoot.escalated_p")),
-			app.P().Body(app.Strong().Text(t(l, "troubleshoot.add_hint")+" "), app.Text(n.Text)),
-			app.Button().ID("open-draft").Type("button").Styles(answerStyle).Disabled(r.busy).
-				Text(t(l, "troubleshoot.open_draft")).OnClick(r.openDraft),
-		)
 	}
-	var intro app.UI
-	question := n.Text
-	switch n.Kind {
-	case tree.KindStep:
-		intro = app.Div().Body(
-			app.P().Class("muted").Text(t(l, "troubleshoot.try_this")),
-			app.P().Class("lead").Text(n.Text),
-		)
-		question = t(l, "troubleshoot.did_it_fix")
-	case tree.KindSolution:
-		intro = app.Div().Body(
-			app.P().Class("muted").Text(t(l, "troubleshoot.read_this")),
-			app.P().Text(n.Text),
-			r.renderArticle(n.Article),
-		)
-		question = t(l, "troubleshoot.did_it_fix")
-	}
-	return app.Div().Body(
-		intro,
-		app.H2().ID("run-question").Text(question),
-		app.Div().ID("run-answers").Role("group").Body(
-			app.Range(st.Answers).Slice(func(i int) app.UI {
-				c, node := st.Answers[i], n.ID
-				return app.Button().Type("button").Class("answer").DataSet("choice", c.ID).
-					Styles(answerStyle).Text(c.Text).
-					OnClick(func(ctx app.Context, e app.Event) { r.answer(ctx, node, c.ID) }, app.EventScope(node+"/"+c.ID))
-			}),
-		),
+	return app.Div().ID("run-escalated").Body(
+		app.H2().Text(t(l, "troubleshoot.escalated_title")),
+		app.P().Text(t(l, "troubleshoot.escalated_p")),
+		app.P().Body(app.Strong().Text(t(l, "troubleshoot.add_hint")+" "), app.Text(st.Node.Text)),
+		app.Button().ID("open-draft").Type("button").Styles(answerStyle).Disabled(r.busy).
+			Text(t(l, "troubleshoot.open_draft")).OnClick(r.openDraft),
 	)
-}
-
-// renderArticle shows the solution's article from the replica.
-func (r *troubleshootRun) renderArticle(id string) app.UI {
-	a, ok := r.articles[id]
-	if !ok {
-		return app.P().Class("muted").Text(t(r.lang, "troubleshoot.article_later", id))
-	}
-	return app.Ul().Class("articles").Body(app.Li().Body(
-		app.A().ID("run-article").Href("/article/"+a.ID+"?from="+shared.FromTree).DataSet("id", a.ID).Body(
-			app.Strong().Text(a.Title),
-			app.Span().Class("summary").Text(a.Summary),
-			app.Span().Class("where").Text(t(r.lang, "troubleshoot.open_article")+" →"),
-		),
-	))
 }
 
 // renderTranscript lists the answers so far.

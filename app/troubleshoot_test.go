@@ -62,11 +62,12 @@ func TestStaleRunIsAbandoned(t *testing.T) {
 	tr := demoTree(t)
 	now := time.UnixMilli(1_800_000_000_000)
 	ls := memStorage(t)
+	c := &Client{} // no replica: the abandoned event waits in ls for the outbox
 	run := newRun(tr, now.Add(-25*time.Hour))
 	run.Started, run.Answers, run.Node = true, []tree.Answer{{Node: "connection", Choice: "wifi"}}, "wifi-icon"
 	ls.Set(runKey(tr.ID), run)
 
-	if _, ok, stale := loadRun(ls, tr.ID, now); ok || !stale {
+	if _, ok, stale := c.loadRun(ls, tr.ID, now); ok || !stale {
 		t.Fatalf("loadRun of a 25 h old run: ok %v, stale %v; want dropped as stale", ok, stale)
 	}
 	var evs []tree.RunEvent
@@ -81,7 +82,7 @@ func TestStaleRunIsAbandoned(t *testing.T) {
 
 	run.UpdatedAt = now.Add(-time.Hour).UnixMilli()
 	ls.Set(runKey(tr.ID), run)
-	if got, ok, stale := loadRun(ls, tr.ID, now); !ok || stale || len(got.Answers) != 1 {
+	if got, ok, stale := c.loadRun(ls, tr.ID, now); !ok || stale || len(got.Answers) != 1 {
 		t.Errorf("loadRun of an hour-old run = %+v, ok %v, stale %v; want it resumed", got, ok, stale)
 	}
 }

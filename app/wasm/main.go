@@ -12,7 +12,6 @@ import (
 )
 
 func main() {
-	outpost.Routes()
-	outpost.Start()
+	outpost.Routes(outpost.Start())
 	app.RunWhenOnBrowser()
 }
