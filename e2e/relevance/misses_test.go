@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"outpost/app/kbsearch"
 	"outpost/shared/search"
 )
 
@@ -38,23 +39,30 @@ func TestDevMisses(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	for _, lang := range []string{"", "en", "es"} {
-		var qs []Query
-		for _, q := range dev {
-			if lang == "" || q.Lang == lang {
-				qs = append(qs, q)
+	figures := func(set string, qs []Query) {
+		for _, lang := range []string{"", "en", "es"} {
+			var sub []Query
+			for _, q := range qs {
+				if lang == "" || q.Lang == lang {
+					sub = append(sub, q)
+				}
+			}
+			for _, e := range []struct {
+				name string
+				exp  kbsearch.Expansions
+			}{{"plain", kbsearch.Expansions{}}, {"expanded", exp}} {
+				sc := Measure(sub, Outpost(ix, sub, e.exp))
+				fmt.Fprintf(&b, "%s%-3s %-8s %2d queries: hit@1 %.3f hit@3 %.3f MRR %.3f\n", set, "/"+lang, e.name, sc.N, sc.Hit1, sc.Hit3, sc.MRR)
 			}
 		}
-		sc := Measure(qs, Outpost(ix, qs, exp))
-		fmt.Fprintf(&b, "dev%-3s %2d queries: hit@1 %.3f hit@3 %.3f MRR %.3f\n", "/"+lang, sc.N, sc.Hit1, sc.Hit3, sc.MRR)
 	}
+	figures("dev", dev)
 	if os.Getenv("OUTPOST_HELDOUT") != "" { // figures only: its misses are never printed
 		held, err := HeldOut()
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc := Measure(held, Outpost(ix, held, exp))
-		fmt.Fprintf(&b, "heldout %2d queries: hit@1 %.3f hit@3 %.3f MRR %.3f\n", sc.N, sc.Hit1, sc.Hit3, sc.MRR)
+		figures("heldout", held)
 	}
 	for _, q := range dev {
 		sq := exp.Query(search.Query{Text: q.Text, Lang: q.Lang, Limit: Cutoff})
