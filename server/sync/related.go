@@ -102,7 +102,11 @@ func BuildRelatedWords(ix *search.Index, blocks shared.SearchBlocks) (shared.Rel
 		}
 		blocked := map[[2]string]bool{}
 		for _, p := range blocks[lang].Related {
-			blocked[[2]string{search.QueryKey(lang, p[0]), search.QueryKey(lang, p[1])}] = true
+			from := search.QueryKey(lang, p[0])
+			blocked[[2]string{from, search.QueryKey(lang, p[1])}] = true
+			// The expansion view (app/kb_expand.go) names the table's
+			// own stem, which stemming again may change.
+			blocked[[2]string{from, search.Fold(p[1])}] = true
 		}
 		t := search.BuildRelated(src, ix, func(from, to string) bool { return blocked[[2]string{from, to}] })
 		if len(t) > 0 {
