@@ -34,6 +34,10 @@ var (
 	// nearest words often miss or drown in topical neighbours.
 	//go:embed related/en-it.txt
 	relatedEnIT string
+	// Opposites GloVe gives as neighbours, left out like an admin's
+	// blocks.
+	//go:embed related/en-antonyms.txt
+	relatedEnAntonyms string
 	// A small curated vocabulary of how Spanish readers describe IT
 	// problems: no free Spanish source helped (see related/NOTICE.md).
 	//go:embed related/es.txt
@@ -101,6 +105,14 @@ func BuildRelatedWords(ix *search.Index, blocks shared.SearchBlocks) (shared.Rel
 			continue
 		}
 		blocked := map[[2]string]bool{}
+		if lang == "en" {
+			for _, line := range strings.Split(relatedEnAntonyms, "\n") {
+				if a, b, ok := strings.Cut(strings.TrimSpace(line), " "); ok && !strings.HasPrefix(line, "#") {
+					a, b = search.QueryKey(lang, a), search.QueryKey(lang, b)
+					blocked[[2]string{a, b}], blocked[[2]string{b, a}] = true, true
+				}
+			}
+		}
 		for _, p := range blocks[lang].Related {
 			from := search.QueryKey(lang, p[0])
 			blocked[[2]string{from, search.QueryKey(lang, p[1])}] = true

@@ -180,3 +180,23 @@ func TestBlockLearnedSearch(t *testing.T) {
 		t.Errorf("learned after another reader agreed = %+v; want it still blocked", l)
 	}
 }
+
+// TestRelatedWordsLeaveOutOpposites: GloVe gives "slow" as a neighbour of
+// "fast"; the English table leaves such opposites out, and keeps the
+// curated vocabulary's words ("faster" → speed).
+func TestRelatedWordsLeaveOutOpposites(t *testing.T) {
+	ix := search.NewIndex()
+	for i, title := range []string{"Why is my laptop slow", "Adjust the mouse speed", "Print a page", "Set the clock", "Change the wallpaper", "Find a file"} {
+		ix.Add(search.Doc{ID: fmt.Sprint(i), Lang: "en", Title: title})
+	}
+	rel, err := outsync.BuildRelatedWords(ix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rel["en"]["fast"]; strings.Contains(got, "slow") {
+		t.Errorf("fast → %q; want no slow", got)
+	}
+	if got := rel["en"]["faster"]; !strings.Contains(got, "speed:7") {
+		t.Errorf("faster → %q; want speed:7 (curated)", got)
+	}
+}
