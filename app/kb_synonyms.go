@@ -31,6 +31,7 @@ type synonymAdmin struct {
 	errMsg string
 
 	blocks searchBlocks // kb_blocks.go
+	expand wordExpander // kb_expand.go
 }
 
 func (a *synonymAdmin) OnPreRender(ctx app.Context) {
@@ -55,6 +56,13 @@ func (a *synonymAdmin) load(ctx app.Context) {
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			a.loaded, a.errMsg = true, ""
+			if a.expand.lang == "" {
+				a.expand.lang = "en"
+				if a.lang == "es" {
+					a.expand.lang = "es"
+				}
+			}
+			a.expand.compute() // the synced table may have changed
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)
 			}
@@ -168,6 +176,7 @@ func (a *synonymAdmin) Render() app.UI {
 				}),
 			),
 		),
+		a.expandCard(),
 		a.blocks.render(l),
 	)
 }

@@ -1,23 +1,19 @@
 package e2e
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"outpost/server/store"
 	"outpost/shared"
-	"outpost/shared/wire"
 )
 
 // TestSearchRelatedWords: the server derives the related-words table from
 // the demo knowledge base; a signed-out visitor's device pulls it and, with
 // the network gone, the English UI finds the Wi-Fi pages for "radios", a
-// word no article uses ("turn off all radios"). An admin blocks that
-// expansion offline on /kb/synonyms; after sync the server rebuilds the
+// word no article uses ("turn off all radios"). An admin blocks those
+// expansions (wireless, airplane) offline on /kb/synonyms; after sync the server rebuilds the
 // table without it, and the visitor's device no longer finds the Wi-Fi
 // pages for "radios".
 func TestSearchRelatedWords(t *testing.T) {
@@ -79,7 +75,7 @@ func TestSearchRelatedWords(t *testing.T) {
 	waitJS(t, admin, "offline", statusIs("offline", 0), 30*time.Second)
 	run(t, admin, typeInto("#blocks-en", "radios"))
 	waitJS(t, admin, "a line without > refused as typed", `!!document.getElementById("blocks-en-error") && document.getElementById("blocks-save").disabled`, 10*time.Second)
-	run(t, admin, typeInto("#blocks-en", " > wireless"))
+	run(t, admin, typeInto("#blocks-en", " > wireless\nradios > airplane"))
 	waitJS(t, admin, "accepted", `!document.getElementById("blocks-en-error") && !document.getElementById("blocks-save").disabled`, 10*time.Second)
 	shot(t, admin, "related-blocks-admin")
 	run(t, admin, chromedp.Click(chromedp.CSS("#blocks-save"), chromedp.NodeVisible))
@@ -89,16 +85,9 @@ func TestSearchRelatedWords(t *testing.T) {
 	}
 	setOffline(t, admin, false)
 	waitJS(t, admin, "sent", statusIs("online", 0), 45*time.Second)
-	var stored shared.SearchBlocks
-	err := srv.Store.View(context.Background(), func(tx store.ReadTx) error {
-		data, err := tx.Get(wire.TypeConfig, shared.ConfigSearchBlocks)
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(data, &stored)
-	})
-	if err != nil || len(stored["en"].Related) != 1 || stored["en"].Related[0] != [2]string{"radios", "wireless"} {
-		t.Fatalf("stored blocks = %+v, %v; want radios > wireless", stored, err)
+	stored, err := storedBlocks(srv.Store)
+	if err != nil || len(stored["en"].Related) != 2 || stored["en"].Related[0] != [2]string{"radios", "wireless"} || stored["en"].Related[1] != [2]string{"radios", "airplane"} {
+		t.Fatalf("stored blocks = %+v, %v; want radios > wireless and radios > airplane", stored, err)
 	}
 	searchUntil(false, "the visitor's device still finds pages for radios 45 s after the block was stored")
 }

@@ -172,6 +172,15 @@ func (x *Index) Search(q search.Query) []search.Result {
 	return x.ix.Search(x.exp.Query(q))
 }
 
+// Expand returns what each word of q expands to in the indexed articles,
+// with the replica's synonyms and related words unless q brings its own:
+// the search's own code, for the admins' "what does this word expand to".
+func (x *Index) Expand(q search.Query) []search.WordExpansions {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.ix.Expand(x.exp.Query(q))
+}
+
 // Expansions are what a search adds to the words typed, from config
 // records every device pulls: the admins' synonyms (shared.ConfigSynonyms),
 // the learned searches (shared.ConfigLearned) and the related words

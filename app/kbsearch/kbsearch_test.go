@@ -251,11 +251,19 @@ func TestRelatedWordsFollowTheReplica(t *testing.T) {
 	if got := ids(open(t, s), "tunnel"); got != "[vpn-setup]" {
 		t.Errorf("tunnel after a restart = %s; want [vpn-setup]", got)
 	}
+	// What the admins' expansion view shows: the replica's related word.
+	exp := fmt.Sprint(x.Expand(search.Query{Text: "tunnel", Lang: "en"}))
+	if want := "[{tunnel [{vpn related 0.35 1}]}]"; exp != want {
+		t.Errorf("Expand(tunnel) = %s; want %s", exp, want)
+	}
 	if err := x.Apply([]wire.Change{{V: 3, Type: wire.TypeConfig, ID: shared.ConfigRelated, Deleted: true}}, 3); err != nil {
 		t.Fatal(err)
 	}
 	if got := ids(x, "tunnel"); got != "[]" {
 		t.Errorf("tunnel after the related words were removed = %s; want []", got)
+	}
+	if exp := fmt.Sprint(x.Expand(search.Query{Text: "tunnel", Lang: "en"})); exp != "[{tunnel []}]" {
+		t.Errorf("Expand(tunnel) after = %s; want the word alone", exp)
 	}
 }
 

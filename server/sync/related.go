@@ -29,6 +29,15 @@ import (
 var (
 	//go:embed related/en.txt.gz
 	relatedEnGz []byte
+	// A small curated vocabulary of how English readers describe IT
+	// problems ("stripes" → streaks, "sleep" → suspend), which GloVe's
+	// nearest words often miss or drown in topical neighbours.
+	//go:embed related/en-it.txt
+	relatedEnIT string
+	// Opposites GloVe gives as neighbours, left out like an admin's
+	// blocks.
+	//go:embed related/en-antonyms.txt
+	relatedEnAntonyms string
 	// A small curated vocabulary of how Spanish readers describe IT
 	// problems: no free Spanish source helped (see related/NOTICE.md).
 	//go:embed related/es.txt
@@ -41,8 +50,16 @@ var (
 	relatedErr     error
 )
 
+// relatedQueryWords is how many of the GloVe source's most common words
+// may be query words of the table: on the relevance benchmark's
+// development set 20,000 did as well as 50,000, and 30,000 keep the
+// English table of a 262-page KB at 250 KB of JSON instead of 310 KB.
+const relatedQueryWords = 30000
+
 // RelatedSources returns the general related-words tables by language,
-// read once.
+// read once: English is the curated vocabulary then GloVe and MyThes (its
+// relatedQueryWords most common words, their similarities counted at 0.6),
+// Spanish the curated vocabulary.
 func RelatedSources() (map[string]*search.RelatedSource, error) {
 	relatedOnce.Do(func() {
 		relatedSources = map[string]*search.RelatedSource{}
@@ -51,27 +68,28 @@ func RelatedSources() (map[string]*search.RelatedSource, error) {
 			relatedErr = fmt.Errorf("related words en: %w", err)
 			return
 		}
-		for lang, r := range map[string]io.Reader{"en": zr, "es": strings.NewReader(relatedEs)} {
-			src, err := search.ReadRelatedSource(lang, r)
+		read := map[string]*search.RelatedSource{}
+		for name, r := range map[string]io.Reader{"en": zr, "en-it": strings.NewReader(relatedEnIT), "es": strings.NewReader(relatedEs)} {
+			src, err := search.ReadRelatedSource(name[:2], r)
 			if err != nil {
-				relatedErr = fmt.Errorf("related words %s: %w", lang, err)
+				relatedErr = fmt.Errorf("related words %s: %w", name, err)
 				return
 			}
-			relatedSources[lang] = src
+			read[name] = src
+		}
+		glove := read["en"]
+		if len(glove.Words) > relatedQueryWords {
+			glove.Words = glove.Words[:relatedQueryWords]
 		}
 		// GloVe's nearest words are often only topical ("printer" →
-		// modem): they count for 0.6 of the curated Spanish words
-		// (tuned on the relevance benchmark's development set).
-		relatedSources["en"].Scale = 0.6
+		// modem): they count for 0.6 of the curated words (tuned on the
+		// relevance benchmark's development set).
+		glove.Scale = 0.6
+		relatedSources["en"] = search.MergeRelatedSources("en", read["en-it"], glove)
+		relatedSources["es"] = read["es"]
 	})
 	return relatedSources, relatedErr
 }
-
-// relatedQueryWords is how many of the source's most common words may be
-// query words of the table: on the relevance benchmark's development set
-// 20,000 did as well as 50,000, and 30,000 keep the English table of a
-// 262-page KB at 250 KB of JSON instead of 310 KB.
-const relatedQueryWords = 30000
 
 // BuildRelatedWords makes the related-words table of the articles in ix
 // (one index over every language), without the blocked pairs.
@@ -86,14 +104,21 @@ func BuildRelatedWords(ix *search.Index, blocks shared.SearchBlocks) (shared.Rel
 		if src == nil {
 			continue
 		}
-		if len(src.Words) > relatedQueryWords {
-			cut := *src
-			cut.Words = cut.Words[:relatedQueryWords]
-			src = &cut
-		}
 		blocked := map[[2]string]bool{}
+		if lang == "en" {
+			for _, line := range strings.Split(relatedEnAntonyms, "\n") {
+				if a, b, ok := strings.Cut(strings.TrimSpace(line), " "); ok && !strings.HasPrefix(line, "#") {
+					a, b = search.QueryKey(lang, a), search.QueryKey(lang, b)
+					blocked[[2]string{a, b}], blocked[[2]string{b, a}] = true, true
+				}
+			}
+		}
 		for _, p := range blocks[lang].Related {
-			blocked[[2]string{search.QueryKey(lang, p[0]), search.QueryKey(lang, p[1])}] = true
+			from := search.QueryKey(lang, p[0])
+			blocked[[2]string{from, search.QueryKey(lang, p[1])}] = true
+			// The expansion view (app/kb_expand.go) names the table's
+			// own stem, which stemming again may change.
+			blocked[[2]string{from, search.Fold(p[1])}] = true
 		}
 		t := search.BuildRelated(src, ix, func(from, to string) bool { return blocked[[2]string{from, to}] })
 		if len(t) > 0 {

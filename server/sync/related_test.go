@@ -100,7 +100,10 @@ func TestRelatedWordsTable(t *testing.T) {
 
 	// Blocks: admins only, checked, then the next build leaves the pair out.
 	blocks := shared.SearchBlocksSave{ID: shared.ConfigSearchBlocks, Blocks: shared.SearchBlocks{
-		"es": {Related: [][2]string{{"letras", "tipografía"}, {"letras", "texto"}, {"letras", "tamaño"}, {"pequeñas", "tamaño"}}},
+		"es": {Related: [][2]string{{"letras", "tipografía"}, {"letras", "texto"}, {"letras", "tamaño"},
+			// As the expansion view writes a pair: the table's own stem,
+			// which stemming again would change ("taman" → "tam").
+			{"pequeñas", "taman"}}},
 	}}
 	if r := push(t, s, agentAna, 1, shared.OpConfigSave, blocks); r.OK || r.Key != "synonyms.admin_only" {
 		t.Fatalf("an agent blocking = %+v; want synonyms.admin_only", r)
@@ -175,5 +178,25 @@ func TestBlockLearnedSearch(t *testing.T) {
 	}
 	if l, _ := get[shared.LearnedSearches](t, db, wire.TypeConfig, shared.ConfigLearned); len(l["en"]) != 0 {
 		t.Errorf("learned after another reader agreed = %+v; want it still blocked", l)
+	}
+}
+
+// TestRelatedWordsLeaveOutOpposites: GloVe gives "slow" as a neighbour of
+// "fast"; the English table leaves such opposites out, and keeps the
+// curated vocabulary's words ("faster" → speed).
+func TestRelatedWordsLeaveOutOpposites(t *testing.T) {
+	ix := search.NewIndex()
+	for i, title := range []string{"Why is my laptop slow", "Adjust the mouse speed", "Print a page", "Set the clock", "Change the wallpaper", "Find a file"} {
+		ix.Add(search.Doc{ID: fmt.Sprint(i), Lang: "en", Title: title})
+	}
+	rel, err := outsync.BuildRelatedWords(ix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rel["en"]["fast"]; strings.Contains(got, "slow") {
+		t.Errorf("fast → %q; want no slow", got)
+	}
+	if got := rel["en"]["faster"]; !strings.Contains(got, "speed:7") {
+		t.Errorf("faster → %q; want speed:7 (curated)", got)
 	}
 }

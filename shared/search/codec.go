@@ -9,7 +9,7 @@ import (
 
 // Binary format, all integers unsigned varints:
 //
-//	"OPSX" version(2)
+//	"OPSX" version(3)
 //	nstr, then nstr bytes: every string below, concatenated in order
 //	ndocs ntags nterms npostings (totals)
 //	per doc (dense, in slot order): len(id) len(lang) len(category)
@@ -23,8 +23,11 @@ import (
 // bytes, and all postings share two arrays: decoding allocates little more
 // than the maps from IDs and terms.
 const (
-	codecMagic   = "OPSX"
-	codecVersion = 2
+	codecMagic = "OPSX"
+	// codecVersion also changes when the analysis does, so that a saved
+	// index is rebuilt rather than searched with other stems: 3 keeps
+	// the Spanish "ordenador" apart from "ordenar" (esExceptions).
+	codecVersion = 3
 )
 
 // MarshalBinary encodes the index (docs, analyzed text and postings) so that

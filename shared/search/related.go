@@ -85,14 +85,18 @@ func (r *Related) expand(vocab vocab, lang string, stems []string, exps [][]expa
 		return
 	}
 	m := r.byLang[lang]
+	maxDF := int32(max(1, relatedMaxShare*float64(vocab.n)))
 	for i, stem := range stems {
+		if vocab.freq(stem) > maxDF {
+			continue // a word on most pages: its neighbours are noise ("make" → "come")
+		}
 		for _, t := range m[stem] {
 			id, ok := vocab.ids[t.stem]
 			if !ok || int(id) >= len(vocab.df) || vocab.df[id] <= 0 || slices.Contains(stems, t.stem) ||
 				slices.ContainsFunc(exps[i], func(x expansion) bool { return x.id == id }) {
 				continue
 			}
-			exps[i] = append(exps[i], expansion{t.stem, id, relatedWeight * t.weight})
+			exps[i] = append(exps[i], expansion{t.stem, id, relatedWeight * t.weight, KindRelated})
 		}
 	}
 }
@@ -119,6 +123,39 @@ type SourceWord struct {
 type SourceRelated struct {
 	Word   string
 	Weight int
+}
+
+// sourceTerm returns the index term of a source table's word: folded
+// ("líneas" is the term of "lineas") and, if hyphenated, joined as the
+// index joins it ("two-sided" → "twosided"); "" for a stop word.
+func sourceTerm(a *analyzer, w string) string {
+	return a.term(strings.ReplaceAll(Fold(w), "-", ""))
+}
+
+// MergeRelatedSources joins sources of one language into one, each
+// source's similarities multiplied by its Scale (those that round below 1
+// dropped), in the order given: a query stem gets the strongest related
+// words of all of them (BuildRelated keeps the best weight of a pair).
+func MergeRelatedSources(lang string, srcs ...*RelatedSource) *RelatedSource {
+	out := &RelatedSource{Lang: normLang(lang)}
+	for _, src := range srcs {
+		if src == nil {
+			continue
+		}
+		for _, row := range src.Words {
+			w := SourceWord{Word: row.Word}
+			for _, r := range row.Related {
+				if src.Scale > 0 {
+					r.Weight = int(math.Round(float64(r.Weight) * src.Scale))
+				}
+				if r.Weight >= 1 {
+					w.Related = append(w.Related, r)
+				}
+			}
+			out.Words = append(out.Words, w)
+		}
+	}
+	return out
 }
 
 // ReadRelatedSource reads a source table: one word a line,
@@ -174,7 +211,7 @@ func BuildRelated(src *RelatedSource, ix *Index, blocked func(from, to string) b
 	best := map[string][]cand{} // query stem → candidates
 	var order []string
 	for _, row := range src.Words {
-		from := a.term(row.Word)
+		from := sourceTerm(a, row.Word)
 		if from == "" {
 			continue
 		}
@@ -183,7 +220,7 @@ func BuildRelated(src *RelatedSource, ix *Index, blocked func(from, to string) b
 			if src.Scale > 0 {
 				weight = int(math.Round(float64(weight) * src.Scale))
 			}
-			to := a.term(r.Word)
+			to := sourceTerm(a, r.Word)
 			if to == "" || to == from || weight < relatedMin || (blocked != nil && blocked(from, to)) {
 				continue
 			}

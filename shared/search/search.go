@@ -40,12 +40,18 @@ const (
 	snippetLead   = 40  // bytes of context kept before the first hit
 	maxExpansions = 32  // vocabulary terms one query word may expand to
 	prefixWeight  = 0.8 // score factor for search-as-you-type prefix matches
-	typo1Weight   = 0.7 // score factor for a match at edit distance 1
-	typo2Weight   = 0.5 // score factor for a match at edit distance 2
-	minPrefixLen  = 2   // shortest last word that is expanded as a prefix
-	maxQueryWords = 32  // words beyond this are ignored, except the last
-	ellipsis      = "…"
-	titleBoost    = 0.5 // extra score factor for a title matching every query word
+	// prefixAfterExact is the factor of a prefix match when the last
+	// word is itself a word of the pages, and a more common one than the
+	// match: "back" is more likely meant than "backup", whose rarer term
+	// would otherwise outscore it, while "pass" is likely "password" being
+	// typed.
+	prefixAfterExact = 0.3
+	typo1Weight      = 0.7 // score factor for a match at edit distance 1
+	typo2Weight      = 0.5 // score factor for a match at edit distance 2
+	minPrefixLen     = 2   // shortest last word that is expanded as a prefix
+	maxQueryWords    = 32  // words beyond this are ignored, except the last
+	ellipsis         = "…"
+	titleBoost       = 0.5 // extra score factor for a title matching every query word
 )
 
 // expansion is a vocabulary term that a query word matches, with a score
@@ -54,6 +60,7 @@ type expansion struct {
 	term   string
 	id     int32 // term ID
 	weight float64
+	kind   ExpansionKind // why the query word matches it
 }
 
 // vocab is the vocabulary that queries in one language match against: the
@@ -63,12 +70,20 @@ type vocab struct {
 	ids   map[string]int32 // term → ID
 	terms []string         // by ID
 	df    []int32          // by ID; 0 for terms no doc (in the language) has
+	n     int              // docs (in the language)
 }
 
 // vocab returns the vocabulary of queries in the language whose langKey is
 // key, or of all docs for "".
 func (ix *Index) vocab(key string) vocab {
-	return vocab{ix.termID, ix.terms, ix.df[key]}
+	n := ix.all.n
+	if key != "" {
+		n = 0
+		if st := ix.byLang[key]; st != nil {
+			n = st.n
+		}
+	}
+	return vocab{ix.termID, ix.terms, ix.df[key], n}
 }
 
 // freq returns the document frequency of term.
@@ -113,7 +128,8 @@ func (ix *Index) Search(q Query) []Result {
 type preparedQuery struct {
 	Query
 	limit   int
-	words   [][]expansion      // per distinct query word, the terms it matches
+	words   [][]expansion      // per distinct query word that matches something, the terms it matches
+	stems   []string           // those words' stems
 	learned []string           // article IDs confirmed for this search, best first
 	df      []int32            // document frequency in scope, by term ID
 	n       float64            // docs in scope
@@ -134,10 +150,15 @@ func (ix *Index) prepare(q Query) (preparedQuery, bool) {
 	pq := preparedQuery{
 		Query:   q,
 		limit:   clampLimit(q.Limit),
-		words:   parseQuery(vocab, q.Text, normLang(q.Lang), q.Synonyms, q.Related),
 		learned: q.Learned.articles(q.Lang, q.Text),
 		df:      vocab.df,
 		n:       float64(st.n),
+	}
+	stems, all := parseWords(vocab, q.Text, normLang(q.Lang), q.Synonyms, q.Related)
+	for i, exps := range all {
+		if len(exps) > 0 {
+			pq.words, pq.stems = append(pq.words, exps), append(pq.stems, stems[i])
+		}
 	}
 	if len(pq.words) == 0 && len(pq.learned) == 0 {
 		return preparedQuery{}, false
@@ -202,8 +223,22 @@ func (ix *Index) results(top []cand, highlight []int32) []Result {
 
 // parseQuery turns query text into one list of expansions in vocab (term →
 // document frequency) per distinct query word, in query order, with the
-// terms of their synonyms in syn and their related words in rel.
+// terms of their synonyms in syn and their related words in rel. Words
+// that match nothing are left out.
 func parseQuery(vocab vocab, text, lang string, syn *Synonyms, rel *Related) [][]expansion {
+	_, all := parseWords(vocab, text, lang, syn, rel)
+	var out [][]expansion
+	for _, exps := range all {
+		if len(exps) > 0 {
+			out = append(out, exps)
+		}
+	}
+	return out
+}
+
+// parseWords is parseQuery keeping every distinct query word: their stems,
+// and each one's expansions (none for a word that matches nothing).
+func parseWords(vocab vocab, text, lang string, syn *Synonyms, rel *Related) (stems []string, all [][]expansion) {
 	toks := joinCompounds(vocab, text, lang, tokenize(text))
 	type word struct {
 		folded, stem string
@@ -227,8 +262,8 @@ func parseQuery(vocab vocab, text, lang string, syn *Synonyms, rel *Related) [][
 		index[stem] = len(ws)
 		ws = append(ws, word{t.term, stem, last})
 	}
-	all := make([][]expansion, len(ws))
-	stems := make([]string, len(ws))
+	all = make([][]expansion, len(ws))
+	stems = make([]string, len(ws))
 	for i, w := range ws {
 		exps := expand(vocab, w.folded, w.stem, w.last)
 		// A term that another query word names exactly counts for that
@@ -241,13 +276,7 @@ func parseQuery(vocab vocab, text, lang string, syn *Synonyms, rel *Related) [][
 	}
 	syn.expand(vocab, lang, stems, all)
 	rel.expand(vocab, lang, stems, all)
-	var out [][]expansion
-	for _, exps := range all {
-		if len(exps) > 0 {
-			out = append(out, exps)
-		}
-	}
-	return out
+	return stems, all
 }
 
 // joinCompounds merges words joined by a single hyphen or slash ("wi-fi")
@@ -275,15 +304,16 @@ func joinCompounds(vocab vocab, text, lang string, toks []token) []token {
 // word, the terms it is a prefix of.
 func expand(vocab vocab, folded, stem string, last bool) []expansion {
 	weights := make(map[int32]float64)
-	add := func(id int32, w float64) {
+	kinds := make(map[int32]ExpansionKind)
+	add := func(id int32, w float64, k ExpansionKind) {
 		if w > weights[id] {
-			weights[id] = w
+			weights[id], kinds[id] = w, k
 		}
 	}
 	stemID, exact := vocab.ids[stem]
 	exact = exact && int(stemID) < len(vocab.df) && vocab.df[stemID] > 0
 	if exact {
-		add(stemID, 1)
+		add(stemID, 1, KindExact)
 	} else if n := utf8.RuneCountInString(folded); n >= 4 {
 		maxD := 1
 		if n >= 8 {
@@ -302,13 +332,17 @@ func expand(vocab vocab, folded, stem string, last bool) []expansion {
 			switch d := dist.betweenString(qs, term, maxD); {
 			case d > maxD:
 			case d == 1:
-				add(int32(id), typo1Weight)
+				add(int32(id), typo1Weight, KindTypo)
 			case d == 2:
-				add(int32(id), typo2Weight)
+				add(int32(id), typo2Weight, KindTypo)
 			}
 		}
 	}
 	if last && utf8.RuneCountInString(folded) >= minPrefixLen {
+		exactDF := int32(0)
+		if exact {
+			exactDF = vocab.df[stemID]
+		}
 		for id, df := range vocab.df {
 			if df <= 0 {
 				continue
@@ -316,16 +350,20 @@ func expand(vocab vocab, folded, stem string, last bool) []expansion {
 			switch term := vocab.terms[id]; {
 			case term == stem:
 			case strings.HasPrefix(term, folded), strings.HasPrefix(term, stem):
-				add(int32(id), prefixWeight)
+				pw := prefixWeight
+				if df <= exactDF {
+					pw = prefixAfterExact
+				}
+				add(int32(id), pw, KindPrefix)
 			case !exact && len(term) >= 3 && len(folded)-len(term) <= 3 && strings.HasPrefix(folded, term):
 				// A stem the word is still growing into: "printin" → "print".
-				add(int32(id), prefixWeight)
+				add(int32(id), prefixWeight, KindPrefix)
 			}
 		}
 	}
 	exps := make([]expansion, 0, len(weights))
 	for id, w := range weights {
-		exps = append(exps, expansion{vocab.terms[id], id, w})
+		exps = append(exps, expansion{vocab.terms[id], id, w, kinds[id]})
 	}
 	slices.SortFunc(exps, func(a, b expansion) int {
 		switch {

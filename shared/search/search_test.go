@@ -476,7 +476,7 @@ func TestUnmarshalCorrupt(t *testing.T) {
 	ix := demoIndex(t)
 	data, _ := ix.MarshalBinary()
 	before := ix.Search(Query{Text: "printer"})
-	for _, bad := range [][]byte{nil, []byte("OPSX"), []byte("OPSX\x02"), []byte("nope!"), data[:len(data)/2], append(append([]byte{}, data...), 0)} {
+	for _, bad := range [][]byte{nil, []byte("OPSX"), []byte("OPSX\x03"), []byte("nope!"), data[:len(data)/2], append(append([]byte{}, data...), 0)} {
 		if err := ix.UnmarshalBinary(bad); err == nil {
 			t.Errorf("UnmarshalBinary(%d bytes) = nil; want error", len(bad))
 		}

@@ -10,6 +10,15 @@ package search
 // "bateri", where the official stemmer gives "bater" for the accented forms
 // and "bateri" for the unaccented one.
 
+// esExceptions are words whose Snowball stem is another common word's,
+// so that a search for one finds the other: "ordenador" (computer, in
+// Spain) would stem as "ordenar" (to sort) does, and every query naming
+// the computer would find the pages on sorting files.
+var esExceptions = map[string]string{
+	"ordenador":   "ordenador",
+	"ordenadores": "ordenador",
+}
+
 var (
 	esPronouns = []string{"me", "se", "sela", "selo", "selas", "selos", "la", "le", "lo",
 		"las", "les", "los", "nos"}
@@ -108,6 +117,9 @@ func esRegions(b []byte) (rv, p1, p2 int) {
 // stemSpanish applies the Snowball Spanish stemmer to a folded lower-case
 // ASCII word.
 func stemSpanish(w string) string {
+	if s, ok := esExceptions[w]; ok {
+		return s
+	}
 	b := []byte(w)
 	rv, p1, p2 := esRegions(b)
 

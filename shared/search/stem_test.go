@@ -58,6 +58,8 @@ func TestStemSpanish(t *testing.T) {
 		{"comparándolas", "compar"}, {"compartimiento", "compart"}, {"cómo", "com"},
 		{"combustión", "combustion"}, {"coloque", "coloqu"}, {"comience", "comienc"},
 		{"compañeros", "companer"}, {"coherencia", "coherent"},
+		// Kept apart from "ordenar" (to sort): esExceptions.
+		{"ordenador", "ordenador"}, {"ordenadores", "ordenador"}, {"ordenar", "orden"},
 		// Folded-input variants (official stems of the accented forms differ).
 		{"batería", "bateri"}, {"bateria", "bateri"}, {"baterías", "bateri"},
 		{"compañía", "compani"}, {"comercio", "comerci"}, {"comerciar", "comerci"},

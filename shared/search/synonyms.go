@@ -95,7 +95,7 @@ func (s *Synonyms) expand(vocab vocab, lang string, stems []string, exps [][]exp
 						slices.ContainsFunc(exps[i], func(x expansion) bool { return x.id == id }) {
 						continue
 					}
-					exps[i] = append(exps[i], expansion{term, id, synonymWeight})
+					exps[i] = append(exps[i], expansion{term, id, synonymWeight, KindSynonym})
 				}
 			}
 		}
