@@ -26,17 +26,17 @@ type wordExpander struct {
 	words []search.WordExpansions
 }
 
-// compute runs the expansion of the typed words.
-func (w *wordExpander) compute() {
+// compute runs the expansion of the typed words on c's index.
+func (w *wordExpander) compute(c *Client) {
 	w.words = nil
 	text := strings.TrimSpace(w.text)
-	if text == "" || client == nil || client.Index == nil {
+	if text == "" || c.prerendering() || c.Index == nil {
 		return
 	}
 	if len(text) > maxExpandText {
 		text = text[:maxExpandText]
 	}
-	w.words = client.Index.Expand(search.Query{Text: text, Lang: w.lang})
+	w.words = c.Index.Expand(search.Query{Text: text, Lang: w.lang})
 }
 
 // typed returns the word of the typed text whose stem is stem, folded, as
@@ -96,14 +96,14 @@ func (a *synonymAdmin) expandCard() app.UI {
 				Attr("autocapitalize", "off").Attr("spellcheck", "false").Value(w.text).
 				OnInput(func(ctx app.Context, e app.Event) {
 					a.expand.text = inputValue(ctx)
-					a.expand.compute()
+					a.expand.compute(a.client)
 				}),
 			app.Label().For("expand-lang").Text(t(l, "expand.lang")),
 			app.Select().ID("expand-lang").Body(langs...).
 				OnChange(func(ctx app.Context, e app.Event) {
 					if v := inputValue(ctx); slices.Contains(synonymLangs, v) {
 						a.expand.lang = v
-						a.expand.compute()
+						a.expand.compute(a.client)
 					}
 				}),
 		),

@@ -62,7 +62,7 @@ func (a *synonymAdmin) load(ctx app.Context) {
 					a.expand.lang = "es"
 				}
 			}
-			a.expand.compute() // the synced table may have changed
+			a.expand.compute(a.client) // the synced table may have changed
 			if err != nil {
 				a.errMsg = errorText(a.lang, err)
 			}
