@@ -47,7 +47,7 @@ func newServer(t testing.TB, opts ...func(*serverhttp.Server)) *testServer {
 	s := &serverhttp.Server{
 		Addr: "127.0.0.1:0",
 		Web:  fstest.MapFS{"app.css": {Data: []byte("body{}")}},
-		Sync: &outsync.Service{Store: db, Log: log, Now: time.Now},
+		Sync: &outsync.Service{Store: db, Log: log},
 		Log:  log,
 		// Tests push freely from one address; the quota tests set theirs.
 		AnonQuota: map[string]int{},

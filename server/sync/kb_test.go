@@ -13,18 +13,19 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
 const client = "0190c3a1-0000-7000-8000-000000000001"
 
 // newService runs the sync service on in-memory Badger holding one article.
-// The store's clock is the service's: a test that sets s.Now moves both.
+// The store's clock is the service's: a test that sets s.Clock moves both.
 func newService(t *testing.T) (*outsync.Service, store.Store) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	now := time.UnixMilli(1_800_000_000_000)
-	s := &outsync.Service{Log: log, Now: func() time.Time { return now }}
+	s := &outsync.Service{Log: log, Clock: clock.NewFake(now)}
 	db, err := badger.Open("", log, badger.WithClock(func() time.Time { return s.Now() }))
 	if err != nil {
 		t.Fatal(err)

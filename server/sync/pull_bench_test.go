@@ -115,7 +115,7 @@ func pullBenchService(t *testing.T, kind string, size, public int) *Service {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &Service{Store: db, Log: log, Now: time.Now}
+		return &Service{Store: db, Log: log}
 	}
 	db, err := badger.Open(t.TempDir(), log, badger.WithBulkLoad())
 	if err != nil {
@@ -135,5 +135,5 @@ func pullBenchService(t *testing.T, kind string, size, public int) *Service {
 			t.Fatal(err)
 		}
 	}
-	return &Service{Store: db, Log: log, Now: time.Now}
+	return &Service{Store: db, Log: log}
 }

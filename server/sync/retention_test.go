@@ -8,6 +8,7 @@ import (
 
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // TestRetentionPurgesVisitorData: a visitor's name and e-mail address, and
@@ -18,8 +19,8 @@ import (
 func TestRetentionPurgesVisitorData(t *testing.T) {
 	s, db := newService(t)
 	ctx := context.Background()
-	clock := kioskNow
-	s.Now = func() time.Time { return clock }
+	at := clock.NewFake(kioskNow)
+	s.Clock = at
 	kiosk, _ := enroll(t, db, "lobby", 1)
 	seq := uint64(0)
 	push := func(op string, args any) {
@@ -44,8 +45,8 @@ func TestRetentionPurgesVisitorData(t *testing.T) {
 	const cyTicket = "0190c3a1-0000-7000-8000-000000005101"
 	push(shared.OpVisitTicket, shared.VisitOp{ID: visitID(3), TicketID: cyTicket, Title: "Wi-Fi drops", Description: "Walk-in", Category: "network", CreatedAt: 5})
 	sent, _ := get[shared.Outmail](t, db, shared.TypeOutmail, cyTicket)
-	sent.Status, sent.SentAt = "sent", clock.Add(time.Hour).UnixMilli()
-	queued := shared.Outmail{ID: "0190c3a1-0000-7000-8000-000000005102", To: "later@example.com", Template: "desk.mail_ticket_filed", Status: "queued", CreatedAt: clock.UnixMilli()}
+	sent.Status, sent.SentAt = "sent", at.Now().Add(time.Hour).UnixMilli()
+	queued := shared.Outmail{ID: "0190c3a1-0000-7000-8000-000000005102", To: "later@example.com", Template: "desk.mail_ticket_filed", Status: "queued", CreatedAt: at.Now().UnixMilli()}
 	if err := db.Update(ctx, func(tx store.Tx) error {
 		for _, m := range []shared.Outmail{sent, queued} {
 			b, _ := json.Marshal(m)
@@ -57,9 +58,9 @@ func TestRetentionPurgesVisitorData(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	clock = kioskNow.Add(20 * 24 * time.Hour)
+	at.Set(kioskNow.Add(20 * 24 * time.Hour))
 	di := checkin(4, "lobby", "A-004", "Di Visitor")
-	di.CreatedAt = clock.UnixMilli()
+	di.CreatedAt = at.Now().UnixMilli()
 	push(shared.OpKioskCheckin, di)
 	push(shared.OpVisitCall, shared.VisitOp{ID: visitID(4), Desk: "Desk 1"})
 	push(shared.OpVisitResolve, shared.VisitOp{ID: visitID(4)})

@@ -16,6 +16,7 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/sla"
 	"outpost/shared/wire"
 )
@@ -54,8 +55,18 @@ func openSLA(t *testing.T, dir string, now *time.Time) *slaServer {
 	if _, err := outsync.SeedSLA(context.Background(), db, sla.DefaultZone); err != nil {
 		t.Fatal(err)
 	}
-	return &slaServer{&outsync.Service{Store: db, Log: log, Now: func() time.Time { return *now }}, db}
+	return &slaServer{&outsync.Service{Store: db, Log: log, Clock: readClock{at: now}}, db}
 }
+
+// readClock is the wall clock's timers with the time read from *at: the
+// SLA tests move the time of day between rounds they run by hand.
+type readClock struct {
+	clock.Real
+	at *time.Time
+}
+
+func (c readClock) Now() time.Time                  { return *c.at }
+func (c readClock) Since(t time.Time) time.Duration { return c.at.Sub(t) }
 
 func (s *slaServer) close(t *testing.T) {
 	if err := s.db.Close(); err != nil {

@@ -21,7 +21,7 @@ const client = "01936f6e-7a1b-7c3d-8e4f-0123456789ab"
 func newService(t *testing.T) *Service {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := &Service{Log: log, Now: time.Now}
+	s := &Service{Log: log}
 	db, err := badger.Open("", log, badger.WithClock(func() time.Time { return s.Now() }))
 	if err != nil {
 		t.Fatal(err)

@@ -12,9 +12,6 @@ import (
 	"outpost/shared/wire"
 )
 
-// ReopenWindow is how long after resolution a requester may reopen a ticket.
-var ReopenWindow = shared.DefaultReopenWindow
-
 func init() {
 	for _, name := range shared.TicketOps {
 		handlers[name] = ticketOp(name)
@@ -127,7 +124,7 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 		}
 		e.Kind, e.Body, e.Internal = shared.EntryNote, strings.TrimSpace(op.Body), true
 	case shared.OpStatus:
-		if err := shared.CanTransition(who, facts, op.To, now, ReopenWindow); err != nil {
+		if err := shared.CanTransition(who, facts, op.To, now, shared.DefaultReopenWindow); err != nil {
 			return err
 		}
 		e.Kind, e.From, e.To = shared.EntryStatus, t.Status, op.To
