@@ -55,7 +55,6 @@ func Start() {
 			defer cancel()
 			return engine.DialWS(ctx, wsURL, "")
 		},
-		Now:      time.Now,
 		OnReject: c.onReject,
 	}
 	if err := c.Engine.Load(); err != nil {
