@@ -289,7 +289,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			}
 		}()
 	}
-	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Now: m.Clock.Now}
+	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Clock: m.Clock}
 	wake, stopWake := m.Sync.Watch()
 	m.stopSLA = func() { stopJobs(); wg.Wait(); stopWake() }
 	if m.SMTPAddr != "" {
