@@ -96,6 +96,7 @@ func TestSilentPeerClosed(t *testing.T) {
 // so many websockets; one more is refused in words, and closing one makes
 // room.
 func TestSocketCaps(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.SocketsPerAccount, s.SocketsPerAddress = 2, 3 })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	token := signIn(t, s, "field@example.com")
@@ -131,6 +132,7 @@ func TestSocketCaps(t *testing.T) {
 // past it the push stops with a reason, records nothing, and the ticket
 // waits on the device. Other addresses and signed-in users are not held.
 func TestAnonQuota(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.AnonQuota = map[string]int{wire.MTicketCreate: 2} })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	const client = "01936f6e-7a1b-7c3d-8e4f-0000000000a1"

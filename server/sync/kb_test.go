@@ -74,6 +74,7 @@ func get[T any](t *testing.T, db store.Store, typ, id string) (v T, found bool) 
 func feedbackID(n int) string { return fmt.Sprintf("0190c3a1-0000-7000-8000-%012d", n) }
 
 func TestFeedbackCountsOnceAndDeflects(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	ms := []wire.Mutation{
@@ -101,6 +102,7 @@ func TestFeedbackCountsOnceAndDeflects(t *testing.T) {
 }
 
 func TestFeedbackRejections(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	long := make([]byte, shared.MaxFeedbackComment+1)
@@ -141,6 +143,7 @@ func TestFeedbackRejections(t *testing.T) {
 }
 
 func TestSearchMissesAreCountedByFoldedQuery(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	res, err := s.Push(ctx, client, []wire.Mutation{
@@ -165,6 +168,7 @@ func TestSearchMissesAreCountedByFoldedQuery(t *testing.T) {
 // requester's device as a removal, not as silence (DESIGN.md rule 6), while
 // staff keep it.
 func TestArticleLeavingTheViewIsRemoved(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	page, err := s.Pull(ctx, client, 0, 100)

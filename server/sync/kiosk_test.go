@@ -67,6 +67,7 @@ func pushOne(t *testing.T, s *outsync.Service, a outsync.Actor, seq uint64, name
 }
 
 func TestEnrollmentCodes(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	s.Clock = clock.NewFake(kioskNow)
 	ctx := context.Background()
@@ -126,6 +127,7 @@ func TestEnrollmentCodes(t *testing.T) {
 }
 
 func TestCheckinKeepsVisitorDataFromKiosks(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	s.Clock = clock.NewFake(kioskNow.Add(time.Minute))
 	kioskA, _ := enroll(t, db, "lobby", 1)
@@ -192,6 +194,7 @@ func TestCheckinKeepsVisitorDataFromKiosks(t *testing.T) {
 }
 
 func TestDeskWorksTheQueue(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	at := clock.NewFake(kioskNow)
 	s.Clock = at

@@ -25,6 +25,7 @@ import (
 // cluster (OUTPOST_TEST_POSTGRES), on PostgreSQL; it never fails on a
 // figure.
 func TestPullBench(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("OUTPOST_BENCH") == "" {
 		t.Skip("set OUTPOST_BENCH=1 (make bench)")
 	}

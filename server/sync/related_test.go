@@ -67,6 +67,7 @@ func searchWith(t *testing.T, db store.Store, text string) []string {
 // record every device pulls (signed out too), writes it only when it
 // changed, and leaves out the pairs an admin blocked.
 func TestRelatedWordsTable(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	putArticles(t, db, spanishKB()...)
@@ -167,6 +168,7 @@ func TestRunRelatedFollowsArticles(t *testing.T) {
 // of the learned record at once, and more readers agreeing do not bring
 // it back.
 func TestBlockLearnedSearch(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	query := "cannot reach the office from home"

@@ -17,6 +17,7 @@ import (
 // visitors and queued e-mails stay, and staff devices are told to drop what
 // went.
 func TestRetentionPurgesVisitorData(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	at := clock.NewFake(kioskNow)

@@ -129,6 +129,7 @@ func mustOK(t *testing.T, r wire.Result) {
 // Each mark is written once, and each breach escalates once: tier 1 → 2 →
 // 3; a ticket already at tier 3 gets a higher priority instead.
 func TestSLAWarnsBreachesEscalatesOnceAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	now := madrid(2026, 1, 5, 9, 0) // a Monday
 	s := openSLA(t, dir, &now)
@@ -207,6 +208,7 @@ func TestSLAWarnsBreachesEscalatesOnceAcrossRestarts(t *testing.T) {
 // 09:45 (sla.Start's grace), so it is not breached by Monday afternoon, as
 // it would be counted from Friday.
 func TestSLAOfflineTicketGetsAFairStart(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 12, 10, 0) // Monday
 	s := openSLA(t, "", &now)
 	defer s.close(t)
@@ -236,6 +238,7 @@ func TestSLAOfflineTicketGetsAFairStart(t *testing.T) {
 // TestRepliesRecordTheirStatusChanges: the status changes the server makes
 // on a reply are status entries of their own.
 func TestRepliesRecordTheirStatusChanges(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, "", &now)
 	defer s.close(t)
@@ -265,6 +268,7 @@ func TestRepliesRecordTheirStatusChanges(t *testing.T) {
 // ticket is resolved, once per resolution; a reopened ticket resolved
 // again may be rated again. Requesters see their own ratings only.
 func TestRatingOncePerResolution(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, "", &now)
 	defer s.close(t)
@@ -336,6 +340,7 @@ func TestRatingOncePerResolution(t *testing.T) {
 // TestConfigSaveIsForAdminsAndValidated: only an admin saves the calendar
 // and the policy, and the server checks them as the admin screen does.
 func TestConfigSaveIsForAdminsAndValidated(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, "", &now)
 	defer s.close(t)

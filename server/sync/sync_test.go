@@ -62,6 +62,7 @@ func pushAs(t *testing.T, s *Service, a Actor, ms ...wire.Mutation) []wire.Resul
 // mutation as OK, so the engine dropped it without telling the app, and the
 // user's ticket text vanished without a ticket.
 func TestResentRejectionIsRejectedAgain(t *testing.T) {
+	t.Parallel()
 	s := newService(t)
 	id := shared.NewID(time.Now())
 	batch := []wire.Mutation{create(1, id, "  "), create(2, id, "Printer jam"), create(3, id, "Again")}
@@ -90,6 +91,7 @@ func TestResentRejectionIsRejectedAgain(t *testing.T) {
 // TestRejectionsArePruned checks the server forgets a rejection once the
 // client has shown, by pushing from a later sequence, that it heard it.
 func TestRejectionsArePruned(t *testing.T) {
+	t.Parallel()
 	s := newService(t)
 	push(t, s, create(1, "bad", "x"), create(2, "bad", "y"))
 	push(t, s, create(3, "bad", "z"))
