@@ -369,3 +369,51 @@ func TestConfigSaveIsForAdminsAndValidated(t *testing.T) {
 		t.Fatalf("a policy without P4 = %+v; want sla.missing_priority", r)
 	}
 }
+
+// TestRunSLAOnItsClock: the background SLA loop writes a ticket's marks
+// when its ticker fires on the service's clock, a fake moved by hand here,
+// with no real wait for a minute to pass.
+func TestRunSLAOnItsClock(t *testing.T) {
+	t.Parallel()
+	now := madrid(2026, 1, 5, 9, 0) // a Monday
+	s := openSLA(t, "", &now)
+	fake := clock.NewFake(now)
+	s.Clock = fake
+	id := slaID(41)
+	mustOK(t, push(t, s.Service, requester, 1, wire.MTicketCreate, shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
+	wrote, stop := s.Watch() // a round that writes marks pokes watchers
+	defer stop()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { s.RunSLA(ctx, time.Minute); close(done) }()
+	defer func() { cancel(); <-done }()
+	wait, stopWait := context.WithTimeout(t.Context(), 10*time.Second)
+	defer stopWait()
+	// until moves the clock a minute (a tick) at a time until the ticket's
+	// marks are want.
+	until := func(want string) {
+		t.Helper()
+		for {
+			if got := strings.Join(marks(s.history(t, id)[sla.EntryKind]), ","); got == want {
+				return
+			}
+			if err := fake.BlockUntil(wait, 1); err != nil {
+				t.Fatalf("marks %q, and RunSLA is not waiting on its ticker: %v", strings.Join(marks(s.history(t, id)[sla.EntryKind]), ","), err)
+			}
+			fake.Advance(time.Minute)
+			select {
+			case <-wrote:
+			case <-time.After(20 * time.Millisecond): // a round that wrote nothing pokes nobody
+			case <-wait.Done():
+				t.Fatalf("marks never became %q", want)
+			}
+		}
+	}
+	fake.Set(madrid(2026, 1, 5, 14, 58))
+	until("first_response warned") // 6 h of 8, at 15:00
+	if at := fake.Now(); at.Before(madrid(2026, 1, 5, 15, 0)) || at.After(madrid(2026, 1, 5, 15, 5)) {
+		t.Errorf("the warning came at %v; want soon after 15:00", at)
+	}
+	fake.Set(madrid(2026, 1, 5, 16, 59))
+	until("first_response warned,first_response breached")
+}
