@@ -106,3 +106,58 @@ func TestRetentionPurgesVisitorData(t *testing.T) {
 		t.Errorf("a second purge = %d, %d, %v; want nothing", v, m, err)
 	}
 }
+
+// TestRunRetentionOnItsClock: the retention job purges a visitor once the
+// visit is older than keep on the service's clock, at the job's next
+// round, and not while it is younger.
+func TestRunRetentionOnItsClock(t *testing.T) {
+	t.Parallel()
+	s, db := newService(t)
+	at := clock.NewFake(kioskNow)
+	s.Clock = at
+	kiosk, _ := enroll(t, db, "lobby", 1)
+	if r := pushOne(t, s, kiosk, 1, shared.OpKioskCheckin, checkin(1, "lobby", "A-001", "Ana Visitor")); !r.OK {
+		t.Fatal(r)
+	}
+	if r := pushOne(t, s, deskAgent, 1, shared.OpVisitCall, shared.VisitOp{ID: visitID(1), Desk: "Desk 1"}); !r.OK {
+		t.Fatal(r)
+	}
+	if r := pushOne(t, s, deskAgent, 2, shared.OpVisitResolve, shared.VisitOp{ID: visitID(1)}); !r.OK {
+		t.Fatal(r)
+	}
+	const keep, every = 10 * 24 * time.Hour, time.Hour
+	purged, stop := s.Watch() // a purge that deletes tells the watchers
+	defer stop()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { s.RunRetention(ctx, keep, every); close(done) }()
+	defer func() { cancel(); <-done }()
+	wait, stopWait := context.WithTimeout(t.Context(), 10*time.Second)
+	defer stopWait()
+	kept := func() bool {
+		_, ok := get[shared.Visitor](t, db, shared.TypeVisitor, visitID(1))
+		return ok
+	}
+	if err := at.BlockUntil(wait, 1); err != nil {
+		t.Fatalf("RunRetention is not waiting on its ticker: %v", err)
+	}
+	at.Advance(keep - every) // rounds until a day short of keep: nothing goes
+	if !kept() {
+		t.Fatalf("the visitor was purged %v after the visit; keep is %v", keep-every, keep)
+	}
+	for kept() {
+		if err := at.BlockUntil(wait, 1); err != nil {
+			t.Fatalf("RunRetention stopped waiting on its ticker: %v", err)
+		}
+		at.Advance(every)
+		select {
+		case <-purged:
+		case <-time.After(20 * time.Millisecond): // a round that purged nothing tells nobody
+		case <-wait.Done():
+			t.Fatalf("the visitor is kept %v after the visit; keep is %v", at.Since(kioskNow), keep)
+		}
+	}
+	if past := at.Since(kioskNow); past < keep || past > keep+3*every {
+		t.Errorf("the visitor was purged %v after the visit; want at the first round past %v", past, keep)
+	}
+}
