@@ -9,6 +9,7 @@ import (
 	"outpost/app/engine"
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -37,7 +38,7 @@ func TestOnRejectKeepsWordsOrSaysWhy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := store.NewMemory()
-			c := &Client{Store: mem, Engine: &engine.Engine{Now: func() time.Time { return now }}}
+			c := &Client{Store: mem, Engine: &engine.Engine{Clock: clock.NewFake(now)}}
 			if err := c.onReject(tt.m, refused); err != nil {
 				t.Fatalf("onReject(%s) = %v; want nil", tt.m.Name, err)
 			}

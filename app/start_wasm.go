@@ -61,7 +61,6 @@ func Start() *Client {
 			defer cancel()
 			return engine.DialWS(ctx, wsURL, "")
 		},
-		Now:      time.Now,
 		OnReject: c.onReject,
 	}
 	if err := c.Engine.Load(); err != nil {

@@ -57,7 +57,7 @@ func (m *Main) openAdmin() {
 	}
 	mux := http.NewServeMux()
 	h := m.logBackup(backup.Handler(m.Store, func() backup.Header {
-		return backup.Header{CreatedAt: m.Now().UnixMilli(), AppVersion: m.HTTP.Version()}
+		return backup.Header{CreatedAt: m.Clock.Now().UnixMilli(), AppVersion: m.HTTP.Version()}
 	}))
 	mux.Handle("GET /backup", h)  // a full backup
 	mux.Handle("POST /backup", h) // an incremental one: the body says since what
@@ -94,23 +94,23 @@ func listenAdmin(path string) (net.Listener, error) {
 
 func (m *Main) logBackup(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		began := time.Now()
+		began := m.Clock.Now()
 		incremental := r.Method == http.MethodPost
 		m.Log.Info("backup started", "incremental", incremental)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			took := time.Since(began).Milliseconds()
+			took := m.Clock.Since(began).Milliseconds()
 			if p := recover(); p != nil {
-				m.Metrics.Backup(false, m.Now())
+				m.Metrics.Backup(false, m.Clock.Now())
 				m.Log.Error("backup failed", "incremental", incremental, "duration_ms", took)
 				panic(p)
 			}
 			if sw.status != 0 && sw.status != http.StatusOK {
-				m.Metrics.Backup(false, m.Now())
+				m.Metrics.Backup(false, m.Clock.Now())
 				m.Log.Warn("backup refused", "incremental", incremental, "status", sw.status)
 				return
 			}
-			m.Metrics.Backup(true, m.Now())
+			m.Metrics.Backup(true, m.Clock.Now())
 			m.Log.Info("backup sent", "incremental", incremental, "bytes", sw.bytes, "duration_ms", took)
 		}()
 		h.ServeHTTP(sw, r)

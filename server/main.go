@@ -30,6 +30,7 @@ import (
 	"outpost/server/seed"
 	"outpost/server/store"
 	outsync "outpost/server/sync"
+	"outpost/shared/clock"
 	"outpost/web"
 )
 
@@ -69,9 +70,10 @@ type Main struct {
 	AckDelay time.Duration
 	Web      fs.FS
 	Log      *slog.Logger
-	// Now is the one clock of the server (default time.Now): the store's
-	// expiry, sessions, SLAs, retention and mail all read it.
-	Now func() time.Time
+	// Clock is the one clock of the server (default the wall clock): the
+	// store's expiry, sessions, sign-in limits, SLAs, retention, mail and
+	// the sockets' timers all follow it.
+	Clock clock.Clock
 	// MetricsAddr, if set, serves /metrics without authentication on a
 	// listener of its own (OUTPOST_METRICS_ADDR); /metrics on Addr is for
 	// admins only either way.
@@ -102,7 +104,7 @@ func NewMain() *Main {
 		MailFrom:       envOr("OUTPOST_MAIL_FROM", "outpost@localhost"),
 		Web:            web.Files,
 		Log:            slog.New(slog.NewTextHandler(os.Stderr, nil)),
-		Now:            time.Now,
+		Clock:          clock.Real{},
 
 		MetricsAddr:      os.Getenv("OUTPOST_METRICS_ADDR"),
 		AdminSocket:      os.Getenv("OUTPOST_ADMIN_SOCKET"),
@@ -201,7 +203,7 @@ func (m *Main) openStore(ctx context.Context) (store.Store, string, error) {
 		return nil, "", err
 	}
 	if m.StoreURL != "" {
-		db, err := postgres.Open(ctx, m.StoreURL, m.Log, postgres.WithClock(m.Now))
+		db, err := postgres.Open(ctx, m.StoreURL, m.Log, postgres.WithClock(m.Clock.Now))
 		if err != nil {
 			return nil, "", err
 		}
@@ -215,7 +217,7 @@ func (m *Main) openStore(ctx context.Context) (store.Store, string, error) {
 	if err := backup.CheckDir(m.DataDir); err != nil {
 		return nil, "", err
 	}
-	db, err := badger.Open(m.DataDir, m.Log, badger.WithClock(m.Now), badger.WithBatchObserver(m.Metrics.Batch))
+	db, err := badger.Open(m.DataDir, m.Log, badger.WithClock(m.Clock.Now), badger.WithBatchObserver(m.Metrics.Batch))
 	if err != nil {
 		return nil, "", err
 	}
@@ -234,9 +236,7 @@ func (m *Main) exclusive(ctx context.Context, name string, fn func(context.Conte
 // Run opens the store, seeds demo data into an empty one, and starts
 // serving. It returns once the server is listening.
 func (m *Main) Run(ctx context.Context) (err error) {
-	if m.Now == nil {
-		m.Now = time.Now
-	}
+	m.Clock = clock.Or(m.Clock)
 	if m.Metrics == nil {
 		m.Metrics = metrics.New()
 	}
@@ -247,11 +247,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if sz, ok := m.Store.(store.Sizer); ok {
 		m.Metrics.StoreSize(sz.DiskSize)
 	}
-	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now}
+	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Clock: m.Clock}
 	if err := m.exclusive(ctx, "start", m.seed); err != nil {
 		return err
 	}
-	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Now: m.Now, Observe: m.Metrics}
+	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Clock: m.Clock, Observe: m.Metrics}
 	if m.AckDelay > 0 {
 		m.Sync.AfterApply = func(client string, seq uint64) {
 			m.Log.Info("mutation applied; its ack is held back (OUTPOST_FAULT_ACK_DELAY)", "client", client, "seq", seq, "delay", m.AckDelay)
@@ -289,7 +289,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			}
 		}()
 	}
-	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Now: m.Now}
+	sender := &mail.Sender{Store: m.Store, Addr: m.SMTPAddr, From: m.MailFrom, Log: m.Log, Clock: m.Clock}
 	wake, stopWake := m.Sync.Watch()
 	m.stopSLA = func() { stopJobs(); wg.Wait(); stopWake() }
 	if m.SMTPAddr != "" {
@@ -318,7 +318,7 @@ func (m *Main) seed(ctx context.Context) error {
 	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
 		return fmt.Errorf("load the category tree: %w", err)
 	}
-	n, err := seed.IfEmpty(ctx, m.Store, m.Now().UnixMilli())
+	n, err := seed.IfEmpty(ctx, m.Store, m.Clock.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}

@@ -58,7 +58,7 @@ func TestNodesSeedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { m.Store.Close() })
-		m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Now: m.Now} // production hashing: slow enough that the nodes overlap
+		m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Clock: m.Clock} // production hashing: slow enough that the nodes overlap
 		ms[i] = m
 	}
 	errs := make([]error, len(ms))

@@ -20,16 +20,21 @@ import (
 	"outpost/server"
 	"outpost/server/auth"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
-// opsClock is a server clock a test moves forward.
+// opsClock is a server clock a test moves forward: the time of day it
+// tells moves by hand, while the sockets' timers keep the wall clock's pace
+// (these tests talk to a real server over real sockets).
 type opsClock struct {
+	clock.Real
 	mu  sync.Mutex
 	now time.Time
 }
 
-func (c *opsClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *opsClock) Now() time.Time                  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *opsClock) Since(t time.Time) time.Duration { return c.Now().Sub(t) }
 func (c *opsClock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
@@ -60,7 +65,7 @@ func startMain(t *testing.T, clock *opsClock, log io.Writer, configure ...func(*
 	m := server.NewMain()
 	m.Addr, m.DataDir = "127.0.0.1:0", t.TempDir()
 	m.Log = slog.New(slog.NewJSONHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	m.Now = clock.Now
+	m.Clock = clock
 	m.AnonQuota = map[string]int{} // many signed-out devices on one loopback address
 	for _, c := range configure {
 		c(m)

@@ -19,6 +19,7 @@ import (
 
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -72,7 +73,9 @@ type Engine struct {
 	Store store.Store
 	// Dial opens a websocket to the server.
 	Dial func(ctx context.Context) (Conn, error)
-	Now  func() time.Time
+	// Clock tells the time for new IDs and runs the backoff and the
+	// watchdog (nil: the wall clock); tests move a clock.Fake.
+	Clock clock.Clock
 	// OnReject is told of every mutation the server rejected, before it
 	// leaves the outbox, so the app can show why and keep the user's words.
 	// If it returns an error (the device had no room for them), the
@@ -117,9 +120,7 @@ func (e *Engine) Lead(ctx context.Context) { go e.run(ctx) }
 // that does not sync for the browser stops there and follows the one
 // that does (Mirror).
 func (e *Engine) Load() error {
-	if e.Now == nil {
-		e.Now = time.Now
-	}
+	e.Clock = clock.Or(e.Clock)
 	if e.ReplyTimeout <= 0 {
 		e.ReplyTimeout = DefaultReplyTimeout
 	}
@@ -409,12 +410,15 @@ func backoff(attempt int) time.Duration {
 	return rand.N(d) + time.Millisecond
 }
 
+// Now returns the time on the engine's clock.
+func (e *Engine) Now() time.Time { return clock.Or(e.Clock).Now() }
+
 // sleep waits for d, a kick, or the end of ctx, and reports whether to go on.
 func (e *Engine) sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
+	t, fired := clock.Or(e.Clock).NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-fired:
 	case <-e.kick:
 	case <-e.reconnect:
 	case <-ctx.Done():
@@ -460,7 +464,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 	in, readErr := s.read()
 	s.expect() // the welcome
 	s.lastHeard = e.Now()
-	watchdog := time.NewTicker(min(e.ReplyTimeout, e.Heartbeat) / 4)
+	watchdog, ticks := clock.Or(e.Clock).NewTicker(min(e.ReplyTimeout, e.Heartbeat) / 4)
 	defer watchdog.Stop()
 	for {
 		var err error
@@ -471,7 +475,7 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 			return errReconnect
 		case err := <-readErr:
 			return err
-		case <-watchdog.C:
+		case <-ticks:
 			err = s.onTick()
 		case <-e.kick:
 			err = s.onKick()

@@ -28,6 +28,7 @@ import (
 
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // TypeUser is the record type of users in the store.
@@ -79,10 +80,10 @@ type NewUser struct {
 // A Service must not be copied after first use.
 type Service struct {
 	Store store.Store
-	// Now is the clock (default time.Now). It must be the store's clock
-	// (store.Store): a session expires by it.
-	Now func() time.Time
-	Log *slog.Logger // default: discard
+	// Clock is the service's time (default the wall clock). Its Now must
+	// be the store's clock (store.Store): a session expires by it.
+	Clock clock.Clock
+	Log   *slog.Logger // default: discard
 	// Hash are the argon2id costs of new hashes (default DefaultParams).
 	Hash Params
 	// SessionLifetime is how long a session lasts since it was last used
@@ -128,11 +129,12 @@ type Service struct {
 	dummy     string // a hash to verify against when there is no such user
 }
 
+// Now returns the time on the service's clock.
+func (s *Service) Now() time.Time { return clock.Or(s.Clock).Now() }
+
 func (s *Service) init() {
 	s.once.Do(func() {
-		if s.Now == nil {
-			s.Now = time.Now
-		}
+		s.Clock = clock.Or(s.Clock)
 		if s.Log == nil {
 			s.Log = slog.New(slog.DiscardHandler)
 		}
@@ -146,16 +148,16 @@ func (s *Service) init() {
 			s.MaxSessionAge = DefaultMaxSessionAge
 		}
 		if s.Limiter == nil {
-			s.Limiter = NewLimiter(s.Now)
+			s.Limiter = NewLimiter(s.Clock)
 			s.Limiter.Store, s.Limiter.Name = s.Store, "pair"
 		}
 		if s.AddressLimiter == nil {
-			s.AddressLimiter = &Limiter{Max: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10_000, Now: s.Now, Store: s.Store, Name: "address"}
+			s.AddressLimiter = &Limiter{Max: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10_000, Clock: s.Clock, Store: s.Store, Name: "address"}
 		}
 		if s.AccountLimiter == nil {
-			s.AccountLimiter = &Limiter{Max: 20, Window: 15 * time.Minute, Lockout: time.Minute, MaxKeys: 10_000, Now: s.Now, Store: s.Store, Name: "account"}
+			s.AccountLimiter = &Limiter{Max: 20, Window: 15 * time.Minute, Lockout: time.Minute, MaxKeys: 10_000, Clock: s.Clock, Store: s.Store, Name: "account"}
 		}
-		s.gate = newGate(s.Hash, s.HashSlots, s.HashWait)
+		s.gate = newGate(s.Hash, s.HashSlots, s.HashWait, s.Clock)
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"outpost/server/badger"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 )
 
@@ -23,28 +24,11 @@ var cheap = Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 const goodPassword = "correct horse battery"
 
-// clock is a fake clock. It starts at the real time because the store
-// expires sessions by the real clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// newClock returns a fake clock. It starts at the real time because the
+// store expires sessions by the real clock.
+func newClock() *clock.Fake { return clock.NewFake(time.Now()) }
 
-func newClock() *clock { return &clock{now: time.Now()} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func newService(t *testing.T) (*Service, *clock) {
+func newService(t *testing.T) (*Service, *clock.Fake) {
 	t.Helper()
 	c := newClock()
 	db, err := badger.Open("", slog.New(slog.NewTextHandler(io.Discard, nil)), badger.WithClock(c.Now))
@@ -52,7 +36,7 @@ func newService(t *testing.T) (*Service, *clock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &Service{Store: db, Now: c.Now, Hash: cheap}, c
+	return &Service{Store: db, Clock: c, Hash: cheap}, c
 }
 
 func addUser(t *testing.T, s *Service, email string) User {
@@ -391,14 +375,32 @@ func TestAttemptsCountedBeforeHashing(t *testing.T) {
 // TestHashGateSaturated: when every slot is taken and the queue is full,
 // a sign-in is told to come back, and its attempt is not counted.
 func TestHashGateSaturated(t *testing.T) {
-	s, _ := newService(t)
+	t.Parallel()
+	s, c := newService(t)
 	s.HashSlots, s.HashWait = 1, 50*time.Millisecond
 	addUser(t, s, "ana@example.com")
 	leave, err := s.gate.enter(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = s.Login(context.Background(), "ana@example.com", goodPassword, "198.51.100.8")
+	refused := make(chan error, 1)
+	go func() {
+		_, _, err := s.Login(context.Background(), "ana@example.com", goodPassword, "198.51.100.8")
+		refused <- err
+	}()
+	wait, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := c.BlockUntil(wait, 1); err != nil { // the sign-in waits for a slot
+		t.Fatalf("the sign-in never waited for the gate: %v", err)
+	}
+	c.Advance(s.HashWait - time.Millisecond)
+	select {
+	case err := <-refused:
+		t.Fatalf("the sign-in gave up %v before its wait was over: %v", time.Millisecond, err)
+	default:
+	}
+	c.Advance(time.Millisecond)
+	err = <-refused
 	wantErr(t, "sign-in while hashing is saturated", err, shared.EFORBIDDEN, "auth.busy")
 	if key, args := shared.ErrorKey(err); i18n.T("en", key, args...) != "Too many sign-ins are being checked right now. Try again in 2 seconds." {
 		t.Errorf("busy message = %q", i18n.T("en", key, args...))
@@ -414,7 +416,7 @@ func TestHashGateSaturated(t *testing.T) {
 
 func TestLimiterWindowAndMemory(t *testing.T) {
 	c := newClock()
-	l := NewLimiter(c.Now)
+	l := NewLimiter(c)
 	l.MaxKeys = 3
 	// Failures older than the window do not count.
 	for range 4 {
@@ -526,7 +528,7 @@ func TestSessionAbsoluteLifetime(t *testing.T) {
 func TestLimiterKeptInStore(t *testing.T) {
 	s, c := newService(t)
 	fresh := func() *Limiter {
-		return &Limiter{Max: 2, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10, Now: c.Now, Store: s.Store, Name: "test"}
+		return &Limiter{Max: 2, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10, Clock: c, Store: s.Store, Name: "test"}
 	}
 	l := fresh()
 	l.Fail("locked")

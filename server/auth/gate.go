@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // hashBudget is the memory all password hashes running at once may hold:
@@ -31,6 +32,7 @@ type gate struct {
 	slots   chan struct{}
 	wait    time.Duration
 	collect bool // collect a hash's memory before its slot is taken again
+	clock   clock.Clock
 
 	mu       sync.Mutex
 	waiting  int
@@ -64,7 +66,7 @@ func (g *gate) refusedSinceLog() int {
 	return n
 }
 
-func newGate(p Params, slots int, wait time.Duration) *gate {
+func newGate(p Params, slots int, wait time.Duration, c clock.Clock) *gate {
 	perHash := int64(p.Memory) << 10
 	if slots <= 0 {
 		slots = runtime.GOMAXPROCS(0)
@@ -82,7 +84,7 @@ func newGate(p Params, slots int, wait time.Duration) *gate {
 	// collection (a few milliseconds on a small heap, against a hash's
 	// tens) frees it before the next hash in this slot allocates.
 	collect := perHash >= 8<<20
-	return &gate{slots: make(chan struct{}, slots), wait: wait, collect: collect, maxWait: waitersPerSlot * slots}
+	return &gate{slots: make(chan struct{}, slots), wait: wait, collect: collect, maxWait: waitersPerSlot * slots, clock: c}
 }
 
 func busy() error {
@@ -102,14 +104,14 @@ func (g *gate) enter(ctx context.Context) (leave func(), err error) {
 		}
 		g.waiting++
 		g.mu.Unlock()
-		t := time.NewTimer(g.wait)
+		t, expired := g.clock.NewTimer(g.wait)
 		defer t.Stop()
 		select {
 		case g.slots <- struct{}{}:
 			g.mu.Lock()
 			g.waiting--
 			g.mu.Unlock()
-		case <-t.C:
+		case <-expired:
 			g.mu.Lock()
 			g.waiting--
 			g.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // kindLimit is the unlogged store data a Limiter with a Store keeps its
@@ -25,7 +26,7 @@ type Limiter struct {
 	Window  time.Duration // how far back failures count
 	Lockout time.Duration // how long a key stays locked
 	MaxKeys int           // keys remembered at most; the stalest go first
-	Now     func() time.Time
+	Clock   clock.Clock   // default the wall clock
 	// Store, if set, keeps the keys' state across restarts under Name,
 	// which tells this limiter's keys from other limiters'.
 	Store store.Store
@@ -79,7 +80,7 @@ func (l *Limiter) load(key string) {
 	if l.keys == nil {
 		l.keys = map[string]*attempts{}
 	}
-	l.makeRoom(l.Now())
+	l.makeRoom(l.now())
 	a := &attempts{until: fromMilli(st.Until)}
 	for _, f := range st.Fails {
 		a.fails = append(a.fails, time.UnixMilli(f))
@@ -108,7 +109,7 @@ func (l *Limiter) Save(ctx context.Context, key string) error {
 	l.mu.Lock()
 	var st limitState
 	var expires time.Time
-	now := l.Now()
+	now := l.now()
 	if a := l.keys[key]; a != nil {
 		a.fails = recent(a.fails, now.Add(-l.Window))
 		for _, f := range a.fails {
@@ -145,8 +146,8 @@ func maxTime(a, b time.Time) time.Time {
 
 // NewLimiter returns a Limiter that locks a key for 15 minutes after 5
 // failures within 15 minutes, remembering at most 10,000 keys.
-func NewLimiter(now func() time.Time) *Limiter {
-	return &Limiter{Max: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10_000, Now: now}
+func NewLimiter(c clock.Clock) *Limiter {
+	return &Limiter{Max: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute, MaxKeys: 10_000, Clock: c}
 }
 
 // Check returns an *Error with key auth.rate_limited if key is locked out.
@@ -157,7 +158,7 @@ func (l *Limiter) Check(key string) error {
 	l.load(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.Now()
+	now := l.now()
 	if a := l.keys[key]; a != nil && now.Before(a.until) {
 		return limited(a.until.Sub(now))
 	}
@@ -177,7 +178,7 @@ func (l *Limiter) Fail(key string) error {
 func (l *Limiter) fail(key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.Now()
+	now := l.now()
 	a := l.record(key, now)
 	if len(a.fails) < l.Max {
 		return nil
@@ -199,7 +200,7 @@ func (l *Limiter) Attempt(key string) error {
 	l.load(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.Now()
+	now := l.now()
 	if a := l.keys[key]; a != nil && now.Before(a.until) {
 		return limited(a.until.Sub(now))
 	}
@@ -287,3 +288,6 @@ func limited(d time.Duration) error {
 	secs := int64((d + time.Second - 1) / time.Second)
 	return shared.Errorf(shared.EFORBIDDEN, "auth.rate_limited", secs, (secs+59)/60)
 }
+
+// now returns the time on the limiter's clock.
+func (l *Limiter) now() time.Time { return clock.Or(l.Clock).Now() }

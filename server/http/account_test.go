@@ -61,6 +61,7 @@ func apiKey(out map[string]any) string {
 // accounts; a change signs out every other device (their sockets close
 // within a second) and keeps this one; the old password no longer signs in.
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	const old, next = "correct horse battery", "a new and longer secret"
@@ -139,6 +140,7 @@ func TestChangePassword(t *testing.T) {
 // this device marked; "sign out other devices" ends the others' sessions
 // and closes their sockets, and keeps this one.
 func TestSignOutOtherDevices(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)

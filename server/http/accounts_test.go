@@ -83,6 +83,7 @@ const (
 func id(n int) string { return fmt.Sprintf("01936f6e-7a1b-7c3d-8e4f-%012d", n) }
 
 func TestAccountsTicketsRepliesAndNotes(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	field := addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
@@ -173,6 +174,7 @@ func TestAccountsTicketsRepliesAndNotes(t *testing.T) {
 }
 
 func TestSignedOutAndForeignSessions(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
@@ -226,6 +228,7 @@ func TestSignedOutAndForeignSessions(t *testing.T) {
 // replica is kept, and after signing in again the change arrives once.
 // Signing out makes the device a new client with a signed-out view.
 func TestEngineWaitsForSignIn(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	field := addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	var mu sync.Mutex
@@ -312,6 +315,7 @@ func TestEngineWaitsForSignIn(t *testing.T) {
 // TestEngineStopsWhenOutdated: a server that no longer speaks the app's
 // protocol says update_required; the engine says so and stops dialling.
 func TestEngineStopsWhenOutdated(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, func(s *serverhttp.Server) { s.MinProtocol = wire.Version + 1 })
 	dials := 0
 	var mu sync.Mutex

@@ -43,6 +43,7 @@ func post(t *testing.T, c *http.Client, url, body string, header ...string) (*ht
 }
 
 func TestLoginMeLogout(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	u := addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	jar, _ := cookiejar.New(nil)
@@ -87,6 +88,7 @@ func TestLoginMeLogout(t *testing.T) {
 }
 
 func TestLoginRefusals(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	c := &http.Client{}

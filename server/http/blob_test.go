@@ -94,6 +94,7 @@ func twoRequestersAndAnAgent(t *testing.T, s *testServer, a, b string) (string, 
 }
 
 func TestBlobResumableUploadAndAccess(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	field, other, agent := twoRequestersAndAnAgent(t, s, "field@example.com", "other@example.com")
 
@@ -191,6 +192,7 @@ func TestBlobResumableUploadAndAccess(t *testing.T) {
 }
 
 func TestBlobRefusals(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	field := signIn(t, s, "field@example.com")
@@ -271,6 +273,7 @@ func TestBlobRefusals(t *testing.T) {
 // TestNonImageBlobIsADownload: a file that is not an image is sent as an
 // attachment, never shown in the site's origin.
 func TestNonImageBlobIsADownload(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	field := signIn(t, s, "field@example.com")
@@ -315,6 +318,7 @@ func kioskToken(t *testing.T, s *testServer, admin *http.Client, site string) st
 // reads no tickets), a signed-out visitor and a disabled account
 // do not, and learn nothing of whether it exists.
 func TestBlobDownloadScope(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
@@ -381,6 +385,7 @@ func TestBlobDownloadScope(t *testing.T) {
 // bytes become the blob only when their SHA-256 matches, and a download
 // goes through a reference that the bytes bear out.
 func TestBlobFirstUploaderCannotPoison(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	mallory, field, agent := twoRequestersAndAnAgent(t, s, "mallory@example.com", "field@example.com")
 	const clientMallory = "01936f6e-7a1b-7c3d-8e4f-000000000108"
@@ -483,6 +488,7 @@ func TestBlobFirstUploaderCannotPoison(t *testing.T) {
 // file is an attachment with a filename that carries no path, quote or
 // control, and the real name for browsers that read RFC 5987.
 func TestBlobDisposition(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	field := signIn(t, s, "field@example.com")

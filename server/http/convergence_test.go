@@ -502,7 +502,7 @@ func (s *crashingServer) start(addr string) {
 	s.db = &crashDB{Store: db}
 	s.held, s.release = make(chan struct{}, 1), make(chan struct{})
 	held, release, armed := s.held, s.release, &s.armed
-	sync := &outsync.Service{Store: s.db, Log: s.log, Now: time.Now,
+	sync := &outsync.Service{Store: s.db, Log: s.log,
 		AfterApply: func(string, uint64) {
 			if armed.CompareAndSwap(true, false) {
 				held <- struct{}{}

@@ -69,6 +69,7 @@ func pushRaw(t *testing.T, ws *websocket.Conn, mu wire.Mutation) (wire.Msg, *web
 // cookie and pushes a mutation at sequence 2^53−1. Nothing of it may stick:
 // field@'s next ticket is applied.
 func TestHijackedClientIDLosesNothing(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	fieldWS, welcome := dialAs(t, s, signIn(t, s, "field@example.com"), clientField)
@@ -128,6 +129,7 @@ func TestHijackedClientIDLosesNothing(t *testing.T) {
 // further than wire.MaxSeqGap in one step, and the refused push records
 // nothing; the first push of a new client may start anywhere.
 func TestSequenceCannotJump(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	token := signIn(t, s, "field@example.com")
@@ -156,6 +158,7 @@ func TestSequenceCannotJump(t *testing.T) {
 // TestNoOtherDevicesClientID: a requester's records name no device but the
 // one pulling; staff see every device's ID.
 func TestNoOtherDevicesClientID(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)

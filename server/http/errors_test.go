@@ -20,6 +20,7 @@ import (
 // TestErrorStatus is the one table of statuses: each code, the keys with a
 // finer status, and errors without a code.
 func TestErrorStatus(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		err  error
 		want int
@@ -52,6 +53,7 @@ func TestErrorStatus(t *testing.T) {
 // TestErrorAnswersInWords checks the body clients parse: code, key and the
 // message in the request's language, and Retry-After on a limit.
 func TestErrorAnswersInWords(t *testing.T) {
+	t.Parallel()
 	r := httptest.NewRequest("POST", "/api/login", nil)
 	r.Header.Set("Accept-Language", "es")
 	w := httptest.NewRecorder()
@@ -114,6 +116,7 @@ func (l *lockedBuffer) String() string {
 // with its cause and the request's ID, and the person is told, in words,
 // that something went wrong on the server, not what.
 func TestInternalErrorIsLogged(t *testing.T) {
+	t.Parallel()
 	var logged lockedBuffer
 	s := newServer(t, func(s *serverhttp.Server) { s.Log = slog.New(slog.NewTextHandler(&logged, nil)) })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
@@ -148,6 +151,7 @@ func TestInternalErrorIsLogged(t *testing.T) {
 // the read is logged with its cause and the page waits for the device's
 // replica instead of saying the article does not exist.
 func TestPrerenderReadFails(t *testing.T) {
+	t.Parallel()
 	var logged lockedBuffer
 	s := newServer(t, func(s *serverhttp.Server) { s.Log = slog.New(slog.NewTextHandler(&logged, nil)) })
 	get := func(path string) string {

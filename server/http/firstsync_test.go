@@ -24,6 +24,7 @@ import (
 // each page and its cursor are kept across drops, and the status reports
 // progress counts on the way.
 func TestBigFirstSyncResumesAcrossDrops(t *testing.T) {
+	t.Parallel()
 	const n = 3000
 	s := newServer(t)
 	err := s.db.Update(context.Background(), func(tx sstore.Tx) error {

@@ -13,6 +13,7 @@ import (
 	"outpost/app/engine"
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // newProxy puts a toxiproxy (a real fault-injecting TCP proxy, used as a
@@ -47,14 +48,32 @@ func blackhole(t *testing.T, p *toxiproxy.Proxy, on bool) {
 	}
 }
 
+// advanceUntil moves the fake clock by step until ok holds, giving the
+// goroutines that wait on it a moment between steps; it fails after 15 s
+// of real time.
+func advanceUntil(t *testing.T, f *clock.Fake, step time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting (the clock moved to %v): %s", f.Now(), what)
+		}
+		f.Advance(step)
+		time.Sleep(5 * time.Millisecond) // for the socket's bytes, not for a timer
+	}
+}
+
 // TestHalfOpenConnectionIsNoticed files a ticket over a link that silently
-// stopped delivering: the engine must notice the server no longer answers,
-// say it is offline, keep the ticket, and deliver it once the link heals.
+// stopped delivering: the engine must notice the server no longer answers
+// (after the production ReplyTimeout, on a fake clock), say it is offline,
+// keep the ticket, and deliver it once the link heals.
 func TestHalfOpenConnectionIsNoticed(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	p := newProxy(t, strings.TrimPrefix(s.URL(), "http://"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	fake := clock.NewFake(time.Now())
 	e := &engine.Engine{
 		Store: store.NewMemory(),
 		Dial: func(ctx context.Context) (engine.Conn, error) {
@@ -62,8 +81,7 @@ func TestHalfOpenConnectionIsNoticed(t *testing.T) {
 			defer cancel()
 			return engine.DialWS(ctx, "ws://"+p.Listen+"/ws", "http://"+p.Listen)
 		},
-		ReplyTimeout: 800 * time.Millisecond,
-		Heartbeat:    400 * time.Millisecond,
+		Clock: fake,
 	}
 	if err := e.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -75,11 +93,12 @@ func TestHalfOpenConnectionIsNoticed(t *testing.T) {
 	if err := e.Mutate(shared.OpTicketCreate, tc, ""); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the engine to notice the dead link", func() bool { st := e.Status(); return !st.Online && st.Pending == 1 })
+	noticed := func() bool { st := e.Status(); return !st.Online && st.Pending == 1 }
+	advanceUntil(t, fake, time.Second, "the engine to notice the dead link", noticed)
 
 	blackhole(t, p, false)
 	e.Kick()
-	waitFor(t, "the ticket delivered after the link healed", func() bool { st := e.Status(); return st.Online && st.Pending == 0 })
+	advanceUntil(t, fake, time.Second, "the ticket delivered after the link healed", func() bool { st := e.Status(); return st.Online && st.Pending == 0 })
 	if n := len(ticketTitles(t, s)); n != 1 {
 		t.Fatalf("server has %d tickets; want exactly 1", n)
 	}

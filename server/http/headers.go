@@ -93,9 +93,9 @@ func (s *Server) handleCSPReport(w http.ResponseWriter, r *http.Request) {
 	}
 	s.csp.n.Add(1)
 	s.csp.mu.Lock()
-	log := time.Since(s.csp.loggedAt) >= time.Second
+	log := s.clock().Since(s.csp.loggedAt) >= time.Second
 	if log {
-		s.csp.loggedAt = time.Now()
+		s.csp.loggedAt = s.clock().Now()
 	}
 	s.csp.mu.Unlock()
 	if log {

@@ -9,6 +9,7 @@ import (
 // TestSecurityHeaders: every answer carries the CSP and the other
 // security headers; a browser's violation report is counted.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, path := range []string{"/", "/healthz", "/api/search?q=vpn", "/web/app.css"} {
 		resp, err := http.Get(s.URL() + path)

@@ -13,6 +13,7 @@ import (
 // the store does not answer and while the server's own check fails;
 // /healthz only says the process serves.
 func TestReadiness(t *testing.T) {
+	t.Parallel()
 	var db *crashDB
 	var notReady error
 	s := newServer(t, func(s *serverhttp.Server) {

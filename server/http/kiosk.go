@@ -12,6 +12,7 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // Kiosk enrollment over HTTP (no CLI needed):
@@ -43,12 +44,12 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) *auth.User {
 	return s.adminOnly(w, r, "kiosk.admin_only")
 }
 
-func (s *Server) now() time.Time {
-	if s.Sync.Now != nil {
-		return s.Sync.Now()
-	}
-	return time.Now()
-}
+// now returns the time on the server's clock.
+func (s *Server) now() time.Time { return s.clock().Now() }
+
+// clock returns the server's clock: its sync service's, which tests may
+// set to a clock.Fake to move the sockets' timers and the quotas by hand.
+func (s *Server) clock() clock.Clock { return clock.Or(s.Sync.Clock) }
 
 type kioskCodeResponse struct {
 	Code      string `json:"code"`

@@ -28,6 +28,7 @@ func kioskErrKey(body map[string]any) string {
 // site's next kiosk; a code works once; only admins issue codes and revoke;
 // a revoked kiosk's session stops working.
 func TestKioskEnrollmentAPI(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "admin@example.com", shared.RoleAdmin, 0)
 	addUser(t, s, "agent@example.com", shared.RoleAgent, 1)

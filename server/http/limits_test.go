@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/netip"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	serverhttp "outpost/server/http"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -26,15 +28,67 @@ func trustLoopback(s *serverhttp.Server) {
 	s.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 }
 
-// TestHelloDeadline: a socket that never says hello is closed, saying why.
+// withFakeClock gives the server a fake clock, returned through *f.
+func withFakeClock(f **clock.Fake) func(*serverhttp.Server) {
+	return func(s *serverhttp.Server) {
+		*f = clock.NewFake(time.Now())
+		s.Sync.Clock = *f
+	}
+}
+
+// waitTimers waits until the fake clock has n timers armed (a socket's
+// ping and read deadline), so that advancing it reaches them.
+func waitTimers(t *testing.T, f *clock.Fake, n int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := f.BlockUntil(ctx, n); err != nil {
+		t.Fatalf("%d timers armed; want %d: %v", f.Pending(), n, err)
+	}
+}
+
+// TestHelloDeadline: a socket that never says hello is closed, saying why,
+// once HelloTimeout has passed on the server's clock and not before.
 func TestHelloDeadline(t *testing.T) {
-	s := newServer(t, func(s *serverhttp.Server) { s.HelloTimeout = 200 * time.Millisecond })
+	t.Parallel()
+	var fake *clock.Fake
+	s := newServer(t, withFakeClock(&fake), func(s *serverhttp.Server) { s.HelloTimeout = time.Minute })
 	ws := s.dial(t)
+	waitTimers(t, fake, 2) // the first ping and the hello deadline
+	fake.Advance(time.Minute - time.Second)
+	// A hello just in time is welcomed on a second socket; the first stays
+	// silent.
+	late := s.dial(t)
+	waitTimers(t, fake, 4)
+	fake.Advance(time.Second)
 	if m := recv(t, ws); m.T != wire.TError || m.Key != "ws.hello_late" {
 		t.Errorf("silent socket got %+v; want error ws.hello_late", m)
 	}
 	if ce := closeOf(t, ws); ce.Code != websocket.ClosePolicyViolation {
 		t.Errorf("close = %v; want policy violation", ce)
+	}
+	hello(t, late, id(1))
+}
+
+// TestSilentPeerClosed: a peer that stops answering pings is closed once
+// pongWait (60 s) has passed on the server's clock since it last answered;
+// until then it is served.
+func TestSilentPeerClosed(t *testing.T) {
+	t.Parallel()
+	var fake *clock.Fake
+	s := newServer(t, withFakeClock(&fake))
+	ws := s.dial(t)
+	ws.SetPingHandler(func(string) error { return nil }) // no pongs
+	hello(t, ws, id(1))
+	waitTimers(t, fake, 2) // the next ping and the read deadline
+	fake.Advance(59 * time.Second)
+	send(t, ws, wire.Msg{T: wire.TPull})
+	if m := recv(t, ws); m.T != wire.TChanges {
+		t.Fatalf("a pull 59 s after the last pong got %+v; want changes", m)
+	}
+	fake.Advance(time.Second)
+	if ce := closeOf(t, ws); ce.Code != websocket.CloseNormalClosure {
+		t.Errorf("close = %v; want a normal closure", ce)
 	}
 }
 
@@ -42,6 +96,7 @@ func TestHelloDeadline(t *testing.T) {
 // so many websockets; one more is refused in words, and closing one makes
 // room.
 func TestSocketCaps(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.SocketsPerAccount, s.SocketsPerAddress = 2, 3 })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	token := signIn(t, s, "field@example.com")
@@ -77,6 +132,7 @@ func TestSocketCaps(t *testing.T) {
 // past it the push stops with a reason, records nothing, and the ticket
 // waits on the device. Other addresses and signed-in users are not held.
 func TestAnonQuota(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.AnonQuota = map[string]int{shared.OpTicketCreate: 2} })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	const client = "01936f6e-7a1b-7c3d-8e4f-0000000000a1"

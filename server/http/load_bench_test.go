@@ -423,7 +423,7 @@ func TestLoadServerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	sync := &outsync.Service{Store: db, Log: log, Now: time.Now}
+	sync := &outsync.Service{Store: db, Log: log}
 	if sh, ok := db.(sstore.Shared); ok {
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 )
 
 // Request logs: one structured line per HTTP request (and, from ws.go, one
@@ -67,7 +66,7 @@ var quiet = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /met
 // metrics.
 func (s *Server) logRequests(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		began := time.Now()
+		began := s.clock().Now()
 		ri := &reqInfo{id: r.Header.Get("X-Request-ID")}
 		if !validRequestID(ri.id) {
 			ri.id = newRequestID()
@@ -98,7 +97,7 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
-			slog.Int64("duration_ms", time.Since(began).Milliseconds()),
+			slog.Int64("duration_ms", s.clock().Since(began).Milliseconds()),
 			slog.String("remote", r.RemoteAddr),
 		}
 		if ri.user != "" {

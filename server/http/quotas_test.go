@@ -16,6 +16,7 @@ import (
 	"outpost/server/auth"
 	serverhttp "outpost/server/http"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 	"outpost/shared/wire"
 )
@@ -47,6 +48,7 @@ func refusedWith(t *testing.T, ws *websocket.Conn, m wire.Msg, key string, most 
 // and a retry time, records nothing, and the mutation waits on the device.
 // Another account is not held.
 func TestAccountWriteQuota(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, func(s *serverhttp.Server) { s.AccountWrites = serverhttp.Rate{Burst: 2, Every: time.Minute} })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "other@example.com", shared.RoleRequester, 0)
@@ -75,6 +77,7 @@ func TestAccountWriteQuota(t *testing.T) {
 // account signed in); past the quota a pull is refused with quota.pulls
 // and a retry time. A signed-in user and another address are not held.
 func TestPullQuota(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.Pulls = serverhttp.Rate{Burst: 3, Every: time.Minute} })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	a, _ := dialFrom(t, s, "203.0.113.5", "", id(1))
@@ -94,6 +97,7 @@ func TestPullQuota(t *testing.T) {
 // websockets in a while, closed or not; one more is refused with
 // quota.sockets and a retry time. The next /64 is not held.
 func TestNewSocketRate(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, trustLoopback, func(s *serverhttp.Server) { s.NewSockets = serverhttp.Rate{Burst: 3, Every: 10 * time.Second} })
 	for i := range 3 {
 		ws, m := dialFrom(t, s, "2001:db8:1:2::"+strconv.Itoa(i+1), "", id(i+1))
@@ -111,9 +115,12 @@ func TestNewSocketRate(t *testing.T) {
 
 // TestEngineWaitsOutAQuota: the app's engine, refused by a quota, says so
 // in its status, keeps the change, waits as long as the server said
-// rather than reconnecting at once, and then sends it.
+// rather than reconnecting at once, and then sends it. The server and the
+// engine share a fake clock: the wait is the clock's, not the test's.
 func TestEngineWaitsOutAQuota(t *testing.T) {
-	s := newServer(t, func(s *serverhttp.Server) { s.AccountWrites = serverhttp.Rate{Burst: 1, Every: 2 * time.Second} })
+	t.Parallel()
+	var fake *clock.Fake
+	s := newServer(t, withFakeClock(&fake), func(s *serverhttp.Server) { s.AccountWrites = serverhttp.Rate{Burst: 1, Every: 2 * time.Second} })
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	token := signIn(t, s, "field@example.com")
 	var dials atomic.Int32
@@ -121,34 +128,22 @@ func TestEngineWaitsOutAQuota(t *testing.T) {
 		dials.Add(1)
 		h := http.Header{"Origin": {s.URL()}, "Cookie": {(&http.Cookie{Name: auth.CookieName, Value: token}).String()}}
 		return engine.DialWSHeader(ctx, s.wsURL(), h)
-	}}
+	}, Clock: fake}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := e.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor := func(what string, ok func(engine.Status) bool) engine.Status {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for st := e.Status(); ; st = e.Status() {
-			if ok(st) {
-				return st
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s: status %+v", what, st)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
 	e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: id(1), Title: "One", CreatedAt: 1}, "")
 	e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: id(2), Title: "Two", CreatedAt: 1}, "")
-	st := waitFor("held by the quota", func(s engine.Status) bool { return s.Held != "" })
+	advanceUntil(t, fake, 100*time.Millisecond, "held by the quota", func() bool { return e.Status().Held != "" })
+	st := e.Status()
 	if st.Held != "quota.account" || st.HeldSecs < 1 || st.HeldSecs > 2 || st.Pending != 1 {
 		t.Errorf("held status %+v; want quota.account, 1–2 s, one change waiting", st)
 	}
-	heldAt, dialed := time.Now(), dials.Load()
-	waitFor("sent after the wait", func(s engine.Status) bool { return s.Pending == 0 && s.Held == "" && s.Online })
-	if waited := time.Since(heldAt); waited < time.Second {
+	heldAt, dialed := fake.Now(), dials.Load()
+	advanceUntil(t, fake, 100*time.Millisecond, "sent after the wait", func() bool { s := e.Status(); return s.Pending == 0 && s.Held == "" && s.Online })
+	if waited := fake.Since(heldAt); waited < time.Second {
 		t.Errorf("the engine came back after %v; want at least the second the server asked for", waited)
 	}
 	if n := dials.Load() - dialed; n != 1 {

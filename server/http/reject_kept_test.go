@@ -20,6 +20,7 @@ import (
 // there is room, the next push brings the same refusal (the server
 // remembers it) and the draft is kept.
 func TestRejectionKeptWhenTheDeviceIsFull(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -17,6 +17,7 @@ import (
 // the network group to HR; the agents' welcomes carry an epoch of their
 // own, the requester's the database's.
 func TestAgentScopeOverWebsocket(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "admin@example.com", shared.RoleAdmin, 0)

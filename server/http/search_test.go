@@ -70,6 +70,7 @@ func publicIndex(t *testing.T, db store.Store) *search.Index {
 }
 
 func TestSearchAPIRanksLikeTheBrowser(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ix := publicIndex(t, s.db)
 	for _, q := range []search.Query{
@@ -114,6 +115,7 @@ func TestSearchAPIRanksLikeTheBrowser(t *testing.T) {
 }
 
 func TestSearchAPIFollowsChanges(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	_, before := getSearch(t, s, url.Values{"q": {"vpn"}, "lang": {"en"}})
 	if len(before.Results) == 0 {
@@ -148,6 +150,7 @@ func TestSearchAPIFollowsChanges(t *testing.T) {
 }
 
 func TestSearchAPIRejectsBadRequests(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	long := make([]byte, shared.MaxSearchQuery+1)
 	for i := range long {
@@ -182,6 +185,7 @@ func TestSearchAPIRejectsBadRequests(t *testing.T) {
 // finds what the words' synonyms name, as the browser does with the same
 // record; without them it does not.
 func TestSearchAPIUsesSynonyms(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	q := url.Values{"q": {"tunnel"}, "lang": {"en"}}
 	if _, before := getSearch(t, s, q); len(before.Results) != 0 {
@@ -210,6 +214,7 @@ func TestSearchAPIUsesSynonyms(t *testing.T) {
 // TestSearchAPIUsesRelatedWords: /api/search follows the related-words
 // record and ranks with it exactly as the browser does.
 func TestSearchAPIUsesRelatedWords(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	q := url.Values{"q": {"copier"}, "lang": {"en"}}
 	if _, before := getSearch(t, s, q); len(before.Results) != 0 {

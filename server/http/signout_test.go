@@ -38,6 +38,7 @@ func stillServed(t *testing.T, ws *websocket.Conn, what string) {
 // websockets at once, and only its; disabling an account closes all of
 // its; revoking a kiosk closes the kiosk's.
 func TestSessionsEndEverywhere(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	addUser(t, s, "field@example.com", shared.RoleRequester, 0)
 	addUser(t, s, "admin@example.com", shared.RoleAdmin, 0)

@@ -25,6 +25,7 @@ import (
 // TestTLS serves HTTPS from certificate and key files, as an intranet
 // deployment must for browsers to allow service workers.
 func TestTLS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

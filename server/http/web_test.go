@@ -11,6 +11,7 @@ import (
 )
 
 func TestWebServing(t *testing.T) {
+	t.Parallel()
 	web := fstest.MapFS{
 		"app.css":     {Data: []byte("body{}")},
 		"app.wasm":    {Data: []byte("raw-wasm-bytes")},
@@ -88,6 +89,7 @@ func TestWebServing(t *testing.T) {
 // a link home and status 404, not go-app's plain text; a missing asset
 // stays a plain 404; a real page is still 200.
 func TestNotFoundPage(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, c := range []struct {
 		path       string

@@ -16,6 +16,7 @@ import (
 	"outpost/server/logsafe"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -59,7 +60,11 @@ type wsConn struct {
 
 	wmu    sync.Mutex // serializes writes of data frames; guards closed and ping
 	closed bool
-	ping   *time.Timer // the next ping
+	ping   clock.Timer // the next ping
+
+	rmu      sync.Mutex  // guards the read deadline
+	readBy   clock.Timer // ends a read that waits past the deadline (readWithin)
+	readTurn int         // counts readWithin calls: a late timer of an earlier one does nothing
 
 	pmu         sync.Mutex // guards the poke state
 	holding     bool       // a poke was sent less than pokeEvery ago
@@ -80,7 +85,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// net/http's deadlines for the request may still be set on the
 	// hijacked connection: from here on the socket keeps its own.
 	ws.NetConn().SetDeadline(time.Time{})
-	c := &wsConn{s: s, ws: ws, log: s.requestLog(r), done: make(chan struct{}), stats: wsStats{began: time.Now()}, addr: s.addrGroup(r)}
+	c := &wsConn{s: s, ws: ws, log: s.requestLog(r), done: make(chan struct{}), stats: wsStats{began: s.clock().Now()}, addr: s.addrGroup(r)}
 	c.authenticate(r)
 	if c.user != nil {
 		noteUser(r, c.user.UserID, c.user.Role) // for the upgrade's log line
@@ -107,7 +112,7 @@ func (c *wsConn) run() {
 	defer c.s.untrack(c)
 	c.wmu.Lock()
 	if !c.closed { // not shut down already
-		c.ping = time.AfterFunc(pingPeriod, c.pingPeer)
+		c.ping = c.s.clock().AfterFunc(pingPeriod, c.pingPeer)
 	}
 	c.wmu.Unlock()
 	c.readLoop(context.Background())
@@ -130,6 +135,11 @@ func (c *wsConn) close(code int, text string) {
 	if c.ping != nil {
 		c.ping.Stop()
 	}
+	c.rmu.Lock()
+	if c.readBy != nil {
+		c.readBy.Stop()
+	}
+	c.rmu.Unlock()
 	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
 	c.ws.Close()
 }
@@ -217,7 +227,7 @@ func (c *wsConn) setAnswering(on bool) {
 
 func (c *wsConn) sendPoke() {
 	c.send(pokeFrame)
-	time.AfterFunc(pokeEvery, func() {
+	c.s.clock().AfterFunc(pokeEvery, func() {
 		c.pmu.Lock()
 		again := c.pokePending
 		c.holding, c.pokePending = again, false
@@ -240,6 +250,27 @@ func (c *wsConn) pingPeer() {
 	if !c.closed {
 		c.ping.Reset(pingPeriod)
 	}
+}
+
+// readWithin gives the reader d on the server's clock from now: past it,
+// a read waiting for the peer fails as timed out, as with a read deadline
+// on the socket, which it sets when the clock's timer fires. A later call
+// replaces the earlier one.
+func (c *wsConn) readWithin(d time.Duration) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	c.readTurn++
+	turn := c.readTurn
+	if c.readBy != nil {
+		c.readBy.Stop()
+	}
+	c.readBy = c.s.clock().AfterFunc(d, func() {
+		c.rmu.Lock()
+		defer c.rmu.Unlock()
+		if c.readTurn == turn {
+			c.ws.SetReadDeadline(time.Now()) // the socket's deadline: real time, now
+		}
+	})
 }
 
 // read returns the next message, or an error that says why the connection
@@ -269,7 +300,7 @@ func (c *wsConn) read() (wire.Msg, int, error) {
 func (c *wsConn) readLoop(ctx context.Context) {
 	// A socket that never says hello holds a goroutine and buffers for
 	// nothing: it gets HelloTimeout, the rest ping and pong.
-	c.ws.SetReadDeadline(time.Now().Add(c.s.HelloTimeout))
+	c.readWithin(c.s.HelloTimeout)
 	hello, code, err := c.read()
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
@@ -281,9 +312,10 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		c.closeAfterReadError(code, err)
 		return
 	}
-	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.readWithin(pongWait)
 	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		c.readWithin(pongWait)
+		return nil
 	})
 	if hello.T != wire.THello {
 		c.fail(websocket.ClosePolicyViolation, shared.Errorf(shared.EINVALID, "wire.hello_first"))
@@ -321,7 +353,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 		}
 		switch m.T {
 		case wire.TPush:
-			began := time.Now()
+			began := c.s.clock().Now()
 			if err := c.refused(); err != nil {
 				c.fail(websocket.ClosePolicyViolation, err)
 				return
@@ -335,7 +367,7 @@ func (c *wsConn) readLoop(ctx context.Context) {
 			if len(results) > 0 {
 				c.sendMsg(wire.Msg{T: wire.TAck, Results: results})
 			}
-			c.pushed(len(m.Mutations), time.Since(began))
+			c.pushed(len(m.Mutations), c.s.clock().Since(began))
 			c.setAnswering(false)
 			if code := shared.ErrorCode(err); code == shared.EUNAUTHORIZED || code == shared.EINVALID || code == shared.EFORBIDDEN {
 				// The rest waits for a sign-in or for the quota to refill,

@@ -47,7 +47,7 @@ func newServer(t testing.TB, opts ...func(*serverhttp.Server)) *testServer {
 	s := &serverhttp.Server{
 		Addr: "127.0.0.1:0",
 		Web:  fstest.MapFS{"app.css": {Data: []byte("body{}")}},
-		Sync: &outsync.Service{Store: db, Log: log, Now: time.Now},
+		Sync: &outsync.Service{Store: db, Log: log},
 		Log:  log,
 		// Tests push freely from one address; the quota tests set theirs.
 		AnonQuota: map[string]int{},
@@ -138,6 +138,7 @@ func ticketArgs(id, title string) json.RawMessage {
 }
 
 func TestBadFramesCloseOnlyThatConnection(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	bystander := s.dial(t)
 	hello(t, bystander, clientA)
@@ -177,6 +178,7 @@ func TestBadFramesCloseOnlyThatConnection(t *testing.T) {
 }
 
 func TestHelloRules(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ws := s.dial(t)
 	send(t, ws, wire.Msg{T: wire.TPull})
@@ -191,6 +193,7 @@ func TestHelloRules(t *testing.T) {
 }
 
 func TestOriginChecked(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	_, resp, err := websocket.DefaultDialer.Dial(s.wsURL(), map[string][]string{"Origin": {"https://evil.example.com"}})
 	if err == nil || resp == nil || resp.StatusCode != 403 {
@@ -199,6 +202,7 @@ func TestOriginChecked(t *testing.T) {
 }
 
 func TestPushIsIdempotentAndValidated(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ws := s.dial(t)
 	hello(t, ws, clientA)
@@ -252,6 +256,7 @@ func TestPushIsIdempotentAndValidated(t *testing.T) {
 // TestEnginesConverge runs the client engine natively against the server:
 // two devices file tickets, each sees its own, both get every article.
 func TestEnginesConverge(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -325,6 +330,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // replica (whose cursor means nothing now), refetches everything, and still
 // delivers the ticket it filed while the server was down.
 func TestEngineResetsOnNewDatabase(t *testing.T) {
+	t.Parallel()
 	old := newServer(t)
 	addr := strings.TrimPrefix(old.URL(), "http://")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -405,6 +411,7 @@ func TestIdleConnectionCostsOneGoroutine(t *testing.T) {
 // TestPokesCoalesce: a burst of changes pokes a device at once, then once
 // more for everything that happened since, not once per change.
 func TestPokesCoalesce(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ws := s.dial(t)
 	hello(t, ws, clientA)
@@ -434,6 +441,7 @@ func TestPokesCoalesce(t *testing.T) {
 // TestNoPokeForOwnPush: a client pulls after every ack (protocol 4 on),
 // so the server does not poke it about its own push.
 func TestNoPokeForOwnPush(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	const client = "01936f6e-7a1b-7c3d-8e4f-000000000a04"
 	ws := s.dial(t)

@@ -43,7 +43,7 @@ func (c *wsConn) logSession() {
 	c.endedBy("closed")
 	c.log.Info("socket session",
 		"user", user, "role", role,
-		"duration_ms", time.Since(c.stats.began).Milliseconds(),
+		"duration_ms", c.s.clock().Since(c.stats.began).Milliseconds(),
 		"pushes", c.stats.pushes, "mutations", c.stats.mutations, "pulls", c.stats.pulls,
 		"result", c.stats.ended)
 }

@@ -21,6 +21,7 @@ import (
 	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 	"outpost/shared/wire"
 )
@@ -41,7 +42,7 @@ type Sender struct {
 	Addr  string // SMTP server host:port; "" sends nothing
 	From  string // the From address
 	Log   *slog.Logger
-	Now   func() time.Time
+	Clock clock.Clock // nil: the wall clock
 	// Send is the transport; nil means net/smtp.SendMail to Addr.
 	Send func(addr, from string, to []string, msg []byte) error
 }
@@ -52,7 +53,7 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration, wake <-chan st
 	if s.Addr == "" {
 		return
 	}
-	tick := time.NewTicker(interval)
+	tick, ticks := clock.Or(s.Clock).NewTicker(interval)
 	defer tick.Stop()
 	for {
 		if _, err := s.SendQueued(ctx); err != nil && ctx.Err() == nil {
@@ -61,7 +62,7 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration, wake <-chan st
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-ticks:
 		case <-wake:
 		}
 	}
@@ -137,12 +138,7 @@ func (s *Sender) record(ctx context.Context, id string, sendErr error) error {
 	})
 }
 
-func (s *Sender) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
+func (s *Sender) now() time.Time { return clock.Or(s.Clock).Now() }
 
 // compose writes the message: a plain-text e-mail in the ticket's language
 // saying what happened, with the ticket's title and, for an update, the

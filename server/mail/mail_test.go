@@ -15,6 +15,7 @@ import (
 	"outpost/server/badger"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -160,7 +161,7 @@ func TestVisitorsGetTheirTicketByMail(t *testing.T) {
 	})
 
 	srv := newSMTPServer(t)
-	s := &Sender{Store: db, Addr: srv.ln.Addr().String(), From: "outpost@example.com", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }}
+	s := &Sender{Store: db, Addr: srv.ln.Addr().String(), From: "outpost@example.com", Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock.NewFake(now)}
 	n, err := s.SendQueued(context.Background())
 	if err != nil || n != 2 {
 		t.Fatalf("SendQueued = %d, %v; want the filing notice and the reply", n, err)

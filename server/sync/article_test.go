@@ -58,6 +58,7 @@ func revisions(t *testing.T, db store.Store, id string) []shared.Revision {
 }
 
 func TestArticleSaveNumbersRevisions(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	if r := push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "## Check the cable\n\n<script>x</script>")}); !r.OK {
 		t.Fatalf("new article: %+v", r)
@@ -101,6 +102,7 @@ func TestArticleSaveNumbersRevisions(t *testing.T) {
 }
 
 func TestArticleSaveConflicts(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "v1")})
 	// Ana and Bo both edit revision 1; Bo's save arrives first.
@@ -130,6 +132,7 @@ func TestArticleSaveConflicts(t *testing.T) {
 }
 
 func TestArticleMutationsAreForStaff(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	cases := []struct {
 		name string
@@ -160,6 +163,7 @@ func TestArticleMutationsAreForStaff(t *testing.T) {
 }
 
 func TestArticleRestoreMakesANewRevision(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	first := newArticle("printer-offline", "## First words")
 	push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: first})
@@ -197,6 +201,7 @@ func TestArticleRestoreMakesANewRevision(t *testing.T) {
 }
 
 func TestArticleArchiveAndTranslations(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	if r := push(t, s, agentAna, 1, shared.OpArticleArchive, shared.ArticleChange{ArticleID: "vpn-setup"}); !r.OK {
 		t.Fatalf("archive: %+v", r)
@@ -220,6 +225,7 @@ func TestArticleArchiveAndTranslations(t *testing.T) {
 	}
 }
 func TestRevisionsReachStaffOnly(t *testing.T) {
+	t.Parallel()
 	s, _ := newService(t)
 	push(t, s, agentAna, 1, shared.OpArticleSave, shared.ArticleSave{Article: newArticle("printer-offline", "x")})
 	count := func(a outsync.Actor) (revs, drafts int) {

@@ -13,18 +13,19 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
 const client = "0190c3a1-0000-7000-8000-000000000001"
 
 // newService runs the sync service on in-memory Badger holding one article.
-// The store's clock is the service's: a test that sets s.Now moves both.
+// The store's clock is the service's: a test that sets s.Clock moves both.
 func newService(t *testing.T) (*outsync.Service, store.Store) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	now := time.UnixMilli(1_800_000_000_000)
-	s := &outsync.Service{Log: log, Now: func() time.Time { return now }}
+	s := &outsync.Service{Log: log, Clock: clock.NewFake(now)}
 	db, err := badger.Open("", log, badger.WithClock(func() time.Time { return s.Now() }))
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +74,7 @@ func get[T any](t *testing.T, db store.Store, typ, id string) (v T, found bool) 
 func feedbackID(n int) string { return fmt.Sprintf("0190c3a1-0000-7000-8000-%012d", n) }
 
 func TestFeedbackCountsOnceAndDeflects(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	ms := []wire.Mutation{
@@ -100,6 +102,7 @@ func TestFeedbackCountsOnceAndDeflects(t *testing.T) {
 }
 
 func TestFeedbackRejections(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	long := make([]byte, shared.MaxFeedbackComment+1)
@@ -140,6 +143,7 @@ func TestFeedbackRejections(t *testing.T) {
 }
 
 func TestSearchMissesAreCountedByFoldedQuery(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	res, err := s.Push(ctx, client, []wire.Mutation{
@@ -164,6 +168,7 @@ func TestSearchMissesAreCountedByFoldedQuery(t *testing.T) {
 // requester's device as a removal, not as silence (DESIGN.md rule 6), while
 // staff keep it.
 func TestArticleLeavingTheViewIsRemoved(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	page, err := s.Pull(ctx, client, 0, 100)

@@ -12,6 +12,7 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -66,8 +67,9 @@ func pushOne(t *testing.T, s *outsync.Service, a outsync.Actor, seq uint64, name
 }
 
 func TestEnrollmentCodes(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
-	s.Now = func() time.Time { return kioskNow }
+	s.Clock = clock.NewFake(kioskNow)
 	ctx := context.Background()
 	_, a := enroll(t, db, "lobby", 1)
 	_, b := enroll(t, db, "lobby", 2)
@@ -125,8 +127,9 @@ func TestEnrollmentCodes(t *testing.T) {
 }
 
 func TestCheckinKeepsVisitorDataFromKiosks(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
-	s.Now = func() time.Time { return kioskNow.Add(time.Minute) }
+	s.Clock = clock.NewFake(kioskNow.Add(time.Minute))
 	kioskA, _ := enroll(t, db, "lobby", 1)
 	other, _ := enroll(t, db, "annex", 2)
 
@@ -191,9 +194,10 @@ func TestCheckinKeepsVisitorDataFromKiosks(t *testing.T) {
 }
 
 func TestDeskWorksTheQueue(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
-	clock := kioskNow
-	s.Now = func() time.Time { return clock }
+	at := clock.NewFake(kioskNow)
+	s.Clock = at
 	kioskA, _ := enroll(t, db, "lobby", 1)
 	seq := uint64(0)
 	next := func() uint64 { seq++; return seq }
@@ -228,7 +232,7 @@ func TestDeskWorksTheQueue(t *testing.T) {
 		{shared.OpVisitCall, shared.VisitOp{ID: visitID(77), Desk: "Desk 1"}, "desk.no_visit"},
 	}
 	for _, st := range steps {
-		clock = clock.Add(4 * time.Minute)
+		at.Advance(4 * time.Minute)
 		r := desk(st.op, st.args)
 		if st.wantKey == "" && !r.OK || st.wantKey != "" && r.Key != st.wantKey {
 			t.Errorf("%s %+v = %+v; want %q", st.op, st.args, r, st.wantKey)

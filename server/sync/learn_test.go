@@ -17,6 +17,7 @@ import (
 // count; once outsync.LearnSupport devices agree, every device gets the
 // association and the search ranks the article first for the same words.
 func TestSearchLearnsFromHelpfulAnswers(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	device := func(n int) outsync.Actor {

@@ -25,6 +25,7 @@ import (
 // cluster (OUTPOST_TEST_POSTGRES), on PostgreSQL; it never fails on a
 // figure.
 func TestPullBench(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("OUTPOST_BENCH") == "" {
 		t.Skip("set OUTPOST_BENCH=1 (make bench)")
 	}
@@ -115,7 +116,7 @@ func pullBenchService(t *testing.T, kind string, size, public int) *Service {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &Service{Store: db, Log: log, Now: time.Now}
+		return &Service{Store: db, Log: log}
 	}
 	db, err := badger.Open(t.TempDir(), log, badger.WithBulkLoad())
 	if err != nil {
@@ -135,5 +136,5 @@ func pullBenchService(t *testing.T, kind string, size, public int) *Service {
 			t.Fatal(err)
 		}
 	}
-	return &Service{Store: db, Log: log, Now: time.Now}
+	return &Service{Store: db, Log: log}
 }

@@ -194,10 +194,15 @@ func (s *Service) RunRelated(ctx context.Context, settle time.Duration) {
 	defer stop()
 	var since uint64
 	dirty := true
-	select { // let a starting server serve first
+	quiet, quieted := s.clock().NewTimer(settle) // let a starting server serve first
+	defer quiet.Stop()
+	deadline, overdue := s.clock().NewTimer(20 * settle)
+	deadline.Stop()
+	defer deadline.Stop()
+	select {
 	case <-ctx.Done():
 		return
-	case <-time.After(settle):
+	case <-quieted:
 	}
 	for {
 		// Catch up with the change log: did an input change?
@@ -232,18 +237,22 @@ func (s *Service) RunRelated(ctx context.Context, settle time.Duration) {
 			return
 		case <-changed:
 		}
-		deadline := time.After(20 * settle)
+		deadline.Reset(20 * settle)
+		quiet.Reset(settle)
 	settling:
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-changed:
-			case <-time.After(settle):
+				quiet.Reset(settle)
+			case <-quieted:
 				break settling
-			case <-deadline:
+			case <-overdue:
 				break settling
 			}
 		}
+		quiet.Stop()
+		deadline.Stop()
 	}
 }

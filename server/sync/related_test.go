@@ -11,6 +11,7 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/search"
 	"outpost/shared/wire"
 )
@@ -66,6 +67,7 @@ func searchWith(t *testing.T, db store.Store, text string) []string {
 // record every device pulls (signed out too), writes it only when it
 // changed, and leaves out the pairs an admin blocked.
 func TestRelatedWordsTable(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	putArticles(t, db, spanishKB()...)
@@ -124,21 +126,42 @@ func TestRelatedWordsTable(t *testing.T) {
 }
 
 // TestRunRelatedFollowsArticles: the background job rebuilds the table
-// once an article change settles.
+// once an article change settles, and not before.
 func TestRunRelatedFollowsArticles(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
-	ctx, cancel := context.WithCancel(context.Background())
+	fake := s.Clock.(*clock.Fake)
+	const settle = time.Minute
+	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
-	go func() { s.RunRelated(ctx, 20*time.Millisecond); close(done) }()
+	go func() { s.RunRelated(ctx, settle); close(done) }()
 	defer func() { cancel(); <-done }()
-	arts := spanishKB()
-	putArticles(t, db, arts...)
+	wait, stopWait := context.WithTimeout(t.Context(), 10*time.Second)
+	defer stopWait()
+	rebuilt, stop := s.Watch() // RebuildRelated pokes watchers when it stores a table
+	defer stop()
+	if err := fake.BlockUntil(wait, 1); err != nil {
+		t.Fatalf("RunRelated never waited for the start to settle: %v", err)
+	}
+	fake.Advance(settle) // the first build, of the one English article
+	select {
+	case <-rebuilt:
+	case <-wait.Done():
+		t.Fatal("RunRelated did not build the table once the start settled")
+	}
+	putArticles(t, db, spanishKB()...)
 	s.Changed()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	// The job waits for the change to settle; each round moves the fake
+	// clock by settle and gives the job a moment to read and build.
+	for {
 		if got := searchWith(t, db, "letras"); len(got) > 0 && got[0] == "font-es" {
 			break
 		}
-		if time.Now().After(deadline) {
+		fake.Advance(settle)
+		select {
+		case <-rebuilt:
+		case <-time.After(50 * time.Millisecond): // the job may not wait on the clock yet
+		case <-wait.Done():
 			t.Fatal("the table never learned the new pages' words")
 		}
 	}
@@ -148,6 +171,7 @@ func TestRunRelatedFollowsArticles(t *testing.T) {
 // of the learned record at once, and more readers agreeing do not bring
 // it back.
 func TestBlockLearnedSearch(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	ctx := context.Background()
 	query := "cannot reach the office from home"

@@ -97,7 +97,7 @@ func (s *Service) deleteAll(ctx context.Context, typ string, ids []string) (int,
 // RunRetention purges visitor data older than keep now and every interval
 // until ctx is done.
 func (s *Service) RunRetention(ctx context.Context, keep, interval time.Duration) {
-	tick := time.NewTicker(interval)
+	tick, ticks := s.clock().NewTicker(interval)
 	defer tick.Stop()
 	for {
 		visitors, mails, err := s.PurgeVisitorData(ctx, s.Now().Add(-keep))
@@ -110,7 +110,7 @@ func (s *Service) RunRetention(ctx context.Context, keep, interval time.Duration
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-ticks:
 		}
 	}
 }

@@ -59,6 +59,7 @@ func (r *replica) has(keys ...string) (held, missing []string) {
 // and note) and reaches the HR agent's with the history written before;
 // moved back, it returns whole. Admins hold every ticket throughout.
 func TestAgentPullsOnlyTheirGroups(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := openSLA(t, t.TempDir(), &now)
 	defer s.close(t)
@@ -150,6 +151,7 @@ func TestAgentPullsOnlyTheirGroups(t *testing.T) {
 // drops its replica and pulls what it sees now; the order of the groups
 // does not matter, and requesters and signed-out devices keep the store's.
 func TestViewEpochFollowsWhatDecidesTheView(t *testing.T) {
+	t.Parallel()
 	agent := func(groups ...string) *shared.Identity {
 		return &shared.Identity{UserID: "u-nina", Role: shared.RoleAgent, Tier: 1, Groups: groups}
 	}
@@ -179,6 +181,7 @@ func TestViewEpochFollowsWhatDecidesTheView(t *testing.T) {
 // answered, then claimed when its device signed in, moves to HR with the
 // answer written before the claim (it stays indexed under the device).
 func TestRegroupedClaimedTicketKeepsItsHistory(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := openSLA(t, t.TempDir(), &now)
 	defer s.close(t)

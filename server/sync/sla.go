@@ -85,14 +85,19 @@ func loadSLA(tx store.ReadTx) (*sla.Calendar, *sla.Policy, error) {
 	return cal, pol, zoneErr
 }
 
+// slaSettle is how long RunSLA waits after a change before its round.
+const slaSettle = time.Second
+
 // RunSLA runs the SLA clock until ctx ends: every interval, and soon after
 // every applied change (a reply stops a timer, a priority change moves a
 // due time). Errors are logged, and the next round tries again.
 func (s *Service) RunSLA(ctx context.Context, interval time.Duration) {
 	changed, stop := s.Watch()
 	defer stop()
-	tick := time.NewTicker(interval)
+	tick, ticks := s.clock().NewTicker(interval)
 	defer tick.Stop()
+	settle, settled := s.clock().NewTimer(slaSettle)
+	settle.Stop()
 	for {
 		if _, err := s.CheckSLA(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Log(ctx, store.FailureLevel(err), "SLA clock", "err", err)
@@ -100,13 +105,15 @@ func (s *Service) RunSLA(ctx context.Context, interval time.Duration) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-ticks:
 		case <-changed:
 			// Let a burst of pushes settle: one round covers them all.
+			settle.Reset(slaSettle)
 			select {
 			case <-ctx.Done():
+				settle.Stop()
 				return
-			case <-time.After(time.Second):
+			case <-settled:
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/sla"
 	"outpost/shared/wire"
 )
@@ -54,8 +55,18 @@ func openSLA(t *testing.T, dir string, now *time.Time) *slaServer {
 	if _, err := outsync.SeedSLA(context.Background(), db, sla.DefaultZone); err != nil {
 		t.Fatal(err)
 	}
-	return &slaServer{&outsync.Service{Store: db, Log: log, Now: func() time.Time { return *now }}, db}
+	return &slaServer{&outsync.Service{Store: db, Log: log, Clock: readClock{at: now}}, db}
 }
+
+// readClock is the wall clock's timers with the time read from *at: the
+// SLA tests move the time of day between rounds they run by hand.
+type readClock struct {
+	clock.Real
+	at *time.Time
+}
+
+func (c readClock) Now() time.Time                  { return *c.at }
+func (c readClock) Since(t time.Time) time.Duration { return c.at.Sub(t) }
 
 func (s *slaServer) close(t *testing.T) {
 	if err := s.db.Close(); err != nil {
@@ -118,6 +129,7 @@ func mustOK(t *testing.T, r wire.Result) {
 // Each mark is written once, and each breach escalates once: tier 1 → 2 →
 // 3; a ticket already at tier 3 gets a higher priority instead.
 func TestSLAWarnsBreachesEscalatesOnceAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	now := madrid(2026, 1, 5, 9, 0) // a Monday
 	s := openSLA(t, dir, &now)
@@ -196,6 +208,7 @@ func TestSLAWarnsBreachesEscalatesOnceAcrossRestarts(t *testing.T) {
 // 09:45 (sla.Start's grace), so it is not breached by Monday afternoon, as
 // it would be counted from Friday.
 func TestSLAOfflineTicketGetsAFairStart(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 12, 10, 0) // Monday
 	s := openSLA(t, "", &now)
 	defer s.close(t)
@@ -225,6 +238,7 @@ func TestSLAOfflineTicketGetsAFairStart(t *testing.T) {
 // TestRepliesRecordTheirStatusChanges: the status changes the server makes
 // on a reply are status entries of their own.
 func TestRepliesRecordTheirStatusChanges(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, "", &now)
 	defer s.close(t)
@@ -254,6 +268,7 @@ func TestRepliesRecordTheirStatusChanges(t *testing.T) {
 // ticket is resolved, once per resolution; a reopened ticket resolved
 // again may be rated again. Requesters see their own ratings only.
 func TestRatingOncePerResolution(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, "", &now)
 	defer s.close(t)
@@ -325,6 +340,7 @@ func TestRatingOncePerResolution(t *testing.T) {
 // TestConfigSaveIsForAdminsAndValidated: only an admin saves the calendar
 // and the policy, and the server checks them as the admin screen does.
 func TestConfigSaveIsForAdminsAndValidated(t *testing.T) {
+	t.Parallel()
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, "", &now)
 	defer s.close(t)
@@ -352,4 +368,52 @@ func TestConfigSaveIsForAdminsAndValidated(t *testing.T) {
 	if r := push(t, s.Service, slaAdmin, 4, shared.OpConfigSave, sla.ConfigSave{ID: sla.ConfigPolicy, Policy: pol}); r.OK || r.Key != "sla.missing_priority" {
 		t.Fatalf("a policy without P4 = %+v; want sla.missing_priority", r)
 	}
+}
+
+// TestRunSLAOnItsClock: the background SLA loop writes a ticket's marks
+// when its ticker fires on the service's clock, a fake moved by hand here,
+// with no real wait for a minute to pass.
+func TestRunSLAOnItsClock(t *testing.T) {
+	t.Parallel()
+	now := madrid(2026, 1, 5, 9, 0) // a Monday
+	s := openSLA(t, "", &now)
+	fake := clock.NewFake(now)
+	s.Clock = fake
+	id := slaID(41)
+	mustOK(t, push(t, s.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: "Laptop will not boot", CreatedAt: now.UnixMilli()}))
+	wrote, stop := s.Watch() // a round that writes marks pokes watchers
+	defer stop()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { s.RunSLA(ctx, time.Minute); close(done) }()
+	defer func() { cancel(); <-done }()
+	wait, stopWait := context.WithTimeout(t.Context(), 10*time.Second)
+	defer stopWait()
+	// until moves the clock a minute (a tick) at a time until the ticket's
+	// marks are want.
+	until := func(want string) {
+		t.Helper()
+		for {
+			if got := strings.Join(marks(s.history(t, id)[sla.EntryKind]), ","); got == want {
+				return
+			}
+			if err := fake.BlockUntil(wait, 1); err != nil {
+				t.Fatalf("marks %q, and RunSLA is not waiting on its ticker: %v", strings.Join(marks(s.history(t, id)[sla.EntryKind]), ","), err)
+			}
+			fake.Advance(time.Minute)
+			select {
+			case <-wrote:
+			case <-time.After(20 * time.Millisecond): // a round that wrote nothing pokes nobody
+			case <-wait.Done():
+				t.Fatalf("marks never became %q", want)
+			}
+		}
+	}
+	fake.Set(madrid(2026, 1, 5, 14, 58))
+	until("first_response warned") // 6 h of 8, at 15:00
+	if at := fake.Now(); at.Before(madrid(2026, 1, 5, 15, 0)) || at.After(madrid(2026, 1, 5, 15, 5)) {
+		t.Errorf("the warning came at %v; want soon after 15:00", at)
+	}
+	fake.Set(madrid(2026, 1, 5, 16, 59))
+	until("first_response warned,first_response breached")
 }

@@ -15,6 +15,7 @@ import (
 	"outpost/server/logsafe"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/tree"
 	"outpost/shared/wire"
 )
@@ -23,7 +24,9 @@ import (
 type Service struct {
 	Store store.Store
 	Log   *slog.Logger
-	Now   func() time.Time
+	// Clock is the time mutations are stamped with and the SLA, retention
+	// and related-words loops wait on; nil means the wall clock.
+	Clock clock.Clock
 
 	// AfterApply, if set, runs after a mutation is committed and before it
 	// is acknowledged. Fault tests use it to kill the server in that window.
@@ -40,6 +43,12 @@ type Service struct {
 	watchers map[*watcher]struct{}            // who watches
 	watchBy  map[string]map[*watcher]struct{} // the same, by watchKeys
 }
+
+// Now returns the time on the service's clock.
+func (s *Service) Now() time.Time { return s.clock().Now() }
+
+// clock returns s.Clock, or the wall clock if none is set.
+func (s *Service) clock() clock.Clock { return clock.Or(s.Clock) }
 
 // Actor is who pushes or pulls: the device, and the signed-in user if there
 // is one.
@@ -145,12 +154,12 @@ func (p *pusher) answer(ctx context.Context, m wire.Mutation, first uint64) (wir
 	if m.Seq <= p.handled {
 		return p.answerAgain(m.Seq), nil
 	}
-	began := time.Now()
+	began := s.clock().Now()
 	out, err := s.applyOne(ctx, p.a, m)
 	if errors.Is(err, errRejected) {
 		r := wire.Reject(m.Seq, out.rejection)
 		if err = s.recordRejection(ctx, p.a.ClientID, r, first); err == nil {
-			s.observeMutation(m.Name, ResultRejected, time.Since(began))
+			s.observeMutation(m.Name, ResultRejected, s.clock().Since(began))
 			s.Log.Info("mutation rejected", "client", p.a.ClientID, "seq", m.Seq, "name", m.Name, "reason", logsafe.Err(out.rejection))
 			return r, nil
 		}
@@ -159,9 +168,9 @@ func (p *pusher) answer(ctx context.Context, m wire.Mutation, first uint64) (wir
 		return wire.Result{}, err
 	}
 	if out.earlier != nil || !out.applied {
-		s.observeMutation(m.Name, ResultDuplicate, time.Since(began))
+		s.observeMutation(m.Name, ResultDuplicate, s.clock().Since(began))
 	} else {
-		s.observeMutation(m.Name, ResultApplied, time.Since(began))
+		s.observeMutation(m.Name, ResultApplied, s.clock().Since(began))
 	}
 	if out.earlier != nil {
 		return *out.earlier, nil

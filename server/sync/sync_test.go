@@ -21,7 +21,7 @@ const client = "01936f6e-7a1b-7c3d-8e4f-0123456789ab"
 func newService(t *testing.T) *Service {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := &Service{Log: log, Now: time.Now}
+	s := &Service{Log: log}
 	db, err := badger.Open("", log, badger.WithClock(func() time.Time { return s.Now() }))
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +62,7 @@ func pushAs(t *testing.T, s *Service, a Actor, ms ...wire.Mutation) []wire.Resul
 // mutation as OK, so the engine dropped it without telling the app, and the
 // user's ticket text vanished without a ticket.
 func TestResentRejectionIsRejectedAgain(t *testing.T) {
+	t.Parallel()
 	s := newService(t)
 	id := shared.NewID(time.Now())
 	batch := []wire.Mutation{create(1, id, "  "), create(2, id, "Printer jam"), create(3, id, "Again")}
@@ -90,6 +91,7 @@ func TestResentRejectionIsRejectedAgain(t *testing.T) {
 // TestRejectionsArePruned checks the server forgets a rejection once the
 // client has shown, by pushing from a later sequence, that it heard it.
 func TestRejectionsArePruned(t *testing.T) {
+	t.Parallel()
 	s := newService(t)
 	push(t, s, create(1, "bad", "x"), create(2, "bad", "y"))
 	push(t, s, create(3, "bad", "z"))

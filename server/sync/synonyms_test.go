@@ -14,6 +14,7 @@ import (
 // screen checks them; nobody else may; every device pulls them, signed
 // out too.
 func TestSynonymsAreConfig(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	save := shared.SynonymSave{ID: shared.ConfigSynonyms, Synonyms: shared.Synonyms{
 		"en": {{"VPN", "Outpost Connect"}}, "es": {{"móvil", "celular"}},

@@ -13,9 +13,6 @@ import (
 	"outpost/shared/wire"
 )
 
-// ReopenWindow is how long after resolution a requester may reopen a ticket.
-var ReopenWindow = shared.DefaultReopenWindow
-
 // ticketCreate files a new ticket: anyone may, signed out too; a signed-in
 // user needs shared.ActionCreate. The ticket gets its number here.
 func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
@@ -157,7 +154,7 @@ func apply(tx store.Tx, name string, op *shared.TicketOp, t *shared.Ticket, e *s
 		}
 		e.Kind, e.Body, e.Internal = shared.EntryNote, strings.TrimSpace(op.Body), true
 	case shared.OpTicketStatus:
-		if err := shared.CanTransition(who, facts, op.To, now, ReopenWindow); err != nil {
+		if err := shared.CanTransition(who, facts, op.To, now, shared.DefaultReopenWindow); err != nil {
 			return err
 		}
 		e.Kind, e.From, e.To = shared.EntryStatus, t.Status, op.To

@@ -19,6 +19,7 @@ import (
 // found" would be a lie), while a requester poking at someone else's ticket
 // still learns nothing of it.
 func TestRefusalSaysWhy(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := openSLA(t, t.TempDir(), &now)
 	defer s.close(t)
@@ -52,6 +53,7 @@ func TestRefusalSaysWhy(t *testing.T) {
 // gets its own number, and the numbers are exactly 1..400: none shared,
 // none skipped, none taken by a refusal or a resend.
 func TestTicketNumbersUniqueUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := openSLA(t, t.TempDir(), &now)
 	defer s.close(t)
@@ -113,6 +115,7 @@ func TestTicketNumbersUniqueUnderConcurrency(t *testing.T) {
 // existed get them at start-up in the order they were received, and the
 // next ticket filed continues the count.
 func TestNumberTicketsNumbersOldTickets(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	s := openSLA(t, t.TempDir(), &now)
 	defer s.close(t)

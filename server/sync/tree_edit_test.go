@@ -74,6 +74,7 @@ func wantRejected(t *testing.T, what string, r wire.Result, code, key string) {
 }
 
 func TestTreeSaveIsStaffOnly(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	r := push(t, s, requester, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))
 	wantRejected(t, "requester's tree.save", r, shared.EFORBIDDEN, "treeedit.staff_only")
@@ -96,6 +97,7 @@ func TestTreeSaveIsStaffOnly(t *testing.T) {
 // from, an invalid tree is not published, a valid one is, and unpublished
 // again.
 func TestTreeSaveAndPublish(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	unfinished := editedTree("vpn")
 	unfinished.Nodes[1].Next = "" // the step has nowhere to go yet
@@ -160,6 +162,7 @@ func TestTreeSaveAndPublish(t *testing.T) {
 // is stored, must name a tree, and an original has one translation per
 // language.
 func TestTreeSaveKeepsTranslations(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	push(t, s, agentAna, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))
 	es := editedTree("vpn-es")
@@ -193,6 +196,7 @@ func TestTreeSaveKeepsTranslations(t *testing.T) {
 // TestTreeSaveOfASeededTree: a tree stored without a revision record (the
 // demo trees) is at revision 1.
 func TestTreeSaveOfASeededTree(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	putTree(t, db) // "printer", no revision record
 	tr, _ := storedTree(t, db, "printer")
@@ -208,6 +212,7 @@ func TestTreeSaveOfASeededTree(t *testing.T) {
 // TestTreeRevisionsAreStaffOnly: requesters never pull revision records,
 // nor draft trees.
 func TestTreeRevisionsAreStaffOnly(t *testing.T) {
+	t.Parallel()
 	s, _ := newService(t)
 	push(t, s, agentAna, 1, shared.OpTreeSave, treeSave(t, editedTree("vpn"), 0))
 	count := func(a outsync.Actor) (trees, revs int) {

@@ -42,6 +42,7 @@ func runEvent(n int, node, kind string) tree.RunEvent {
 }
 
 func TestTreeEventsCountOncePerTreeAndNode(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	putTree(t, db)
 	ctx := context.Background()
@@ -107,6 +108,7 @@ func TestTreeEventsCountOncePerTreeAndNode(t *testing.T) {
 }
 
 func TestTreeEventRejections(t *testing.T) {
+	t.Parallel()
 	s, db := newService(t)
 	putTree(t, db)
 	ctx := context.Background()

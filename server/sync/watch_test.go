@@ -12,6 +12,7 @@ import (
 // TestPokesReachOnlyWhomItConcerns: a ticket filed by one device wakes that
 // device and staff, not every other requester's connection.
 func TestPokesReachOnlyWhomItConcerns(t *testing.T) {
+	t.Parallel()
 	s := newService(t)
 	filer := Actor{ClientID: client}
 	other := Actor{ClientID: "01936f6e-7a1b-7c3d-8e4f-0000000000bb"}
@@ -80,6 +81,7 @@ func watchCases() ([]Actor, []change) {
 // TestConcernsAgreesWithVisibleTo checks the pokes' fast path against the
 // pull filter over every owned type, owner and kind of actor.
 func TestConcernsAgreesWithVisibleTo(t *testing.T) {
+	t.Parallel()
 	actors, records := watchCases()
 	for _, a := range actors {
 		for _, r := range records {
@@ -95,6 +97,7 @@ func TestConcernsAgreesWithVisibleTo(t *testing.T) {
 // TestIndexedPokesAgreeWithConcerns: the watchers the index picks for an
 // owned record are exactly those concerns accepts, alone or in a batch.
 func TestIndexedPokesAgreeWithConcerns(t *testing.T) {
+	t.Parallel()
 	s := newService(t)
 	actors, records := watchCases()
 	chans := make([]<-chan struct{}, len(actors))
@@ -134,6 +137,7 @@ func TestIndexedPokesAgreeWithConcerns(t *testing.T) {
 // TestOwnerOfAgreesWithJSON: the owner putJSON reads from a ticket or an
 // entry is the one pokeFor would decode from the record's JSON.
 func TestOwnerOfAgreesWithJSON(t *testing.T) {
+	t.Parallel()
 	values := []any{
 		shared.Ticket{ID: "t", RequesterID: "u", ClientID: "c"},
 		shared.Ticket{ID: "t", ClientID: "c"},
