@@ -41,11 +41,62 @@ const batchTimeout = 30 * time.Second
 const notifyChannel = "outpost"
 
 // commitBatch runs batch in one transaction and commits it, answering each
-// request: its function's error, or the transaction's.
+// request: its function's error, or the transaction's. While Updates keep
+// arriving it goes on with them on the same connection, each batch's
+// transaction opened in the pipeline that commits the one before
+// (runBatch): under load a batch costs one round trip, not two.
 func (d *DB) commitBatch(batch []*groupcommit.Request) {
+	for len(batch) > 0 {
+		batch = d.commitOn(batch)
+	}
+}
+
+// commitOn is commitBatch on one connection from the pool. If the
+// connection breaks, it closes it and returns the Updates it took and has
+// not answered.
+func (d *DB) commitOn(batch []*groupcommit.Request) (left []*groupcommit.Request) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	pc, err := d.pool.Acquire(ctx)
+	cancel()
+	if err != nil {
+		for _, r := range batch {
+			r.Answer(d.unreachable(err))
+		}
+		return nil
+	}
+	c := &writer{d: d, conn: pc.Conn()}
+	defer func() {
+		if c.broken { // a connection in an unknown state is closed, not reused
+			c.conn.Close(context.Background())
+		}
+		pc.Release()
+	}()
+	var t *wtx // batch's transaction, if the commit before opened it
+	for len(batch) > 0 && !c.broken {
+		batch, t = c.commit(batch, t, true)
+	}
+	t.end()
+	return batch
+}
+
+// writer is commitBatch's connection.
+type writer struct {
+	d         *DB
+	conn      *pgx.Conn
+	broken    bool      // a ROLLBACK failed: close the connection
+	committed time.Time // when the last commit came back
+}
+
+// commit commits batch as commitBatch says, in the transaction t if the
+// commit before opened it (else in a new one). If chain, it returns the
+// Updates that were waiting when batch's functions had run, and their
+// transaction if it was opened with batch's commit (else nil).
+func (c *writer) commit(batch []*groupcommit.Request, t *wtx, chain bool) (next []*groupcommit.Request, nt *wtx) {
 	failed := make([]error, len(batch)) // set: out of the batch, with its answer
 	for {
-		again, err := d.runBatch(batch, failed)
+		again, n, nt, err := c.runBatch(batch, failed, t, chain)
+		next = append(next, n...)
+		t, chain = nil, chain && len(next) == 0
 		if again {
 			continue // rolled back: run the others again, without the failed one
 		}
@@ -58,10 +109,10 @@ func (d *DB) commitBatch(batch []*groupcommit.Request) {
 				if failed[i] != nil {
 					r.Answer(failed[i])
 				} else {
-					d.commitBatch([]*groupcommit.Request{r})
+					c.commit([]*groupcommit.Request{r}, nil, false)
 				}
 			}
-			return
+			return next, nil
 		}
 		for i, r := range batch {
 			if failed[i] != nil {
@@ -70,8 +121,64 @@ func (d *DB) commitBatch(batch []*groupcommit.Request) {
 				r.Answer(err)
 			}
 		}
-		return
+		return next, nt
 	}
+}
+
+// rollback ends the transaction open on the connection, if any.
+func (c *writer) rollback() {
+	if _, err := c.conn.Exec(context.Background(), "ROLLBACK"); err != nil {
+		c.broken = true
+	}
+}
+
+// opening is a transaction whose opening statements are queued: BEGIN,
+// the log lock, the head read (under READ COMMITTED each statement has its
+// own snapshot, taken once the lock is granted, so it sees the commit of
+// the lock's previous holder) and the reads the functions announced.
+type opening struct {
+	began  time.Time
+	read   func(pgx.BatchResults, *wtx) error
+	ctx    context.Context // bounds the transaction, lock wait included
+	cancel context.CancelFunc
+}
+
+// queueOpen queues the opening of a transaction for the live requests of
+// batch on b.
+func queueOpen(b *pgx.Batch, batch []*groupcommit.Request, failed []error) *opening {
+	var keys store.Keys
+	for i, r := range batch {
+		if failed == nil || failed[i] == nil {
+			keys.Clients = append(keys.Clients, r.Keys.Clients...)
+			keys.Records = append(keys.Records, r.Keys.Records...)
+			keys.Local = append(keys.Local, r.Keys.Local...)
+		}
+	}
+	o := &opening{began: time.Now()}
+	o.ctx, o.cancel = context.WithTimeout(context.Background(), batchTimeout)
+	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
+	b.Queue("SELECT version FROM outpost_head")
+	o.read = prefetch(b, keys)
+	return o
+}
+
+// opened reads the answers to o's statements from br into a new wtx.
+func (c *writer) opened(o *opening, br pgx.BatchResults) (*wtx, error) {
+	var head int64
+	_, err := br.Exec()
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if err == nil {
+		err = br.QueryRow().Scan(&head)
+	}
+	t := newWtx(o.ctx, c.conn, uint64(head))
+	t.opening = o
+	if err == nil {
+		err = o.read(br, t)
+	}
+	return t, err
 }
 
 // runBatch runs the live functions of batch in one transaction and
@@ -79,57 +186,27 @@ func (d *DB) commitBatch(batch []*groupcommit.Request) {
 // writes reached PostgreSQL (its error set in failed, the transaction
 // rolled back), else the transaction's error.
 //
-// Two round trips, pipelined: BEGIN, the log lock, the head read (under
-// READ COMMITTED each statement has its own snapshot, taken once the lock
-// is granted, so it sees the commit of the lock's previous holder) and the
-// reads the functions announced; then, once they ran, their writes, the
-// head, the notification and COMMIT.
-func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
-	defer cancel()
-	pc, err := d.pool.Acquire(ctx)
-	if err != nil {
-		return false, d.unreachable(err)
-	}
-	conn := pc.Conn()
-	done := false
-	defer func() {
-		if !done { // roll back; a connection in an unknown state is closed, not reused
-			if _, err := conn.Exec(context.Background(), "ROLLBACK"); err != nil {
-				conn.Close(context.Background())
-			}
-		}
-		pc.Release()
-	}()
-	var keys store.Keys
-	for i, r := range batch {
-		if failed[i] == nil {
-			keys.Clients = append(keys.Clients, r.Keys.Clients...)
-			keys.Records = append(keys.Records, r.Keys.Records...)
-			keys.Local = append(keys.Local, r.Keys.Local...)
+// Two round trips, pipelined: the opening (queueOpen), sent alone unless
+// the commit before sent it (t); then, once the functions ran, their
+// writes, the head, the notification and COMMIT, followed, if chain, by
+// the opening of the next batch: the Updates waiting by then (next, with
+// their transaction nt; nt is nil if it did not open, and next must then
+// be opened afresh).
+func (c *writer) runBatch(batch []*groupcommit.Request, failed []error, t *wtx, chain bool) (again bool, next []*groupcommit.Request, nt *wtx, err error) {
+	d := c.d
+	if t == nil {
+		b := &pgx.Batch{}
+		o := queueOpen(b, batch, failed)
+		br := c.conn.SendBatch(o.ctx, b)
+		t, err = c.opened(o, br)
+		if err = errors.Join(err, br.Close()); err != nil {
+			t.end()
+			c.rollback()
+			return false, nil, nil, d.unreachable(err)
 		}
 	}
-	b := &pgx.Batch{}
-	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-	b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
-	b.Queue("SELECT version FROM outpost_head")
-	read := prefetch(b, keys)
-	br := conn.SendBatch(ctx, b)
-	var head int64
-	_, err = br.Exec()
-	if err == nil {
-		_, err = br.Exec()
-	}
-	if err == nil {
-		err = br.QueryRow().Scan(&head)
-	}
-	t := newWtx(ctx, conn, uint64(head))
-	if err == nil {
-		err = read(br, t)
-	}
-	if err = errors.Join(err, br.Close()); err != nil {
-		return false, d.unreachable(err)
-	}
+	defer t.end()
+	opened := time.Now()
 	for i, r := range batch {
 		if failed[i] != nil {
 			continue
@@ -139,32 +216,64 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 		if err := r.Fn(t); err != nil {
 			failed[i] = err
 			if !t.undoTo(m) {
-				return true, nil
+				c.rollback()
+				return true, nil, nil, nil
 			}
 		}
 	}
-	b = &pgx.Batch{}
+	ran := time.Now()
+	b := &pgx.Batch{}
 	t.queueWrites(b)
-	if t.head != uint64(head) {
+	if t.head != t.base {
 		b.Queue("UPDATE outpost_head SET version = $1", int64(t.head))
-		b.Queue("SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, uint64(head)+1))
+		b.Queue("SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, t.base+1))
 	}
 	b.Queue("COMMIT")
-	br = conn.SendBatch(ctx, b)
+	writes := b.Len()
+	var o *opening
+	if chain {
+		if next = d.queue.Waiting(maxBatch); len(next) > 0 {
+			o = queueOpen(b, next, nil)
+		}
+	}
+	br := c.conn.SendBatch(t.ctx, b)
 	var tag pgconn.CommandTag
-	for range b.Len() {
+	for range writes {
 		if tag, err = br.Exec(); err != nil {
 			break
 		}
 	}
-	if err = errors.Join(err, br.Close()); err != nil {
-		return false, fmt.Errorf("commit to PostgreSQL at %s: %w", d.where, err)
+	if err == nil && tag.String() != "COMMIT" {
+		err = fmt.Errorf("the transaction was rolled back (%s)", tag)
 	}
-	if tag.String() != "COMMIT" {
-		return false, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
+	if err != nil {
+		br.Close()
+		c.rollback()
+		if o != nil {
+			o.cancel()
+		}
+		return false, next, nil, fmt.Errorf("commit to PostgreSQL at %s: %w", d.where, err)
 	}
-	done = true
-	return false, nil
+	committed := time.Now()
+	if o != nil {
+		nt, err = c.opened(o, br)
+		if err = errors.Join(err, br.Close()); err != nil {
+			nt.end()
+			c.rollback() // next opens afresh
+			nt = nil
+		}
+	} else if err = br.Close(); err != nil {
+		c.broken = true // committed, but the connection is in an unknown state
+	}
+	if d.observeBatch != nil { // a chained opening counts from the commit before it came back
+		began := t.opening.began
+		if c.committed.After(began) {
+			began = c.committed
+		}
+		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: committed.Sub(ran)})
+	}
+	c.committed = committed
+	return false, next, nt, nil
 }
 
 // lockHead takes the log lock and reads the head, in two statements: under

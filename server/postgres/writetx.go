@@ -65,17 +65,26 @@ type wtx struct {
 	conn    *pgx.Conn
 	now     time.Time
 	head    uint64
+	base    uint64   // the head the transaction read
+	opening *opening // how it was opened (commit.go), or nil
 	rows    [3]map[store.Key]row
 	journal []undo
 	flushes int // how many times writes went to PostgreSQL before the commit
 }
 
 func newWtx(ctx context.Context, conn *pgx.Conn, head uint64) *wtx {
-	t := &wtx{ctx: ctx, conn: conn, head: head}
+	t := &wtx{ctx: ctx, conn: conn, head: head, base: head}
 	for i := range t.rows {
 		t.rows[i] = map[store.Key]row{}
 	}
 	return t
+}
+
+// end releases what the transaction's opening holds (its deadline).
+func (t *wtx) end() {
+	if t != nil && t.opening != nil {
+		t.opening.cancel()
+	}
 }
 
 // mark is where a function's effects start.

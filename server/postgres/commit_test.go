@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"outpost/server/postgres/pgtest"
+	"outpost/server/store"
+)
+
+// pipelineTracer counts the pipelines (pgx batches) sent.
+type pipelineTracer struct{ batches atomic.Int64 }
+
+func (p *pipelineTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	return ctx
+}
+func (p *pipelineTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (p *pipelineTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	p.batches.Add(1)
+	return ctx
+}
+func (p *pipelineTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (p *pipelineTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// TestChainedBatchesCostOneRoundTrip: while Updates keep arriving, each
+// batch's transaction is opened in the pipeline that commits the one
+// before, so the batches cost fewer than two pipelines each; and in such a
+// chain a function that fails in memory, one that fails after its writes
+// reached PostgreSQL (a scan flushed them), and the others all get their
+// own answer, with the versions dense and nothing of the failed ones kept.
+func TestChainedBatchesCostOneRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	tr := &pipelineTracer{}
+	var batches atomic.Int64
+	db := open(t, pgtest.DB(t), func(d *DB) { d.tracer = tr }, WithBatchObserver(func(BatchFigures) { batches.Add(1) }))
+	errNo := errors.New("refused")
+	const writers, each = 50, 20
+	var wg sync.WaitGroup
+	// First only Updates that succeed, counting the pipelines; then the
+	// same with failures among them.
+	run := func(round int, failing bool) {
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				client := fmt.Sprint("c", w)
+				for i := range each {
+					id := fmt.Sprintf("r%d-w%d-%d", round, w, i)
+					fails := failing && (w+i)%7 == 0      // in memory
+					afterScan := failing && (w+i)%11 == 0 // after a flush: the batch is rolled back and runs again
+					keys := store.Keys{Clients: []string{client}, Records: []store.Key{{A: "ticket", B: id}}}
+					err := db.UpdateKeys(ctx, keys, func(tx store.Tx) error {
+						if _, err := tx.Put("ticket", id, []byte(`{}`)); err != nil {
+							return err
+						}
+						if err := tx.SetLastSeq(client, uint64(round*each+i+1)); err != nil {
+							return err
+						}
+						if afterScan {
+							if err := tx.Each("nothing", func(string, []byte) error { return nil }); err != nil {
+								return err
+							}
+							return errNo
+						}
+						if fails {
+							return errNo
+						}
+						return nil
+					})
+					if want := fails || afterScan; (err != nil) != want || err != nil && !errors.Is(err, errNo) {
+						t.Errorf("Update %s = %v; want refused: %v", id, err, want)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	run(0, false) // statements prepared on the connections
+	before, n0 := tr.batches.Load(), batches.Load()
+	run(1, false)
+	pipelines, n := tr.batches.Load()-before, batches.Load()-n0
+	t.Logf("%d batches in %d pipelines", n, pipelines)
+	if pipelines >= 2*n {
+		t.Errorf("%d batches took %d pipelines; want fewer than two each (the next batch opened with the commit before)", n, pipelines)
+	}
+	run(2, true)
+	var kept, versions int
+	err := db.View(ctx, func(tx store.ReadTx) error {
+		head, err := tx.Version()
+		if err != nil {
+			return err
+		}
+		for round := range 3 {
+			for w := range writers {
+				for i := range each {
+					_, err := tx.Get("ticket", fmt.Sprintf("r%d-w%d-%d", round, w, i))
+					switch failed := round == 2 && ((w+i)%7 == 0 || (w+i)%11 == 0); {
+					case err == nil && failed:
+						t.Errorf("r%d-w%d-%d failed but was kept", round, w, i)
+					case err != nil && !failed:
+						t.Errorf("r%d-w%d-%d: %v", round, w, i, err)
+					case err == nil:
+						kept++
+					}
+				}
+			}
+			for w := range writers {
+				if seq, err := tx.LastSeq(fmt.Sprint("c", w)); err != nil || seq == 0 {
+					t.Errorf("LastSeq(c%d) = %d, %v", w, seq, err)
+				}
+			}
+		}
+		changes, _, _, err := db.Changes(ctx, 0, 100000, 1<<30, func(string, []byte) bool { return true })
+		for i, c := range changes {
+			if c.V != uint64(i+1) {
+				t.Fatalf("change %d has version %d: the log is not dense", i, c.V)
+			}
+		}
+		versions = len(changes)
+		if uint64(versions) != head {
+			t.Errorf("head %d, %d changes", head, versions)
+		}
+		return err
+	})
+	if err != nil || kept != versions {
+		t.Errorf("%d tickets kept, %d versions (%v)", kept, versions, err)
+	}
+}
