@@ -50,7 +50,7 @@ func (b *batchTally) answer(line string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	fmt.Printf("loadserver pgstats %d %d %d %d %d %d\n", b.batches, b.updates, b.largest, b.open, b.run, b.commit)
-	*b = batchTally{}
+	b.batches, b.updates, b.largest, b.open, b.run, b.commit = 0, 0, 0, 0, 0, 0
 	return true
 }
 
