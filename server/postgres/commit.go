@@ -136,7 +136,17 @@ func (c *writer) rollback() {
 // the log lock, the head read (under READ COMMITTED each statement has its
 // own snapshot, taken once the lock is granted, so it sees the commit of
 // the lock's previous holder) and the reads the functions announced.
+//
+// An opening queued behind a commit only tries the lock
+// (pg_try_advisory_xact_lock): PostgreSQL sends a pipeline's results when
+// it reaches its end, so waiting there for another node's batch would hold
+// back the answers of the batch just committed. If the lock was taken,
+// the head and the reads after it stand; if not, the transaction is open
+// without it and takeLock waits for it and reads them again.
 type opening struct {
+	batch  []*groupcommit.Request
+	failed []error
+	try    bool // only tried the lock
 	began  time.Time
 	read   func(pgx.BatchResults, *wtx) error
 	ctx    context.Context // bounds the transaction, lock wait included
@@ -144,41 +154,68 @@ type opening struct {
 }
 
 // queueOpen queues the opening of a transaction for the live requests of
-// batch on b.
-func queueOpen(b *pgx.Batch, batch []*groupcommit.Request, failed []error) *opening {
+// batch on b (try: see opening).
+func queueOpen(b *pgx.Batch, batch []*groupcommit.Request, failed []error, try bool) *opening {
+	o := &opening{batch: batch, failed: failed, try: try, began: time.Now()}
+	o.ctx, o.cancel = context.WithTimeout(context.Background(), batchTimeout)
+	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	o.queueLock(b)
+	return o
+}
+
+// queueLock queues the lock (tried, if o.try), the head and the reads.
+func (o *opening) queueLock(b *pgx.Batch) {
 	var keys store.Keys
-	for i, r := range batch {
-		if failed == nil || failed[i] == nil {
+	for i, r := range o.batch {
+		if o.failed == nil || o.failed[i] == nil {
 			keys.Clients = append(keys.Clients, r.Keys.Clients...)
 			keys.Records = append(keys.Records, r.Keys.Records...)
 			keys.Local = append(keys.Local, r.Keys.Local...)
 		}
 	}
-	o := &opening{began: time.Now()}
-	o.ctx, o.cancel = context.WithTimeout(context.Background(), batchTimeout)
-	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-	b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
+	if o.try {
+		b.Queue("SELECT pg_try_advisory_xact_lock($1)", lockLog)
+	} else {
+		b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
+	}
 	b.Queue("SELECT version FROM outpost_head")
 	o.read = prefetch(b, keys)
-	return o
 }
 
-// opened reads the answers to o's statements from br into a new wtx.
-func (c *writer) opened(o *opening, br pgx.BatchResults) (*wtx, error) {
+// opened reads the answers to o's statements from br into a new wtx
+// (begun: BEGIN was among them). It reports locked = false if the lock was
+// only tried and not taken: then the head and reads are not to be used.
+func (c *writer) opened(o *opening, br pgx.BatchResults, begun bool) (t *wtx, locked bool, err error) {
 	var head int64
-	_, err := br.Exec()
-	if err == nil {
+	if begun {
+		_, err = br.Exec()
+	}
+	locked = true
+	if err == nil && o.try {
+		err = br.QueryRow().Scan(&locked)
+	} else if err == nil {
 		_, err = br.Exec()
 	}
 	if err == nil {
 		err = br.QueryRow().Scan(&head)
 	}
-	t := newWtx(o.ctx, c.conn, uint64(head))
+	t = newWtx(o.ctx, c.conn, uint64(head))
 	t.opening = o
 	if err == nil {
 		err = o.read(br, t)
 	}
-	return t, err
+	return t, locked, err
+}
+
+// takeLock waits for the lock o only tried, in the transaction it opened,
+// and reads the head and the keys again after it.
+func (c *writer) takeLock(o *opening) (*wtx, error) {
+	o.try = false
+	b := &pgx.Batch{}
+	o.queueLock(b)
+	br := c.conn.SendBatch(o.ctx, b)
+	t, _, err := c.opened(o, br, false)
+	return t, errors.Join(err, br.Close())
 }
 
 // runBatch runs the live functions of batch in one transaction and
@@ -196,9 +233,9 @@ func (c *writer) runBatch(batch []*groupcommit.Request, failed []error, t *wtx, 
 	d := c.d
 	if t == nil {
 		b := &pgx.Batch{}
-		o := queueOpen(b, batch, failed)
+		o := queueOpen(b, batch, failed, false)
 		br := c.conn.SendBatch(o.ctx, b)
-		t, err = c.opened(o, br)
+		t, _, err = c.opened(o, br, true)
 		if err = errors.Join(err, br.Close()); err != nil {
 			t.end()
 			c.rollback()
@@ -233,7 +270,7 @@ func (c *writer) runBatch(batch []*groupcommit.Request, failed []error, t *wtx, 
 	var o *opening
 	if chain {
 		if next = d.queue.Waiting(maxBatch); len(next) > 0 {
-			o = queueOpen(b, next, nil)
+			o = queueOpen(b, next, nil, true)
 		}
 	}
 	br := c.conn.SendBatch(t.ctx, b)
@@ -256,8 +293,14 @@ func (c *writer) runBatch(batch []*groupcommit.Request, failed []error, t *wtx, 
 	}
 	committed := time.Now()
 	if o != nil {
-		nt, err = c.opened(o, br)
-		if err = errors.Join(err, br.Close()); err != nil {
+		var locked bool
+		nt, locked, err = c.opened(o, br, true)
+		if err = errors.Join(err, br.Close()); err == nil && !locked {
+			if nt, err = c.takeLock(o); nt != nil { // another node holds it
+				nt.contended = true
+			}
+		}
+		if err != nil {
 			nt.end()
 			c.rollback() // next opens afresh
 			nt = nil
@@ -270,7 +313,7 @@ func (c *writer) runBatch(batch []*groupcommit.Request, failed []error, t *wtx, 
 		if c.committed.After(began) {
 			began = c.committed
 		}
-		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: committed.Sub(ran)})
+		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: committed.Sub(ran), Contended: t.contended})
 	}
 	c.committed = committed
 	return false, next, nt, nil

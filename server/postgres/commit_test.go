@@ -37,8 +37,16 @@ func (p *pipelineTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatc
 func TestChainedBatchesCostOneRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	tr := &pipelineTracer{}
-	var batches atomic.Int64
-	db := open(t, pgtest.DB(t), func(d *DB) { d.tracer = tr }, WithBatchObserver(func(BatchFigures) { batches.Add(1) }))
+	var batches, contended atomic.Int64
+	observe := WithBatchObserver(func(f BatchFigures) {
+		batches.Add(1)
+		if f.Contended {
+			contended.Add(1)
+		}
+	})
+	dsn := pgtest.DB(t)
+	db := open(t, dsn, func(d *DB) { d.tracer = tr }, observe)
+	other := open(t, dsn, observe) // a second node, in the last round
 	errNo := errors.New("refused")
 	const writers, each = 50, 20
 	var wg sync.WaitGroup
@@ -46,6 +54,10 @@ func TestChainedBatchesCostOneRoundTrip(t *testing.T) {
 	// same with failures among them.
 	run := func(round int, failing bool) {
 		for w := range writers {
+			db := db
+			if round == 3 && w%2 == 1 {
+				db = other
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -90,13 +102,17 @@ func TestChainedBatchesCostOneRoundTrip(t *testing.T) {
 		t.Errorf("%d batches took %d pipelines; want fewer than two each (the next batch opened with the commit before)", n, pipelines)
 	}
 	run(2, true)
+	// Two nodes: a chained opening that finds the lock taken waits for it
+	// and reads again after it.
+	run(3, false)
+	t.Logf("%d openings found the other node holding the lock", contended.Load())
 	var kept, versions int
 	err := db.View(ctx, func(tx store.ReadTx) error {
 		head, err := tx.Version()
 		if err != nil {
 			return err
 		}
-		for round := range 3 {
+		for round := range 4 {
 			for w := range writers {
 				for i := range each {
 					_, err := tx.Get("ticket", fmt.Sprintf("r%d-w%d-%d", round, w, i))

@@ -61,15 +61,16 @@ type undo struct {
 // wtx is a store.Tx on the writer's connection, inside the transaction
 // runBatch opened.
 type wtx struct {
-	ctx     context.Context
-	conn    *pgx.Conn
-	now     time.Time
-	head    uint64
-	base    uint64   // the head the transaction read
-	opening *opening // how it was opened (commit.go), or nil
-	rows    [3]map[store.Key]row
-	journal []undo
-	flushes int // how many times writes went to PostgreSQL before the commit
+	ctx       context.Context
+	conn      *pgx.Conn
+	now       time.Time
+	head      uint64
+	base      uint64   // the head the transaction read
+	opening   *opening // how it was opened (commit.go), or nil
+	contended bool     // its opening found another node holding the lock and waited
+	rows      [3]map[store.Key]row
+	journal   []undo
+	flushes   int // how many times writes went to PostgreSQL before the commit
 }
 
 func newWtx(ctx context.Context, conn *pgx.Conn, head uint64) *wtx {
