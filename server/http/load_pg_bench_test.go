@@ -213,8 +213,8 @@ func rawPostgresRate(t *testing.T, dsn string, per int) float64 {
 		b.Queue(`INSERT INTO records (typ, id, version, deleted, data)
 			SELECT 'ticket', * FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::bytea[])`,
 			ids[from:from+n], vs, make([]bool, n), datas[from:from+n])
-		b.Queue(`INSERT INTO clients (id, seq) SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::bigint[]) ORDER BY id, 2 DESC
-			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, cs, cseq)
+		b.Queue(`INSERT INTO clients (id, seq) SELECT DISTINCT ON (u.id) u.id, u.seq FROM unnest($1::text[], $2::bigint[]) AS u(id, seq)
+			ORDER BY u.id, u.seq DESC ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, cs, cseq)
 		b.Queue("UPDATE outpost_head SET version = $1", head+int64(n))
 		b.Queue("SELECT pg_notify('outpost', $1)", strconv.FormatInt(head+int64(n), 10))
 		b.Queue("COMMIT")

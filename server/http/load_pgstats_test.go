@@ -26,7 +26,6 @@ type batchTally struct {
 	mu                gosync.Mutex
 	batches, updates  int
 	largest           int
-	contended         int // openings that found another node holding the lock
 	open, run, commit time.Duration
 }
 
@@ -41,9 +40,6 @@ func (b *batchTally) add(f postgres.BatchFigures) {
 	b.open += f.Open
 	b.run += f.Run
 	b.commit += f.Commit
-	if f.Contended {
-		b.contended++
-	}
 }
 
 // answer prints the tally as a loadserver line and resets it, if line asks.
@@ -53,8 +49,8 @@ func (b *batchTally) answer(line string) bool {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	fmt.Printf("loadserver pgstats %d %d %d %d %d %d %d\n", b.batches, b.updates, b.largest, b.open, b.run, b.commit, b.contended)
-	b.batches, b.updates, b.largest, b.open, b.run, b.commit, b.contended = 0, 0, 0, 0, 0, 0, 0
+	fmt.Printf("loadserver pgstats %d %d %d %d %d %d\n", b.batches, b.updates, b.largest, b.open, b.run, b.commit)
+	b.batches, b.updates, b.largest, b.open, b.run, b.commit = 0, 0, 0, 0, 0, 0
 	return true
 }
 
@@ -66,10 +62,10 @@ func pgStepStats(t *testing.T, servers []*loadServer, d time.Duration) float64 {
 	for i, s := range servers {
 		fmt.Fprintln(s.in, "pgstats")
 		f := s.next(t)
-		if len(f) != 8 || f[0] != "pgstats" {
+		if len(f) != 7 || f[0] != "pgstats" {
 			t.Fatalf("load server answered pgstats with %q", f)
 		}
-		var v [7]int64
+		var v [6]int64
 		for j := range v {
 			v[j], _ = strconv.ParseInt(f[j+1], 10, 64)
 		}
@@ -79,8 +75,8 @@ func pgStepStats(t *testing.T, servers []*loadServer, d time.Duration) float64 {
 		}
 		n := max(v[0], 1)
 		msPer := func(x int64) float64 { return float64(x) / float64(n) / 1e6 }
-		fmt.Printf("bench pg   node %d: %5d batches, %5.1f updates each (largest %d); per batch: open %.2f ms, run %.2f ms, commit %.2f ms; writer busy %.0f %%; %d found the lock taken\n",
-			i+1, v[0], float64(v[1])/float64(n), v[2], msPer(v[3]), msPer(v[4]), msPer(v[5]), 100*float64(v[3]+v[4]+v[5])/float64(d), v[6])
+		fmt.Printf("bench pg   node %d: %5d batches, %5.1f updates each (largest %d); per batch: open %.2f ms, run %.2f ms, commit %.2f ms; writer busy %.0f %%\n",
+			i+1, v[0], float64(v[1])/float64(n), v[2], msPer(v[3]), msPer(v[4]), msPer(v[5]), 100*float64(v[3]+v[4]+v[5])/float64(d))
 	}
 	return float64(updates) / float64(max(batches, 1))
 }

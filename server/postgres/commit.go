@@ -41,62 +41,11 @@ const batchTimeout = 30 * time.Second
 const notifyChannel = "outpost"
 
 // commitBatch runs batch in one transaction and commits it, answering each
-// request: its function's error, or the transaction's. While Updates keep
-// arriving it goes on with them on the same connection, each batch's
-// transaction opened in the pipeline that commits the one before
-// (runBatch): under load a batch costs one round trip, not two.
+// request: its function's error, or the transaction's.
 func (d *DB) commitBatch(batch []*groupcommit.Request) {
-	for len(batch) > 0 {
-		batch = d.commitOn(batch)
-	}
-}
-
-// commitOn is commitBatch on one connection from the pool. If the
-// connection breaks, it closes it and returns the Updates it took and has
-// not answered.
-func (d *DB) commitOn(batch []*groupcommit.Request) (left []*groupcommit.Request) {
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
-	pc, err := d.pool.Acquire(ctx)
-	cancel()
-	if err != nil {
-		for _, r := range batch {
-			r.Answer(d.unreachable(err))
-		}
-		return nil
-	}
-	c := &writer{d: d, conn: pc.Conn()}
-	defer func() {
-		if c.broken { // a connection in an unknown state is closed, not reused
-			c.conn.Close(context.Background())
-		}
-		pc.Release()
-	}()
-	var t *wtx // batch's transaction, if the commit before opened it
-	for len(batch) > 0 && !c.broken {
-		batch, t = c.commit(batch, t, true)
-	}
-	t.end()
-	return batch
-}
-
-// writer is commitBatch's connection.
-type writer struct {
-	d         *DB
-	conn      *pgx.Conn
-	broken    bool      // a ROLLBACK failed: close the connection
-	committed time.Time // when the last commit came back
-}
-
-// commit commits batch as commitBatch says, in the transaction t if the
-// commit before opened it (else in a new one). If chain, it returns the
-// Updates that were waiting when batch's functions had run, and their
-// transaction if it was opened with batch's commit (else nil).
-func (c *writer) commit(batch []*groupcommit.Request, t *wtx, chain bool) (next []*groupcommit.Request, nt *wtx) {
 	failed := make([]error, len(batch)) // set: out of the batch, with its answer
 	for {
-		again, n, nt, err := c.runBatch(batch, failed, t, chain)
-		next = append(next, n...)
-		t, chain = nil, chain && len(next) == 0
+		again, err := d.runBatch(batch, failed)
 		if again {
 			continue // rolled back: run the others again, without the failed one
 		}
@@ -109,10 +58,10 @@ func (c *writer) commit(batch []*groupcommit.Request, t *wtx, chain bool) (next 
 				if failed[i] != nil {
 					r.Answer(failed[i])
 				} else {
-					c.commit([]*groupcommit.Request{r}, nil, false)
+					d.commitBatch([]*groupcommit.Request{r})
 				}
 			}
-			return next, nil
+			return
 		}
 		for i, r := range batch {
 			if failed[i] != nil {
@@ -121,101 +70,8 @@ func (c *writer) commit(batch []*groupcommit.Request, t *wtx, chain bool) (next 
 				r.Answer(err)
 			}
 		}
-		return next, nt
+		return
 	}
-}
-
-// rollback ends the transaction open on the connection, if any.
-func (c *writer) rollback() {
-	if _, err := c.conn.Exec(context.Background(), "ROLLBACK"); err != nil {
-		c.broken = true
-	}
-}
-
-// opening is a transaction whose opening statements are queued: BEGIN,
-// the log lock, the head read (under READ COMMITTED each statement has its
-// own snapshot, taken once the lock is granted, so it sees the commit of
-// the lock's previous holder) and the reads the functions announced.
-//
-// An opening queued behind a commit only tries the lock
-// (pg_try_advisory_xact_lock): PostgreSQL sends a pipeline's results when
-// it reaches its end, so waiting there for another node's batch would hold
-// back the answers of the batch just committed. If the lock was taken,
-// the head and the reads after it stand; if not, the transaction is open
-// without it and takeLock waits for it and reads them again.
-type opening struct {
-	batch  []*groupcommit.Request
-	failed []error
-	try    bool // only tried the lock
-	began  time.Time
-	read   func(pgx.BatchResults, *wtx) error
-	ctx    context.Context // bounds the transaction, lock wait included
-	cancel context.CancelFunc
-}
-
-// queueOpen queues the opening of a transaction for the live requests of
-// batch on b (try: see opening).
-func queueOpen(b *pgx.Batch, batch []*groupcommit.Request, failed []error, try bool) *opening {
-	o := &opening{batch: batch, failed: failed, try: try, began: time.Now()}
-	o.ctx, o.cancel = context.WithTimeout(context.Background(), batchTimeout)
-	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-	o.queueLock(b)
-	return o
-}
-
-// queueLock queues the lock (tried, if o.try), the head and the reads.
-func (o *opening) queueLock(b *pgx.Batch) {
-	var keys store.Keys
-	for i, r := range o.batch {
-		if o.failed == nil || o.failed[i] == nil {
-			keys.Clients = append(keys.Clients, r.Keys.Clients...)
-			keys.Records = append(keys.Records, r.Keys.Records...)
-			keys.Local = append(keys.Local, r.Keys.Local...)
-		}
-	}
-	if o.try {
-		b.Queue("SELECT pg_try_advisory_xact_lock($1)", lockLog)
-	} else {
-		b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
-	}
-	b.Queue("SELECT version FROM outpost_head")
-	o.read = prefetch(b, keys)
-}
-
-// opened reads the answers to o's statements from br into a new wtx
-// (begun: BEGIN was among them). It reports locked = false if the lock was
-// only tried and not taken: then the head and reads are not to be used.
-func (c *writer) opened(o *opening, br pgx.BatchResults, begun bool) (t *wtx, locked bool, err error) {
-	var head int64
-	if begun {
-		_, err = br.Exec()
-	}
-	locked = true
-	if err == nil && o.try {
-		err = br.QueryRow().Scan(&locked)
-	} else if err == nil {
-		_, err = br.Exec()
-	}
-	if err == nil {
-		err = br.QueryRow().Scan(&head)
-	}
-	t = newWtx(o.ctx, c.conn, uint64(head))
-	t.opening = o
-	if err == nil {
-		err = o.read(br, t)
-	}
-	return t, locked, err
-}
-
-// takeLock waits for the lock o only tried, in the transaction it opened,
-// and reads the head and the keys again after it.
-func (c *writer) takeLock(o *opening) (*wtx, error) {
-	o.try = false
-	b := &pgx.Batch{}
-	o.queueLock(b)
-	br := c.conn.SendBatch(o.ctx, b)
-	t, _, err := c.opened(o, br, false)
-	return t, errors.Join(err, br.Close())
 }
 
 // runBatch runs the live functions of batch in one transaction and
@@ -223,26 +79,58 @@ func (c *writer) takeLock(o *opening) (*wtx, error) {
 // writes reached PostgreSQL (its error set in failed, the transaction
 // rolled back), else the transaction's error.
 //
-// Two round trips, pipelined: the opening (queueOpen), sent alone unless
-// the commit before sent it (t); then, once the functions ran, their
-// writes, the head, the notification and COMMIT, followed, if chain, by
-// the opening of the next batch: the Updates waiting by then (next, with
-// their transaction nt; nt is nil if it did not open, and next must then
-// be opened afresh).
-func (c *writer) runBatch(batch []*groupcommit.Request, failed []error, t *wtx, chain bool) (again bool, next []*groupcommit.Request, nt *wtx, err error) {
-	d := c.d
-	if t == nil {
-		b := &pgx.Batch{}
-		o := queueOpen(b, batch, failed, false)
-		br := c.conn.SendBatch(o.ctx, b)
-		t, _, err = c.opened(o, br, true)
-		if err = errors.Join(err, br.Close()); err != nil {
-			t.end()
-			c.rollback()
-			return false, nil, nil, d.unreachable(err)
+// Two round trips, pipelined: BEGIN, the log lock, the head read (under
+// READ COMMITTED each statement has its own snapshot, taken once the lock
+// is granted, so it sees the commit of the lock's previous holder) and the
+// reads the functions announced; then, once they ran, their writes, the
+// head, the notification and COMMIT.
+func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	pc, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return false, d.unreachable(err)
+	}
+	conn := pc.Conn()
+	done := false
+	defer func() {
+		if !done { // roll back; a connection in an unknown state is closed, not reused
+			if _, err := conn.Exec(context.Background(), "ROLLBACK"); err != nil {
+				conn.Close(context.Background())
+			}
+		}
+		pc.Release()
+	}()
+	var keys store.Keys
+	for i, r := range batch {
+		if failed[i] == nil {
+			keys.Clients = append(keys.Clients, r.Keys.Clients...)
+			keys.Records = append(keys.Records, r.Keys.Records...)
+			keys.Local = append(keys.Local, r.Keys.Local...)
 		}
 	}
-	defer t.end()
+	began := time.Now()
+	b := &pgx.Batch{}
+	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
+	b.Queue("SELECT version FROM outpost_head")
+	read := prefetch(b, keys)
+	br := conn.SendBatch(ctx, b)
+	var head int64
+	_, err = br.Exec()
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if err == nil {
+		err = br.QueryRow().Scan(&head)
+	}
+	t := newWtx(ctx, conn, uint64(head))
+	if err == nil {
+		err = read(br, t)
+	}
+	if err = errors.Join(err, br.Close()); err != nil {
+		return false, d.unreachable(err)
+	}
 	opened := time.Now()
 	for i, r := range batch {
 		if failed[i] != nil {
@@ -253,70 +141,36 @@ func (c *writer) runBatch(batch []*groupcommit.Request, failed []error, t *wtx, 
 		if err := r.Fn(t); err != nil {
 			failed[i] = err
 			if !t.undoTo(m) {
-				c.rollback()
-				return true, nil, nil, nil
+				return true, nil
 			}
 		}
 	}
 	ran := time.Now()
-	b := &pgx.Batch{}
+	b = &pgx.Batch{}
 	t.queueWrites(b)
-	if t.head != t.base {
+	if t.head != uint64(head) {
 		b.Queue("UPDATE outpost_head SET version = $1", int64(t.head))
-		b.Queue("SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, t.base+1))
+		b.Queue("SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, uint64(head)+1))
 	}
 	b.Queue("COMMIT")
-	writes := b.Len()
-	var o *opening
-	if chain {
-		if next = d.queue.Waiting(maxBatch); len(next) > 0 {
-			o = queueOpen(b, next, nil, true)
-		}
-	}
-	br := c.conn.SendBatch(t.ctx, b)
+	br = conn.SendBatch(ctx, b)
 	var tag pgconn.CommandTag
-	for range writes {
+	for range b.Len() {
 		if tag, err = br.Exec(); err != nil {
 			break
 		}
 	}
-	if err == nil && tag.String() != "COMMIT" {
-		err = fmt.Errorf("the transaction was rolled back (%s)", tag)
+	if err = errors.Join(err, br.Close()); err != nil {
+		return false, fmt.Errorf("commit to PostgreSQL at %s: %w", d.where, err)
 	}
-	if err != nil {
-		br.Close()
-		c.rollback()
-		if o != nil {
-			o.cancel()
-		}
-		return false, next, nil, fmt.Errorf("commit to PostgreSQL at %s: %w", d.where, err)
+	if tag.String() != "COMMIT" {
+		return false, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
 	}
-	committed := time.Now()
-	if o != nil {
-		var locked bool
-		nt, locked, err = c.opened(o, br, true)
-		if err = errors.Join(err, br.Close()); err == nil && !locked {
-			if nt, err = c.takeLock(o); nt != nil { // another node holds it
-				nt.contended = true
-			}
-		}
-		if err != nil {
-			nt.end()
-			c.rollback() // next opens afresh
-			nt = nil
-		}
-	} else if err = br.Close(); err != nil {
-		c.broken = true // committed, but the connection is in an unknown state
+	done = true
+	if d.observeBatch != nil {
+		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: time.Since(ran)})
 	}
-	if d.observeBatch != nil { // a chained opening counts from the commit before it came back
-		began := t.opening.began
-		if c.committed.After(began) {
-			began = c.committed
-		}
-		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: committed.Sub(ran), Contended: t.contended})
-	}
-	c.committed = committed
-	return false, next, nt, nil
+	return false, nil
 }
 
 // lockHead takes the log lock and reads the head, in two statements: under

@@ -9,9 +9,6 @@ type BatchFigures struct {
 	Open    time.Duration // BEGIN, the log lock (its wait included), the head and the reads ahead: one round trip
 	Run     time.Duration // the functions, on the node, holding the lock
 	Commit  time.Duration // the writes, head, notification and COMMIT: one round trip, holding the lock
-	// Contended: opened with the commit before, the transaction found
-	// the lock held by another node and waited for it (a round trip more).
-	Contended bool
 }
 
 // WithBatchObserver has observe called after every committed batch.

@@ -61,31 +61,21 @@ type undo struct {
 // wtx is a store.Tx on the writer's connection, inside the transaction
 // runBatch opened.
 type wtx struct {
-	ctx       context.Context
-	conn      *pgx.Conn
-	now       time.Time
-	head      uint64
-	base      uint64   // the head the transaction read
-	opening   *opening // how it was opened (commit.go), or nil
-	contended bool     // its opening found another node holding the lock and waited
-	rows      [3]map[store.Key]row
-	journal   []undo
-	flushes   int // how many times writes went to PostgreSQL before the commit
+	ctx     context.Context
+	conn    *pgx.Conn
+	now     time.Time
+	head    uint64
+	rows    [3]map[store.Key]row
+	journal []undo
+	flushes int // how many times writes went to PostgreSQL before the commit
 }
 
 func newWtx(ctx context.Context, conn *pgx.Conn, head uint64) *wtx {
-	t := &wtx{ctx: ctx, conn: conn, head: head, base: head}
+	t := &wtx{ctx: ctx, conn: conn, head: head}
 	for i := range t.rows {
 		t.rows[i] = map[store.Key]row{}
 	}
 	return t
-}
-
-// end releases what the transaction's opening holds (its deadline).
-func (t *wtx) end() {
-	if t != nil && t.opening != nil {
-		t.opening.cancel()
-	}
 }
 
 // mark is where a function's effects start.

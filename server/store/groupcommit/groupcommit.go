@@ -82,23 +82,6 @@ func (q *Queue) UpdateKeys(ctx context.Context, keys store.Keys, fn func(store.T
 	}
 }
 
-// Waiting takes, without waiting, up to max of the Requests queued at this
-// moment, for a store that opens the next batch's transaction while it
-// commits the current one. Only the commit function may call it (it runs
-// on the writer), and it must answer them.
-func (q *Queue) Waiting(max int) []*Request {
-	var out []*Request
-	for len(out) < max {
-		select {
-		case r := <-q.reqs:
-			out = append(out, r)
-		default:
-			return out
-		}
-	}
-	return out
-}
-
 // Close takes no more Updates and waits for the batch being committed.
 func (q *Queue) Close() {
 	q.closeOnce.Do(func() {
