@@ -171,7 +171,8 @@ func TestLoadBench(t *testing.T) {
 type ladder struct {
 	clients []*loadClient
 	results map[float64]stepResult
-	behind  bool // the server never caught up with a step: later ones would measure its backlog
+	behind  bool                              // the server never caught up with a step: later ones would measure its backlog
+	around  func(rate float64) (after func()) // if set, called before each step; after is called once it is printed
 }
 
 func startLadder(t *testing.T, clients []*loadClient) *ladder {
@@ -198,9 +199,16 @@ func (l *ladder) run(rate float64, abortable bool) stepResult {
 	if r, ok := l.results[rate]; ok || l.behind {
 		return r
 	}
+	var after func()
+	if l.around != nil {
+		after = l.around(rate)
+	}
 	r, late := runStep(l.clients, rate, stepLength, abortable)
 	l.results[rate] = r
 	fmt.Printf("bench load %s\n", r)
+	if after != nil {
+		after()
+	}
 	if late {
 		l.behind = true
 		fmt.Printf("bench load the server had not acknowledged that step's pushes %s after it: stopping here\n", drainLimit)
@@ -415,7 +423,7 @@ func TestLoadServerProcess(t *testing.T) {
 	var db sstore.Store
 	var err error
 	if os.Getenv("OUTPOST_LOAD_SERVER") == "postgres" { // a node on a shared database: load_pg_bench_test.go
-		db, err = postgres.Open(context.Background(), os.Getenv("OUTPOST_LOAD_SERVER_STORE"), log)
+		db, err = postgres.Open(context.Background(), os.Getenv("OUTPOST_LOAD_SERVER_STORE"), log, postgres.WithBatchObserver(pgBatches.add))
 	} else {
 		db, err = badger.Open(dir, log)
 	}
@@ -445,9 +453,9 @@ func TestLoadServerProcess(t *testing.T) {
 	}
 	defer s.Close(context.Background())
 	// OUTPOST_LOAD_CPUPROFILE=file profiles the server under load (go tool
-	// pprof file): the client half is profiled by go test -cpuprofile.
+	// pprof file.<pid>): the client half is profiled by go test -cpuprofile.
 	if path := os.Getenv("OUTPOST_LOAD_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
+		f, err := os.Create(fmt.Sprintf("%s.%d", path, os.Getpid())) // one per node
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -466,7 +474,7 @@ func TestLoadServerProcess(t *testing.T) {
 func answerGC(backups *backupLoop) {
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
-		if backups.answer(in.Text()) { // load_backup_test.go
+		if backups.answer(in.Text()) || pgBatches.answer(in.Text()) { // load_backup_test.go, load_pgstats_test.go
 			continue
 		}
 		if in.Text() == "gc" {

@@ -109,6 +109,7 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 			keys.Local = append(keys.Local, r.Keys.Local...)
 		}
 	}
+	began := time.Now()
 	b := &pgx.Batch{}
 	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
@@ -130,6 +131,7 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 	if err = errors.Join(err, br.Close()); err != nil {
 		return false, d.unreachable(err)
 	}
+	opened := time.Now()
 	for i, r := range batch {
 		if failed[i] != nil {
 			continue
@@ -143,6 +145,7 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 			}
 		}
 	}
+	ran := time.Now()
 	b = &pgx.Batch{}
 	t.queueWrites(b)
 	if t.head != uint64(head) {
@@ -164,6 +167,9 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 		return false, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
 	}
 	done = true
+	if d.observeBatch != nil {
+		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: time.Since(ran)})
+	}
 	return false, nil
 }
 

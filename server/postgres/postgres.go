@@ -63,14 +63,15 @@ var migrationFiles embed.FS
 // DB is a PostgreSQL-backed store.Store. Several DBs (on several nodes) may
 // share one database.
 type DB struct {
-	pool      *pgxpool.Pool
-	log       *slog.Logger
-	now       func() time.Time       // expiry of unlogged data follows this clock
-	epoch     atomic.Pointer[string] // changes when the database does (epoch.go)
-	where     string                 // host:port/database, for error messages (no password)
-	node      string                 // a random ID of this handle: whose commit a notification is
-	listenPID atomic.Uint32          // the backend of Follow's connection, for tests
-	tracer    pgx.QueryTracer        // set by tests: sees every statement
+	pool         *pgxpool.Pool
+	log          *slog.Logger
+	now          func() time.Time       // expiry of unlogged data follows this clock
+	epoch        atomic.Pointer[string] // changes when the database does (epoch.go)
+	where        string                 // host:port/database, for error messages (no password)
+	node         string                 // a random ID of this handle: whose commit a notification is
+	listenPID    atomic.Uint32          // the backend of Follow's connection, for tests
+	tracer       pgx.QueryTracer        // set by tests: sees every statement
+	observeBatch func(BatchFigures)     // WithBatchObserver, or nil
 
 	reach     reach              // whether PostgreSQL answers (reach.go)
 	queue     *groupcommit.Queue // Updates, to the writer (commit.go)
