@@ -83,11 +83,11 @@ func TestTwoNodes(t *testing.T) {
 	// moving: the ack redraws the history and the status line), switch to
 	// a note, see it switched, type, send, and see the note in the history.
 	waitJS(t, agent.ctx, "agent's reply sent", `[...document.querySelectorAll("#history .entry.reply[data-pending=false]")].some(e => e.innerText.includes(`+jsString(replyText)+`)) && `+statusIs("online", 0), 20*time.Second)
-	run(t, agent.ctx, chromedp.Click(chromedp.CSS("#mode-note"), chromedp.NodeVisible))
-	waitJS(t, agent.ctx, "note mode", `document.getElementById("mode-note").getAttribute("aria-pressed") === "true"`, 10*time.Second)
+	run(t, agent.ctx, clickStill(t, "#mode-note"))
+	waitJS(t, agent.ctx, "note mode", `document.getElementById("mode-note").getAttribute("aria-pressed") === "true"`, 20*time.Second)
 	run(t, agent.ctx,
 		typeInto("#ticket-reply", noteText),
-		chromedp.Click(chromedp.CSS("#ticket-send"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-send"),
 	)
 	waitJS(t, agent.ctx, "note sent", `[...document.querySelectorAll("#history .entry[data-pending=false]")].some(e => e.innerText.includes(`+jsString(noteText)+`)) && `+statusIs("online", 0), 20*time.Second)
 
@@ -104,7 +104,7 @@ func TestTwoNodes(t *testing.T) {
 	run(t, field.ctx,
 		typeInto("#ticket-title", second),
 		typeInto("#ticket-description", "Filed while node A dies."),
-		chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-submit"),
 	)
 	nodeA.waitLog(t, "its ack is held back", 20*time.Second)
 	if err := nodeA.cmd.Process.Signal(syscall.SIGKILL); err != nil {
