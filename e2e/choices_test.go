@@ -239,9 +239,9 @@ func TestBlankChoices(t *testing.T) {
 		run(t, agent, chromedp.Navigate(base+"/troubleshoot/new"))
 		waitJS(t, agent, "the guide editor", appReady+` && !!document.getElementById("te-title")`, 30*time.Second)
 		run(t, agent, typeInto("#te-title", "Projector blank"))
-		clickJS(t, agent, "#te-add-step")
-		clickJS(t, agent, "#te-add-solution")
-		clickJS(t, agent, "#te-add-escalate")
+		run(t, agent, clickStill(t, "#te-add-step"))
+		run(t, agent, clickStill(t, "#te-add-solution"))
+		run(t, agent, clickStill(t, "#te-add-escalate"))
 		node := func(id string) string { return `li.te-node[data-node="` + id + `"]` }
 		waitJS(t, agent, "three new nodes", `!!document.querySelector(`+jsString(node("escalate-1"))+`)`, 20*time.Second)
 		kept := func(expr string) string {

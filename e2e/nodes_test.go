@@ -95,6 +95,11 @@ func TestTwoNodes(t *testing.T) {
 	const answer = "Thanks, I will wait at the door."
 	field.reply(t, id, answer)
 	waitJS(t, agent.ctx, "requester's reply reached node B", `[...document.querySelectorAll("#history .entry.reply")].some(e => e.innerText.includes(`+jsString(answer)+`))`, 30*time.Second)
+	// Node A holds that reply's ack too: let it through, so that the log
+	// line awaited below is the second ticket's, not the reply's (node A
+	// must die after committing the ticket, not before it arrives).
+	nodeA.waitLog(t, "its ack is held back", 20*time.Second)
+	waitJS(t, field.ctx, "requester's reply acknowledged", statusIs("online", 0), 30*time.Second)
 
 	// Node A dies between committing a ticket and acknowledging it; the
 	// load balancer sends the requester to node B.

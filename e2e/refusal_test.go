@@ -105,10 +105,9 @@ func TestRefusalShown(t *testing.T) {
 			[]wire.Mutation{{Seq: 1, Name: shared.OpEscalate, Args: args}}); err != nil || !rs[0].OK {
 			t.Fatalf("escalate: %+v, %v", rs, err)
 		}
-		// A click at coordinates missed under load once (the page was still
-		// settling after going offline); the button's own click is what a
-		// person's click fires.
-		clickJS(t, agent, "#resolve:not([disabled])")
+		// A click at coordinates missed under load once, while the page
+		// still settled after going offline: clickStill waits for it.
+		run(t, agent, clickStill(t, "#resolve"))
 		waitJS(t, agent, "resolve queued", statusIs("offline", 1), 20*time.Second)
 		tomas.restore(t)
 		waitJS(t, agent, "the server's refusal on the page", statusIs("online", 0)+` && !!document.getElementById("ticket-op-error") &&

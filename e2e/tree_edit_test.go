@@ -87,7 +87,7 @@ func TestTreeEdit(t *testing.T) {
 		treeInput(t, agent, node("start")+" li.te-answer:nth-child(1) .te-answer-text", "Yes, a sheet is stuck", "input")
 		treeInput(t, agent, node("start")+" li.te-answer:nth-child(2) .te-answer-text", "No, it is empty", "input")
 
-		clickJS(t, agent, "#te-add-step")
+		run(t, agent, clickStill(t, "#te-add-step"))
 		waitJS(t, agent, "a step", `!!document.querySelector(`+jsString(node("step-1"))+`)`, 20*time.Second)
 		treeInput(t, agent, node("step-1")+" textarea.te-text", "Open the cover and pull the sheet out gently.", "input")
 		treeInput(t, agent, node("start")+" li.te-answer:nth-child(1) .te-answer-next", "step-1", "change")
@@ -102,7 +102,7 @@ func TestTreeEdit(t *testing.T) {
 		}
 		shot(t, agent, "tree-edit-problem")
 
-		clickJS(t, agent, "#te-add-escalate")
+		run(t, agent, clickStill(t, "#te-add-escalate"))
 		waitJS(t, agent, "an escalation", `!!document.querySelector(`+jsString(node("escalate-1"))+`)`, 20*time.Second)
 		treeInput(t, agent, node("escalate-1")+" textarea.te-text", "Tell us the scanner's model.", "input")
 		treeInput(t, agent, node("step-1")+" select.te-next", "escalate-1", "change")
@@ -117,7 +117,7 @@ func TestTreeEdit(t *testing.T) {
 	}
 	choose := func(t *testing.T, choice string) {
 		t.Helper()
-		clickJS(t, agent, `#te-preview-answers button[data-choice="`+choice+`"]`)
+		run(t, agent, clickStill(t, `#te-preview-answers button[data-choice="`+choice+`"]`))
 	}
 
 	t.Run("Preview", func(t *testing.T) {
@@ -129,7 +129,7 @@ func TestTreeEdit(t *testing.T) {
 		waitJS(t, agent, "the ticket prefill", `document.getElementById("te-preview-escalated").textContent.includes("Tell us the scanner's model.") &&
 			document.getElementById("te-preview-escalated").textContent.includes("P3")`, 20*time.Second)
 		shot(t, agent, "tree-edit-preview")
-		clickJS(t, agent, "#te-preview-restart")
+		run(t, agent, clickStill(t, "#te-preview-restart"))
 		preview(t, "the preview back at the start", "start", "", 0)
 	})
 
@@ -143,7 +143,7 @@ func TestTreeEdit(t *testing.T) {
 	})
 
 	t.Run("SaveDraftOffline", func(t *testing.T) {
-		clickJS(t, agent, "#te-save")
+		run(t, agent, clickStill(t, "#te-save"))
 		waitJS(t, agent, "the draft queued", statusIs("offline", 1)+` && location.pathname === "/troubleshoot/edit/scanner-jams"`, 20*time.Second)
 	})
 
@@ -155,7 +155,7 @@ func TestTreeEdit(t *testing.T) {
 		if tr.Status != tree.StatusDraft || rev.Revision != 1 || rev.UpdatedBy != "Gil Guides" || len(tr.Nodes) != 3 || tr.Category != "devices" {
 			t.Fatalf("server has %+v at %+v; want the 3-node draft at revision 1 by Gil Guides", tr, rev)
 		}
-		clickJS(t, agent, "#te-publish")
+		run(t, agent, clickStill(t, "#te-publish"))
 		waitJS(t, agent, "published", statusIs("online", 0)+` && `+state("revision")+` === "2" && `+state("status")+` === "published"`, 30*time.Second)
 		if tr, rev := storedTreeAndRev(t, srv.Store, "scanner-jams"); tr.Status != tree.StatusPublished || rev.Revision != 2 {
 			t.Fatalf("server has status %q at revision %d; want published at 2", tr.Status, rev.Revision)
@@ -182,9 +182,9 @@ func TestTreeEdit(t *testing.T) {
 		if q := eval[string](t, reader, `document.getElementById("run-question").textContent`); q != "Is paper stuck in the scanner?" {
 			t.Errorf("question = %q", q)
 		}
-		clickJS(t, reader, `#run-answers button[data-choice="yes"]`)
+		run(t, reader, clickStill(t, `#run-answers button[data-choice="yes"]`))
 		at("the step", "step-1", "")
-		clickJS(t, reader, `#run-answers button[data-choice="yes"]`)
+		run(t, reader, clickStill(t, `#run-answers button[data-choice="yes"]`))
 		at("solved", "step-1", "solved")
 		shot(t, reader, "tree-edit-reader-solved")
 	})
