@@ -60,10 +60,8 @@ func TestFieldUserAndAgent(t *testing.T) {
 	addAccount(t, srv, "field@example.com", "Fatima Field", shared.RoleRequester, 0)
 	addAccount(t, srv, "agent@example.com", "Tomás Agent", shared.RoleAgent, 1)
 
-	field, agent := newBrowser(t), newBrowser(t)
-	signInUI(t, field, base, "field@example.com")
-	waitJS(t, field, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, field)
+	field := signedInForOffline(t, base, "field@example.com")
+	agent := newBrowser(t)
 
 	const title = "Site B router keeps rebooting"
 	const replyText = "Please unplug it for 30 seconds and tell us if the lights go green."

@@ -72,10 +72,7 @@ func TestAttachPhotoOffline(t *testing.T) {
 	addAccount(t, srv, "agent@example.com", "Tomás Agent", shared.RoleAgent, 1)
 	photo := writePhoto(t, 3000, 2000)
 
-	field := newBrowser(t)
-	signInUI(t, field, base, "field@example.com")
-	waitJS(t, field, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, field)
+	field := signedInForOffline(t, base, "field@example.com")
 
 	const title = "Cracked screen on the site B kiosk"
 	t.Run("AttachOfflineAndReload", func(t *testing.T) {

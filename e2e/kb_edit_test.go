@@ -49,10 +49,7 @@ func TestKBEdit(t *testing.T) {
 	base, outer := srv.HTTP.URL(), t
 	addAccount(t, srv, "writer@example.com", "Wanda Writer", shared.RoleAgent, 1)
 
-	agent := newBrowser(t)
-	signInUI(t, agent, base, "writer@example.com")
-	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, agent)
+	agent := signedInForOffline(t, base, "writer@example.com")
 
 	const (
 		id    = "label-printer-prints-blank-labels"

@@ -149,3 +149,14 @@ func say(lang, key string, args ...any) string {
 func sayUpTo(lang, key string) string {
 	return jsString(strings.SplitN(i18n.T(lang, key), "%", 2)[0])
 }
+
+// signedInForOffline opens a new browser, signs it in on base as email
+// and waits until the device can work offline: synced, with the app in
+// the service worker's cache.
+func signedInForOffline(t *testing.T, base, email string) context.Context {
+	t.Helper()
+	d := device{name: email, base: base, ctx: newBrowser(t)}
+	d.signIn(t, email)
+	waitCached(t, d.ctx)
+	return d.ctx
+}

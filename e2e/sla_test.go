@@ -22,10 +22,8 @@ func TestSLA(t *testing.T) {
 	addAccount(t, srv, "rita@example.com", "Rita Requester", shared.RoleRequester, 0)
 	addAccount(t, srv, "agent@example.com", "Tomás Agent", shared.RoleAgent, 1)
 
-	rita, agent := newBrowser(t), newBrowser(t)
-	signInUI(t, rita, base, "rita@example.com")
-	waitJS(t, rita, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, rita)
+	rita := signedInForOffline(t, base, "rita@example.com")
+	agent := newBrowser(t)
 
 	const title = "Badge reader at door 3 rejects my card"
 	var ticketID string

@@ -64,10 +64,7 @@ func TestTreeEdit(t *testing.T) {
 	base, outer := srv.HTTP.URL(), t
 	addAccount(t, srv, "guides@example.com", "Gil Guides", shared.RoleAgent, 1)
 
-	agent := newBrowser(t)
-	signInUI(t, agent, base, "guides@example.com")
-	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, agent)
+	agent := signedInForOffline(t, base, "guides@example.com")
 	srv.Close()
 	setOffline(t, agent, true)
 
