@@ -34,7 +34,7 @@ func pick(t *testing.T, ctx context.Context, sel, label string) {
 			// Look again once the change is sent and the page has redrawn
 			// from it: a redraw from an older state may have moved it back.
 			waitJS(t, ctx, "sent", `document.getElementById("sync-status").dataset.pending === "0"`, 20*time.Second)
-			time.Sleep(300 * time.Millisecond)
+			waitQuiet(t, ctx, "the page redrawn from the change", 300*time.Millisecond)
 			if eval[int](t, ctx, `document.querySelector(`+jsString(sel)+`).selectedIndex`) == want {
 				return
 			}

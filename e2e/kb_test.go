@@ -80,7 +80,7 @@ func TestOfflineSearchAndFeedback(t *testing.T) {
 		run(t, ctx, typeInto("#search", kb.Enter))
 		waitJS(t, ctx, "miss queued", statusIs("offline", 2), 20*time.Second)
 		run(t, ctx, typeInto("#search", kb.Enter))
-		time.Sleep(300 * time.Millisecond)
+		waitQuiet(t, ctx, "the second Enter handled", 300*time.Millisecond)
 		waitJS(t, ctx, "still 2 pending", statusIs("offline", 2), 20*time.Second)
 	})
 

@@ -40,11 +40,7 @@ const settleAtMost = 10 * time.Second
 func stillJS(sel string) string {
 	return fmt.Sprintf(`(() => {
 	const w = window, now = performance.now();
-	if (!w.__e2eQuiet) {
-		w.__e2eQuiet = {last: now};
-		new MutationObserver(() => { w.__e2eQuiet.last = performance.now(); })
-			.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-	}
+	`+watchChangesJS+`
 	const el = document.querySelector(%[1]s);
 	if (!el || el.disabled || el.getAttribute("aria-disabled") === "true") { w.__e2eStill = null; return ""; }
 	if (el.scrollIntoViewIfNeeded) el.scrollIntoViewIfNeeded();
@@ -57,11 +53,42 @@ func stillJS(sel string) string {
 	if (!prev || prev.key !== key || prev.el !== el) { w.__e2eStill = {key: key, el: el, since: now}; return ""; }
 	// (A page that never stops changing somewhere: 2 s with the element put.)
 	if (now - prev.since < %[2]d || (now - w.__e2eQuiet.last < %[2]d && now - prev.since < 2000)) return "";
-	const s = document.getElementById("sync-status");
-	const blocked = !!document.getElementById("signin-needed") || !!document.getElementById("quota-held") || !!document.getElementById("storage-error");
-	const moving = !!s && !blocked && (["loading", "connecting", "syncing"].includes(s.dataset.state) || (s.dataset.state === "online" && s.dataset.pending !== "0"));
-	return moving ? "moving" : "ok";
+	return `+syncMovingJS+` ? "moving" : "ok";
 })()`, jsString(sel), stillFor.Milliseconds())
+}
+
+// watchChangesJS (a statement, in a page script that has now) notes in
+// window.__e2eQuiet.last when the document last changed, from the first
+// time it runs in the page.
+const watchChangesJS = `if (!window.__e2eQuiet) {
+		window.__e2eQuiet = {last: now};
+		new MutationObserver(() => { window.__e2eQuiet.last = performance.now(); })
+			.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+	}`
+
+// syncMovingJS is true while the device's sync is mid-way: loading,
+// connecting, syncing, or online with changes not yet acknowledged (a
+// device that cannot send, asked to sign in or full, is not moving).
+const syncMovingJS = `(() => {
+		const s = document.getElementById("sync-status");
+		const blocked = !!document.getElementById("signin-needed") || !!document.getElementById("quota-held") || !!document.getElementById("storage-error");
+		return !!s && !blocked && (["loading", "connecting", "syncing"].includes(s.dataset.state) || (s.dataset.state === "online" && s.dataset.pending !== "0"));
+	})()`
+
+// waitQuiet waits until the document has not changed for quiet and the
+// device's sync is not mid-way (at most settleAtMost for that): what a
+// person waits for before reading a page.
+func waitQuiet(t testing.TB, ctx context.Context, what string, quiet time.Duration) {
+	t.Helper()
+	waitJS(t, ctx, what+" (still for "+quiet.String()+")", fmt.Sprintf(`(() => {
+	const now = performance.now();
+	if (!window.__e2eSince) window.__e2eSince = now;
+	`+watchChangesJS+`
+	if (now - window.__e2eQuiet.last < %d) return false;
+	if (`+syncMovingJS+` && now - window.__e2eSince < %d) return false;
+	window.__e2eSince = 0;
+	return true;
+})()`, quiet.Milliseconds(), settleAtMost.Milliseconds()), 30*time.Second)
 }
 
 // clickStill is a real mouse click on sel, once the page is still (see
