@@ -72,10 +72,7 @@ func TestAttachPhotoOffline(t *testing.T) {
 	addAccount(t, srv, "agent@example.com", "Tomás Agent", shared.RoleAgent, 1)
 	photo := writePhoto(t, 3000, 2000)
 
-	field := newBrowser(t)
-	signInUI(t, field, base, "field@example.com")
-	waitJS(t, field, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, field)
+	field := signedInForOffline(t, base, "field@example.com")
 
 	const title = "Cracked screen on the site B kiosk"
 	t.Run("AttachOfflineAndReload", func(t *testing.T) {
@@ -87,7 +84,7 @@ func TestAttachPhotoOffline(t *testing.T) {
 			chromedp.SetUploadFiles(chromedp.CSS("#attach-camera"), []string{photo}),
 		)
 		waitJS(t, field, "thumbnail on the form", thumbShown("#attach-list"), 30*time.Second)
-		waitJS(t, field, "draft saved", `!!document.getElementById("draft-saved")`, 10*time.Second)
+		waitJS(t, field, "draft saved", `!!document.getElementById("draft-saved")`, 20*time.Second)
 		shot(t, field, "attach-form")
 
 		run(t, field, chromedp.Reload())
@@ -104,7 +101,7 @@ func TestAttachPhotoOffline(t *testing.T) {
 			t.Fatal(err)
 		}
 		run(t, field, chromedp.SetUploadFiles(chromedp.CSS("#attach-file"), []string{big}))
-		waitJS(t, field, "too large", `(() => { const e = document.getElementById("ticket-error"); return !!e && e.innerText.includes("memory-dump.pdf") && e.innerText.includes("too large"); })()`, 15*time.Second)
+		waitJS(t, field, "too large", `(() => { const e = document.getElementById("ticket-error"); return !!e && e.innerText.includes("memory-dump.pdf") && e.innerText.includes("too large"); })()`, 30*time.Second)
 		shot(t, field, "attach-too-large")
 		if n := eval[int](t, field, `document.querySelectorAll("#attach-list .attach-item").length`); n != 1 {
 			t.Errorf("the form lists %d attachments; want the photo only", n)
@@ -116,8 +113,8 @@ func TestAttachPhotoOffline(t *testing.T) {
 
 	var tk shared.Ticket
 	t.Run("SubmitOfflineThenSync", func(t *testing.T) {
-		run(t, field, chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible))
-		waitJS(t, field, "queued offline", statusIs("offline", 1), 15*time.Second)
+		run(t, field, clickStill(t, "#ticket-submit"))
+		waitJS(t, field, "queued offline", statusIs("offline", 1), 30*time.Second)
 		setOffline(t, field, false)
 		waitJS(t, field, "sent", statusIs("online", 0), 30*time.Second)
 
@@ -162,7 +159,7 @@ func TestAttachPhotoOffline(t *testing.T) {
 		}
 		orig, _ := os.Stat(photo)
 		t.Logf("photo: %d bytes 3000×2000 → %d bytes %d×%d", orig.Size(), a.Size, cfg.Width, cfg.Height)
-		waitJS(t, field, "marked uploaded on the device", `(async () => { const b = await `+idbBlobs+`; return b.length === 1 && b[0].uploaded === true; })()`, 15*time.Second)
+		waitJS(t, field, "marked uploaded on the device", `(async () => { const b = await `+idbBlobs+`; return b.length === 1 && b[0].uploaded === true; })()`, 30*time.Second)
 	})
 
 	t.Run("AgentSeesThePhoto", func(t *testing.T) {

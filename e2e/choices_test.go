@@ -34,7 +34,7 @@ func pick(t *testing.T, ctx context.Context, sel, label string) {
 			// Look again once the change is sent and the page has redrawn
 			// from it: a redraw from an older state may have moved it back.
 			waitJS(t, ctx, "sent", `document.getElementById("sync-status").dataset.pending === "0"`, 20*time.Second)
-			time.Sleep(300 * time.Millisecond)
+			waitQuiet(t, ctx, "the page redrawn from the change", 300*time.Millisecond)
 			if eval[int](t, ctx, `document.querySelector(`+jsString(sel)+`).selectedIndex`) == want {
 				return
 			}
@@ -46,7 +46,7 @@ func pick(t *testing.T, ctx context.Context, sel, label string) {
 			key = kb.ArrowUp
 		}
 		run(t, ctx, chromedp.KeyEvent(key))
-		waitJS(t, ctx, "the choice moved in "+sel, `document.querySelector(`+jsString(sel)+`).selectedIndex !== `+jsonInt(cur), 5*time.Second)
+		waitJS(t, ctx, "the choice moved in "+sel, `document.querySelector(`+jsString(sel)+`).selectedIndex !== `+jsonInt(cur), 20*time.Second)
 	}
 	t.Fatalf("could not pick %q in %s", label, sel)
 }
@@ -128,12 +128,12 @@ func TestBlankChoices(t *testing.T) {
 			typeInto("#ticket-description", "The cable is plugged in; the screen stays blue."),
 		)
 		pick(t, rita, "#ticket-category", "Network and VPN")
-		waitJS(t, rita, "its subcategories", `!document.getElementById("subcategory-field").hidden`, 10*time.Second)
+		waitJS(t, rita, "its subcategories", `!document.getElementById("subcategory-field").hidden`, 20*time.Second)
 		pick(t, rita, "#ticket-subcategory", "Wi-Fi")
 		pick(t, rita, "#ticket-subcategory", "Not sure")
 		pick(t, rita, "#ticket-category", "Not sure")
-		waitJS(t, rita, "no subcategories", `document.getElementById("subcategory-field").hidden`, 10*time.Second)
-		run(t, rita, chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible))
+		waitJS(t, rita, "no subcategories", `document.getElementById("subcategory-field").hidden`, 20*time.Second)
+		run(t, rita, clickStill(t, "#ticket-submit"))
 		waitJS(t, rita, "ticket sent, no refusal", `!document.getElementById("ticket-error") && `+statusIs("online", 0)+` && location.pathname === "/tickets"`, 20*time.Second)
 		serverTicket(t, srv, title, "no category", func(tk shared.Ticket) bool { return tk.Category == "" && tk.Subcategory == "" })
 	})
@@ -170,14 +170,14 @@ func TestBlankChoices(t *testing.T) {
 			{"#f-group", "network-team", "All", "group"},
 		} {
 			pick(t, agent, f.sel, f.other)
-			waitJS(t, agent, f.sel+" "+f.other+" hides the ticket", `!`+row+` && `+noLabels, 10*time.Second)
+			waitJS(t, agent, f.sel+" "+f.other+" hides the ticket", `!`+row+` && `+noLabels, 20*time.Second)
 			pick(t, agent, f.sel, f.blank)
-			waitJS(t, agent, f.sel+" back to "+f.blank+" shows it", row+` && `+noLabels+` && (new URLSearchParams(location.search).get(`+jsString(f.param)+`) || "") === ""`, 10*time.Second)
+			waitJS(t, agent, f.sel+" back to "+f.blank+" shows it", row+` && `+noLabels+` && (new URLSearchParams(location.search).get(`+jsString(f.param)+`) || "") === ""`, 20*time.Second)
 		}
 		pick(t, agent, "#f-sort", "Priority, then age")
-		waitJS(t, agent, "sorted by priority", `new URLSearchParams(location.search).get("sort") === "priority"`, 10*time.Second)
+		waitJS(t, agent, "sorted by priority", `new URLSearchParams(location.search).get("sort") === "priority"`, 20*time.Second)
 		pick(t, agent, "#f-sort", "SLA due time")
-		waitJS(t, agent, "sorted by due time again", `!new URLSearchParams(location.search).has("sort") && `+row, 10*time.Second)
+		waitJS(t, agent, "sorted by due time again", `!new URLSearchParams(location.search).has("sort") && `+row, 20*time.Second)
 		// A reload keeps "All": the URL holds blanks, not labels.
 		run(t, agent, chromedp.Reload())
 		waitJS(t, agent, "the ticket after a reload", appReady+` && `+row, 30*time.Second)
@@ -188,8 +188,8 @@ func TestBlankChoices(t *testing.T) {
 		signInUI(t, admin, base, "ada@example.com")
 		run(t, admin, chromedp.Navigate(base+"/admin/kiosks"))
 		waitJS(t, admin, "kiosk admin page", appReady+` && !!document.getElementById("kiosk-site")`, 30*time.Second)
-		run(t, admin, typeInto("#kiosk-site", "lobby"), chromedp.Click(chromedp.CSS("#kiosk-issue"), chromedp.NodeVisible))
-		waitJS(t, admin, "a code", `!!document.getElementById("kiosk-code-value")`, 10*time.Second)
+		run(t, admin, typeInto("#kiosk-site", "lobby"), clickStill(t, "#kiosk-issue"))
+		waitJS(t, admin, "a code", `!!document.getElementById("kiosk-code-value")`, 20*time.Second)
 		code := eval[string](t, admin, `document.getElementById("kiosk-code-value").innerText`)
 		resp, err := http.Post(base+"/api/kiosk/enroll", "application/json", strings.NewReader(`{"code":`+jsString(code)+`}`))
 		if err != nil {
@@ -202,9 +202,9 @@ func TestBlankChoices(t *testing.T) {
 		run(t, agent, chromedp.Navigate(base+"/desk"))
 		waitJS(t, agent, "the desk", appReady+` && !!document.getElementById("desk-site")`, 30*time.Second)
 		pick(t, agent, "#desk-site", "Lobby") // an unnamed site shows its slug title-cased
-		waitJS(t, agent, "the lobby's queue", `location.search === "?site=lobby" && localStorage.getItem("desk/site") === '"lobby"'`, 10*time.Second)
+		waitJS(t, agent, "the lobby's queue", `location.search === "?site=lobby" && localStorage.getItem("desk/site") === '"lobby"'`, 20*time.Second)
 		pick(t, agent, "#desk-site", "Choose a site")
-		waitJS(t, agent, "no site", `location.search === "?site=" && localStorage.getItem("desk/site") === '""'`, 10*time.Second)
+		waitJS(t, agent, "no site", `location.search === "?site=" && localStorage.getItem("desk/site") === '""'`, 20*time.Second)
 		run(t, agent, chromedp.Reload())
 		waitJS(t, agent, "still no site after a reload", appReady+` && document.getElementById("desk-site").selectedIndex === 0`, 30*time.Second)
 	})
@@ -220,7 +220,7 @@ func TestBlankChoices(t *testing.T) {
 		pick(t, agent, "#kb-category", "Devices and printers")
 		pick(t, agent, "#kb-subcategory", "Printers")
 		pick(t, agent, "#kb-subcategory", "(none)")
-		run(t, agent, chromedp.Click(chromedp.CSS("#kb-save"), chromedp.NodeVisible))
+		run(t, agent, clickStill(t, "#kb-save"))
 		waitJS(t, agent, "saved and sent", statusIs("online", 0)+` && location.pathname === "/kb/edit/projector-shows-a-blue-screen"`, 20*time.Second)
 		deadline := time.Now().Add(10 * time.Second)
 		for {
@@ -239,11 +239,11 @@ func TestBlankChoices(t *testing.T) {
 		run(t, agent, chromedp.Navigate(base+"/troubleshoot/new"))
 		waitJS(t, agent, "the guide editor", appReady+` && !!document.getElementById("te-title")`, 30*time.Second)
 		run(t, agent, typeInto("#te-title", "Projector blank"))
-		clickJS(t, agent, "#te-add-step")
-		clickJS(t, agent, "#te-add-solution")
-		clickJS(t, agent, "#te-add-escalate")
+		run(t, agent, clickStill(t, "#te-add-step"))
+		run(t, agent, clickStill(t, "#te-add-solution"))
+		run(t, agent, clickStill(t, "#te-add-escalate"))
 		node := func(id string) string { return `li.te-node[data-node="` + id + `"]` }
-		waitJS(t, agent, "three new nodes", `!!document.querySelector(`+jsString(node("escalate-1"))+`)`, 10*time.Second)
+		waitJS(t, agent, "three new nodes", `!!document.querySelector(`+jsString(node("escalate-1"))+`)`, 20*time.Second)
 		kept := func(expr string) string {
 			return `(() => { const d = JSON.parse(localStorage.getItem("treeedit/new") || "null"); if (!d) return false; const tr = d.tree;
 				const n = id => tr.nodes.find(x => x.id === id); return ` + expr + `; })()`
@@ -267,9 +267,9 @@ func TestBlankChoices(t *testing.T) {
 			// The node labels carry their kind's name and text: match by prefix.
 			label := eval[string](t, agent, `[...document.querySelector(`+jsString(s.sel)+`).options].map(o => o.text.trim()).find(x => x.startsWith(`+jsString(s.other)+`)) || ""`)
 			pick(t, agent, s.sel, label)
-			waitJS(t, agent, s.sel+" set to "+s.other, kept(s.isOther), 10*time.Second)
+			waitJS(t, agent, s.sel+" set to "+s.other, kept(s.isOther), 20*time.Second)
 			pick(t, agent, s.sel, s.blank)
-			waitJS(t, agent, s.sel+" back to "+s.blank, kept(s.isBlank), 10*time.Second)
+			waitJS(t, agent, s.sel+" back to "+s.blank, kept(s.isBlank), 20*time.Second)
 		}
 		if got := eval[string](t, agent, `localStorage.getItem("treeedit/new")`); strings.Contains(got, "choose") || strings.Contains(got, "Same as") || strings.Contains(got, `"–"`) {
 			t.Errorf("a label was kept as a value: %s", got)

@@ -15,6 +15,7 @@ import (
 	"outpost/server/auth"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/i18n"
 	"outpost/shared/wire"
 )
 
@@ -79,15 +80,14 @@ func TestDeskRefusalShown(t *testing.T) {
 	number := checkIn(t, kiosk, "Vera Visitor", "vera@example.com", false)
 	waitJS(t, kiosk, "check-in sent", statusIs("online", 0), 20*time.Second)
 
-	link := newLink(t, addr) // the desk's network
-	desk := newBrowser(t)
-	signInUI(t, desk, "http://"+link.Listen, "dora@example.com")
+	dora := newOnLink(t, "desk", addr)
+	desk := dora.ctx
+	dora.signIn(t, "dora@example.com")
 	row := `#desk-queue tr.visit[data-number='` + number + `']`
 	t.Run("RefusedByTheServer", func(t *testing.T) {
-		run(t, desk, chromedp.Navigate("http://"+link.Listen+"/desk?site=lobby"))
+		run(t, desk, chromedp.Navigate(dora.base+"/desk?site=lobby"))
 		waitJS(t, desk, "the visitor waiting", appReady+` && !!document.querySelector("`+row+`") && document.querySelector("`+row+`").dataset.status === "waiting"`, 30*time.Second)
-		link.Stop()
-		waitJS(t, desk, "offline", `document.getElementById("sync-status").dataset.state === "offline"`, 90*time.Second)
+		dora.cut(t)
 
 		// Meanwhile another desk calls the visitor and starts serving them.
 		v := visitNumbered(t, srv, number)
@@ -101,24 +101,22 @@ func TestDeskRefusalShown(t *testing.T) {
 			t.Fatalf("the other desk: %+v, %v", rs, err)
 		}
 
-		run(t, desk, chromedp.Click(chromedp.CSS(row+` button[data-action='visit.call']`), chromedp.NodeVisible))
-		waitJS(t, desk, "call queued", statusIs("offline", 1), 10*time.Second)
+		run(t, desk, clickStill(t, row+` button[data-action='visit.call']`))
+		waitJS(t, desk, "call queued", statusIs("offline", 1), 20*time.Second)
 		if eval[bool](t, desk, `!!document.getElementById("desk-refused")`) {
 			t.Fatalf("refused before the server saw it: %s", eval[string](t, desk, `document.getElementById("desk-refused").innerText`))
 		}
-		if err := link.Start(); err != nil {
-			t.Fatal(err)
-		}
+		dora.restore(t)
 		waitJS(t, desk, "the server's refusal in words, in view", statusIs("online", 0)+` && (() => { const e = document.getElementById("desk-refused"); if (!e) return false;
 			const r = e.getBoundingClientRect();
-			return e.innerText.includes("Not done for `+number+`: Someone else already handled this visitor (now: At the desk).") && r.top >= 0 && r.bottom <= innerHeight && r.height > 0; })()`, 60*time.Second)
+			return e.innerText.includes(`+say("en", "desk.refused", number, i18n.T("en", "desk.visit_moved", i18n.T("en", "desk.status.serving")))+`) && r.top >= 0 && r.bottom <= innerHeight && r.height > 0; })()`, 60*time.Second)
 		waitJS(t, desk, "the queue shows what won", `document.querySelector("`+row+`").dataset.status === "serving" && document.querySelector("`+row+`").innerText.includes("Desk 2")`, 20*time.Second)
 		shot(t, desk, "desk-refusal")
 		if got := visitNumbered(t, srv, number); got.Status != shared.VisitServing || got.Desk != "Desk 2" {
 			t.Errorf("server visit = %s at %q; want serving at Desk 2", got.Status, got.Desk)
 		}
-		run(t, desk, chromedp.Click(chromedp.CSS("#desk-refused-close"), chromedp.NodeVisible))
-		waitJS(t, desk, "dismissed", `!document.getElementById("desk-refused")`, 10*time.Second)
+		run(t, desk, clickStill(t, "#desk-refused-close"))
+		waitJS(t, desk, "dismissed", `!document.getElementById("desk-refused")`, 20*time.Second)
 	})
 
 	t.Run("RevokedKiosk", func(t *testing.T) {
@@ -131,11 +129,11 @@ func TestDeskRefusalShown(t *testing.T) {
 		// once where sockets close on revocation; a reload makes sure).
 		run(t, kiosk, chromedp.Navigate(base+"/kiosk?idle=600"))
 		waitJS(t, kiosk, "the kiosk says it cannot check in", `(() => { const e = document.getElementById("kiosk-blocked");
-			return !!e && e.innerText.includes("This kiosk cannot check visitors in now: This kiosk has been revoked.") &&
+			return !!e && e.innerText.includes(`+say("en", "kiosk.cannot_checkin", i18n.T("en", "kiosk.revoked"))+`) &&
 				document.getElementById("kiosk-checkin").disabled; })()`, 30*time.Second)
 		shot(t, kiosk, "kiosk-revoked")
 		// Spanish too.
-		run(t, kiosk, chromedp.Click(chromedp.CSS("#kiosk-lang"), chromedp.NodeVisible))
-		waitJS(t, kiosk, "in Spanish", `document.getElementById("kiosk-blocked").innerText.includes("Este quiosco no puede registrar visitantes ahora")`, 10*time.Second)
+		run(t, kiosk, clickStill(t, "#kiosk-lang"))
+		waitJS(t, kiosk, "in Spanish", `document.getElementById("kiosk-blocked").innerText.includes(`+sayUpTo("es", "kiosk.cannot_checkin")+`)`, 20*time.Second)
 	})
 }

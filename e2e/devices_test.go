@@ -23,12 +23,10 @@ func TestTwoDevicesOfOneUser(t *testing.T) {
 	dir, addr := t.TempDir(), freeAddr(t)
 	srv := startServer(t, addr, dir)
 	addAccount(t, srv, "rita@example.com", "Rita Requester", shared.RoleRequester, 0)
-	link := newLink(t, addr) // the phone's network
 	laptop := device{name: "laptop", base: srv.HTTP.URL(), ctx: newBrowser(t)}
-	phone := device{name: "phone", base: "http://" + link.Listen, ctx: newBrowser(t)}
-	for _, d := range []device{laptop, phone} {
-		signInUI(t, d.ctx, d.base, "rita@example.com")
-		waitJS(t, d.ctx, d.name+" synced", statusIs("online", 0), 30*time.Second)
+	phone := newOnLink(t, "phone", addr) // the phone has a network of its own
+	for _, d := range []device{laptop, phone.device} {
+		d.signIn(t, "rita@example.com")
 	}
 
 	const (
@@ -42,24 +40,18 @@ func TestTwoDevicesOfOneUser(t *testing.T) {
 	phone.waitTickets(t, shared1)
 
 	// The phone loses its network; the laptop keeps it.
-	link.Stop()
-	setOffline(t, phone.ctx, true)
-	waitJS(t, phone.ctx, "phone offline", statusIs("offline", 0), 30*time.Second)
+	phone.cut(t)
 
 	phone.file(t, fromPh)
 	phone.reply(t, id, replyPh)
-	waitJS(t, phone.ctx, "phone holds two changes", statusIs("offline", 2), 10*time.Second)
+	waitJS(t, phone.ctx, "phone holds two changes", statusIs("offline", 2), 20*time.Second)
 	laptop.file(t, fromLap)
 	laptop.reply(t, id, replyLap)
 	waitJS(t, laptop.ctx, "laptop sent all", statusIs("online", 0), 20*time.Second)
 
 	// Back: the phone sends what it holds and gets what it missed.
-	if err := link.Start(); err != nil {
-		t.Fatal(err)
-	}
-	setOffline(t, phone.ctx, false)
-	waitJS(t, phone.ctx, "phone sent all", statusIs("online", 0), 45*time.Second)
-	for _, d := range []device{laptop, phone} {
+	phone.restore(t)
+	for _, d := range []device{laptop, phone.device} {
 		d.waitTickets(t, shared1, fromLap, fromPh)
 		run(t, d.ctx, chromedp.Navigate(d.base+"/ticket/"+id))
 		waitJS(t, d.ctx, d.name+" shows both replies", appReady+` && `+fmt.Sprintf(
@@ -105,10 +97,10 @@ func (d device) file(t *testing.T, title string) string {
 	run(t, d.ctx,
 		typeInto("#ticket-title", title),
 		typeInto("#ticket-description", "Filed by the two-device test."),
-		chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-submit"),
 	)
 	find := `[...document.querySelectorAll("li.ticket")].find(li => li.innerText.includes(` + jsString(title) + `))`
-	waitJS(t, d.ctx, d.name+" lists "+title, `location.pathname === "/tickets" && !!`+find, 15*time.Second)
+	waitJS(t, d.ctx, d.name+" lists "+title, `location.pathname === "/tickets" && !!`+find, 30*time.Second)
 	return eval[string](t, d.ctx, find+`.dataset.id`)
 }
 
@@ -119,9 +111,9 @@ func (d device) reply(t *testing.T, id, text string) {
 	waitJS(t, d.ctx, d.name+" ticket page", appReady+` && !!document.getElementById("ticket-reply")`, 30*time.Second)
 	run(t, d.ctx,
 		typeInto("#ticket-reply", text),
-		chromedp.Click(chromedp.CSS("#ticket-send"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-send"),
 	)
-	waitJS(t, d.ctx, d.name+" reply shown", `[...document.querySelectorAll("#history .entry.reply")].some(e => e.innerText.includes(`+jsString(text)+`))`, 10*time.Second)
+	waitJS(t, d.ctx, d.name+" reply shown", `[...document.querySelectorAll("#history .entry.reply")].some(e => e.innerText.includes(`+jsString(text)+`))`, 20*time.Second)
 }
 
 // waitTickets waits until the device lists every title as sent.

@@ -44,7 +44,7 @@ func TestFirstVisitKeepsWhatItShows(t *testing.T) {
 	}
 	waitJS(t, ctx, "synced", appReady+` && `+statusIs("online", 0)+` && document.querySelectorAll("#article-list li").length > 0`, 60*time.Second)
 	waitCached(t, ctx) // the service worker is installed and in control: when go-app reports an "update"
-	time.Sleep(500 * time.Millisecond)
+	waitQuiet(t, ctx, "the first visit over", 500*time.Millisecond)
 	type seen struct {
 		HadList, LostList, Empty, Offline, Update bool
 		States                                    []string

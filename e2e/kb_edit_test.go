@@ -49,10 +49,7 @@ func TestKBEdit(t *testing.T) {
 	base, outer := srv.HTTP.URL(), t
 	addAccount(t, srv, "writer@example.com", "Wanda Writer", shared.RoleAgent, 1)
 
-	agent := newBrowser(t)
-	signInUI(t, agent, base, "writer@example.com")
-	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, agent)
+	agent := signedInForOffline(t, base, "writer@example.com")
 
 	const (
 		id    = "label-printer-prints-blank-labels"
@@ -72,17 +69,17 @@ func TestKBEdit(t *testing.T) {
 			typeInto("#kb-tags", "printer, labels"),
 		)
 		setInput(t, agent, "#kb-category", "devices", "change")
-		waitJS(t, agent, "printer subcategory offered", `!!document.querySelector('#kb-subcategory option[value="printer"]')`, 5*time.Second)
+		waitJS(t, agent, "printer subcategory offered", `!!document.querySelector('#kb-subcategory option[value="printer"]')`, 20*time.Second)
 		setInput(t, agent, "#kb-subcategory", "printer", "change")
 		run(t, agent, typeInto("#kb-body", body))
 		waitJS(t, agent, "live preview shows the heading and the list",
-			`[...document.querySelectorAll("#kb-preview h2")].some(h => h.innerText === "Replace the ribbon") && document.querySelectorAll("#kb-preview ol li").length === 2`, 10*time.Second)
+			`[...document.querySelectorAll("#kb-preview h2")].some(h => h.innerText === "Replace the ribbon") && document.querySelectorAll("#kb-preview ol li").length === 2`, 20*time.Second)
 		if got := eval[string](t, agent, `document.getElementById("kb-id").value`); got != id {
 			t.Fatalf("ID made from the title = %q; want %q", got, id)
 		}
 		shot(t, agent, "kb-edit-offline")
-		run(t, agent, chromedp.Click(chromedp.CSS("#kb-save"), chromedp.NodeVisible))
-		waitJS(t, agent, "draft queued", statusIs("offline", 1)+` && location.pathname === "/kb/edit/`+id+`" && document.getElementById("kb-state").dataset.revision === "1"`, 10*time.Second)
+		run(t, agent, clickStill(t, "#kb-save"))
+		waitJS(t, agent, "draft queued", statusIs("offline", 1)+` && location.pathname === "/kb/edit/`+id+`" && document.getElementById("kb-state").dataset.revision === "1"`, 20*time.Second)
 		// A reload offline loses nothing.
 		run(t, agent, chromedp.Reload())
 		waitJS(t, agent, "still there after a reload", appReady+` && `+statusIs("offline", 1)+` && !!document.getElementById("kb-body") && document.getElementById("kb-body").value.includes("zanzibarite")`, 30*time.Second)
@@ -96,7 +93,7 @@ func TestKBEdit(t *testing.T) {
 		if a.Status != shared.ArticleDraft || a.Revision != 1 || a.UpdatedBy != "Wanda Writer" || a.Category != "devices" || a.Subcategory != "printer" || !strings.Contains(a.HTML, "<h2") {
 			t.Fatalf("server has %+v; want a draft, revision 1, by Wanda Writer, in devices/printer, with its HTML", a)
 		}
-		run(t, agent, chromedp.Click(chromedp.CSS("#kb-publish"), chromedp.NodeVisible))
+		run(t, agent, clickStill(t, "#kb-publish"))
 		waitJS(t, agent, "published", statusIs("online", 0)+` && document.getElementById("kb-state").dataset.status === "published" && document.getElementById("kb-state").dataset.sent === "0"`, 20*time.Second)
 		if a := storedArticle(t, srv.Store, id); a.Status != shared.ArticlePublished || a.Revision != 2 {
 			t.Fatalf("after publishing the server has %s revision %d; want published, 2", a.Status, a.Revision)
@@ -112,7 +109,7 @@ func TestKBEdit(t *testing.T) {
 		run(t, reader, chromedp.Navigate(base+"/"))
 		waitJS(t, reader, "app offline", appReady+` && `+statusIs("offline", 0), 30*time.Second)
 		run(t, reader, typeInto("#search", "zanzibarite ribbon"))
-		waitJS(t, reader, "found first", `(() => { const a = document.querySelector("#search-results li a"); return !!a && a.dataset.id === "`+id+`"; })()`, 10*time.Second)
+		waitJS(t, reader, "found first", `(() => { const a = document.querySelector("#search-results li a"); return !!a && a.dataset.id === "`+id+`"; })()`, 20*time.Second)
 		shot(t, reader, "kb-edit-reader-search")
 	})
 
@@ -120,15 +117,15 @@ func TestKBEdit(t *testing.T) {
 		run(t, agent, chromedp.Navigate(base+"/kb/edit/"+id))
 		waitJS(t, agent, "editor", appReady+` && !!document.getElementById("kb-body") && document.getElementById("kb-state").dataset.revision === "2"`, 30*time.Second)
 		setInput(t, agent, "#kb-body", body+"\n\nIf it is still blank, clean the print head.", "input")
-		waitJS(t, agent, "preview follows", `document.getElementById("kb-preview").innerText.includes("print head")`, 10*time.Second)
-		run(t, agent, chromedp.Click(chromedp.CSS("#kb-save"), chromedp.NodeVisible))
+		waitJS(t, agent, "preview follows", `document.getElementById("kb-preview").innerText.includes("print head")`, 20*time.Second)
+		run(t, agent, clickStill(t, "#kb-save"))
 		waitJS(t, agent, "edit saved", statusIs("online", 0)+` && document.getElementById("kb-state").dataset.revision === "3" && document.getElementById("kb-state").dataset.sent === "0"`, 20*time.Second)
 
 		run(t, agent, chromedp.Navigate(base+"/article/"+id))
 		waitJS(t, agent, "history with 3 revisions", appReady+` && document.querySelectorAll("#revisions li").length === 3 && document.getElementById("article").innerText.includes("print head")`, 30*time.Second)
-		run(t, agent, chromedp.Click(chromedp.CSS(`#revisions li[data-number="1"] .view-revision`), chromedp.NodeVisible))
-		waitJS(t, agent, "revision 1 shown", `!!document.querySelector('#revisions li[data-number="1"] .revision-view h2')`, 10*time.Second)
-		run(t, agent, chromedp.Click(chromedp.CSS(`#revisions li[data-number="1"] .restore-revision`), chromedp.NodeVisible))
+		run(t, agent, clickStill(t, `#revisions li[data-number="1"] .view-revision`))
+		waitJS(t, agent, "revision 1 shown", `!!document.querySelector('#revisions li[data-number="1"] .revision-view h2')`, 20*time.Second)
+		run(t, agent, clickStill(t, `#revisions li[data-number="1"] .restore-revision`))
 		waitJS(t, agent, "restored as revision 4", statusIs("online", 0)+` && document.querySelectorAll("#revisions li").length === 4 && !document.getElementById("article").innerText.includes("print head")`, 20*time.Second)
 		shot(t, agent, "kb-edit-history")
 		a := storedArticle(t, srv.Store, id)

@@ -73,13 +73,13 @@ func TestArticleEditRefusedKeepsTextAndSaysWhy(t *testing.T) {
 	waitJS(t, wanda, "Wanda offline", statusIs("offline", 0), 20*time.Second)
 	wandaBody := strings.TrimSpace(art.Body) + "\n\n" + wandaText
 	setInput(t, wanda, "#kb-body", wandaBody, "input")
-	run(t, wanda, chromedp.Click(chromedp.CSS("#kb-save"), chromedp.NodeVisible))
-	waitJS(t, wanda, "Wanda's save queued", statusIs("offline", 1)+` && document.getElementById("kb-state").dataset.sent === "`+fmt.Sprint(r0+1)+`"`, 10*time.Second)
-	waitJS(t, leader, "the syncing tab counts it", statusIs("offline", 1), 10*time.Second)
+	run(t, wanda, clickStill(t, "#kb-save"))
+	waitJS(t, wanda, "Wanda's save queued", statusIs("offline", 1)+` && document.getElementById("kb-state").dataset.sent === "`+fmt.Sprint(r0+1)+`"`, 20*time.Second)
+	waitJS(t, leader, "the syncing tab counts it", statusIs("offline", 1), 20*time.Second)
 
 	// Ed saves first.
 	setInput(t, ed, "#kb-body", strings.TrimSpace(art.Body)+"\n\n"+edText, "input")
-	run(t, ed, chromedp.Click(chromedp.CSS("#kb-save"), chromedp.NodeVisible))
+	run(t, ed, clickStill(t, "#kb-save"))
 	waitJS(t, ed, "Ed's save arrived", statusIs("online", 0)+` && `+editorAt(r0+1)+` && document.getElementById("kb-state").dataset.sent === "0"`, 20*time.Second)
 	if a := storedArticle(t, srv.Store, id); a.Revision != r0+1 || a.UpdatedBy != "Ed Editor" || !strings.Contains(a.Body, edText) {
 		t.Fatalf("after Ed's save the server has revision %d by %q; want %d by Ed Editor with his text", a.Revision, a.UpdatedBy, r0+1)
@@ -113,7 +113,7 @@ func TestArticleEditRefusedKeepsTextAndSaysWhy(t *testing.T) {
 	waitJS(t, wanda, "Wanda's text after a reload", statusIs("online", 0)+` && `+editorAt(r0+1)+` && document.getElementById("kb-body").value === `+jsString(wandaBody), 30*time.Second)
 
 	// Saving again makes her text the next revision, once.
-	run(t, wanda, chromedp.Click(chromedp.CSS("#kb-save"), chromedp.NodeVisible))
+	run(t, wanda, clickStill(t, "#kb-save"))
 	waitJS(t, wanda, "Wanda's second save arrived",
 		statusIs("online", 0)+` && `+editorAt(r0+2)+` && document.getElementById("kb-state").dataset.sent === "0" && document.getElementById("kb-state").dataset.dirty === "false" && !document.getElementById("kb-error")`, 20*time.Second)
 	a := storedArticle(t, srv.Store, id)

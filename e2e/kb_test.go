@@ -30,7 +30,7 @@ func TestOfflineSearchAndFeedback(t *testing.T) {
 
 	t.Run("BrowserRanksLikeTheSearchAPI", func(t *testing.T) {
 		run(t, ctx, typeInto("#search", "vpn"))
-		waitJS(t, ctx, "results", `document.querySelectorAll("#search-results li").length > 0`, 10*time.Second)
+		waitJS(t, ctx, "results", `document.querySelectorAll("#search-results li").length > 0`, 20*time.Second)
 		got := eval[[]string](t, ctx, `[...document.querySelectorAll("#search-results li a")].map(a => a.dataset.id)`)
 		resp, err := http.Get(base + "/api/search?lang=en&limit=20&q=vpn")
 		if err != nil {
@@ -59,15 +59,15 @@ func TestOfflineSearchAndFeedback(t *testing.T) {
 		waitJS(t, ctx, "password article first, highlighted", `(() => {
 			const a = document.querySelector("#search-results li a");
 			return !!a && a.dataset.id === "password-reset" && !!document.querySelector("#search-results mark");
-		})()`, 10*time.Second)
+		})()`, 20*time.Second)
 		shot(t, ctx, "search-offline")
-		run(t, ctx, chromedp.Click(chromedp.CSS("#search-results li a"), chromedp.NodeVisible))
-		waitJS(t, ctx, "article from search", `location.pathname === "/article/password-reset" && !!document.getElementById("feedback-yes")`, 10*time.Second)
+		run(t, ctx, clickStill(t, "#search-results li a"))
+		waitJS(t, ctx, "article from search", `location.pathname === "/article/password-reset" && !!document.getElementById("feedback-yes")`, 20*time.Second)
 	})
 
 	t.Run("FeedbackQueuedOffline", func(t *testing.T) {
-		run(t, ctx, chromedp.Click(chromedp.CSS("#feedback-yes"), chromedp.NodeVisible))
-		waitJS(t, ctx, "thanks, 1 pending", `document.getElementById("feedback").dataset.state === "sent" && `+statusIs("offline", 1), 10*time.Second)
+		run(t, ctx, clickStill(t, "#feedback-yes"))
+		waitJS(t, ctx, "thanks, 1 pending", `document.getElementById("feedback").dataset.state === "sent" && `+statusIs("offline", 1), 20*time.Second)
 		shot(t, ctx, "feedback-queued")
 		run(t, ctx, chromedp.Reload())
 		waitJS(t, ctx, "still answered after reload", appReady+` && !!document.getElementById("feedback") && document.getElementById("feedback").dataset.state === "sent" && `+statusIs("offline", 1), 30*time.Second)
@@ -78,10 +78,10 @@ func TestOfflineSearchAndFeedback(t *testing.T) {
 		waitJS(t, ctx, "no results, from the URL", appReady+` && document.getElementById("search-results") && document.getElementById("search-results").dataset.count === "0"`, 30*time.Second)
 		// Enter records it at once; the same query again does not count twice.
 		run(t, ctx, typeInto("#search", kb.Enter))
-		waitJS(t, ctx, "miss queued", statusIs("offline", 2), 10*time.Second)
+		waitJS(t, ctx, "miss queued", statusIs("offline", 2), 20*time.Second)
 		run(t, ctx, typeInto("#search", kb.Enter))
-		time.Sleep(300 * time.Millisecond)
-		waitJS(t, ctx, "still 2 pending", statusIs("offline", 2), 5*time.Second)
+		waitQuiet(t, ctx, "the second Enter handled", 300*time.Millisecond)
+		waitJS(t, ctx, "still 2 pending", statusIs("offline", 2), 20*time.Second)
 	})
 
 	t.Run("BackOnlineEachCountsOnce", func(t *testing.T) {

@@ -83,11 +83,11 @@ func TestTwoNodes(t *testing.T) {
 	// moving: the ack redraws the history and the status line), switch to
 	// a note, see it switched, type, send, and see the note in the history.
 	waitJS(t, agent.ctx, "agent's reply sent", `[...document.querySelectorAll("#history .entry.reply[data-pending=false]")].some(e => e.innerText.includes(`+jsString(replyText)+`)) && `+statusIs("online", 0), 20*time.Second)
-	run(t, agent.ctx, chromedp.Click(chromedp.CSS("#mode-note"), chromedp.NodeVisible))
-	waitJS(t, agent.ctx, "note mode", `document.getElementById("mode-note").getAttribute("aria-pressed") === "true"`, 10*time.Second)
+	run(t, agent.ctx, clickStill(t, "#mode-note"))
+	waitJS(t, agent.ctx, "note mode", `document.getElementById("mode-note").getAttribute("aria-pressed") === "true"`, 20*time.Second)
 	run(t, agent.ctx,
 		typeInto("#ticket-reply", noteText),
-		chromedp.Click(chromedp.CSS("#ticket-send"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-send"),
 	)
 	waitJS(t, agent.ctx, "note sent", `[...document.querySelectorAll("#history .entry[data-pending=false]")].some(e => e.innerText.includes(`+jsString(noteText)+`)) && `+statusIs("online", 0), 20*time.Second)
 
@@ -95,6 +95,11 @@ func TestTwoNodes(t *testing.T) {
 	const answer = "Thanks, I will wait at the door."
 	field.reply(t, id, answer)
 	waitJS(t, agent.ctx, "requester's reply reached node B", `[...document.querySelectorAll("#history .entry.reply")].some(e => e.innerText.includes(`+jsString(answer)+`))`, 30*time.Second)
+	// Node A holds that reply's ack too: let it through, so that the log
+	// line awaited below is the second ticket's, not the reply's (node A
+	// must die after committing the ticket, not before it arrives).
+	nodeA.waitLog(t, "its ack is held back", 20*time.Second)
+	waitJS(t, field.ctx, "requester's reply acknowledged", statusIs("online", 0), 30*time.Second)
 
 	// Node A dies between committing a ticket and acknowledging it; the
 	// load balancer sends the requester to node B.
@@ -104,7 +109,7 @@ func TestTwoNodes(t *testing.T) {
 	run(t, field.ctx,
 		typeInto("#ticket-title", second),
 		typeInto("#ticket-description", "Filed while node A dies."),
-		chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-submit"),
 	)
 	nodeA.waitLog(t, "its ack is held back", 20*time.Second)
 	if err := nodeA.cmd.Process.Signal(syscall.SIGKILL); err != nil {

@@ -23,33 +23,26 @@ func TestTicketNumbers(t *testing.T) {
 	addUser(t, srv, auth.NewUser{Email: "tomas@example.com", Name: "Tomás Agent", Role: shared.RoleAgent, Tier: 1})
 	fileTicketAs(t, srv, rita, "0190c3a1-0000-7000-8000-00000000d003", 1, "Printer on floor 2 jams")
 
-	link := newLink(t, addr) // the requester's network
-	base := "http://" + link.Listen
-	req := newBrowser(t)
-	signInUI(t, req, base, "rita@example.com")
-	waitJS(t, req, "synced", statusIs("online", 0), 30*time.Second)
+	requester := newOnLink(t, "requester", addr)
+	base, req := requester.base, requester.ctx
+	requester.signIn(t, "rita@example.com")
 	waitCached(t, req)
 
 	const title = "Badge does not open the car park"
 	var number string
 	t.Run("PendingOfflineThenNumbered", func(t *testing.T) {
-		link.Stop()
-		setOffline(t, req, true) // the browser knows it too, as a phone that lost its network does
-		waitJS(t, req, "offline", `document.getElementById("sync-status").dataset.state === "offline"`, 90*time.Second)
+		requester.cut(t)
 		run(t, req, chromedp.Navigate(base+"/ticket/new"))
 		waitJS(t, req, "ticket form offline", appReady+` && !!document.getElementById("ticket-title")`, 30*time.Second)
 		run(t, req,
 			typeInto("#ticket-title", title),
 			typeInto("#ticket-description", "Since the new badges came."),
-			chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible),
+			clickStill(t, "#ticket-submit"),
 		)
 		row := `[...document.querySelectorAll("#ticket-list li.ticket")].find(li => li.innerText.includes(` + jsString(title) + `))`
 		waitJS(t, req, "number pending", `location.pathname === "/tickets" && !!`+row+` && `+row+`.querySelector(".ticket-number").innerText === "number pending"`, 20*time.Second)
 		shot(t, req, "numbers-pending")
-		if err := link.Start(); err != nil {
-			t.Fatal(err)
-		}
-		setOffline(t, req, false)
+		requester.restore(t)
 		waitJS(t, req, "numbered #2", statusIs("online", 0)+` && `+row+`.querySelector(".ticket-number").innerText === "#2"`, 60*time.Second)
 		var tk shared.Ticket
 		for _, x := range ticketsOf(t, srv.Store) {
@@ -73,7 +66,7 @@ func TestTicketNumbers(t *testing.T) {
 		run(t, agent, chromedp.Navigate(base+"/agent"))
 		waitJS(t, agent, "numbers in the queue", appReady+` && [...document.querySelectorAll("#queue tr.row .ticket-number")].map(e => e.innerText).sort().join(",") === "#1,#2"`, 30*time.Second)
 		run(t, agent, typeInto("#jump-number", "#999"), chromedp.KeyEvent(kb.Enter))
-		waitJS(t, agent, "no such number, said", `document.body.innerText.includes("No ticket #999 on this device.")`, 10*time.Second)
+		waitJS(t, agent, "no such number, said", `document.body.innerText.includes("No ticket #999 on this device.")`, 20*time.Second)
 		run(t, agent, chromedp.Focus(chromedp.CSS("#jump-number")), chromedp.KeyEvent(kb.End))
 		for range 4 {
 			run(t, agent, chromedp.KeyEvent(kb.Backspace))

@@ -60,7 +60,7 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 	waitJS(t, ctx, "online", statusIs("online", 0), 30*time.Second)
 	waitJS(t, ctx, "first sync", synced+` && !document.querySelector("#sync-status .note") && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 30*time.Second)
 	waitCached(t, ctx)
-	waitJS(t, ctx, "search index saved", idbHas("cache", "search/index"), 15*time.Second)
+	waitJS(t, ctx, "search index saved", idbHas("cache", "search/index"), 30*time.Second)
 	if u := usage(t, ctx, base); u.Usage > quotaTestQuota/2 {
 		t.Fatalf("the app already uses %.0f bytes of the test's %d-byte quota: raise quotaTestQuota", u.Usage, quotaTestQuota)
 	}
@@ -85,15 +85,15 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 	run(t, ctx,
 		typeInto("#ticket-title", earlier),
 		typeInto("#ticket-description", "Filed before the device filled up."),
-		chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-submit"),
 	)
-	waitJS(t, ctx, "the earlier ticket is queued", `location.pathname === "/tickets" && `+statusIs("offline", 1), 15*time.Second)
+	waitJS(t, ctx, "the earlier ticket is queued", `location.pathname === "/tickets" && `+statusIs("offline", 1), 30*time.Second)
 	newForm()
 	run(t, ctx, typeInto("#ticket-title", kept))
-	waitJS(t, ctx, "draft saved", draftIs(kept, ""), 10*time.Second)
+	waitJS(t, ctx, "draft saved", draftIs(kept, ""), 20*time.Second)
 	newForm()
 	run(t, ctx, typeInto("#ticket-title", title), typeInto("#ticket-description", descStart))
-	waitJS(t, ctx, "draft saved", draftIs(title, descStart), 10*time.Second)
+	waitJS(t, ctx, "draft saved", draftIs(title, descStart), 20*time.Second)
 	before := readIDB(t, ctx)
 	if len(before.Outbox) != 1 || len(before.Drafts) != 2 || before.Records < 10 {
 		t.Fatalf("before the device fills up: %d outbox entries, %d drafts, %d records; want 1, 2, ≥10", len(before.Outbox), len(before.Drafts), before.Records)
@@ -105,11 +105,11 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 	// Typing: the draft cannot be saved, and the form says why.
 	run(t, ctx, typeInto("#ticket-description", descMore))
 	noRoom := `(el => !!el && /has no room left/.test(el.innerText))`
-	waitJS(t, ctx, "the form says the device is full", noRoom+`(document.getElementById("ticket-error"))`, 10*time.Second)
+	waitJS(t, ctx, "the form says the device is full", noRoom+`(document.getElementById("ticket-error"))`, 20*time.Second)
 	// Submitting: refused in words, in the form and in the status bar.
-	run(t, ctx, chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible))
-	waitJS(t, ctx, "the status bar says the device is full", noRoom+`(document.getElementById("storage-error"))`, 10*time.Second)
-	waitJS(t, ctx, "the form is usable again", `location.pathname === "/ticket/new" && !document.getElementById("ticket-submit").disabled`, 10*time.Second)
+	run(t, ctx, clickStill(t, "#ticket-submit"))
+	waitJS(t, ctx, "the status bar says the device is full", noRoom+`(document.getElementById("storage-error"))`, 20*time.Second)
+	waitJS(t, ctx, "the form is usable again", `location.pathname === "/ticket/new" && !document.getElementById("ticket-submit").disabled`, 20*time.Second)
 	if msg := eval[string](t, ctx, `document.getElementById("ticket-error").innerText`); !strings.Contains(msg, "has no room left") {
 		t.Errorf("form message after the refused submit = %q; want one saying the device has no room", msg)
 	}
@@ -120,7 +120,7 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 	if v := eval[string](t, ctx, `document.getElementById("ticket-description").value`); v != descStart+descMore {
 		t.Errorf("description after the refused submit = %q; want %q", v, descStart+descMore)
 	}
-	waitJS(t, ctx, "still 1 pending", statusIs("offline", 1), 5*time.Second)
+	waitJS(t, ctx, "still 1 pending", statusIs("offline", 1), 20*time.Second)
 
 	// Nothing already stored is gone, and nothing half-written appeared.
 	during := readIDB(t, ctx)
@@ -147,17 +147,17 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 	waitJS(t, ctx, "the words after a reload while full", appReady+` && document.getElementById("ticket-title").value === `+jsString(title)+
 		` && document.getElementById("ticket-description").value === `+jsString(descStart+descMore), 30*time.Second)
 	run(t, ctx, typeInto("#ticket-description", " "), typeInto("#ticket-description", kb.Backspace))
-	waitJS(t, ctx, "the form says the device is full again", noRoom+`(document.getElementById("ticket-error"))`, 10*time.Second)
+	waitJS(t, ctx, "the form says the device is full again", noRoom+`(document.getElementById("ticket-error"))`, 20*time.Second)
 
 	// Room again: the next keystroke saves the draft, and the message goes
 	// (a space, then Backspace: the words are as they were).
 	makeRoom(t, ctx, base)
 	run(t, ctx, typeInto("#ticket-description", " "), typeInto("#ticket-description", kb.Backspace))
-	waitJS(t, ctx, "the no-room message is gone once a save works", `!document.getElementById("ticket-error") && `+draftIs(title, descStart+descMore), 10*time.Second)
+	waitJS(t, ctx, "the no-room message is gone once a save works", `!document.getElementById("ticket-error") && `+draftIs(title, descStart+descMore), 20*time.Second)
 	// And the same submit goes through.
-	run(t, ctx, chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible))
-	waitJS(t, ctx, "queued", `location.pathname === "/tickets" && `+statusIs("offline", 2), 15*time.Second)
-	waitJS(t, ctx, "the storage error is gone", `!document.getElementById("storage-error")`, 5*time.Second)
+	run(t, ctx, clickStill(t, "#ticket-submit"))
+	waitJS(t, ctx, "queued", `location.pathname === "/tickets" && `+statusIs("offline", 2), 30*time.Second)
+	waitJS(t, ctx, "the storage error is gone", `!document.getElementById("storage-error")`, 20*time.Second)
 	after := readIDB(t, ctx)
 	if len(after.Outbox) != 2 || len(after.Drafts) != 1 || after.Drafts[0].Title != kept {
 		t.Errorf("after the submit: outbox %+v, drafts %+v; want 2 entries and the draft %q", after.Outbox, after.Drafts, kept)
@@ -166,7 +166,7 @@ func TestQuotaFullKeepsWordsAndData(t *testing.T) {
 	srv = startServer(t, addr, dir)
 	setOffline(t, ctx, false)
 	waitJS(t, ctx, "sent, 0 pending", statusIs("online", 0)+` && document.querySelectorAll("li.ticket[data-state=sent]").length === 2`, 45*time.Second)
-	waitJS(t, ctx, "the kept draft is listed", `[...document.querySelectorAll("#drafts li.draft")].some(li => li.innerText.includes(`+jsString(kept)+`))`, 10*time.Second)
+	waitJS(t, ctx, "the kept draft is listed", `[...document.querySelectorAll("#drafts li.draft")].some(li => li.innerText.includes(`+jsString(kept)+`))`, 20*time.Second)
 	tickets := ticketsOf(t, srv.Store)
 	for _, want := range []string{earlier, title} {
 		if n := countTitle(tickets, want); n != 1 {

@@ -12,6 +12,7 @@ import (
 	"outpost/server/auth"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/i18n"
 	"outpost/shared/wire"
 )
 
@@ -57,11 +58,9 @@ func TestRefusalShown(t *testing.T) {
 	first := fileTicketAs(t, srv, rita, ritaDevice, 1, "Shared drive is read-only")
 	second := fileTicketAs(t, srv, rita, ritaDevice, 2, "Scanner e-mails never arrive")
 
-	link := newLink(t, addr) // the agent's network
-	base := "http://" + link.Listen
-	agent := newBrowser(t)
-	signInUI(t, agent, base, "tomas@example.com")
-	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
+	tomas := newOnLink(t, "agent", addr)
+	base, agent := tomas.base, tomas.ctx
+	tomas.signIn(t, "tomas@example.com")
 	waitCached(t, agent)
 
 	t.Run("EscalatedOutOfReach", func(t *testing.T) {
@@ -69,25 +68,25 @@ func TestRefusalShown(t *testing.T) {
 		waitJS(t, agent, "the agent's controls", appReady+` && !!document.getElementById("resolve") && !!document.getElementById("escalate")`, 30*time.Second)
 		run(t, agent,
 			typeInto("#escalate-reason", "Needs a storage technician"),
-			chromedp.Click(chromedp.CSS("#escalate"), chromedp.NodeVisible),
+			clickStill(t, "#escalate"),
 		)
 		waitJS(t, agent, "escalated and sent", statusIs("online", 0)+` && !document.querySelector("#ticket [data-pending=true]")`, 20*time.Second)
 		waitJS(t, agent, "no controls, and why", `!document.getElementById("resolve") && !document.getElementById("set-status") && !document.getElementById("escalate") &&
 			!document.getElementById("assign-agent") && !document.getElementById("ticket-reply") &&
-			document.getElementById("agent-read-only").innerText.includes("not in your tier or groups")`, 20*time.Second)
+			document.getElementById("agent-read-only").innerText.includes(`+say("en", "perm.out_of_scope")+`)`, 20*time.Second)
 		shot(t, agent, "refusal-read-only")
 
 		// The key still works as a key: it says why instead of doing nothing.
 		run(t, agent, chromedp.KeyEvent("s"))
 		waitJS(t, agent, "the refusal in words, in view", `(() => { const e = document.getElementById("ticket-op-error"); if (!e) return false;
 			const r = e.getBoundingClientRect();
-			return e.innerText.includes("This ticket is not in your tier or groups.") && r.top >= 0 && r.bottom <= innerHeight && r.height > 0; })()`, 10*time.Second)
+			return e.innerText.includes(`+say("en", "perm.out_of_scope")+`) && r.top >= 0 && r.bottom <= innerHeight && r.height > 0; })()`, 20*time.Second)
 		shot(t, agent, "refusal-key")
 		if got := eval[string](t, agent, `document.getElementById("sync-status").dataset.pending`); got != "0" {
 			t.Errorf("pending = %s; the refused resolve was queued", got)
 		}
-		run(t, agent, chromedp.Click(chromedp.CSS("#ticket-op-error-close"), chromedp.NodeVisible))
-		waitJS(t, agent, "dismissed", `!document.getElementById("ticket-op-error")`, 10*time.Second)
+		run(t, agent, clickStill(t, "#ticket-op-error-close"))
+		waitJS(t, agent, "dismissed", `!document.getElementById("ticket-op-error")`, 20*time.Second)
 		for _, tk := range ticketsOf(t, srv.Store) {
 			if tk.ID == first && (tk.Status != shared.StatusNew || tk.Tier != 2) {
 				t.Errorf("server ticket = %s at tier %d; want new at tier 2", tk.Status, tk.Tier)
@@ -98,8 +97,7 @@ func TestRefusalShown(t *testing.T) {
 	t.Run("RefusedByTheServerLater", func(t *testing.T) {
 		run(t, agent, chromedp.Navigate(base+"/ticket/"+second))
 		waitJS(t, agent, "the agent's controls", appReady+` && !!document.getElementById("resolve")`, 30*time.Second)
-		link.Stop()
-		waitJS(t, agent, "offline", `document.getElementById("sync-status").dataset.state === "offline"`, 90*time.Second)
+		tomas.cut(t)
 		// Meanwhile a colleague escalates it, out of this agent's tier.
 		who := other.Identity()
 		args, _ := json.Marshal(shared.TicketOp{ID: shared.NewID(time.Now()), TicketID: second, Tier: 2, Body: "Mail relay: tier 2", CreatedAt: time.Now().UnixMilli()})
@@ -107,16 +105,13 @@ func TestRefusalShown(t *testing.T) {
 			[]wire.Mutation{{Seq: 1, Name: shared.OpTicketEscalate, Args: args}}); err != nil || !rs[0].OK {
 			t.Fatalf("escalate: %+v, %v", rs, err)
 		}
-		// A click at coordinates missed under load once (the page was still
-		// settling after going offline); the button's own click is what a
-		// person's click fires.
-		clickJS(t, agent, "#resolve:not([disabled])")
-		waitJS(t, agent, "resolve queued", statusIs("offline", 1), 10*time.Second)
-		if err := link.Start(); err != nil {
-			t.Fatal(err)
-		}
+		// A click at coordinates missed under load once, while the page
+		// still settled after going offline: clickStill waits for it.
+		run(t, agent, clickStill(t, "#resolve"))
+		waitJS(t, agent, "resolve queued", statusIs("offline", 1), 20*time.Second)
+		tomas.restore(t)
 		waitJS(t, agent, "the server's refusal on the page", statusIs("online", 0)+` && !!document.getElementById("ticket-op-error") &&
-			document.getElementById("ticket-op-error").innerText.includes("Not done: This ticket is not in your tier or groups.") &&
+			document.getElementById("ticket-op-error").innerText.includes(`+say("en", "ticket.refused", i18n.T("en", "perm.out_of_scope"))+`) &&
 			!!document.getElementById("agent-read-only") && document.getElementById("ticket").dataset.status === "new"`, 60*time.Second)
 		shot(t, agent, "refusal-from-server")
 	})

@@ -131,7 +131,7 @@ func openInApp(t *testing.T, ctx context.Context, path string) {
 	eval[bool](t, ctx, `(() => { const a = document.createElement("a"); a.href = `+jsString(path)+`; a.hidden = true;
 		document.body.appendChild(a); a.click(); a.remove(); return true; })()`)
 	waitJS(t, ctx, "at "+path, `location.pathname === `+jsString(path)+` && `+appReady, 20*time.Second)
-	time.Sleep(400 * time.Millisecond) // the page reads the replica
+	waitQuiet(t, ctx, "the page drawn from the replica", 400*time.Millisecond)
 }
 
 // pageName turns a path into a file name part: "/ticket/<id>" is "ticket".

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"outpost/server/auth"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/i18n"
 	"outpost/shared/wire"
 )
 
@@ -28,19 +28,11 @@ func TestTicketSuggestions(t *testing.T) {
 	addAccount(t, srv, "rita@example.com", "Rita Requester", shared.RoleRequester, 0)
 	addAccount(t, srv, "tomas@example.com", "Tomás Agent", shared.RoleAgent, 1)
 
-	link := newLink(t, addr) // the requester's network
-	base := "http://" + link.Listen
-	req := newBrowser(t)
-	signInUI(t, req, base, "rita@example.com")
-	waitJS(t, req, "synced", statusIs("online", 0)+` && `+synced, 60*time.Second)
-	// The articles are in the replica (not only on the server's page).
-	run(t, req, chromedp.Navigate(base+"/"))
-	waitJS(t, req, "article list from the local replica", appReady+` && `+synced+` && document.querySelectorAll("#article-list ul.articles li").length >= 10`, 60*time.Second)
-	waitCached(t, req)
-
-	link.Stop()
-	setOffline(t, req, true)
-	waitJS(t, req, "offline", `document.getElementById("sync-status").dataset.state === "offline"`, 90*time.Second)
+	requester := newOnLink(t, "requester", addr)
+	base, req := requester.base, requester.ctx
+	requester.signIn(t, "rita@example.com")
+	visitHome(t, requester.device) // the articles are in the replica, not only on the server's page
+	requester.cut(t)
 	run(t, req, chromedp.Navigate(base+"/ticket/new"))
 	waitJS(t, req, "ticket form offline", appReady+` && !!document.getElementById("ticket-title")`, 30*time.Second)
 	if n := eval[int](t, req, `document.querySelectorAll("#suggestions a.suggestion").length`); n != 0 {
@@ -51,7 +43,7 @@ func TestTicketSuggestions(t *testing.T) {
 	run(t, req, typeInto("#ticket-title", title)) // key by key
 	list := `[...document.querySelectorAll("#suggestions a.suggestion")]`
 	waitJS(t, req, "suggestions while typing", list+`.length > 0 && `+list+`.length <= 5 && `+list+`[0].dataset.id === "printer-jam"`, 20*time.Second)
-	if h := eval[string](t, req, `document.querySelector("#suggestions h2").innerText`); h != "These might solve it" {
+	if h := eval[string](t, req, `document.querySelector("#suggestions h2").innerText`); h != i18n.T("en", "suggest.title") {
 		t.Errorf("suggestions heading = %q", h)
 	}
 	shot(t, req, "suggest-ticket-form")
@@ -60,21 +52,17 @@ func TestTicketSuggestions(t *testing.T) {
 		t.Fatalf("the form's draft = %q; want its ID in the URL", draft)
 	}
 
-	run(t, req, chromedp.Click(chromedp.CSS(`#suggestions a.suggestion[data-id="printer-jam"]`), chromedp.NodeVisible))
+	run(t, req, clickStill(t, `#suggestions a.suggestion[data-id="printer-jam"]`))
 	waitJS(t, req, "the article", `location.pathname === "/article/printer-jam" && !!document.getElementById("feedback-yes")`, 20*time.Second)
-	run(t, req, chromedp.Click(chromedp.CSS("#feedback-yes"), chromedp.NodeVisible))
-	waitJS(t, req, "the answer queued", statusIs("offline", 1), 10*time.Second)
+	run(t, req, clickStill(t, "#feedback-yes"))
+	waitJS(t, req, "the answer queued", statusIs("offline", 1), 20*time.Second)
 
 	// Back to the ticket: the draft is as she left it.
-	run(t, req, chromedp.Click(chromedp.CSS("#back-to-draft"), chromedp.NodeVisible))
+	run(t, req, clickStill(t, "#back-to-draft"))
 	waitJS(t, req, "the draft kept", `location.pathname === "/ticket/new" && document.getElementById("ticket-title").value === `+jsString(title), 20*time.Second)
 	waitJS(t, req, "suggestions again", list+`.length > 0`, 20*time.Second)
 
-	if err := link.Start(); err != nil {
-		t.Fatal(err)
-	}
-	setOffline(t, req, false)
-	waitJS(t, req, "the answer sent", statusIs("online", 0), 60*time.Second)
+	requester.restore(t) // the answer sent
 	var fb []shared.Feedback
 	for _, f := range recordsOf[shared.Feedback](t, srv.Store, wire.TypeFeedback) {
 		if f.ArticleID == "printer-jam" && f.Helpful {
@@ -104,17 +92,17 @@ func TestArticleLanguageSwitch(t *testing.T) {
 	run(t, b, chromedp.Navigate(base+"/"))
 	waitJS(t, b, "synced", appReady+` && `+statusIs("online", 0)+` && `+synced, 60*time.Second)
 	if eval[string](t, b, `document.documentElement.lang`) != "en" {
-		run(t, b, chromedp.Click(chromedp.CSS("button.lang"), chromedp.NodeVisible))
+		run(t, b, clickStill(t, "button.lang"))
 	}
 	run(t, b, chromedp.Navigate(base+"/article/printer-jam"))
 	waitJS(t, b, "the English article", appReady+` && !!document.querySelector("#article h1") && document.querySelector("#article").lang === "en"`, 30*time.Second)
 
-	run(t, b, chromedp.Click(chromedp.CSS("button.lang"), chromedp.NodeVisible))
+	run(t, b, clickStill(t, "button.lang"))
 	waitJS(t, b, "its Spanish translation", `location.pathname === "/article/printer-jam-es" && document.querySelector("#article").lang === "es" && document.querySelector("#article h1").innerText.startsWith("La impresora")`, 20*time.Second)
 	if eval[bool](t, b, `!!document.getElementById("not-translated")`) {
 		t.Error("a translated article says it is not translated")
 	}
-	run(t, b, chromedp.Click(chromedp.CSS("button.lang"), chromedp.NodeVisible))
+	run(t, b, clickStill(t, "button.lang"))
 	waitJS(t, b, "back to English", `location.pathname === "/article/printer-jam" && document.querySelector("#article").lang === "en"`, 20*time.Second)
 	shot(t, b, "article-switched")
 
@@ -124,10 +112,10 @@ func TestArticleLanguageSwitch(t *testing.T) {
 	putArticle(t, srv, art)
 	run(t, b, chromedp.Navigate(base+"/article/badge-reader"))
 	waitJS(t, b, "the English-only article", appReady+` && !!document.querySelector("#article h1") && document.querySelector("#article h1").innerText === "Badge reader at the door"`, 30*time.Second)
-	run(t, b, chromedp.Click(chromedp.CSS("button.lang"), chromedp.NodeVisible))
+	run(t, b, clickStill(t, "button.lang"))
 	waitJS(t, b, "not translated yet", `!!document.getElementById("not-translated") && location.pathname === "/article/badge-reader"`, 20*time.Second)
 	msg := eval[string](t, b, `document.getElementById("not-translated").innerText`)
-	if !strings.Contains(msg, "todavía no está traducido al español") || !strings.Contains(msg, "inglés") {
+	if msg != i18n.T("es", "article.not_translated", i18n.T("es", "names.lang.en")) {
 		t.Errorf("not-translated notice = %q", msg)
 	}
 	if eval[string](t, b, `document.querySelector("#article h1").innerText`) != "Badge reader at the door" {

@@ -38,7 +38,7 @@ func TestOneConnectionPerBrowser(t *testing.T) {
 	const title = "Filed from the second tab"
 	run(t, second,
 		typeInto("#ticket-title", title),
-		chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible),
+		clickStill(t, "#ticket-submit"),
 	)
 	waitJS(t, second, "sent through the first tab", `!!document.querySelector("li.ticket[data-state=sent]") && `+statusIs("online", 0), 20*time.Second)
 	if n := countTitle(ticketsOf(t, srv.Store), title); n != 1 {
@@ -54,7 +54,7 @@ func TestOneConnectionPerBrowser(t *testing.T) {
 
 func waitConnections(t *testing.T, n func() int, want int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for n() != want {
 		if time.Now().After(deadline) {
 			t.Fatalf("server has %d websockets; want %d", n(), want)

@@ -64,10 +64,7 @@ func TestTreeEdit(t *testing.T) {
 	base, outer := srv.HTTP.URL(), t
 	addAccount(t, srv, "guides@example.com", "Gil Guides", shared.RoleAgent, 1)
 
-	agent := newBrowser(t)
-	signInUI(t, agent, base, "guides@example.com")
-	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
-	waitCached(t, agent)
+	agent := signedInForOffline(t, base, "guides@example.com")
 	srv.Close()
 	setOffline(t, agent, true)
 
@@ -81,14 +78,14 @@ func TestTreeEdit(t *testing.T) {
 		run(t, agent, chromedp.Navigate(base+"/troubleshoot/new"))
 		waitJS(t, agent, "the editor, offline", appReady+` && !!document.getElementById("te-title") && `+statusIs("offline", 0), 30*time.Second)
 		treeInput(t, agent, "#te-title", "Scanner jams", "input")
-		waitJS(t, agent, "the ID follows the title", `document.getElementById("te-id").value === "scanner-jams"`, 10*time.Second)
+		waitJS(t, agent, "the ID follows the title", `document.getElementById("te-id").value === "scanner-jams"`, 20*time.Second)
 		treeInput(t, agent, "#te-category", "devices", "change")
 		treeInput(t, agent, node("start")+" textarea.te-text", "Is paper stuck in the scanner?", "input")
 		treeInput(t, agent, node("start")+" li.te-answer:nth-child(1) .te-answer-text", "Yes, a sheet is stuck", "input")
 		treeInput(t, agent, node("start")+" li.te-answer:nth-child(2) .te-answer-text", "No, it is empty", "input")
 
-		clickJS(t, agent, "#te-add-step")
-		waitJS(t, agent, "a step", `!!document.querySelector(`+jsString(node("step-1"))+`)`, 10*time.Second)
+		run(t, agent, clickStill(t, "#te-add-step"))
+		waitJS(t, agent, "a step", `!!document.querySelector(`+jsString(node("step-1"))+`)`, 20*time.Second)
 		treeInput(t, agent, node("step-1")+" textarea.te-text", "Open the cover and pull the sheet out gently.", "input")
 		treeInput(t, agent, node("start")+" li.te-answer:nth-child(1) .te-answer-next", "step-1", "change")
 		treeInput(t, agent, node("start")+" li.te-answer:nth-child(2) .te-answer-next", "step-1", "change")
@@ -96,28 +93,28 @@ func TestTreeEdit(t *testing.T) {
 		// The step leads nowhere: no way to a ticket. The problem is shown
 		// beside the step, and nothing else is wrong.
 		waitJS(t, agent, "the step's problem beside it", problemsOf("step-1")+` === 'Node "step-1" needs a next node for when it did not help.' && `+
-			state("problems")+` === "1" && `+problemsOf("start")+` === ""`, 10*time.Second)
+			state("problems")+` === "1" && `+problemsOf("start")+` === ""`, 20*time.Second)
 		if depth := eval[string](t, agent, `document.querySelector(`+jsString(node("step-1"))+`).dataset.depth`); depth != "1" {
 			t.Errorf("step depth = %s; want 1 (indented under the start)", depth)
 		}
 		shot(t, agent, "tree-edit-problem")
 
-		clickJS(t, agent, "#te-add-escalate")
-		waitJS(t, agent, "an escalation", `!!document.querySelector(`+jsString(node("escalate-1"))+`)`, 10*time.Second)
+		run(t, agent, clickStill(t, "#te-add-escalate"))
+		waitJS(t, agent, "an escalation", `!!document.querySelector(`+jsString(node("escalate-1"))+`)`, 20*time.Second)
 		treeInput(t, agent, node("escalate-1")+" textarea.te-text", "Tell us the scanner's model.", "input")
 		treeInput(t, agent, node("step-1")+" select.te-next", "escalate-1", "change")
 		waitJS(t, agent, "no problems left", state("problems")+` === "0" && `+problemsOf("step-1")+` === "" && 
-			document.querySelector(`+jsString(node("escalate-1"))+`).dataset.depth === "2"`, 10*time.Second)
+			document.querySelector(`+jsString(node("escalate-1"))+`).dataset.depth === "2"`, 20*time.Second)
 	})
 
 	preview := func(t *testing.T, what, node, outcome string, answers int) {
 		t.Helper()
 		waitJS(t, agent, what, `(() => { const p = document.getElementById("te-preview");
-			return !!p && p.dataset.node === `+jsString(node)+` && (p.dataset.outcome || "") === `+jsString(outcome)+` && p.dataset.answers === "`+strconv.Itoa(answers)+`"; })()`, 10*time.Second)
+			return !!p && p.dataset.node === `+jsString(node)+` && (p.dataset.outcome || "") === `+jsString(outcome)+` && p.dataset.answers === "`+strconv.Itoa(answers)+`"; })()`, 20*time.Second)
 	}
 	choose := func(t *testing.T, choice string) {
 		t.Helper()
-		clickJS(t, agent, `#te-preview-answers button[data-choice="`+choice+`"]`)
+		run(t, agent, clickStill(t, `#te-preview-answers button[data-choice="`+choice+`"]`))
 	}
 
 	t.Run("Preview", func(t *testing.T) {
@@ -127,9 +124,9 @@ func TestTreeEdit(t *testing.T) {
 		choose(t, "no")
 		preview(t, "the preview escalated", "escalate-1", "escalated", 2)
 		waitJS(t, agent, "the ticket prefill", `document.getElementById("te-preview-escalated").textContent.includes("Tell us the scanner's model.") &&
-			document.getElementById("te-preview-escalated").textContent.includes("P3")`, 10*time.Second)
+			document.getElementById("te-preview-escalated").textContent.includes("P3")`, 20*time.Second)
 		shot(t, agent, "tree-edit-preview")
-		clickJS(t, agent, "#te-preview-restart")
+		run(t, agent, clickStill(t, "#te-preview-restart"))
 		preview(t, "the preview back at the start", "start", "", 0)
 	})
 
@@ -143,8 +140,8 @@ func TestTreeEdit(t *testing.T) {
 	})
 
 	t.Run("SaveDraftOffline", func(t *testing.T) {
-		clickJS(t, agent, "#te-save")
-		waitJS(t, agent, "the draft queued", statusIs("offline", 1)+` && location.pathname === "/troubleshoot/edit/scanner-jams"`, 10*time.Second)
+		run(t, agent, clickStill(t, "#te-save"))
+		waitJS(t, agent, "the draft queued", statusIs("offline", 1)+` && location.pathname === "/troubleshoot/edit/scanner-jams"`, 20*time.Second)
 	})
 
 	t.Run("PublishOnline", func(t *testing.T) {
@@ -155,13 +152,13 @@ func TestTreeEdit(t *testing.T) {
 		if tr.Status != tree.StatusDraft || rev.Revision != 1 || rev.UpdatedBy != "Gil Guides" || len(tr.Nodes) != 3 || tr.Category != "devices" {
 			t.Fatalf("server has %+v at %+v; want the 3-node draft at revision 1 by Gil Guides", tr, rev)
 		}
-		clickJS(t, agent, "#te-publish")
+		run(t, agent, clickStill(t, "#te-publish"))
 		waitJS(t, agent, "published", statusIs("online", 0)+` && `+state("revision")+` === "2" && `+state("status")+` === "published"`, 30*time.Second)
 		if tr, rev := storedTreeAndRev(t, srv.Store, "scanner-jams"); tr.Status != tree.StatusPublished || rev.Revision != 2 {
 			t.Fatalf("server has status %q at revision %d; want published at 2", tr.Status, rev.Revision)
 		}
 		// Saving a draft now would hide it from users: the button says so.
-		waitJS(t, agent, "the save button warns", `document.getElementById("te-save").innerText.includes("hides it") && document.getElementById("te-save-hint").innerText.includes("is published")`, 10*time.Second)
+		waitJS(t, agent, "the save button warns", `document.getElementById("te-save").innerText.includes("hides it") && document.getElementById("te-save-hint").innerText.includes("is published")`, 20*time.Second)
 		shot(t, agent, "tree-edit-published")
 	})
 
@@ -182,9 +179,9 @@ func TestTreeEdit(t *testing.T) {
 		if q := eval[string](t, reader, `document.getElementById("run-question").textContent`); q != "Is paper stuck in the scanner?" {
 			t.Errorf("question = %q", q)
 		}
-		clickJS(t, reader, `#run-answers button[data-choice="yes"]`)
+		run(t, reader, clickStill(t, `#run-answers button[data-choice="yes"]`))
 		at("the step", "step-1", "")
-		clickJS(t, reader, `#run-answers button[data-choice="yes"]`)
+		run(t, reader, clickStill(t, `#run-answers button[data-choice="yes"]`))
 		at("solved", "step-1", "solved")
 		shot(t, reader, "tree-edit-reader-solved")
 	})

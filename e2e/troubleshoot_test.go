@@ -30,7 +30,7 @@ func TestTroubleshootOfflineToTicket(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(base+"/"))
 	waitJS(t, ctx, "online and synced", statusIs("online", 0)+` && !!document.getElementById("home-troubleshoot")`, 30*time.Second)
 	waitCached(t, ctx)
-	run(t, ctx, chromedp.Click(chromedp.CSS("#nav-troubleshoot"), chromedp.NodeVisible))
+	run(t, ctx, clickStill(t, "#nav-troubleshoot"))
 	waitJS(t, ctx, "the English guides", `document.querySelectorAll("#tree-list li a").length === 3 && !!document.querySelector('#tree-list a[data-id="no-internet"]')`, 30*time.Second)
 
 	srv.Close()
@@ -44,7 +44,7 @@ func TestTroubleshootOfflineToTicket(t *testing.T) {
 	}
 	answer := func(choice string) {
 		t.Helper()
-		run(t, ctx, chromedp.Click(chromedp.CSS(`#run-answers button[data-choice="`+choice+`"]`), chromedp.NodeVisible))
+		run(t, ctx, clickStill(t, `#run-answers button[data-choice="`+choice+`"]`))
 	}
 	transcript := `[...document.querySelectorAll("#transcript li")].map(li => li.dataset.node).join(",")`
 
@@ -55,11 +55,11 @@ func TestTroubleshootOfflineToTicket(t *testing.T) {
 		shot(t, ctx, "troubleshoot-question")
 		answer("cable")
 		atNode("the cable step", "cable", 1)
-		waitJS(t, ctx, "run started, queued", statusIs("offline", 1), 10*time.Second)
+		waitJS(t, ctx, "run started, queued", statusIs("offline", 1), 20*time.Second)
 		answer("no")
 		atNode("other devices", "other-devices", 2)
 		// Back undoes one answer; answering again gets back here.
-		run(t, ctx, chromedp.Click(chromedp.CSS("#run-back"), chromedp.NodeVisible))
+		run(t, ctx, clickStill(t, "#run-back"))
 		atNode("back at the cable step", "cable", 1)
 		answer("no")
 		atNode("other devices again", "other-devices", 2)
@@ -71,22 +71,22 @@ func TestTroubleshootOfflineToTicket(t *testing.T) {
 	t.Run("ReloadResumes", func(t *testing.T) {
 		run(t, ctx, chromedp.Reload())
 		atNode("resumed at other devices", "other-devices", 2)
-		waitJS(t, ctx, "welcome back", `!!document.getElementById("run-notice")`, 10*time.Second)
+		waitJS(t, ctx, "welcome back", `!!document.getElementById("run-notice")`, 20*time.Second)
 		if got := eval[string](t, ctx, transcript); got != "connection,cable" {
 			t.Fatalf("transcript after reload = %q; want connection,cable", got)
 		}
 		shot(t, ctx, "troubleshoot-resumed")
 		// The started event was queued once, not again on resume.
-		waitJS(t, ctx, "1 pending", statusIs("offline", 1), 10*time.Second)
+		waitJS(t, ctx, "1 pending", statusIs("offline", 1), 20*time.Second)
 	})
 
 	var draftURL string
 	t.Run("EscalateToDraft", func(t *testing.T) {
 		answer("nobody-office")
-		waitJS(t, ctx, "escalated", `(() => { const r = document.getElementById("run"); return !!r && r.dataset.outcome === "escalated"; })() && !!document.getElementById("open-draft")`, 10*time.Second)
-		waitJS(t, ctx, "started and escalated queued", statusIs("offline", 2), 10*time.Second)
+		waitJS(t, ctx, "escalated", `(() => { const r = document.getElementById("run"); return !!r && r.dataset.outcome === "escalated"; })() && !!document.getElementById("open-draft")`, 20*time.Second)
+		waitJS(t, ctx, "started and escalated queued", statusIs("offline", 2), 20*time.Second)
 		shot(t, ctx, "troubleshoot-escalated")
-		run(t, ctx, chromedp.Click(chromedp.CSS("#open-draft"), chromedp.NodeVisible))
+		run(t, ctx, clickStill(t, "#open-draft"))
 		waitJS(t, ctx, "prefilled ticket draft", `location.pathname === "/ticket/new" && location.search.startsWith("?draft=") && (() => {
 			const title = document.getElementById("ticket-title"), desc = document.getElementById("ticket-description");
 			return !!title && title.value === "Office network down: nobody has internet" &&
@@ -98,8 +98,8 @@ func TestTroubleshootOfflineToTicket(t *testing.T) {
 		})()`, 30*time.Second)
 		draftURL = eval[string](t, ctx, `location.href`)
 		shot(t, ctx, "troubleshoot-draft")
-		run(t, ctx, chromedp.Click(chromedp.CSS("#ticket-submit"), chromedp.NodeVisible))
-		waitJS(t, ctx, "ticket queued", `location.pathname === "/tickets" && `+statusIs("offline", 3), 10*time.Second)
+		run(t, ctx, clickStill(t, "#ticket-submit"))
+		waitJS(t, ctx, "ticket queued", `location.pathname === "/tickets" && `+statusIs("offline", 3), 20*time.Second)
 	})
 
 	t.Run("BackOnlineOnceEach", func(t *testing.T) {
