@@ -63,7 +63,7 @@ func TestWordExpansions(t *testing.T) {
 	open()
 	waitJS(t, admin, "the expansions again", `!!document.getElementById("expand-block-radio-wireless")`, 10*time.Second)
 	for _, term := range []string{"wireless", "airplan"} {
-		run(t, admin, chromedp.Click(chromedp.CSS("#expand-block-radio-"+term), chromedp.NodeVisible))
+		run(t, admin, clickStill(t, "#expand-block-radio-"+term))
 		waitJS(t, admin, "blocked "+term, `document.getElementById("expand-block-radio-`+term+`").textContent === "Unblock" && document.getElementById("expand-block-radio-`+term+`").closest("li").innerText.includes("Blocked")`, 10*time.Second)
 	}
 	waitJS(t, admin, "saved and sent", `!!document.getElementById("blocks-saved") && `+statusIs("online", 0), 30*time.Second)
