@@ -1,8 +1,9 @@
 package i18n
 
-// catalog maps language → key → message. Messages take fmt verbs; use %v for
-// arguments, since error arguments cross the wire as strings.
-var catalog = map[string]map[string]string{
+// common holds the messages of no particular area (the rest are in
+// catalog_<area>.go). Messages take fmt verbs; use %v for arguments, since
+// error arguments cross the wire as strings.
+var common = map[string]map[string]string{
 	"en": {
 		// Names used inside other messages.
 		"name.title":       "title",

@@ -2,8 +2,8 @@ package i18n
 
 // Messages of the account page (/account): changing one's password and
 // signing out one's other devices (issue 15).
-func init() {
-	register("en", map[string]string{
+var areaAccount = area{
+	en: map[string]string{
 		"auth.wrong_password":       "The current password is wrong.",
 		"auth.same_password":        "The new password is the same as the current one. Choose another.",
 		"account.bad_request":       "Send the current password and a new one.",
@@ -31,8 +31,8 @@ func init() {
 		"account.needs_network":     "You are offline: changing your password and signing out other devices need the network.",
 		"account.loading":           "Loading your devices…",
 		"account.signed_out":        "Sign in to manage your account.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"auth.wrong_password":       "La contraseña actual no es correcta.",
 		"auth.same_password":        "La contraseña nueva es igual que la actual. Elige otra.",
 		"account.bad_request":       "Envía la contraseña actual y una nueva.",
@@ -60,5 +60,5 @@ func init() {
 		"account.needs_network":     "Estás sin conexión: cambiar la contraseña y cerrar la sesión en otros dispositivos necesitan la red.",
 		"account.loading":           "Cargando tus dispositivos…",
 		"account.signed_out":        "Inicia sesión para gestionar tu cuenta.",
-	})
+	},
 }

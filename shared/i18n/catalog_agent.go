@@ -1,7 +1,7 @@
 package i18n
 
-func init() {
-	register("en", map[string]string{
+var areaAgent = area{
+	en: map[string]string{
 		"ticket.not_here":       "Ticket not found",
 		"ticket.not_here_p":     "This ticket is not on this device. If you are offline, connect once to download it.",
 		"ticket.requester":      "Requester: %v",
@@ -53,8 +53,8 @@ func init() {
 		"age.minutes":           "%v min",
 		"age.hours":             "%v h",
 		"age.days":              "%v d",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"ticket.not_here":       "Ticket no encontrado",
 		"ticket.not_here_p":     "Este ticket no está en este dispositivo. Si estás sin conexión, conéctate una vez para descargarlo.",
 		"ticket.requester":      "Solicitante: %v",
@@ -106,5 +106,5 @@ func init() {
 		"age.minutes":           "%v min",
 		"age.hours":             "%v h",
 		"age.days":              "%v d",
-	})
+	},
 }

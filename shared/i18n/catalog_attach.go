@@ -2,8 +2,8 @@ package i18n
 
 // Messages of attachments: the references a ticket carries, the blob
 // upload and download API, and the attach controls of the ticket pages.
-func init() {
-	register("en", map[string]string{
+var areaAttach = area{
+	en: map[string]string{
 		"attach.bad_hash":        "The attachment's fingerprint %q is not a SHA-256.",
 		"attach.name_required":   "An attachment needs a file name.",
 		"attach.name_too_long":   "An attachment's file name may have at most %d characters.",
@@ -40,8 +40,8 @@ func init() {
 		"attach.upload_failed":   "Upload failed: %s Retrying.",
 		"attach.not_on_device":   "Not on this device yet",
 		"attach.offline":         "Available when online",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"attach.bad_hash":        "La huella %q del adjunto no es un SHA-256.",
 		"attach.name_required":   "Un adjunto necesita un nombre de archivo.",
 		"attach.name_too_long":   "El nombre de un adjunto puede tener como mucho %d caracteres.",
@@ -78,5 +78,5 @@ func init() {
 		"attach.upload_failed":   "Falló la subida: %s Se reintentará.",
 		"attach.not_on_device":   "Aún no está en este dispositivo",
 		"attach.offline":         "Disponible con conexión",
-	})
+	},
 }

@@ -2,8 +2,8 @@ package i18n
 
 // Messages of accounts, roles and the ticket lifecycle: server/auth,
 // shared/role.go and shared/lifecycle.go.
-func init() {
-	register("en", map[string]string{
+var areaAuth = area{
+	en: map[string]string{
 		// Signing in and accounts.
 		"auth.required":           "Sign in to continue.",
 		"auth.bad_credentials":    "Wrong e-mail or password.",
@@ -76,8 +76,8 @@ func init() {
 		"transition.tier_up_only":        "Escalate to a tier above the current one (%v), up to %v.",
 		"transition.reason_required":     "Say why the ticket is escalated.",
 		"transition.reason_too_long":     "The reason is too long (at most %v characters).",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"auth.required":           "Inicia sesión para continuar.",
 		"auth.bad_credentials":    "Correo o contraseña incorrectos.",
 		"auth.disabled":           "Esta cuenta está desactivada. Pide a un administrador que la active.",
@@ -145,5 +145,5 @@ func init() {
 		"transition.tier_up_only":        "Escala a un nivel superior al actual (%v), hasta el %v.",
 		"transition.reason_required":     "Indica por qué se escala el ticket.",
 		"transition.reason_too_long":     "El motivo es demasiado largo (máximo %v caracteres).",
-	})
+	},
 }

@@ -2,8 +2,8 @@ package i18n
 
 // Messages of the category tree's admin screen (app/admin_categories.go)
 // and of config.save for the category tree.
-func init() {
-	register("en", map[string]string{
+var areaCategories = area{
+	en: map[string]string{
 		"catadmin.title":              "Categories",
 		"catadmin.nav":                "Categories",
 		"catadmin.intro":              "The categories and subcategories people choose from on the home page, the ticket form and the kiosk: at most %v categories, each with at most %v subcategories. Changes reach every device at its next sync.",
@@ -27,8 +27,8 @@ func init() {
 		"catadmin.sub_removed_in_use": "%v (in %v) is still used by %v tickets or articles: they keep it, but nobody can choose it any more.",
 		"catadmin.save":               "Save categories",
 		"catadmin.saved":              "Saved: it reaches the server at the next sync.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"catadmin.title":              "Categorías",
 		"catadmin.nav":                "Categorías",
 		"catadmin.intro":              "Las categorías y subcategorías que se eligen en la página de inicio, el formulario de incidencias y el quiosco: como máximo %v categorías, cada una con como máximo %v subcategorías. Los cambios llegan a cada dispositivo en su próxima sincronización.",
@@ -52,5 +52,5 @@ func init() {
 		"catadmin.sub_removed_in_use": "%v (en %v) aún la usan %v incidencias o artículos: la conservan, pero ya nadie podrá elegirla.",
 		"catadmin.save":               "Guardar categorías",
 		"catadmin.saved":              "Guardado: llegará al servidor en la próxima sincronización.",
-	})
+	},
 }

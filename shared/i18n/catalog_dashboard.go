@@ -4,8 +4,8 @@ package i18n
 // in the queue (slaview.*), satisfaction ratings (rating.*), the support
 // dashboard (dash.*) and the SLA admin screen (slaadmin.*). The pure SLA
 // and KPI messages (sla.*, kpi.*) are in catalog_sla.go.
-func init() {
-	register("en", map[string]string{
+var areaDashboard = area{
+	en: map[string]string{
 		"slaview.title":                 "Service level",
 		"slaview.timer.first_response":  "First response",
 		"slaview.timer.resolution":      "Resolution",
@@ -84,8 +84,8 @@ func init() {
 		"slaadmin.warn":            "Warn agents at this share of a target (%)",
 		"slaadmin.save_policy":     "Save targets",
 		"slaadmin.saved":           "Saved. It is sent when this device is online.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"slaview.title":                 "Nivel de servicio",
 		"slaview.timer.first_response":  "Primera respuesta",
 		"slaview.timer.resolution":      "Resolución",
@@ -164,5 +164,5 @@ func init() {
 		"slaadmin.warn":            "Avisar a los agentes a esta parte de un objetivo (%)",
 		"slaadmin.save_policy":     "Guardar objetivos",
 		"slaadmin.saved":           "Guardado. Se envía cuando este dispositivo tenga conexión.",
-	})
+	},
 }

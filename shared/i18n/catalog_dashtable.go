@@ -3,8 +3,8 @@ package i18n
 // Headings and figure names of the dashboard's tables (app/dashboard_table.go):
 // kpi.col.<column> and kpi.m.<summary figure>, the machine names of
 // shared/kpi's tables, which the CSV download keeps.
-func init() {
-	register("en", map[string]string{
+var areaDashtable = area{
+	en: map[string]string{
 		"kpi.col.metric":             "Figure",
 		"kpi.col.value":              "Value",
 		"kpi.col.priority":           "Priority",
@@ -52,8 +52,8 @@ func init() {
 		"kpi.date":           "%v %v %v, %v", // 7 Dec 2026, 04:31
 		"lang.en":            "English",
 		"lang.es":            "Spanish",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"kpi.col.metric":             "Indicador",
 		"kpi.col.value":              "Valor",
 		"kpi.col.priority":           "Prioridad",
@@ -101,5 +101,5 @@ func init() {
 		"kpi.date":           "%v %v %v, %v",
 		"lang.en":            "Inglés",
 		"lang.es":            "Español",
-	})
+	},
 }

@@ -1,7 +1,7 @@
 package i18n
 
-func init() {
-	register("en", map[string]string{
+var areaDevice = area{
+	en: map[string]string{
 		"nav.device":             "This device",
 		"device.title":           "This device",
 		"device.not_durable":     "This browser gives Outpost no lasting storage (private mode?): what you do here is lost when the page closes.",
@@ -17,8 +17,8 @@ func init() {
 		"device.m.ticket":        "New ticket: %v",
 		"device.m.feedback":      "Feedback on the article %v",
 		"device.m.search":        "A search that found nothing: %v",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"nav.device":             "Este dispositivo",
 		"device.title":           "Este dispositivo",
 		"device.not_durable":     "Este navegador no da almacenamiento duradero a Outpost (¿modo privado?): lo que hagas aquí se pierde al cerrar la página.",
@@ -34,5 +34,5 @@ func init() {
 		"device.m.ticket":        "Ticket nuevo: %v",
 		"device.m.feedback":      "Valoración del artículo %v",
 		"device.m.search":        "Una búsqueda sin resultados: %v",
-	})
+	},
 }

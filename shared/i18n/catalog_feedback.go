@@ -1,7 +1,7 @@
 package i18n
 
-func init() {
-	register("en", map[string]string{
+var areaFeedback = area{
+	en: map[string]string{
 		"name.comment":                   "comment",
 		"name.query":                     "search",
 		"feedback.bad_id":                "Feedback ID %q is not a valid ID.",
@@ -31,8 +31,8 @@ func init() {
 		"search.none":                    "No articles match “%v”.",
 		"search.none_hint":               "Try other words, or file a ticket and we will help.",
 		"search.clear":                   "Clear search",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"name.comment":                   "comentario",
 		"name.query":                     "búsqueda",
 		"feedback.bad_id":                "El ID de la valoración %q no es válido.",
@@ -62,5 +62,5 @@ func init() {
 		"search.none":                    "Ningún artículo coincide con «%v».",
 		"search.none_hint":               "Prueba con otras palabras, o abre un ticket y te ayudamos.",
 		"search.clear":                   "Borrar búsqueda",
-	})
+	},
 }

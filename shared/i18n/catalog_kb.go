@@ -2,8 +2,8 @@ package i18n
 
 // The knowledge base's data model: subcategory names, the category tree's
 // limits, article fields added with revisions, and `outpost kb import`.
-func init() {
-	register("en", map[string]string{
+var areaKb = area{
+	en: map[string]string{
 		"subcategory.network.wifi":         "Wi-Fi",
 		"subcategory.network.vpn":          "VPN",
 		"subcategory.network.wired":        "Wired network",
@@ -40,8 +40,8 @@ func init() {
 		"kb.translation_taken":     "%v already has a %v translation: %q",
 		"kb.no_files":              "no .md files under %v",
 		"kb.invalid":               "%v files have errors; nothing was imported.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"subcategory.network.wifi":         "Wi-Fi",
 		"subcategory.network.vpn":          "VPN",
 		"subcategory.network.wired":        "Red por cable",
@@ -78,5 +78,5 @@ func init() {
 		"kb.translation_taken":     "%v ya tiene una traducción en %v: %q",
 		"kb.no_files":              "no hay archivos .md en %v",
 		"kb.invalid":               "%v archivos tienen errores; no se importó nada.",
-	})
+	},
 }

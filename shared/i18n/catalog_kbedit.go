@@ -3,8 +3,8 @@ package i18n
 // Messages of knowledge-base authoring: the editor, article history and
 // feedback figures for staff, the content-gap report, and the refusals of
 // the article.* mutations.
-func init() {
-	register("en", map[string]string{
+var areaKbedit = area{
+	en: map[string]string{
 		"kbedit.staff_only":          "Only support staff can write knowledge-base articles. Sign in with an agent account.",
 		"kbedit.no_article":          "The article %q does not exist.",
 		"kbedit.exists":              "An article with the ID %q already exists. Choose another ID.",
@@ -86,8 +86,8 @@ func init() {
 		"kbedit.col_last":       "Last",
 		"kbedit.new_article":    "New article",
 		"kbedit.write_it":       "Write it",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"kbedit.staff_only":          "Solo el personal de soporte puede escribir artículos. Inicia sesión con una cuenta de agente.",
 		"kbedit.no_article":          "El artículo %q no existe.",
 		"kbedit.exists":              "Ya existe un artículo con el ID %q. Elige otro ID.",
@@ -169,5 +169,5 @@ func init() {
 		"kbedit.col_last":       "Última",
 		"kbedit.new_article":    "Artículo nuevo",
 		"kbedit.write_it":       "Escribirlo",
-	})
+	},
 }

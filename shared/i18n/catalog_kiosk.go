@@ -3,8 +3,8 @@ package i18n
 // Messages of kiosk mode: the visitor's kiosk, the queue board, the desk,
 // kiosk enrollment, and the problems the kiosk.checkin and visit.*
 // mutations report.
-func init() {
-	register("en", map[string]string{
+var areaKiosk = area{
+	en: map[string]string{
 		"kiosk.title":          "Check in",
 		"kiosk.brand":          "IT help desk",
 		"kiosk.nav":            "Kiosk",
@@ -133,8 +133,8 @@ func init() {
 		"desk.visit_moved":   "Someone else already handled this visitor (now: %v).",
 		"desk.desk_required": "Give this desk a name first, so visitors know where to go.",
 		"desk.bad_desk":      "The desk name is too long (at most %v characters).",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"kiosk.title":          "Registrarse",
 		"kiosk.brand":          "Soporte informático",
 		"kiosk.nav":            "Quiosco",
@@ -263,5 +263,5 @@ func init() {
 		"desk.visit_moved":   "Otra persona ya atendió a este visitante (ahora: %v).",
 		"desk.desk_required": "Ponga primero un nombre a este mostrador para que los visitantes sepan adónde ir.",
 		"desk.bad_desk":      "El nombre del mostrador es demasiado largo (máximo %v caracteres).",
-	})
+	},
 }

@@ -3,8 +3,8 @@ package i18n
 // Messages of display names (issue 16): the names of categories,
 // subcategories and sites in each language, their refusals, and what the
 // ticket form suggests while a requester types.
-func init() {
-	register("en", map[string]string{
+var areaNames = area{
+	en: map[string]string{
 		"names.blank":               "The name of %q in %v is blank or starts or ends with a space.",
 		"names.too_long":            "A name of %q is longer than %v characters.",
 		"names.control":             "A name of %q holds a control character.",
@@ -30,8 +30,8 @@ func init() {
 		"suggest.back_to_draft":     "Back to your ticket",
 		"article.not_translated":    "This article is not translated into English yet: here it is in %v.",
 		"dash.deflection_from_form": "(%v suggested on the ticket form)",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"names.blank":               "El nombre de %q en %v está vacío o empieza o termina con un espacio.",
 		"names.too_long":            "Un nombre de %q tiene más de %v caracteres.",
 		"names.control":             "Un nombre de %q contiene un carácter de control.",
@@ -57,5 +57,5 @@ func init() {
 		"suggest.back_to_draft":     "Volver a tu ticket",
 		"article.not_translated":    "Este artículo todavía no está traducido al español: aquí está en %v.",
 		"dash.deflection_from_form": "(%v sugeridos en el formulario de tickets)",
-	})
+	},
 }

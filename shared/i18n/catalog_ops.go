@@ -1,13 +1,13 @@
 package i18n
 
 // Messages of operating the server: metrics, readiness, backups.
-func init() {
-	register("en", map[string]string{
+var areaOps = area{
+	en: map[string]string{
 		"ops.admin_only": "Only administrators can see the server's metrics.",
 		"ops.not_ready":  "The server is not ready: %v.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"ops.admin_only": "Solo los administradores pueden ver las métricas del servidor.",
 		"ops.not_ready":  "El servidor no está listo: %v.",
-	})
+	},
 }

@@ -1,7 +1,7 @@
 package i18n
 
-func init() {
-	register("en", map[string]string{
+var areaSignin = area{
+	en: map[string]string{
 		"nav.signin":             "Sign in",
 		"nav.signin_again":       "Sign in again",
 		"nav.agent":              "Agent queue",
@@ -22,8 +22,8 @@ func init() {
 		"signin.signout":         "Sign out",
 		"signin.pending_signout": "%v changes have not reached the server yet. Connect and let them sync before signing out, so they are not lost.",
 		"signin.other_pending":   "%v has changes on this device that have not been sent. Sign in as %[1]v to send them first.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"nav.signin":             "Iniciar sesión",
 		"nav.signin_again":       "Volver a iniciar sesión",
 		"nav.agent":              "Cola de agente",
@@ -44,5 +44,5 @@ func init() {
 		"signin.signout":         "Cerrar sesión",
 		"signin.pending_signout": "%v cambios aún no han llegado al servidor. Conéctate y deja que se sincronicen antes de cerrar sesión, para no perderlos.",
 		"signin.other_pending":   "%v tiene cambios en este dispositivo sin enviar. Inicia sesión como %[1]v para enviarlos primero.",
-	})
+	},
 }

@@ -2,8 +2,8 @@ package i18n
 
 // Messages of SLA calendars and policies (shared/sla) and of the support
 // figures (shared/kpi).
-func init() {
-	register("en", map[string]string{
+var areaSla = area{
+	en: map[string]string{
 		"sla.zone_required":             "Choose the calendar's time zone.",
 		"sla.bad_zone":                  "Time zone %q is not known.",
 		"sla.zone_not_loaded":           "The calendar's time zone %v has not been loaded.",
@@ -74,8 +74,8 @@ func init() {
 		"kpi.tier":             "Tier %v",
 		"kpi.all":              "All",
 		"kpi.export_csv":       "Export CSV",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"sla.zone_required":             "Elige la zona horaria del calendario.",
 		"sla.bad_zone":                  "No se conoce la zona horaria %q.",
 		"sla.zone_not_loaded":           "No se ha cargado la zona horaria %v del calendario.",
@@ -146,5 +146,5 @@ func init() {
 		"kpi.tier":             "Nivel %v",
 		"kpi.all":              "Todos",
 		"kpi.export_csv":       "Exportar CSV",
-	})
+	},
 }

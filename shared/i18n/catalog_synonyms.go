@@ -2,8 +2,8 @@ package i18n
 
 // Messages of the search synonyms (app/kb_synonyms.go) and of config.save
 // for them.
-func init() {
-	register("en", map[string]string{
+var areaSynonyms = area{
+	en: map[string]string{
 		"synonyms.title":           "Search synonyms",
 		"synonyms.nav":             "Synonyms",
 		"synonyms.intro":           "Words and phrases your readers use for the same thing. A search for any of them also finds the pages that use the others, on every device, offline too.",
@@ -24,8 +24,8 @@ func init() {
 		"synonyms.too_many_words":  "Line %v: %q has more than %v words.",
 		"synonyms.duplicate":       "%q is in line %v and in line %v: a term belongs to one group only.",
 		"synonyms.gaps_link":       "Searches that found nothing often want a synonym: edit the search synonyms.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"synonyms.title":           "Sinónimos de búsqueda",
 		"synonyms.nav":             "Sinónimos",
 		"synonyms.intro":           "Palabras y expresiones que tus lectores usan para lo mismo. Una búsqueda de cualquiera de ellas encuentra también las páginas que usan las demás, en todos los dispositivos, también sin conexión.",
@@ -46,5 +46,5 @@ func init() {
 		"synonyms.too_many_words":  "Línea %v: %q tiene más de %v palabras.",
 		"synonyms.duplicate":       "%q está en la línea %v y en la línea %v: un término pertenece a un solo grupo.",
 		"synonyms.gaps_link":       "Las búsquedas que no encontraron nada a menudo piden un sinónimo: edita los sinónimos de búsqueda.",
-	})
+	},
 }

@@ -1,7 +1,7 @@
 package i18n
 
-func init() {
-	register("en", map[string]string{
+var areaTicket = area{
+	en: map[string]string{
 		"name.reply":               "reply",
 		"auth.cross_origin":        "This request came from another site and was refused.",
 		"auth.bad_request":         "Send an e-mail address and a password.",
@@ -25,8 +25,8 @@ func init() {
 		"ticket.urgency.medium":    "Today would be good",
 		"ticket.urgency.high":      "Work has stopped now",
 		"ticket.priority_is":       "This ticket will be %v.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"name.reply":               "respuesta",
 		"auth.cross_origin":        "Esta petición venía de otro sitio y se rechazó.",
 		"auth.bad_request":         "Envía una dirección de correo y una contraseña.",
@@ -50,5 +50,5 @@ func init() {
 		"ticket.urgency.medium":    "Hoy estaría bien",
 		"ticket.urgency.high":      "El trabajo está parado ahora",
 		"ticket.priority_is":       "Este ticket tendrá prioridad %v.",
-	})
+	},
 }

@@ -2,8 +2,8 @@ package i18n
 
 // Messages of guided troubleshooting (shared/tree): what a run shows and
 // writes into a ticket, and the problems Validate, Decode and Eval report.
-func init() {
-	register("en", map[string]string{
+var areaTree = area{
+	en: map[string]string{
 		"tree.step_yes":       "Yes, that fixed it",
 		"tree.step_no":        "No, still not working",
 		"tree.solution_yes":   "Yes, the article solved it",
@@ -57,8 +57,8 @@ func init() {
 		"tree.eval_unknown_answer": "Answer %v: step %q has no answer %q. The guide may have changed since.",
 		"tree.eval_hidden_answer":  "Answer %v: step %q does not offer answer %q right now.",
 		"tree.eval_next_missing":   "This guide is broken: step %q leads to %q, which is missing.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"tree.step_yes":       "Sí, eso lo resolvió",
 		"tree.step_no":        "No, sigue sin funcionar",
 		"tree.solution_yes":   "Sí, el artículo lo resolvió",
@@ -112,5 +112,5 @@ func init() {
 		"tree.eval_unknown_answer": "Respuesta %v: el paso %q no tiene la respuesta %q. Puede que la guía haya cambiado.",
 		"tree.eval_hidden_answer":  "Respuesta %v: el paso %q no ofrece ahora la respuesta %q.",
 		"tree.eval_next_missing":   "Esta guía está rota: el paso %q lleva a %q, que no existe.",
-	})
+	},
 }

@@ -3,8 +3,8 @@ package i18n
 // Messages of the troubleshooting-tree editor and stats pages
 // (app/tree_edit*.go, app/tree_stats.go) and of the tree.save,
 // tree.publish and tree.unpublish mutations.
-func init() {
-	register("en", map[string]string{
+var areaTreeedit = area{
+	en: map[string]string{
 		"treeedit.title_new":         "New guide",
 		"treeedit.title_edit":        "Edit guide",
 		"treeedit.loading":           "Loading…",
@@ -97,8 +97,8 @@ func init() {
 		"treeedit.stale":               "Someone else saved this guide meanwhile (revision %v, by %v).",
 		"treeedit.translation_missing": "translation_of names guide %q, which does not exist.",
 		"treeedit.translation_taken":   "Guide %q already has a translation in %v: %q.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"treeedit.title_new":         "Nueva guía",
 		"treeedit.title_edit":        "Editar guía",
 		"treeedit.loading":           "Cargando…",
@@ -191,5 +191,5 @@ func init() {
 		"treeedit.stale":               "Otra persona guardó esta guía mientras tanto (revisión %v, de %v).",
 		"treeedit.translation_missing": "translation_of nombra la guía %q, que no existe.",
 		"treeedit.translation_taken":   "La guía %q ya tiene una traducción en %v: %q.",
-	})
+	},
 }

@@ -3,8 +3,8 @@ package i18n
 // Messages of the troubleshooting pages (app/troubleshoot*.go) and of the
 // tree.event mutation. The tree package's own messages are in
 // catalog_tree.go.
-func init() {
-	register("en", map[string]string{
+var areaTroubleshoot = area{
+	en: map[string]string{
 		"troubleshoot.nav":       "Troubleshoot",
 		"troubleshoot.title":     "Guided troubleshooting",
 		"troubleshoot.intro":     "Answer a few questions and try the fixes one at a time. It works offline, and your progress is kept on this device.",
@@ -44,8 +44,8 @@ func init() {
 		"troubleshoot.event_bad_time": "The troubleshooting event's time is not valid.",
 		"troubleshoot.event_exists":   "This troubleshooting event was already counted.",
 		"troubleshoot.no_tree":        "There is no troubleshooting guide %q.",
-	})
-	register("es", map[string]string{
+	},
+	es: map[string]string{
 		"troubleshoot.nav":       "Diagnóstico",
 		"troubleshoot.title":     "Diagnóstico guiado",
 		"troubleshoot.intro":     "Responde unas preguntas y prueba las soluciones de una en una. Funciona sin conexión y tu progreso se guarda en este dispositivo.",
@@ -85,5 +85,5 @@ func init() {
 		"troubleshoot.event_bad_time": "La hora del evento de diagnóstico no es válida.",
 		"troubleshoot.event_exists":   "Este evento de diagnóstico ya se contó.",
 		"troubleshoot.no_tree":        "No existe la guía de diagnóstico %q.",
-	})
+	},
 }

@@ -64,20 +64,44 @@ func Keys(lang string) []string {
 	return keys
 }
 
-// register adds an area's messages for lang to the catalog. Each area of the
-// product keeps its messages in its own file (catalog_<area>.go) and calls
-// register from init, so areas can grow without editing one shared literal.
-// A key defined twice panics at start-up: two areas must not fight over one.
-func register(lang string, msgs map[string]string) {
-	m := catalog[lang]
-	if m == nil {
-		m = map[string]string{}
-		catalog[lang] = m
-	}
-	for k, v := range msgs {
-		if _, dup := m[k]; dup {
-			panic("i18n: key " + k + " defined twice for " + lang)
+// area is one part of the product's messages in both languages. Each
+// area keeps them in its own file (catalog_<area>.go), so areas grow
+// without editing one shared literal; areas lists them all.
+type area struct{ en, es map[string]string }
+
+// areas is every area's messages, added to the common messages (catalog.go)
+// when the package is initialized.
+var areas = []area{
+	areaAccount, areaAgent, areaAttach, areaAuth, areaCategories,
+	areaDashboard, areaDashtable, areaDeskRefusals, areaDevice, areaExpand,
+	areaFeedback, areaKb, areaKbedit, areaKiosk, areaLooks, areaMail,
+	areaNames, areaNotify, areaOps, areaQuota, areaRelated, areaSecurity,
+	areaSignin, areaSla, areaSynonyms, areaTicket, areaTree, areaTreeedit,
+	areaTroubleshoot,
+}
+
+// catalog maps language → key → message: the common messages and every
+// area's. A key defined twice panics at start-up: two areas must not
+// fight over one.
+var catalog = withAreas(common, areas)
+
+func withAreas(c map[string]map[string]string, areas []area) map[string]map[string]string {
+	add := func(lang string, msgs map[string]string) {
+		m := c[lang]
+		if m == nil {
+			m = map[string]string{}
+			c[lang] = m
 		}
-		m[k] = v
+		for k, v := range msgs {
+			if _, dup := m[k]; dup {
+				panic("i18n: key " + k + " defined twice for " + lang)
+			}
+			m[k] = v
+		}
 	}
+	for _, a := range areas {
+		add("en", a.en)
+		add("es", a.es)
+	}
+	return c
 }

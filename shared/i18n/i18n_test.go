@@ -1,6 +1,10 @@
 package i18n
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -71,5 +75,39 @@ func TestTLeavesArgumentsAlone(t *testing.T) {
 	}
 	if args[0] != "title" {
 		t.Errorf("T changed its caller's arguments: %v", args)
+	}
+}
+
+// TestEveryAreaIsListed: an area declared in a catalog_<area>.go file but
+// left out of areas would drop its messages silently.
+func TestEveryAreaIsListed(t *testing.T) {
+	files, err := filepath.Glob("catalog_*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalog files: %v", err)
+	}
+	declared := 0
+	for _, f := range files {
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range g.Specs {
+				for _, v := range spec.(*ast.ValueSpec).Values {
+					if lit, ok := v.(*ast.CompositeLit); ok {
+						if id, ok := lit.Type.(*ast.Ident); ok && id.Name == "area" {
+							declared++
+						}
+					}
+				}
+			}
+		}
+	}
+	if declared != len(areas) {
+		t.Errorf("%d areas declared in catalog_*.go, %d listed in areas (i18n.go)", declared, len(areas))
 	}
 }
