@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"outpost/shared"
 	"outpost/shared/i18n"
 	"outpost/shared/sla"
 )
@@ -18,13 +17,7 @@ import (
 // typed), and the code it issues says until when it is valid: a time in
 // the future, not 1970.
 func TestKioskCodeExpiry(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	srv := startServer(t, addr, dir)
-	base := srv.HTTP.URL()
-	addAccount(t, srv, "ada@example.com", "Ada Admin", shared.RoleAdmin, 0)
-	admin := newBrowser(t)
-	signInUI(t, admin, base, "ada@example.com")
-	waitJS(t, admin, "synced", statusIs("online", 0), 30*time.Second)
+	_, base, admin := adminOnServer(t)
 	run(t, admin, chromedp.Navigate(base+"/admin/kiosks"))
 	waitJS(t, admin, "kiosk admin page", appReady+` && !!document.getElementById("kiosk-site")`, 30*time.Second)
 	if hint := eval[string](t, admin, `document.getElementById("kiosk-site-hint").innerText`); hint == "" {

@@ -160,3 +160,16 @@ func signedInForOffline(t *testing.T, base, email string) context.Context {
 	waitCached(t, d.ctx)
 	return d.ctx
 }
+
+// adminOnServer starts a server of its own with Ada Admin, and a browser
+// signed in as her and synced.
+func adminOnServer(t *testing.T) (srv *server.Main, base string, admin context.Context) {
+	t.Helper()
+	srv = startServer(t, freeAddr(t), t.TempDir())
+	base = srv.HTTP.URL()
+	addAccount(t, srv, "ada@example.com", "Ada Admin", shared.RoleAdmin, 0)
+	admin = newBrowser(t)
+	signInUI(t, admin, base, "ada@example.com")
+	waitJS(t, admin, "synced", statusIs("online", 0), 30*time.Second)
+	return srv, base, admin
+}

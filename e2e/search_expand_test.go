@@ -22,13 +22,7 @@ import (
 // its button; after sync the server rebuilds the table without them, the
 // view no longer lists them, and "radios" no longer finds the Wi-Fi pages.
 func TestWordExpansions(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	srv := startServer(t, addr, dir)
-	base := srv.HTTP.URL()
-	addAccount(t, srv, "ada@example.com", "Ada Admin", shared.RoleAdmin, 0)
-	admin := newBrowser(t)
-	signInUI(t, admin, base, "ada@example.com")
-	waitJS(t, admin, "synced", statusIs("online", 0), 30*time.Second)
+	srv, base, admin := adminOnServer(t)
 
 	wifiFound := `[...document.querySelectorAll("#search-results li a")].some(a => a.dataset.id === "wifi-connect" || a.dataset.id === "wifi-slow")`
 	search := func() bool {
