@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -13,42 +14,65 @@ import (
 )
 
 // The category tree is data (issue 7): the config record
-// shared.ConfigCategories, synced to every device. A device puts the tree
-// of its replica in use (shared.SetCategories) at start and whenever the
-// replica changes, before the page reloads (mountPage), so every list of
-// categories shows the tree in use.
+// shared.ConfigCategories, synced to every device. The Client holds the
+// tree in use (categories): it reads its replica's at start and whenever
+// the replica changes, before the page reloads (mountPage), so every list
+// of categories shows the tree in use, and every check before a change is
+// queued uses it.
 
-// categoriesSeen is the category record last put in use.
-type categoriesSeen struct {
+// categoryInUse is the category tree a device shows and checks against,
+// and the record it was read from.
+type categoryInUse struct {
 	sync.Mutex
-	data string // the record last put in use
+	data string                              // the record last put in use
+	tree atomic.Pointer[shared.CategoryTree] // nil until the replica has one
+}
+
+// categories returns the category tree in use: the replica's, once
+// refreshCategories has read it; when prerendering, the server's; else
+// the default, shared.Categories. Callers must not change it.
+func (c *Client) categories() shared.CategoryTree {
+	if c == nil {
+		return shared.Categories
+	}
+	if t := c.categoriesTree.tree.Load(); t != nil {
+		return *t
+	}
+	if c.server != nil {
+		if t := c.server.Categories(); len(t) > 0 {
+			return t
+		}
+	}
+	return shared.Categories
 }
 
 // refreshCategories puts the replica's category tree in use if it changed,
 // and the replica's site names (names.go), and reports whether either
-// did. It reads the store: call it off the UI goroutine.
+// did. A tree that shared.CategoryTree's ValidateConfig refuses is not put
+// in use. It reads the store: call it off the UI goroutine.
 func (c *Client) refreshCategories() bool {
 	sites := c.refreshSites()
 	rec, ok, err := c.Store.Get(wire.TypeConfig, shared.ConfigCategories)
 	if err != nil || !ok {
 		return sites
 	}
-	c.categoriesSeen.Lock()
-	defer c.categoriesSeen.Unlock()
-	if string(rec.Data) == c.categoriesSeen.data {
+	c.categoriesTree.Lock()
+	defer c.categoriesTree.Unlock()
+	if string(rec.Data) == c.categoriesTree.data {
 		return sites
 	}
 	var tree shared.CategoryTree
-	if json.Unmarshal(rec.Data, &tree) != nil || shared.SetCategories(tree) != nil {
+	if json.Unmarshal(rec.Data, &tree) != nil || tree.ValidateConfig() != nil {
 		return sites // keep the tree in use; the server checks what it stores
 	}
-	c.categoriesSeen.data = string(rec.Data)
+	c.categoriesTree.tree.Store(&tree)
+	c.categoriesTree.data = string(rec.Data)
 	return true
 }
 
 // eachCategory renders f for every category of the tree in use, in order.
-func eachCategory(f func(slug string) app.UI) app.UI {
-	cats := shared.CurrentCategories()
+func (c *Client) eachCategory(f func(slug string) app.UI) app.UI {
+	cats := c.categories()
 	return app.Range(cats).Slice(func(i int) app.UI { return f(cats[i].Slug) })
 }
 
@@ -85,7 +109,7 @@ func (a *categoryAdmin) OnMount(ctx app.Context) { a.mountPage(ctx, a.load) }
 func (a *categoryAdmin) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(a.lang, "catadmin.title") + " · " + t(a.lang, "app.name"))
 	ctx.Async(func() {
-		stored, data := shared.CurrentCategories(), ""
+		stored, data := a.client.categories(), ""
 		rec, ok, err := a.client.Store.Get(wire.TypeConfig, shared.ConfigCategories)
 		if err == nil && ok {
 			var tree shared.CategoryTree
@@ -342,13 +366,13 @@ func (a *categoryAdmin) warnings() []string {
 		kept, ok := a.tree.Find(c.Slug)
 		if !ok {
 			if n := a.used[c.Slug]; n > 0 {
-				out = append(out, t(a.lang, "catadmin.removed_in_use", categoryName(a.lang, c.Slug), n))
+				out = append(out, t(a.lang, "catadmin.removed_in_use", a.client.categoryName(a.lang, c.Slug), n))
 			}
 			continue
 		}
 		for _, s := range c.Subcategories {
 			if n := a.used[c.Slug+"/"+s.Slug]; n > 0 && !a.tree.HasSubcategory(kept.Slug, s.Slug) {
-				out = append(out, t(a.lang, "catadmin.sub_removed_in_use", subcategoryName(a.lang, c.Slug, s.Slug), categoryName(a.lang, c.Slug), n))
+				out = append(out, t(a.lang, "catadmin.sub_removed_in_use", a.client.subcategoryName(a.lang, c.Slug, s.Slug), a.client.categoryName(a.lang, c.Slug), n))
 			}
 		}
 	}

@@ -213,7 +213,7 @@ func (q *agentQueue) Render() app.UI {
 			}, func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Tier = v }) }),
 			filterSelect("f-priority", t(l, "agent.priority"), q.f.Priority, append([]option{{"", t(l, "search.all")}}, priorityOptions(l)...),
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Priority = v }) }),
-			filterSelect("f-category", t(l, "ticket.field_category"), q.f.Category, append([]option{{"", t(l, "search.all")}}, categoryOptions(l)...),
+			filterSelect("f-category", t(l, "ticket.field_category"), q.f.Category, append([]option{{"", t(l, "search.all")}}, q.client.categoryOptions(l)...),
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Category = v }) }),
 			filterSelect("f-group", t(l, "agent.group"), q.f.Group, q.groupOptions(),
 				func(ctx app.Context, v string) { q.setFilter(ctx, func(f *queueFilter) { f.Group = v }) }),
@@ -317,10 +317,11 @@ func priorityOptions(l string) []option {
 	return out
 }
 
-func categoryOptions(l string) []option {
+// categoryOptions offers every category of the tree in use, named in l.
+func (c *Client) categoryOptions(l string) []option {
 	var out []option
-	for _, c := range shared.CurrentCategories() {
-		out = append(out, option{c.Slug, categoryName(l, c.Slug)})
+	for _, cat := range c.categories() {
+		out = append(out, option{cat.Slug, c.categoryName(l, cat.Slug)})
 	}
 	return out
 }

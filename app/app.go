@@ -31,6 +31,8 @@ type ServerData interface {
 	Articles(ctx context.Context, lang string) ([]shared.Article, error)
 	Article(ctx context.Context, id string) (a shared.Article, found bool, err error)
 	Search(ctx context.Context, q search.Query) ([]SearchHit, error)
+	// Categories returns the server's category tree in use.
+	Categories() shared.CategoryTree
 }
 
 // SearchHit is one search result with its article.
@@ -68,7 +70,7 @@ type Client struct {
 	objectURLs     objectURLCache // object URLs of blobs shown (attach_wasm.go)
 	news           newsState      // tickets with news, the unread count (notify.go)
 	kiosk          kioskIdle      // a kiosk's idle timer (kiosk_frame.go)
-	categoriesSeen categoriesSeen // the category record last put in use (admin_categories.go)
+	categoriesTree categoryInUse  // the category tree in use (admin_categories.go)
 	siteList       sitesInUse     // the site list in use (names.go)
 	refusalHook    sync.Once      // refusals.go: OnReject is wrapped once
 	events         runEvents      // troubleshooting run events on their way (troubleshoot.go)
@@ -138,15 +140,15 @@ func (c *Client) articles(lang string) ([]shared.Article, error) {
 			out = append(out, a)
 		}
 	}
-	SortArticles(out)
+	SortArticles(out, c.categories())
 	return out, nil
 }
 
-// SortArticles orders articles by category (in the order of the category
-// tree), then title.
-func SortArticles(as []shared.Article) {
+// SortArticles orders articles by category (in the order of cats, the
+// category tree in use), then title.
+func SortArticles(as []shared.Article, cats shared.CategoryTree) {
 	rank := map[string]int{}
-	for i, c := range shared.CurrentCategories() {
+	for i, c := range cats {
 		rank[c.Slug] = i
 	}
 	sort.SliceStable(as, func(i, j int) bool {

@@ -185,7 +185,7 @@ func (a *articlePage) Render() app.UI {
 				app.If(a.draft != "", func() app.UI {
 					return app.A().ID("back-to-draft").Href("/ticket/new?draft=" + a.draft).Text(" · " + t(l, "suggest.back_to_draft"))
 				}),
-				app.Span().Text(" · "+categoryName(l, art.Category)),
+				app.Span().Text(" · "+a.client.categoryName(l, art.Category)),
 				app.If(!a.client.prerendering() && a.client.isStaff(), func() app.UI {
 					return app.Span().Body(
 						app.If(!art.IsPublished(), func() app.UI {

@@ -121,7 +121,7 @@ func (d *deskPage) act(ctx app.Context, name string, op shared.VisitOp) bool {
 		op.Desk = strings.TrimSpace(d.desk)
 	}
 	v, known := d.visit(op.ID)
-	err := op.Validate(name)
+	err := op.Validate(name, d.client.categories())
 	if err == nil && known {
 		_, err = shared.NextVisitStatus(v.Status, name)
 	}
@@ -183,7 +183,7 @@ func (d *deskPage) callNext(ctx app.Context, e app.Event) {
 
 func (d *deskPage) openSession(v visitView) {
 	d.open = v.ID
-	d.title = reasonText(d.lang, v.Reason) + " · " + t(d.lang, "desk.walk_in", v.Number)
+	d.title = d.client.reasonText(d.lang, v.Reason) + " · " + t(d.lang, "desk.walk_in", v.Number)
 	d.desc = ""
 	// The fields are not bound to the component (a redraw one keystroke
 	// behind would drop keys): fill them once they are drawn.
@@ -328,7 +328,7 @@ func (d *deskPage) Render() app.UI {
 							app.Br(),
 							app.Span().Class("muted").Text(who.Email),
 						),
-						app.Td().Text(reasonText(l, v.Reason)),
+						app.Td().Text(d.client.reasonText(l, v.Reason)),
 						app.Td().Text(t(l, "desk.status."+v.Status)+deskOf(v)),
 						app.Td().Text(age(l, now.Sub(time.UnixMilli(v.Arrival())))),
 						app.Td().Class("row-actions").Body(d.rowButtons(v)...),
@@ -387,7 +387,7 @@ func (d *deskPage) renderSession() app.UI {
 	}
 	return app.Section().ID("desk-session").Class("card").DataSet("id", v.ID).Body(
 		app.H2().Text(t(l, "desk.session", v.Number, or(who.Name, "—"))),
-		app.P().Body(app.Strong().Text(t(l, "kiosk.reason")+": "), app.Text(reasonText(l, v.Reason))),
+		app.P().Body(app.Strong().Text(t(l, "kiosk.reason")+": "), app.Text(d.client.reasonText(l, v.Reason))),
 		app.If(who.Email != "", func() app.UI { return app.P().Class("muted").Text(who.Email) }),
 		app.H3().Text(t(l, "desk.suggested")),
 		app.If(len(as) == 0, func() app.UI { return app.P().Class("muted").Text(t(l, "desk.no_articles")) }),

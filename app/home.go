@@ -94,7 +94,7 @@ func (h *home) readURL(ctx app.Context) {
 	q := ctx.Page().URL().Query()
 	h.query = q.Get("q")
 	h.shown = h.query
-	if c := q.Get("category"); shared.ValidCategory(c) {
+	if c := q.Get("category"); h.client.categories().Has(c) {
 		h.category = c
 	}
 }
@@ -316,8 +316,8 @@ func (h *home) renderSearchBox() app.UI {
 		),
 		app.Div().Class("chips").Role("group").Aria("label", t(l, "nav.home")).Body(
 			h.chip("", t(l, "search.all")),
-			eachCategory(func(c string) app.UI {
-				return h.chip(c, categoryName(l, c))
+			h.client.eachCategory(func(c string) app.UI {
+				return h.chip(c, h.client.categoryName(l, c))
 			}),
 		),
 	)
@@ -365,7 +365,7 @@ func (h *home) renderResults() app.UI {
 					app.A().Href("/article/"+hit.Article.ID+"?"+url.Values{"from": {shared.FromSearch}, "q": {strings.TrimSpace(h.query)}}.Encode()).DataSet("id", hit.Article.ID).Body(
 						app.Strong().Text(hit.Article.Title),
 						app.Span().Class("summary snippet").Body(highlight(hit.Snippet, hit.Highlights)...),
-						app.Span().Class("where").Text(categoryName(l, hit.Article.Category)),
+						app.Span().Class("where").Text(h.client.categoryName(l, hit.Article.Category)),
 					),
 				)
 			}),
@@ -390,7 +390,7 @@ func highlight(s string, hl [][2]int) []app.UI {
 func (h *home) renderCategories() app.UI {
 	l := h.lang
 	return app.Div().ID("article-list").Body(
-		eachCategory(func(cat string) app.UI {
+		h.client.eachCategory(func(cat string) app.UI {
 			if h.category != "" && cat != h.category {
 				return nil
 			}
@@ -404,8 +404,8 @@ func (h *home) renderCategories() app.UI {
 				// The reader chose a category nothing is filed in yet
 				// (an admin just added it): say so, and where to go.
 				return app.Section().ID("category-empty").Class("category").Body(
-					app.H2().Text(categoryName(l, cat)),
-					app.P().Class("empty").Text(t(l, "home.category_empty", categoryName(l, cat))),
+					app.H2().Text(h.client.categoryName(l, cat)),
+					app.P().Class("empty").Text(t(l, "home.category_empty", h.client.categoryName(l, cat))),
 					app.P().Body(
 						app.A().Href("/troubleshoot").Text(t(l, "troubleshoot.nav")),
 						app.Text(" · "),
@@ -417,7 +417,7 @@ func (h *home) renderCategories() app.UI {
 				return nil
 			}
 			return app.Section().Class("category").Body(
-				app.H2().Text(categoryName(l, cat)),
+				app.H2().Text(h.client.categoryName(l, cat)),
 				app.Ul().Class("articles").Body(
 					app.Range(in).Slice(func(j int) app.UI {
 						a := in[j]

@@ -183,7 +183,7 @@ func (e *kbEdit) load(ctx app.Context) {
 // newDraft is the form of a new article: blank, or prefilled from a ticket
 // (?from_ticket=) or a search that found nothing (?title=&lang=).
 func (c *Client) newDraft(lang string, q url.Values, fromTicket string) editDraft {
-	d := editDraft{Article: shared.Article{Lang: lang, Visibility: shared.Public, Category: shared.CurrentCategories()[0].Slug}}
+	d := editDraft{Article: shared.Article{Lang: lang, Visibility: shared.Public, Category: c.categories()[0].Slug}}
 	if l := q.Get("lang"); shared.ValidLang(l) {
 		d.Article.Lang = l
 	}
@@ -197,7 +197,7 @@ func (c *Client) newDraft(lang string, q url.Values, fromTicket string) editDraf
 	}
 	d.FromTicket = fromTicket
 	d.Article.Title = tv.Title
-	if shared.ValidCategory(tv.Category) {
+	if c.categories().Has(tv.Category) {
 		d.Article.Category = tv.Category
 	}
 	solution := ""
@@ -414,7 +414,7 @@ func (e *kbEdit) queue(ctx app.Context, status string) {
 	}
 	s := shared.ArticleSave{Article: a, Base: e.d.Base}
 	if save {
-		if err := s.Validate(); err != nil {
+		if err := s.Validate(client.categories()); err != nil {
 			e.errMsg = errorText(e.lang, err)
 			return
 		}
@@ -543,15 +543,15 @@ func (e *kbEdit) Render() app.UI {
 					e.edit(ctx, func(a *shared.Article) { a.Summary = v })
 				}),
 				app.Div().Class("row").Body(
-					e.selectField("kb-category", t(l, "kbedit.field_category"), a.Category, categoryOptions(l), func(ctx app.Context, v string) {
+					e.selectField("kb-category", t(l, "kbedit.field_category"), a.Category, e.client.categoryOptions(l), func(ctx app.Context, v string) {
 						e.edit(ctx, func(a *shared.Article) {
 							a.Category = v
-							if !shared.ValidSubcategory(v, a.Subcategory) {
+							if !e.client.categories().HasSubcategory(v, a.Subcategory) {
 								a.Subcategory = ""
 							}
 						})
 					}),
-					e.selectField("kb-subcategory", t(l, "kbedit.field_subcategory"), a.Subcategory, subcategoryOptions(l, a.Category), func(ctx app.Context, v string) {
+					e.selectField("kb-subcategory", t(l, "kbedit.field_subcategory"), a.Subcategory, e.client.subcategoryOptions(l, a.Category), func(ctx app.Context, v string) {
 						e.edit(ctx, func(a *shared.Article) { a.Subcategory = v })
 					}),
 					e.selectField("kb-lang", t(l, "kbedit.field_lang"), a.Lang, []option{{"en", "English"}, {"es", "Español"}}, func(ctx app.Context, v string) {
@@ -616,11 +616,13 @@ func (e *kbEdit) selectField(id, label, value string, opts []option, set func(ap
 	)
 }
 
-func subcategoryOptions(l, cat string) []option {
+// subcategoryOptions offers the subcategories of cat in the tree in use,
+// named in l, after "none".
+func (c *Client) subcategoryOptions(l, cat string) []option {
 	out := []option{{"", t(l, "kbedit.none")}}
-	if c, ok := shared.FindCategory(cat); ok {
-		for _, s := range c.Subcategories {
-			out = append(out, option{s.Slug, subcategoryName(l, cat, s.Slug)})
+	if parent, ok := c.categories().Find(cat); ok {
+		for _, s := range parent.Subcategories {
+			out = append(out, option{s.Slug, c.subcategoryName(l, cat, s.Slug)})
 		}
 	}
 	return out

@@ -183,7 +183,7 @@ func (k *kioskPage) submit(ctx app.Context, e app.Event) {
 		ID: shared.NewID(now), Site: client.me().Site, Number: "A-1", Name: strings.TrimSpace(k.name),
 		Email: strings.TrimSpace(k.email), Reason: k.reason, CreatedAt: now.UnixMilli(),
 	}
-	if err := ci.Validate(); err != nil { // checked before a number is spent
+	if err := ci.Validate(client.categories()); err != nil { // checked before a number is spent
 		k.errMsg = errorText(k.lang, err)
 		return
 	}
@@ -362,7 +362,7 @@ func (k *kioskPage) renderForm() app.UI {
 	l := k.lang
 	cat := shared.ReasonCategory(k.reason)
 	var subs []shared.Subcategory
-	if c, ok := shared.FindCategory(cat); ok {
+	if c, ok := k.client.categories().Find(cat); ok {
 		subs = c.Subcategories
 	}
 	return app.Section().ID("kiosk-form-step").Body(
@@ -378,8 +378,8 @@ func (k *kioskPage) renderForm() app.UI {
 				OnInput(func(ctx app.Context, e app.Event) { k.email = ctx.JSSrc().Get("value").String() }),
 			app.FieldSet().ID("kiosk-reason").Class("kiosk-choices").Body(
 				app.Legend().Text(t(l, "kiosk.reason")),
-				eachCategory(func(slug string) app.UI {
-					return choice("reason-"+slug, "reason", slug, categoryName(l, slug), cat == slug,
+				k.client.eachCategory(func(slug string) app.UI {
+					return choice("reason-"+slug, "reason", slug, k.client.categoryName(l, slug), cat == slug,
 						func(ctx app.Context) { k.reason = slug })
 				}),
 			),
@@ -390,7 +390,7 @@ func (k *kioskPage) renderForm() app.UI {
 						func(ctx app.Context) { k.reason = cat }),
 					app.Range(subs).Slice(func(i int) app.UI {
 						r := cat + "/" + subs[i].Slug
-						return choice("sub-"+subs[i].Slug, "subreason", r, subcategoryName(l, cat, subs[i].Slug), k.reason == r,
+						return choice("sub-"+subs[i].Slug, "subreason", r, k.client.subcategoryName(l, cat, subs[i].Slug), k.reason == r,
 							func(ctx app.Context) { k.reason = r })
 					}),
 				)

@@ -92,7 +92,7 @@ func (b *kioskBoard) Render() app.UI {
 						v := next[i]
 						return app.Li().DataSet("number", v.Number).Body(
 							app.Span().Class("board-number").Text(v.Number),
-							app.Span().Class("board-reason").Text(reasonText(l, v.Reason)),
+							app.Span().Class("board-reason").Text(b.client.reasonText(l, v.Reason)),
 						)
 					}))
 				}),

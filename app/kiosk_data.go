@@ -228,13 +228,13 @@ func (c *Client) sites() []string {
 }
 
 // reasonText names a check-in reason: "Network › Wi-Fi".
-func reasonText(l, reason string) string {
+func (c *Client) reasonText(l, reason string) string {
 	cat := shared.ReasonCategory(reason)
 	if cat == reason {
-		return categoryName(l, cat)
+		return c.categoryName(l, cat)
 	}
 	_, sub, _ := strings.Cut(reason, "/")
-	return categoryName(l, cat) + " › " + subcategoryName(l, cat, sub)
+	return c.categoryName(l, cat) + " › " + c.subcategoryName(l, cat, sub)
 }
 
 // boardSite is the site a board or desk shows: a kiosk's own, else ?site=,

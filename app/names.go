@@ -15,17 +15,18 @@ import (
 // language, else the slug title-cased ("madrid-hq" → "Madrid HQ"). Sites
 // are named in the config record shared.ConfigSites.
 
-// categoryName is the display name of category slug in l.
-func categoryName(l, slug string) string {
-	c, _ := shared.FindCategory(slug)
-	return displayName(l, c.Names, "category."+slug, slug)
+// categoryName is the display name of category slug in l, named in the
+// tree in use.
+func (c *Client) categoryName(l, slug string) string {
+	cat, _ := c.categories().Find(slug)
+	return displayName(l, cat.Names, "category."+slug, slug)
 }
 
 // subcategoryName is the display name of subcategory sub of cat in l.
-func subcategoryName(l, cat, sub string) string {
+func (c *Client) subcategoryName(l, cat, sub string) string {
 	var names shared.Names
-	if c, ok := shared.FindCategory(cat); ok {
-		for _, s := range c.Subcategories {
+	if parent, ok := c.categories().Find(cat); ok {
+		for _, s := range parent.Subcategories {
 			if s.Slug == sub {
 				names = s.Names
 			}

@@ -237,7 +237,7 @@ func (p *ticketPage) renderMain(entries []entryView) app.UI {
 				app.If(staff && tk.Priority != "", func() app.UI { // a requester's SLA panel says what it means for her
 					return app.Span().Class("badge prio-" + tk.Priority).Text(t(l, "ticket.priority."+tk.Priority))
 				}),
-				app.If(tk.Category != "", func() app.UI { return app.Span().Text(categoryName(l, tk.Category)) }),
+				app.If(tk.Category != "", func() app.UI { return app.Span().Text(p.client.categoryName(l, tk.Category)) }),
 				app.Span().Class("muted").Text(t(l, "tickets.created", dateText(l, time.UnixMilli(tk.CreatedAt)))),
 				app.If(staff, func() app.UI {
 					return app.Span().Class("muted").Text(t(l, "ticket.requester", or(tk.RequesterName, or(tk.RequesterEmail, t(l, "ticket.anonymous")))))

@@ -216,7 +216,7 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 		Impact: f.draft.Impact, Urgency: f.draft.Urgency, Lang: f.lang, CreatedAt: time.Now().UnixMilli(),
 		Attachments: f.draft.Attachments,
 	}
-	if err := tc.Validate(); err != nil {
+	if err := tc.Validate(f.client.categories()); err != nil {
 		f.errMsg = errorText(f.lang, err)
 		return
 	}
@@ -282,8 +282,8 @@ func (f *ticketNew) Render() app.UI {
 				}).
 				Body(
 					app.Option().Value("").Text(t(l, "category.none")).Selected(d.Category == ""),
-					eachCategory(func(c string) app.UI {
-						return app.Option().Value(c).Text(categoryName(l, c)).Selected(d.Category == c)
+					f.client.eachCategory(func(c string) app.UI {
+						return app.Option().Value(c).Text(f.client.categoryName(l, c)).Selected(d.Category == c)
 					}),
 				),
 			f.renderSubcategory(),

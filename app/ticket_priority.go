@@ -13,7 +13,7 @@ import (
 func (f *ticketNew) renderSubcategory() app.UI {
 	l, d := f.lang, f.draft
 	var subs []shared.Subcategory
-	for _, c := range shared.CurrentCategories() {
+	for _, c := range f.client.categories() {
 		if c.Slug == d.Category {
 			subs = c.Subcategories
 		}
@@ -31,7 +31,7 @@ func (f *ticketNew) renderSubcategory() app.UI {
 				app.Option().Value("").Text(t(l, "category.none")).Selected(d.Subcategory == ""),
 				app.Range(subs).Slice(func(i int) app.UI {
 					s := subs[i].Slug
-					return app.Option().Value(s).Text(subcategoryName(l, d.Category, s)).Selected(d.Subcategory == s)
+					return app.Option().Value(s).Text(f.client.subcategoryName(l, d.Category, s)).Selected(d.Subcategory == s)
 				}),
 			),
 	)

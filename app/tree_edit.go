@@ -206,15 +206,15 @@ func (c *Client) allArticles() ([]shared.Article, error) {
 			out = append(out, a)
 		}
 	}
-	SortArticles(out)
+	SortArticles(out, c.categories())
 	return out, nil
 }
 
-// newTree is the start of a new tree: a question with two answers, to be
-// filled in.
-func newTree(lang string) tree.Tree {
+// newTree is the start of a new tree in the first category of cats: a
+// question with two answers, to be filled in.
+func newTree(lang string, cats shared.CategoryTree) tree.Tree {
 	return tree.Tree{
-		Lang: lang, Category: shared.CurrentCategories()[0].Slug, Status: tree.StatusDraft, Start: "start",
+		Lang: lang, Category: cats[0].Slug, Status: tree.StatusDraft, Start: "start",
 		Nodes: []tree.Node{{ID: "start", Kind: tree.KindQuestion, Answers: []tree.Choice{{ID: "yes"}, {ID: "no"}}}},
 	}
 }
@@ -237,7 +237,7 @@ func (e *treeEdit) start(ctx app.Context) {
 			return // the first sync may still bring it
 		}
 	default:
-		e.d = treeDraft{Tree: newTree(e.lang)}
+		e.d = treeDraft{Tree: newTree(e.lang, e.client.categories())}
 	}
 	e.ready, e.errMsg = true, ""
 }
@@ -310,7 +310,7 @@ func (e *treeEdit) check() {
 	if !e.ready {
 		return
 	}
-	e.problems = tree.Validate(&e.d.Tree, e.articleExists)
+	e.problems = tree.Validate(&e.d.Tree, e.client.categories(), e.articleExists)
 	if len(e.preview) > 0 {
 		if _, kept, err := replay(&e.d.Tree, e.previewFacts(), e.preview); err != nil {
 			e.preview = e.preview[:kept]
@@ -400,7 +400,7 @@ func (e *treeEdit) discard(ctx app.Context, _ app.Event) {
 	if e.cur.tree != nil {
 		e.d = treeDraft{Tree: *e.cur.tree, Base: e.cur.revision}
 	} else {
-		e.d = treeDraft{Tree: newTree(e.lang)}
+		e.d = treeDraft{Tree: newTree(e.lang, e.client.categories())}
 	}
 	e.check()
 }

@@ -365,8 +365,8 @@ func (e *treeEdit) renderFields(problems []string) app.UI {
 				OnChange(func(ctx app.Context, _ app.Event) {
 					v := inputValue(ctx)
 					e.edit(ctx, func(tr *tree.Tree) { tr.Category = v })
-				}).Body(eachCategory(func(c string) app.UI {
-				return app.Option().Value(c).Selected(c == tr.Category).Text(categoryName(l, c))
+				}).Body(e.client.eachCategory(func(c string) app.UI {
+				return app.Option().Value(c).Selected(c == tr.Category).Text(e.client.categoryName(l, c))
 			}))),
 			field(t(l, "treeedit.start"), app.Select().ID("te-start").
 				OnChange(func(ctx app.Context, _ app.Event) {
@@ -520,8 +520,8 @@ func (e *treeEdit) renderKindFields(i int) app.UI {
 					e.editNode(ctx, i, func(n *tree.Node) { n.Category = v })
 				}).Body(
 				app.Option().Value("").Selected(n.Category == "").Text(t(l, "treeedit.same_category")),
-				eachCategory(func(c string) app.UI {
-					return app.Option().Value(c).Selected(c == n.Category).Text(categoryName(l, c))
+				e.client.eachCategory(func(c string) app.UI {
+					return app.Option().Value(c).Selected(c == n.Category).Text(e.client.categoryName(l, c))
 				}),
 			)),
 			field(t(l, "treeedit.ticket_title"), app.Input().Class("te-esc-title").Type("text").Value(n.Title).

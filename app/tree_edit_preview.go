@@ -94,7 +94,7 @@ func (e *treeEdit) renderPreviewOutcome(st tree.State) app.UI {
 		app.P().Body(app.Strong().Text(t(l, "troubleshoot.escalated_title"))),
 		app.Dl().Class("te-ticket").Body(
 			app.Dt().Text(t(l, "treeedit.ticket_title")), app.Dd().Text(tk.Title),
-			app.Dt().Text(t(l, "treeedit.ticket_category")), app.Dd().Text(categoryName(l, tk.Category)),
+			app.Dt().Text(t(l, "treeedit.ticket_category")), app.Dd().Text(e.client.categoryName(l, tk.Category)),
 			app.Dt().Text(t(l, "treeedit.priority")), app.Dd().Text(tk.Priority),
 			app.Dt().Text(t(l, "troubleshoot.add_hint")), app.Dd().Text(tk.Hint),
 		),

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"outpost/shared"
 	"outpost/shared/tree"
 )
 
@@ -23,7 +24,7 @@ func TestEditorOutline(t *testing.T) {
 	if got, want := depths(tr), []int{0, -1, 1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("depths = %v; want %v", got, want)
 	}
-	own, byNode := sortProblems("en", tree.Validate(tr, func(string) bool { return false }))
+	own, byNode := sortProblems("en", tree.Validate(tr, shared.Categories, func(string) bool { return false }))
 	if len(own) != 0 {
 		t.Errorf("tree problems = %q; want none", own)
 	}

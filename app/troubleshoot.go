@@ -170,8 +170,8 @@ func (c *Client) trees(lang string) ([]*tree.Tree, error) {
 		}
 	}
 	rank := map[string]int{}
-	for i, c := range shared.CurrentCategories() {
-		rank[c.Slug] = i
+	for i, cat := range c.categories() {
+		rank[cat.Slug] = i
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Category != out[j].Category {
@@ -276,7 +276,7 @@ func (l *troubleshootList) Render() app.UI {
 					app.A().Href("/troubleshoot/"+tr.ID).DataSet("id", tr.ID).Body(
 						app.Strong().Text(tr.Title),
 						app.Span().Class("summary").Text(tr.Summary),
-						app.Span().Class("where").Text(categoryName(lang, tr.Category)),
+						app.Span().Class("where").Text(l.client.categoryName(lang, tr.Category)),
 						app.If(running, func() app.UI {
 							return app.Span().Class("note").Text(" · " + t(lang, "troubleshoot.resume", len(r.Answers)))
 						}),

@@ -305,7 +305,7 @@ func (r *troubleshootRun) Render() app.UI {
 	return r.frame(
 		app.P().Class("crumbs").Body(
 			app.A().Href("/troubleshoot").Text("← "+t(l, "troubleshoot.all_guides")),
-			app.Span().Text(" · "+categoryName(l, tr.Category)),
+			app.Span().Text(" · "+r.client.categoryName(l, tr.Category)),
 		),
 		app.H1().Lang(tr.Lang).Text(tr.Title),
 		app.If(r.translation != "", func() app.UI {

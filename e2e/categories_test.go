@@ -30,7 +30,6 @@ func storedCategories(t *testing.T, s store.Store) shared.CategoryTree {
 // the form and a kiosk (with its site's names) in both languages. The
 // admin is then warned when removing the category the ticket uses.
 func TestCategories(t *testing.T) {
-	t.Cleanup(func() { _ = shared.SetCategories(shared.Categories) }) // the server runs in this process
 	dir, addr := t.TempDir(), freeAddr(t)
 	srv := startServer(t, addr, dir)
 	base := srv.HTTP.URL()

@@ -248,10 +248,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		m.Metrics.StoreSize(sz.DiskSize)
 	}
 	m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Clock: m.Clock}
+	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Clock: m.Clock, Observe: m.Metrics}
 	if err := m.exclusive(ctx, "start", m.seed); err != nil {
 		return err
 	}
-	m.Sync = &outsync.Service{Store: m.Store, Log: m.Log, Clock: m.Clock, Observe: m.Metrics}
 	if m.AckDelay > 0 {
 		m.Sync.AfterApply = func(client string, seq uint64) {
 			m.Log.Info("mutation applied; its ack is held back (OUTPOST_FAULT_ACK_DELAY)", "client", client, "seq", seq, "delay", m.AckDelay)
@@ -312,10 +312,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 }
 
 // seed stores what an empty portal needs (and the demo data with -demo),
-// and loads the category tree.
+// and puts the stored category tree in use on m.Sync.
 func (m *Main) seed(ctx context.Context) error {
-	// The stored category tree first: articles are checked against it.
-	if err := outsync.LoadCategories(ctx, m.Store); err != nil {
+	// The stored category tree first: a store whose tree does not load is
+	// refused before anything is written. (seed.IfEmpty imports the demo
+	// articles into an empty store only, checked against the default tree.)
+	if err := m.Sync.LoadCategories(ctx); err != nil {
 		return fmt.Errorf("load the category tree: %w", err)
 	}
 	n, err := seed.IfEmpty(ctx, m.Store, m.Clock.Now().UnixMilli())
@@ -326,12 +328,12 @@ func (m *Main) seed(ctx context.Context) error {
 		m.Log.Info("loaded demo knowledge base", "articles", n)
 	}
 	// After the demo data: seed.IfEmpty seeds an empty store only.
-	if seeded, err := outsync.SeedCategories(ctx, m.Store); err != nil {
+	if seeded, err := m.Sync.SeedCategories(ctx); err != nil {
 		return fmt.Errorf("store the default category tree: %w", err)
 	} else if seeded {
 		m.Log.Info("stored the default category tree")
 	}
-	if n, err := seed.Trees(ctx, m.Store); err != nil {
+	if n, err := seed.Trees(ctx, m.Store, m.Sync.Categories()); err != nil {
 		m.Log.Warn("some demo troubleshooting trees were not loaded", "loaded", n, "err", err)
 	} else if n > 0 {
 		m.Log.Info("loaded demo troubleshooting trees", "trees", n)

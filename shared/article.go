@@ -89,8 +89,9 @@ const (
 	MaxTime = 253402300799999
 )
 
-// Validate returns an EINVALID *Error naming the first thing wrong with a.
-func (a *Article) Validate() error {
+// Validate returns an EINVALID *Error naming the first thing wrong with a,
+// whose category and subcategory must be in cats, the tree in use.
+func (a *Article) Validate(cats CategoryTree) error {
 	switch {
 	case !ValidSlug(a.ID):
 		return Errorf(EINVALID, "article.bad_id", a.ID)
@@ -104,9 +105,9 @@ func (a *Article) Validate() error {
 		return Errorf(EINVALID, "field.too_long", "title", MaxTitle)
 	case utf8.RuneCountInString(a.Summary) > MaxSummary:
 		return Errorf(EINVALID, "field.too_long", "summary", MaxSummary)
-	case !ValidCategory(a.Category):
+	case !cats.Has(a.Category):
 		return Errorf(EINVALID, "category.unknown", a.Category)
-	case a.Subcategory != "" && !ValidSubcategory(a.Category, a.Subcategory):
+	case a.Subcategory != "" && !cats.HasSubcategory(a.Category, a.Subcategory):
 		return Errorf(EINVALID, "subcategory.unknown", a.Subcategory, a.Category)
 	case len(a.Tags) > MaxTags:
 		return Errorf(EINVALID, "article.too_many_tags", MaxTags)

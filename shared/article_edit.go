@@ -23,8 +23,9 @@ type ArticleSave struct {
 const MaxRevision = 1 << 30
 
 // Validate returns an EINVALID *Error naming the first thing wrong with the
-// content of s; the fields the server sets are not checked.
-func (s *ArticleSave) Validate() error {
+// content of s, against cats, the category tree in use; the fields the
+// server sets are not checked.
+func (s *ArticleSave) Validate(cats CategoryTree) error {
 	if s.Base < 0 || s.Base >= MaxRevision {
 		return Errorf(EINVALID, "article.bad_revision", s.Base)
 	}
@@ -33,7 +34,7 @@ func (s *ArticleSave) Validate() error {
 	if a.UpdatedBy == "" || utf8.RuneCountInString(a.UpdatedBy) > MaxAuthor {
 		a.UpdatedBy = "-"
 	}
-	return a.Validate()
+	return a.Validate(cats)
 }
 
 // ArticleChange is the argument of "article.publish", "article.archive" and

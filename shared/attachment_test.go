@@ -46,14 +46,14 @@ func TestAttachmentValidate(t *testing.T) {
 func TestTicketCreateCarriesAttachments(t *testing.T) {
 	a := Attachment{SHA256: strings.Repeat("0f", 32), Name: "screen.png", Type: "image/png", Size: 10, Width: 4, Height: 3}
 	tc := TicketCreate{ID: "01936f6e-7a1b-7c3d-8e4f-000000000001", Title: "Printer", CreatedAt: 1, Attachments: []Attachment{a}}
-	if err := tc.Validate(); err != nil {
+	if err := tc.Validate(Categories); err != nil {
 		t.Fatalf("Validate() = %v; want nil", err)
 	}
 	if got := tc.Ticket("c").Attachments; len(got) != 1 || got[0] != a {
 		t.Fatalf("Ticket().Attachments = %+v; want [%+v]", got, a)
 	}
 	tc.Attachments[0].Type = "application/x-msdownload"
-	if key, _ := ErrorKey(tc.Validate()); key != "attach.bad_type" {
-		t.Fatalf("Validate() of an .exe = %v; want attach.bad_type", tc.Validate())
+	if key, _ := ErrorKey(tc.Validate(Categories)); key != "attach.bad_type" {
+		t.Fatalf("Validate() of an .exe = %v; want attach.bad_type", tc.Validate(Categories))
 	}
 }

@@ -1,7 +1,5 @@
 package shared
 
-import "sync/atomic"
-
 // Limits of the category tree: few enough that the home page and the ticket
 // form can show every category at once.
 const (
@@ -31,9 +29,12 @@ type Subcategory struct {
 type CategoryTree []Category
 
 // Categories is the default category tree: the one a new portal starts
-// with (the server seeds the "categories" config record with it). The tree
-// in use is CurrentCategories, which an admin edits (issue 7); never change
-// this variable.
+// with (the server seeds the "categories" config record with it), and the
+// tree in use until a stored one is read. The tree in use is data an
+// admin edits (issue 7): the server's sync Service and the browser's
+// Client each hold theirs, and validation that needs it takes it as an
+// argument. Nothing changes this variable; callers that would edit the
+// tree Clone it first.
 var Categories = CategoryTree{
 	{Slug: "network", Subcategories: []Subcategory{{Slug: "wifi"}, {Slug: "vpn"}, {Slug: "wired"}}},
 	{Slug: "accounts", Subcategories: []Subcategory{{Slug: "password"}, {Slug: "mfa"}, {Slug: "access"}}},
@@ -91,6 +92,12 @@ func (t CategoryTree) Find(slug string) (Category, bool) {
 	return Category{}, false
 }
 
+// Has reports whether slug names a category of t.
+func (t CategoryTree) Has(slug string) bool {
+	_, ok := t.Find(slug)
+	return ok
+}
+
 // HasSubcategory reports whether sub is a subcategory of the category cat.
 func (t CategoryTree) HasSubcategory(cat, sub string) bool {
 	c, ok := t.Find(cat)
@@ -116,18 +123,6 @@ type CategorySave struct {
 	Categories CategoryTree `json:"categories"`
 }
 
-// current is the tree in use; nil means Categories.
-var current atomic.Pointer[CategoryTree]
-
-// CurrentCategories returns the category tree in use: the last one
-// SetCategories accepted, or Categories. Callers must not change it.
-func CurrentCategories() CategoryTree {
-	if t := current.Load(); t != nil {
-		return *t
-	}
-	return Categories
-}
-
 // reservedCategories are slugs whose catalog key "category.<slug>" means
 // something else ("Not sure" on the ticket form, an error message).
 var reservedCategories = map[string]bool{"none": true, "unknown": true}
@@ -147,18 +142,6 @@ func (t CategoryTree) ValidateConfig() error {
 	return t.Validate()
 }
 
-// SetCategories puts a copy of t in use (see CurrentCategories) if
-// ValidateConfig accepts it, and returns ValidateConfig's error otherwise.
-// It is safe to call at any time from any goroutine.
-func SetCategories(t CategoryTree) error {
-	if err := t.ValidateConfig(); err != nil {
-		return err
-	}
-	c := t.Clone()
-	current.Store(&c)
-	return nil
-}
-
 // Clone returns a deep copy of t.
 func (t CategoryTree) Clone() CategoryTree {
 	if t == nil {
@@ -172,19 +155,4 @@ func (t CategoryTree) Clone() CategoryTree {
 		}
 	}
 	return out
-}
-
-// FindCategory returns the category in use with the given slug.
-func FindCategory(slug string) (Category, bool) { return CurrentCategories().Find(slug) }
-
-// ValidCategory reports whether slug names a category in use.
-func ValidCategory(slug string) bool {
-	_, ok := CurrentCategories().Find(slug)
-	return ok
-}
-
-// ValidSubcategory reports whether sub is a subcategory of cat in the tree
-// in use.
-func ValidSubcategory(cat, sub string) bool {
-	return CurrentCategories().HasSubcategory(cat, sub)
 }

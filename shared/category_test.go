@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"testing"
+	"time"
 
 	"outpost/shared"
 	"outpost/shared/i18n"
@@ -55,7 +56,7 @@ func TestCategoryTreeValidate(t *testing.T) {
 	}
 }
 
-func TestValidSubcategory(t *testing.T) {
+func TestHasSubcategory(t *testing.T) {
 	tests := []struct {
 		cat, sub string
 		want     bool
@@ -68,8 +69,8 @@ func TestValidSubcategory(t *testing.T) {
 		{"network", "", false},
 	}
 	for _, tt := range tests {
-		if got := shared.ValidSubcategory(tt.cat, tt.sub); got != tt.want {
-			t.Errorf("ValidSubcategory(%q, %q) = %v; want %v", tt.cat, tt.sub, got, tt.want)
+		if got := shared.Categories.HasSubcategory(tt.cat, tt.sub); got != tt.want {
+			t.Errorf("Categories.HasSubcategory(%q, %q) = %v; want %v", tt.cat, tt.sub, got, tt.want)
 		}
 	}
 }
@@ -106,7 +107,7 @@ func TestArticleValidateLifecycleFields(t *testing.T) {
 		Visibility: shared.Public, Status: shared.ArticlePublished, Revision: 1, UpdatedBy: shared.AuthorImport,
 		Tags: []string{"wifi"},
 	}
-	if err := good.Validate(); err != nil {
+	if err := good.Validate(shared.Categories); err != nil {
 		t.Fatalf("Validate(good) = %v", err)
 	}
 	tests := []struct {
@@ -131,7 +132,7 @@ func TestArticleValidateLifecycleFields(t *testing.T) {
 	for _, tt := range tests {
 		a := good
 		tt.change(&a)
-		err := a.Validate()
+		err := a.Validate(shared.Categories)
 		if key, _ := shared.ErrorKey(err); (err == nil) != (tt.want == "") || (err != nil && key != tt.want) {
 			t.Errorf("%s: Validate() = %v; want %q", tt.name, err, tt.want)
 		}
@@ -155,26 +156,45 @@ func TestRevisionIDsSortByNumber(t *testing.T) {
 	}
 }
 
-func TestSetCategories(t *testing.T) {
-	t.Cleanup(func() { _ = shared.SetCategories(shared.Categories) })
-	if got := shared.CurrentCategories(); len(got) != len(shared.Categories) || !shared.ValidCategory("network") {
-		t.Fatalf("before any SetCategories: %v", got)
-	}
+// TestValidationTakesTheTreeInUse: what is valid is decided by the tree
+// the caller passes (the server's or the device's), not by a tree held
+// in this package.
+func TestValidationTakesTheTreeInUse(t *testing.T) {
+	t.Parallel()
 	tree := shared.CategoryTree{{Slug: "facilities", Subcategories: []shared.Subcategory{{Slug: "heating"}}}, {Slug: "network"}}
-	if err := shared.SetCategories(tree); err != nil {
-		t.Fatal(err)
+	if err := tree.ValidateConfig(); err != nil {
+		t.Fatalf("ValidateConfig(facilities, network) = %v", err)
 	}
-	tree[0].Slug, tree[0].Subcategories[0].Slug = "changed", "changed" // SetCategories keeps a copy
 	switch {
-	case !shared.ValidCategory("facilities") || !shared.ValidSubcategory("facilities", "heating"):
-		t.Error("the new category is not valid")
-	case shared.ValidCategory("accounts") || shared.ValidSubcategory("network", "wifi"):
-		t.Error("a category or subcategory left out is still valid")
-	case len(shared.CurrentCategories()) != 2 || shared.CurrentCategories()[0].Slug != "facilities":
-		t.Errorf("CurrentCategories = %v", shared.CurrentCategories())
+	case !tree.Has("facilities") || !tree.HasSubcategory("facilities", "heating"):
+		t.Error("the new category is not in the tree")
+	case tree.Has("accounts") || tree.HasSubcategory("network", "wifi"):
+		t.Error("a category or subcategory left out is in the tree")
 	}
-	if c, ok := shared.FindCategory("facilities"); !ok || len(c.Subcategories) != 1 {
-		t.Errorf("FindCategory = %v, %v", c, ok)
+	now := time.UnixMilli(1_800_000_000_000)
+	tc := shared.TicketCreate{ID: shared.NewID(now), Title: "Cold radiator", Category: "facilities", Subcategory: "heating"}
+	a := shared.Article{
+		ID: "radiators", Lang: "en", Title: "Radiators", Category: "facilities", Subcategory: "heating",
+		Visibility: shared.Public, Status: shared.ArticlePublished, Revision: 1, UpdatedBy: shared.AuthorImport,
+	}
+	k := shared.KioskCheckin{ID: shared.NewID(now), Site: "lobby", Number: "A-001", Name: "Ana", Email: "ana@example.com", Reason: "facilities/heating", CreatedAt: 1}
+	v := shared.VisitOp{ID: shared.NewID(now), TicketID: shared.NewID(now), Title: "Cold radiator", Category: "facilities", Subcategory: "heating"}
+	for _, tt := range []struct {
+		name     string
+		validate func(shared.CategoryTree) error
+		wantKey  string // against the default tree
+	}{
+		{"ticket", tc.Validate, "category.unknown"},
+		{"article", a.Validate, "category.unknown"},
+		{"kiosk check-in", k.Validate, "kiosk.bad_reason"},
+		{"visit.ticket", func(c shared.CategoryTree) error { return v.Validate(shared.OpVisitTicket, c) }, "category.unknown"},
+	} {
+		if err := tt.validate(tree); err != nil {
+			t.Errorf("%s: Validate(tree with facilities) = %v; want nil", tt.name, err)
+		}
+		if key, _ := shared.ErrorKey(tt.validate(shared.Categories)); key != tt.wantKey {
+			t.Errorf("%s: Validate(default tree) = %q; want %q", tt.name, key, tt.wantKey)
+		}
 	}
 	for _, tt := range []struct {
 		name string
@@ -187,15 +207,9 @@ func TestSetCategories(t *testing.T) {
 		{"duplicate", shared.CategoryTree{{Slug: "a"}, {Slug: "a"}}, "category.duplicate_slug"},
 		{"duplicate sub", shared.CategoryTree{{Slug: "a", Subcategories: []shared.Subcategory{{Slug: "x"}, {Slug: "x"}}}}, "subcategory.duplicate"},
 	} {
-		err := shared.SetCategories(tt.in)
+		err := tt.in.ValidateConfig()
 		if key, _ := shared.ErrorKey(err); key != tt.want {
-			t.Errorf("%s: SetCategories = %v; want %s", tt.name, err, tt.want)
+			t.Errorf("%s: ValidateConfig = %v; want %s", tt.name, err, tt.want)
 		}
-	}
-	if !shared.ValidCategory("facilities") {
-		t.Error("a refused tree replaced the one in use")
-	}
-	if err := shared.SetCategories(shared.Categories); err != nil || !shared.ValidCategory("accounts") {
-		t.Errorf("back to the default: %v", err)
 	}
 }

@@ -118,8 +118,9 @@ type KioskCheckin struct {
 	CreatedAt int64  `json:"created_at"`
 }
 
-// Validate returns an EINVALID *Error naming the first thing wrong with c.
-func (c *KioskCheckin) Validate() error {
+// Validate returns an EINVALID *Error naming the first thing wrong with c,
+// whose reason must be in cats, the category tree in use.
+func (c *KioskCheckin) Validate(cats CategoryTree) error {
 	switch {
 	case !ValidUUID(c.ID):
 		return Errorf(EINVALID, "kiosk.bad_id", c.ID)
@@ -131,7 +132,7 @@ func (c *KioskCheckin) Validate() error {
 		return Errorf(EINVALID, "kiosk.name_required")
 	case utf8.RuneCountInString(c.Name) > MaxName:
 		return Errorf(EINVALID, "auth.name_too_long", MaxName)
-	case !ValidReason(c.Reason):
+	case !ValidReason(cats, c.Reason):
 		return Errorf(EINVALID, "kiosk.bad_reason", c.Reason)
 	case c.CreatedAt <= 0 || c.CreatedAt > 1<<53:
 		return Errorf(EINVALID, "ticket.bad_time")
@@ -143,13 +144,13 @@ func (c *KioskCheckin) Validate() error {
 }
 
 // ValidReason reports whether r is a category, or category/subcategory, of
-// Categories.
-func ValidReason(r string) bool {
+// cats.
+func ValidReason(cats CategoryTree, r string) bool {
 	cat, sub, hasSub := strings.Cut(r, "/")
 	if !hasSub {
-		return ValidCategory(cat)
+		return cats.Has(cat)
 	}
-	return ValidSubcategory(cat, sub)
+	return cats.HasSubcategory(cat, sub)
 }
 
 // ReasonCategory returns the category of a reason.
@@ -237,8 +238,9 @@ type VisitOp struct {
 }
 
 // Validate returns an EINVALID *Error naming the first thing wrong with op
-// as the argument of mutation name.
-func (op *VisitOp) Validate(name string) error {
+// as the argument of mutation name; the ticket a visit.ticket files is
+// checked against cats, the category tree in use.
+func (op *VisitOp) Validate(name string, cats CategoryTree) error {
 	switch {
 	case !slices.Contains(VisitOps, name):
 		return Errorf(EINVALID, "mutation.unknown", name)
@@ -253,7 +255,7 @@ func (op *VisitOp) Validate(name string) error {
 	}
 	if name == OpVisitTicket {
 		tc := op.TicketCreate()
-		return tc.Validate()
+		return tc.Validate(cats)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func TestKioskCheckinValidate(t *testing.T) {
 		c := ok
 		tt.edit(&c)
 		key := ""
-		if err := c.Validate(); err != nil {
+		if err := c.Validate(Categories); err != nil {
 			key, _ = ErrorKey(err)
 		}
 		if key != tt.want {

@@ -43,7 +43,7 @@ func TestTicketCreateValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tc := good
 			tt.edit(&tc)
-			err := tc.Validate()
+			err := tc.Validate(Categories)
 			key, _ := ErrorKey(err)
 			if tt.wantKey == "" && err != nil || tt.wantKey != "" && (key != tt.wantKey || ErrorCode(err) != EINVALID) {
 				t.Fatalf("Validate(%+v) = %v; want %q", tc, err, tt.wantKey)

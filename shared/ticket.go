@@ -79,11 +79,12 @@ type TicketCreate struct {
 	Attachments []Attachment `json:"attachments,omitempty"` // references; the bytes follow over HTTP
 }
 
-// Validate returns an EINVALID *Error naming the first thing wrong with t.
+// Validate returns an EINVALID *Error naming the first thing wrong with t,
+// whose category and subcategory must be in cats, the tree in use.
 // Client and server call it: the client before it queues the mutation, so the
 // user sees the problem at once; the server before it applies it, because a
 // client can be forged.
-func (t *TicketCreate) Validate() error {
+func (t *TicketCreate) Validate(cats CategoryTree) error {
 	switch {
 	case !ValidUUID(t.ID):
 		return Errorf(EINVALID, "ticket.bad_id", t.ID)
@@ -93,9 +94,9 @@ func (t *TicketCreate) Validate() error {
 		return Errorf(EINVALID, "field.too_long", "title", MaxTicketTitle)
 	case utf8.RuneCountInString(t.Description) > MaxTicketDescription:
 		return Errorf(EINVALID, "field.too_long", "description", MaxTicketDescription)
-	case t.Category != "" && !ValidCategory(t.Category):
+	case t.Category != "" && !cats.Has(t.Category):
 		return Errorf(EINVALID, "category.unknown", t.Category)
-	case t.Subcategory != "" && !ValidSubcategory(t.Category, t.Subcategory):
+	case t.Subcategory != "" && !cats.HasSubcategory(t.Category, t.Subcategory):
 		return Errorf(EINVALID, "subcategory.unknown", t.Subcategory, t.Category)
 	case t.Impact != "" && !validLevel(t.Impact):
 		return Errorf(EINVALID, "ticket.priority.bad_impact", t.Impact)

@@ -10,7 +10,7 @@ var testNow = time.UnixMilli(1_800_000_000_000)
 
 func TestTicketCreatePriorityAndRequester(t *testing.T) {
 	tc := TicketCreate{ID: NewID(testNow), Title: "  Printer on fire  ", Impact: LevelHigh, CreatedAt: 5}
-	if err := tc.Validate(); err != nil {
+	if err := tc.Validate(Categories); err != nil {
 		t.Fatal(err)
 	}
 	who := Identity{UserID: NewID(testNow), Email: "field@example.com", Name: "Field", Role: RoleRequester}

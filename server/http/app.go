@@ -19,7 +19,7 @@ var workerJS string
 // icons, a version that changes only when the web files do, the service
 // worker in worker.js, and app.wasm served by webFiles.
 func (s *Server) appHandler() http.Handler {
-	outpost.Routes(outpost.Prerender(prerenderData{store: s.Sync.Store, search: s.search, log: s.Log}))
+	outpost.Routes(outpost.Prerender(prerenderData{store: s.Sync.Store, search: s.search, log: s.Log, categories: s.Sync.Categories}))
 	h := &goapp.Handler{
 		Name:            "Outpost",
 		ShortName:       "Outpost",

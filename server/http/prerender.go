@@ -20,9 +20,10 @@ import (
 // returned: the page then renders as it does before a device's replica
 // has loaded, never as "not found", and the browser reads its replica.
 type prerenderData struct {
-	store  store.Store
-	search *searcher
-	log    *slog.Logger
+	store      store.Store
+	search     *searcher
+	log        *slog.Logger
+	categories func() shared.CategoryTree // the tree in use (sync.Service.Categories)
 }
 
 var _ outpost.ServerData = prerenderData{}
@@ -60,7 +61,7 @@ func (d prerenderData) Articles(ctx context.Context, lang string) ([]shared.Arti
 	if err != nil {
 		return nil, d.failed("articles", err)
 	}
-	outpost.SortArticles(out)
+	outpost.SortArticles(out, d.Categories())
 	return out, nil
 }
 
@@ -85,3 +86,7 @@ func (d prerenderData) Article(ctx context.Context, id string) (a shared.Article
 	}
 	return a, true, nil
 }
+
+// Categories returns the category tree in use on this server, which
+// prerendered pages list and name.
+func (d prerenderData) Categories() shared.CategoryTree { return d.categories() }

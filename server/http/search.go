@@ -118,7 +118,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	case q.Lang != "" && !shared.ValidLang(q.Lang):
 		bad("article.bad_lang", q.Lang)
 		return
-	case q.Category != "" && !shared.ValidCategory(q.Category):
+	case q.Category != "" && !s.Sync.Categories().Has(q.Category):
 		bad("category.unknown", q.Category)
 		return
 	}

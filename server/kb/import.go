@@ -94,6 +94,10 @@ type Options struct {
 	Changed func()
 	// BatchBytes bounds a batch's JSON; 0 means DefaultBatchBytes.
 	BatchBytes int
+	// Categories is the category tree articles are checked against: the
+	// store's (sync.StoredCategories); nil means the default,
+	// shared.Categories.
+	Categories shared.CategoryTree
 }
 
 func (o Options) withDefaults() Options {
@@ -108,6 +112,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = DefaultBatchBytes
+	}
+	if o.Categories == nil {
+		o.Categories = shared.Categories
 	}
 	return o
 }
@@ -272,7 +279,7 @@ func readFiles(ctx context.Context, fsys fs.FS, root string, names []string, opt
 			errs = append(errs, &FileError{File: file, Key: "kb.read", Args: []any{err.Error()}})
 			continue
 		}
-		a, lines, err := parse(file, data, opts.Now)
+		a, lines, err := parse(file, data, opts.Now, opts.Categories)
 		var fe *FileError
 		switch {
 		case errors.As(err, &fe):

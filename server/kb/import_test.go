@@ -345,11 +345,11 @@ func TestFormatParseRoundTripRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 2000 {
 		a := randomArticle(r, fmt.Sprintf("a-%d", i))
-		if err := a.Validate(); err != nil {
+		if err := a.Validate(shared.Categories); err != nil {
 			t.Fatalf("random article is invalid: %v\n%+v", err, a)
 		}
 		file := Format(a)
-		got, err := Parse("a.md", file, 0)
+		got, err := Parse("a.md", file, 0, shared.Categories)
 		if err != nil {
 			t.Fatalf("Parse(Format(a)) = %v\n%s", err, file)
 		}

@@ -84,15 +84,16 @@ func Render(src string) (string, error) {
 
 // Parse reads one article file. name is used in errors. Fields the file
 // leaves out get defaults: visibility public, status published, revision 1,
-// updated_by "import" and updatedAt (Unix milliseconds).
-func Parse(name string, data []byte, updatedAt int64) (shared.Article, error) {
-	a, _, err := parse(name, data, updatedAt)
+// updated_by "import" and updatedAt (Unix milliseconds). Its category must
+// be in cats, the tree in use.
+func Parse(name string, data []byte, updatedAt int64, cats shared.CategoryTree) (shared.Article, error) {
+	a, _, err := parse(name, data, updatedAt, cats)
 	return a, err
 }
 
 // parse is Parse that also returns the line of each front-matter field, for
 // errors found later (by the import's checks across files).
-func parse(name string, data []byte, updatedAt int64) (shared.Article, fieldLines, error) {
+func parse(name string, data []byte, updatedAt int64, cats shared.CategoryTree) (shared.Article, fieldLines, error) {
 	fail := func(line int, key string, args ...any) (shared.Article, fieldLines, error) {
 		return shared.Article{}, nil, &FileError{File: name, Line: line, Key: key, Args: args}
 	}
@@ -161,7 +162,7 @@ func parse(name string, data []byte, updatedAt int64) (shared.Article, fieldLine
 	if len(a.Tags) == 0 {
 		a.Tags = nil
 	}
-	if err := a.Validate(); err != nil {
+	if err := a.Validate(cats); err != nil {
 		key, args := shared.ErrorKey(err)
 		return fail(lines.of(errorField(key, args)), key, args...)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"outpost/shared"
 	"outpost/shared/i18n"
 )
 
@@ -32,7 +33,7 @@ Open **Settings**.
 `
 
 func TestParse(t *testing.T) {
-	a, err := Parse("wifi.md", []byte(good), 42)
+	a, err := Parse("wifi.md", []byte(good), 42, shared.Categories)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("a.md", []byte(tt.in), 0)
+			_, err := Parse("a.md", []byte(tt.in), 0, shared.Categories)
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("Parse(%q) error = %v; want prefix %q", tt.in, err, tt.want)
 			}
@@ -79,7 +80,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\n---\n"))
 	f.Add([]byte("---\nid: x\ntitle: \"a\\nb\"\nlang: en\ncategory: email\nupdated_at: 9999-12-31T23:59:59.999Z\n---\n---\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		a, err := Parse("f.md", b, 0)
+		a, err := Parse("f.md", b, 0, shared.Categories)
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) || fe.File != "f.md" || fe.Line < 0 || i18n.T("en", fe.Key) == fe.Key {
@@ -87,13 +88,13 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if err := a.Validate(); err != nil {
+		if err := a.Validate(shared.Categories); err != nil {
 			t.Fatalf("Parse accepted an invalid article: %v", err)
 		}
 		if strings.Contains(strings.ToLower(a.HTML), "<script") {
 			t.Fatalf("HTML has a script: %q", a.HTML)
 		}
-		back, err := Parse("f.md", Format(a), 1)
+		back, err := Parse("f.md", Format(a), 1, shared.Categories)
 		if err != nil || !reflect.DeepEqual(back, a) {
 			t.Fatalf("Parse(Format(a)) = %+v, %v\nwant %+v\nfile:\n%s", back, err, a, Format(a))
 		}
@@ -128,11 +129,11 @@ func FuzzImport(f *testing.F) {
 		}
 		ids := map[string]bool{}
 		for _, p := range parsed {
-			if err := p.a.Validate(); err != nil || ids[p.a.ID] {
+			if err := p.a.Validate(shared.Categories); err != nil || ids[p.a.ID] {
 				t.Fatalf("accepted %s: %v, duplicate %v", p.a.ID, err, ids[p.a.ID])
 			}
 			ids[p.a.ID] = true
-			if back, err := Parse(p.file, Format(p.a), 2); err != nil || !reflect.DeepEqual(back, p.a) {
+			if back, err := Parse(p.file, Format(p.a), 2, shared.Categories); err != nil || !reflect.DeepEqual(back, p.a) {
 				t.Fatalf("Parse(Format(a)) = %+v, %v\nwant %+v", back, err, p.a)
 			}
 		}

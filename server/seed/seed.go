@@ -34,7 +34,7 @@ func Articles(now int64) ([]shared.Article, error) {
 		if err != nil {
 			return nil, err
 		}
-		a, err := kb.Parse(path.Base(name), b, now)
+		a, err := kb.Parse(path.Base(name), b, now, shared.Categories)
 		if err != nil {
 			errs = append(errs, err)
 			continue

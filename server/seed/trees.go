@@ -26,10 +26,11 @@ var treeFiles embed.FS
 // overwritten. Each new tree must decode and be publishable (tree.Validate), with every
 // solution's article in the store in the tree's language; a tree that is
 // not is skipped and its error, naming the file, is returned with the
-// others, while the good ones are stored.
+// others, while the good ones are stored. cats is the category tree in
+// use.
 //
 // Call it after IfEmpty, which seeds the articles the trees link to.
-func Trees(ctx context.Context, s store.Store) (int, error) {
+func Trees(ctx context.Context, s store.Store, cats shared.CategoryTree) (int, error) {
 	names, err := fs.Glob(treeFiles, "trees/*.json")
 	if err != nil {
 		return 0, err
@@ -39,7 +40,7 @@ func Trees(ctx context.Context, s store.Store) (int, error) {
 	var errs []error
 	err = s.Update(ctx, func(tx store.Tx) error {
 		for _, name := range names {
-			ok, problem, err := seedTree(tx, name)
+			ok, problem, err := seedTree(tx, name, cats)
 			if err != nil {
 				return err
 			}
@@ -61,7 +62,7 @@ func Trees(ctx context.Context, s store.Store) (int, error) {
 // seedTree stores the tree in file name if the store lacks it, and reports
 // whether it did. problem says, in English and naming the file, what is
 // wrong with the tree; err is a failure of the store.
-func seedTree(tx store.Tx, name string) (stored bool, problem, err error) {
+func seedTree(tx store.Tx, name string, cats shared.CategoryTree) (stored bool, problem, err error) {
 	data, err := treeFiles.ReadFile(name)
 	if err != nil {
 		return false, nil, fmt.Errorf("%s: %w", name, err)
@@ -77,7 +78,7 @@ func seedTree(tx store.Tx, name string) (stored bool, problem, err error) {
 	default:
 		return false, nil, fmt.Errorf("%s: read tree %s: %w", name, t.ID, err)
 	}
-	problems, err := CheckTree(tx, t)
+	problems, err := CheckTree(tx, t, cats)
 	if err != nil {
 		return false, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -95,10 +96,11 @@ func seedTree(tx store.Tx, name string) (stored bool, problem, err error) {
 }
 
 // CheckTree returns every problem tree.Validate finds with t, a solution's
-// article counting only if it is stored in t's language. err is a failure
-// of the store. Seeding, the editor's mutations and `outpost tree import`
-// all check trees with it.
-func CheckTree(tx store.ReadTx, t *tree.Tree) (problems []error, err error) {
+// article counting only if it is stored in t's language, and categories
+// against cats, the tree in use. err is a failure of the store. Seeding,
+// the editor's mutations and `outpost tree import` all check trees with
+// it.
+func CheckTree(tx store.ReadTx, t *tree.Tree, cats shared.CategoryTree) (problems []error, err error) {
 	var storeErr error
 	articleExists := func(id string) bool {
 		b, err := tx.Get(wire.TypeArticle, id)
@@ -111,7 +113,7 @@ func CheckTree(tx store.ReadTx, t *tree.Tree) (problems []error, err error) {
 		var a struct{ Lang string }
 		return json.Unmarshal(b, &a) == nil && a.Lang == t.Lang
 	}
-	problems = tree.Validate(t, articleExists)
+	problems = tree.Validate(t, cats, articleExists)
 	if storeErr != nil {
 		return nil, fmt.Errorf("read articles: %w", storeErr)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"outpost/server/badger"
 	"outpost/server/store"
+	"outpost/shared"
 	"outpost/shared/tree"
 	"outpost/shared/wire"
 )
@@ -49,7 +50,7 @@ func TestTreesSeedOnceAndKeepEdits(t *testing.T) {
 	if _, err := IfEmpty(ctx, db, 1); err != nil {
 		t.Fatal(err)
 	}
-	n, err := Trees(ctx, db)
+	n, err := Trees(ctx, db, shared.Categories)
 	if err != nil || n != 6 {
 		t.Fatalf("Trees = %d, %v; want the 6 demo trees", n, err)
 	}
@@ -72,7 +73,7 @@ func TestTreesSeedOnceAndKeepEdits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := Trees(ctx, db); err != nil || n != 0 {
+	if n, err := Trees(ctx, db, shared.Categories); err != nil || n != 0 {
 		t.Errorf("Trees again = %d, %v; want 0 stored", n, err)
 	}
 	if got := storedTrees(t, db)["no-internet"].Title; got != "Edited" {
@@ -84,7 +85,7 @@ func TestTreesSeedOnceAndKeepEdits(t *testing.T) {
 // link to: nothing is stored, and each error names its file and says why.
 func TestTreesNameTheFile(t *testing.T) {
 	db := openStore(t)
-	n, err := Trees(context.Background(), db)
+	n, err := Trees(context.Background(), db, shared.Categories)
 	if n != 0 || err == nil {
 		t.Fatalf("Trees without articles = %d, %v; want 0 and errors", n, err)
 	}

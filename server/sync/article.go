@@ -52,15 +52,15 @@ func stale(cur shared.Article) error {
 
 // stamp makes a the next revision after cur (0 for a new article), by a's
 // actor at now, with its HTML rendered and sanitized from its body; then
-// validates it.
-func stamp(a *shared.Article, cur int, who Actor, now time.Time) error {
+// validates it against cats, the category tree in use.
+func stamp(a *shared.Article, cur int, who Actor, now time.Time, cats shared.CategoryTree) error {
 	html, err := kb.Render(a.Body)
 	if err != nil {
 		return shared.Errorf(shared.EINVALID, "kb.render", err.Error())
 	}
 	a.HTML, a.Revision = html, cur+1
 	a.UpdatedAt, a.UpdatedBy = now.UnixMilli(), shared.EditAuthor(*who.User)
-	return a.Validate()
+	return a.Validate(cats)
 }
 
 // write stores a unless it has the same content as cur (a save that
@@ -76,7 +76,7 @@ func write(tx store.Tx, a, cur shared.Article, found bool) error {
 // existing one keeping its status. The save names the revision it was
 // edited from; if another is stored it is refused (ECONFLICT kbedit.stale)
 // and the device keeps the text.
-func articleSave(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+func articleSave(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error {
 	var s shared.ArticleSave
 	if err := json.Unmarshal(args, &s); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
@@ -92,7 +92,7 @@ func articleSave(tx store.Tx, a Actor, args json.RawMessage, now time.Time) erro
 		}
 	}
 	s.Article = in
-	if err := s.Validate(); err != nil {
+	if err := s.Validate(cats); err != nil {
 		return err
 	}
 	cur, found, err := kb.Get(tx, in.ID)
@@ -115,7 +115,7 @@ func articleSave(tx store.Tx, a Actor, args json.RawMessage, now time.Time) erro
 	if found {
 		art.Status = cur.Status
 	}
-	if err := stamp(&art, s.Base, a, now); err != nil {
+	if err := stamp(&art, s.Base, a, now, cats); err != nil {
 		return err
 	}
 	if err := checkTranslation(tx, art); err != nil {
@@ -127,7 +127,7 @@ func articleSave(tx store.Tx, a Actor, args json.RawMessage, now time.Time) erro
 // articleStatus returns the handler that moves an article to status to
 // (published or archived), as a new revision.
 func articleStatus(to string) handler {
-	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error {
 		var c shared.ArticleChange
 		if err := json.Unmarshal(args, &c); err != nil {
 			return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
@@ -144,7 +144,7 @@ func articleStatus(to string) handler {
 		}
 		art := cur
 		art.Status = to
-		if err := stamp(&art, cur.Revision, a, now); err != nil {
+		if err := stamp(&art, cur.Revision, a, now, cats); err != nil {
 			return err
 		}
 		return write(tx, art, cur, true)
@@ -154,7 +154,7 @@ func articleStatus(to string) handler {
 // articleRestore makes an old revision's content the next revision. The
 // article keeps its current status: restoring the text of a draft revision
 // does not unpublish the article.
-func articleRestore(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+func articleRestore(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error {
 	var c shared.ArticleChange
 	if err := json.Unmarshal(args, &c); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
@@ -178,7 +178,7 @@ func articleRestore(tx store.Tx, a Actor, args json.RawMessage, now time.Time) e
 	if len(art.Tags) == 0 {
 		art.Tags = nil
 	}
-	if err := stamp(&art, cur.Revision, a, now); err != nil {
+	if err := stamp(&art, cur.Revision, a, now, cats); err != nil {
 		return err
 	}
 	if err := checkTranslation(tx, art); err != nil {

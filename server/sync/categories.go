@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 
 	"outpost/server/store"
 	"outpost/shared"
@@ -11,15 +12,34 @@ import (
 
 // The category tree as data (issue 7): the "config" record
 // shared.ConfigCategories holds the tree in use, synced to every device
-// like the SLA calendar. The server puts it in use (shared.SetCategories)
-// at start and after every config.save of it, once the save is committed.
+// like the SLA calendar. The Service holds the tree it validates with
+// (Categories): it reads it at start (SeedCategories, LoadCategories) and
+// again after every config.save of it, once the save is committed, and
+// when another node's save reaches it (follow.go). Each Service has its
+// own, so tests of different trees run side by side.
+
+// categoriesInUse is the tree a Service validates with; nil means
+// shared.Categories, the default.
+type categoriesInUse struct {
+	tree atomic.Pointer[shared.CategoryTree]
+}
+
+// Categories returns the category tree in use: the stored one once
+// SeedCategories or LoadCategories has read it, else the default
+// (shared.Categories). Callers must not change it.
+func (s *Service) Categories() shared.CategoryTree {
+	if t := s.categories.tree.Load(); t != nil {
+		return *t
+	}
+	return shared.Categories
+}
 
 // SeedCategories stores the default category tree (shared.Categories) if
 // the portal has none, then puts the stored tree in use. It reports
 // whether it stored the default.
-func SeedCategories(ctx context.Context, st store.Store) (bool, error) {
+func (s *Service) SeedCategories(ctx context.Context) (bool, error) {
 	seeded := false
-	err := st.Update(ctx, func(tx store.Tx) error {
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
 		seeded = false
 		switch _, err := tx.Get(wire.TypeConfig, shared.ConfigCategories); shared.ErrorCode(err) {
 		case "":
@@ -34,12 +54,29 @@ func SeedCategories(ctx context.Context, st store.Store) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return seeded, LoadCategories(ctx, st)
+	return seeded, s.LoadCategories(ctx)
 }
 
 // LoadCategories puts the stored category tree in use, or the default
-// where none is stored.
-func LoadCategories(ctx context.Context, st store.Store) error {
+// where none is stored. A stored tree that shared.CategoryTree's
+// ValidateConfig refuses is not put in use, and its error returned.
+func (s *Service) LoadCategories(ctx context.Context) error {
+	tree, err := StoredCategories(ctx, s.Store)
+	if err != nil {
+		return err
+	}
+	if err := tree.ValidateConfig(); err != nil {
+		return err
+	}
+	tree = tree.Clone()
+	s.categories.tree.Store(&tree)
+	return nil
+}
+
+// StoredCategories returns the category tree stored in st, or the default
+// (shared.Categories) where none is stored: the tree articles imported
+// into st are checked against.
+func StoredCategories(ctx context.Context, st store.Store) (shared.CategoryTree, error) {
 	tree := shared.Categories
 	err := st.View(ctx, func(tx store.ReadTx) error {
 		var stored shared.CategoryTree
@@ -51,10 +88,7 @@ func LoadCategories(ctx context.Context, st store.Store) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return shared.SetCategories(tree)
+	return tree, err
 }
 
 // categoriesSave stores the category tree an admin saved (config.save with

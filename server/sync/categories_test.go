@@ -6,7 +6,6 @@ import (
 	"os"
 	"testing"
 
-	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
 	"outpost/shared/wire"
@@ -14,9 +13,10 @@ import (
 
 // TestCategoryTreeIsConfig: the server seeds the default tree, an admin
 // saves a new one (checked, and put in use once committed, on real Badger
-// and across a restart), and nobody else may.
+// and across a restart), and nobody else may. The tree in use is the
+// Service's: another Service beside it keeps its own.
 func TestCategoryTreeIsConfig(t *testing.T) {
-	t.Cleanup(func() { _ = shared.SetCategories(shared.Categories) })
+	t.Parallel()
 	dir, err := os.MkdirTemp("", "outpost-categories")
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +25,7 @@ func TestCategoryTreeIsConfig(t *testing.T) {
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, dir, &now)
 	ctx := context.Background()
-	if seeded, err := outsync.SeedCategories(ctx, s.db); err != nil || !seeded {
+	if seeded, err := s.SeedCategories(ctx); err != nil || !seeded {
 		t.Fatalf("SeedCategories = %v, %v; want stored", seeded, err)
 	}
 	if got, _ := get[shared.CategoryTree](t, s.db, wire.TypeConfig, shared.ConfigCategories); len(got) != len(shared.Categories) {
@@ -71,25 +71,33 @@ func TestCategoryTreeIsConfig(t *testing.T) {
 	}
 
 	mustOK(t, push(t, s.Service, slaAdmin, 4, shared.OpConfigSave, save))
-	if !shared.ValidSubcategory("facilities", "heating") {
+	if !s.Categories().HasSubcategory("facilities", "heating") {
 		t.Fatal("the saved tree is not in use")
 	}
 	mustOK(t, ticket(2, 2, "facilities", "heating"))
+	other := openSLA(t, t.TempDir(), &now)
+	defer other.close(t)
+	if r := push(t, other.Service, requester, 1, shared.OpTicketCreate, shared.TicketCreate{
+		ID: slaID(3), Title: "Radiator cold", Category: "facilities", CreatedAt: now.UnixMilli()}); r.OK || r.Key != "category.unknown" {
+		t.Fatalf("a ticket in facilities on another server = %+v; want category.unknown (its tree is the default)", r)
+	}
 
 	// A restart puts the stored tree in use, and does not seed over it.
 	s.close(t)
-	_ = shared.SetCategories(shared.Categories)
 	s = openSLA(t, dir, &now)
 	defer s.close(t)
-	if seeded, err := outsync.SeedCategories(ctx, s.db); err != nil || seeded {
+	if s.Categories().Has("facilities") {
+		t.Fatal("a new Service uses a tree it has not read")
+	}
+	if seeded, err := s.SeedCategories(ctx); err != nil || seeded {
 		t.Fatalf("SeedCategories after restart = %v, %v; want kept", seeded, err)
 	}
-	if !shared.ValidCategory("facilities") {
+	if !s.Categories().Has("facilities") {
 		t.Fatal("the stored tree is not in use after a restart")
 	}
 	// Removing a category still in use is allowed; the ticket keeps it.
 	mustOK(t, push(t, s.Service, slaAdmin, 5, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: shared.Categories}))
-	if shared.ValidCategory("facilities") {
+	if s.Categories().Has("facilities") {
 		t.Fatal("the removed category is still valid")
 	}
 	if got, _ := get[shared.Ticket](t, s.db, wire.TypeTicket, slaID(2)); got.Category != "facilities" {

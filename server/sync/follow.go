@@ -63,8 +63,10 @@ func (s *Service) pokeAll(ctx context.Context, seen *uint64) {
 	s.poke()
 }
 
+// reloadCategories puts the stored category tree in use (categories.go),
+// logging what stops it.
 func (s *Service) reloadCategories(ctx context.Context) {
-	if err := LoadCategories(ctx, s.Store); err != nil {
+	if err := s.LoadCategories(ctx); err != nil {
 		s.Log.Error("load the category tree", "err", err)
 	}
 }

@@ -10,11 +10,13 @@ import (
 	"outpost/shared/tree"
 )
 
-// handler applies one mutation's effects in tx. A *shared.Error that is not
-// EINTERNAL or EUNAUTHORIZED rejects the mutation. EUNAUTHORIZED (the user
-// must sign in) stops the push without an answer, so the mutation waits in
-// the outbox; any other error aborts the push, to be retried.
-type handler func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
+// handler applies one mutation's effects in tx, at now; a category it
+// names must be in cats, the tree in use (Service.Categories). A
+// *shared.Error that is not EINTERNAL or EUNAUTHORIZED rejects the
+// mutation. EUNAUTHORIZED (the user must sign in) stops the push without
+// an answer, so the mutation waits in the outbox; any other error aborts
+// the push, to be retried.
+type handler func(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error
 
 // handlers is what applies each mutation, by name: the one table of them.
 // shared/mutation.go names every mutation (shared.Mutations) and says who
@@ -79,7 +81,7 @@ var configSavers = map[string]configSaver{
 
 // configSave applies config.save: a signed-in user's, saved by the saver of
 // the record it names (configSavers).
-func configSave(tx store.Tx, a Actor, args json.RawMessage, _ time.Time) error {
+func configSave(tx store.Tx, a Actor, args json.RawMessage, _ time.Time, _ shared.CategoryTree) error {
 	if a.User == nil {
 		return ErrSignIn
 	}

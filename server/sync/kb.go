@@ -16,7 +16,7 @@ import (
 // kbFeedback records a "did this solve it?" answer and counts it in the
 // article's stats, in the same transaction: the push's sequence check
 // makes a resent answer count once.
-func kbFeedback(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+func kbFeedback(tx store.Tx, a Actor, args json.RawMessage, now time.Time, _ shared.CategoryTree) error {
 	var f shared.Feedback
 	if err := json.Unmarshal(args, &f); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
@@ -65,7 +65,7 @@ func kbFeedback(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error
 
 // searchMiss counts a search that found nothing, by folded query and
 // language, for the content-gap report.
-func searchMiss(tx store.Tx, _ Actor, args json.RawMessage, now time.Time) error {
+func searchMiss(tx store.Tx, _ Actor, args json.RawMessage, now time.Time, _ shared.CategoryTree) error {
 	var m shared.SearchMiss
 	if err := json.Unmarshal(args, &m); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())

@@ -42,12 +42,12 @@ const (
 // kiosk may, only at its own site, only with numbers of its own letter. A
 // number already held by another visit of the site (a kiosk that lost its
 // counter) gets a suffix rather than losing the visitor.
-func kioskCheckin(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+func kioskCheckin(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error {
 	var c shared.KioskCheckin
 	if err := json.Unmarshal(args, &c); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(cats); err != nil {
 		return err
 	}
 	if a.User == nil {
@@ -121,8 +121,8 @@ func freeNumber(tx store.Tx, site, number, id string, now time.Time) (string, er
 // the visit must be where the move starts (a visit another desk called is
 // not called twice).
 func visitOp(name string) handler {
-	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
-		op, err := decodeOp[shared.VisitOp](a, name, args)
+	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error {
+		op, err := decodeOp(a, args, func(op *shared.VisitOp) error { return op.Validate(name, cats) })
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func ratingEntryID(ticketID string, resolvedAt int64) string {
 // ticketRate records a requester's satisfaction rating of their resolved
 // ticket: once per resolution (a reopened ticket resolved again may be
 // rated again), as a rating record and a line in the ticket's history.
-func ticketRate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+func ticketRate(tx store.Tx, a Actor, args json.RawMessage, now time.Time, _ shared.CategoryTree) error {
 	var r shared.Rating
 	if err := json.Unmarshal(args, &r); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
@@ -17,7 +16,7 @@ import (
 // with the thing named and nothing stored; only admins may name sites; a
 // tree saved before names existed still loads.
 func TestDisplayNamesAreConfig(t *testing.T) {
-	t.Cleanup(func() { _ = shared.SetCategories(shared.Categories) })
+	t.Parallel()
 	dir, err := os.MkdirTemp("", "outpost-names")
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +25,7 @@ func TestDisplayNamesAreConfig(t *testing.T) {
 	now := madrid(2026, 1, 5, 9, 0)
 	s := openSLA(t, dir, &now)
 	defer s.close(t)
-	if _, err := outsync.SeedCategories(context.Background(), s.db); err != nil {
+	if _, err := s.SeedCategories(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -53,7 +52,7 @@ func TestDisplayNamesAreConfig(t *testing.T) {
 		}
 		seq++
 	}
-	if shared.ValidCategory("facilities") {
+	if s.Categories().Has("facilities") {
 		t.Fatal("a refused tree was put in use")
 	}
 	mustOK(t, push(t, s.Service, slaAdmin, seq, shared.OpConfigSave, shared.CategorySave{ID: shared.ConfigCategories, Categories: append(shared.Categories.Clone(), named)}))
@@ -63,7 +62,7 @@ func TestDisplayNamesAreConfig(t *testing.T) {
 	if !ok || got.Names.Own("es") != "Instalaciones" || got.Subcategories[0].Names.Own("es") != "Calefacción" {
 		t.Fatalf("stored category = %+v; want its names", got)
 	}
-	if c, _ := shared.FindCategory("network"); c.Names != nil {
+	if c, _ := s.Categories().Find("network"); c.Names != nil {
 		t.Fatalf("a category saved without names = %+v; want none (the catalog names it)", c)
 	}
 

@@ -39,6 +39,8 @@ type Service struct {
 	// returned: the HTTP server's quotas on signed-out writes.
 	Admit func(a Actor, name string) error
 
+	categories categoriesInUse // the tree mutations are checked against (categories.go)
+
 	mu       gosync.Mutex
 	watchers map[*watcher]struct{}            // who watches
 	watchBy  map[string]map[*watcher]struct{} // the same, by watchKeys
@@ -281,10 +283,11 @@ func (s *Service) authorize(a Actor, name string) error {
 	return s.Admit(a, name)
 }
 
-// apply runs h on m's arguments in tx and returns what it wrote.
+// apply runs h on m's arguments in tx, with the category tree in use,
+// and returns what it wrote.
 func (s *Service) apply(tx store.Tx, h handler, a Actor, m wire.Mutation) ([]change, error) {
 	rec := &recorder{Tx: tx}
-	if err := h(rec, a, m.Args, s.Now()); err != nil {
+	if err := h(rec, a, m.Args, s.Now(), s.Categories()); err != nil {
 		return nil, err
 	}
 	return rec.writes, nil
@@ -317,9 +320,7 @@ func (s *Service) recordRejection(ctx context.Context, clientID string, r wire.R
 // category tree is put in use (categories.go), and AfterApply is called.
 func (s *Service) afterCommit(ctx context.Context, clientID string, m wire.Mutation) {
 	if m.Name == shared.OpConfigSave && configID(m.Args) == shared.ConfigCategories {
-		if err := LoadCategories(ctx, s.Store); err != nil {
-			s.Log.Error("load the category tree", "err", err)
-		}
+		s.reloadCategories(ctx)
 	}
 	s.Log.Debug("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
 	if s.AfterApply != nil {

@@ -15,12 +15,12 @@ import (
 
 // ticketCreate files a new ticket: anyone may, signed out too; a signed-in
 // user needs shared.ActionCreate. The ticket gets its number here.
-func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error {
 	var tc shared.TicketCreate
 	if err := json.Unmarshal(args, &tc); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
 	}
-	if err := tc.Validate(); err != nil {
+	if err := tc.Validate(cats); err != nil {
 		return err
 	}
 	who := a.Identity()
@@ -48,17 +48,14 @@ func ticketCreate(tx store.Tx, a Actor, args json.RawMessage, now time.Time) err
 	return putJSON(tx, wire.TypeTicket, tc.ID, tk)
 }
 
-// decodeOp decodes and checks the arguments of operation name on a ticket
-// or a visit, which needs a signed-in user.
-func decodeOp[T any, P interface {
-	*T
-	Validate(name string) error
-}](a Actor, name string, args json.RawMessage) (T, error) {
+// decodeOp decodes the arguments of an operation on a ticket or a visit,
+// which needs a signed-in user, and checks them with validate.
+func decodeOp[T any](a Actor, args json.RawMessage, validate func(*T) error) (T, error) {
 	var op T
 	if err := json.Unmarshal(args, &op); err != nil {
 		return op, shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
 	}
-	if err := P(&op).Validate(name); err != nil {
+	if err := validate(&op); err != nil {
 		return op, err
 	}
 	if a.User == nil {
@@ -71,8 +68,8 @@ func decodeOp[T any, P interface {
 // arguments, that the user may do it to this ticket now, then writes the
 // ticket and a history entry in the mutation's transaction.
 func ticketOp(name string) handler {
-	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
-		op, err := decodeOp[shared.TicketOp](a, name, args)
+	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time, _ shared.CategoryTree) error {
+		op, err := decodeOp(a, args, func(op *shared.TicketOp) error { return op.Validate(name) })
 		if err != nil {
 			return err
 		}

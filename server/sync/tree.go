@@ -29,7 +29,7 @@ const (
 // the device queued twice counts once too. Events of a tree that does not
 // exist are rejected; a node the tree no longer has is counted for the
 // tree only, so devices cannot add nodes to the stats.
-func treeEvent(tx store.Tx, _ Actor, args json.RawMessage, now time.Time) error {
+func treeEvent(tx store.Tx, _ Actor, args json.RawMessage, now time.Time, _ shared.CategoryTree) error {
 	var e tree.RunEvent
 	if err := json.Unmarshal(args, &e); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())

@@ -35,7 +35,7 @@ func mayEditTrees(a Actor) error {
 // refused with its first problem otherwise. Each save is a new revision;
 // a save made against another revision than the stored one is refused.
 func treeSave(status string) handler {
-	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+	return func(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cats shared.CategoryTree) error {
 		var s tree.Save
 		if err := json.Unmarshal(args, &s); err != nil {
 			return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())
@@ -59,7 +59,7 @@ func treeSave(status string) handler {
 		case s.Base != 0 && cur.Revision != s.Base:
 			return staleTree(cur)
 		}
-		problems, err := seed.CheckTree(tx, t)
+		problems, err := seed.CheckTree(tx, t, cats)
 		if err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func treeSave(status string) handler {
 
 // treeUnpublish makes a published tree a draft again: devices of users
 // drop it at their next pull. Its content is kept, as a new revision.
-func treeUnpublish(tx store.Tx, a Actor, args json.RawMessage, now time.Time) error {
+func treeUnpublish(tx store.Tx, a Actor, args json.RawMessage, now time.Time, _ shared.CategoryTree) error {
 	var c tree.Change
 	if err := json.Unmarshal(args, &c); err != nil {
 		return shared.Errorf(shared.EINVALID, "mutation.bad_args", err.Error())

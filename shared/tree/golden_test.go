@@ -85,7 +85,7 @@ func TestValidateGolden(t *testing.T) {
 	for _, in := range inputs {
 		t.Run(filepath.Base(in), func(t *testing.T) {
 			var b strings.Builder
-			for _, err := range Validate(readTree(t, in), articleIn(goldenArticles)) {
+			for _, err := range Validate(readTree(t, in), shared.Categories, articleIn(goldenArticles)) {
 				b.WriteString(message(t, err) + "\n")
 			}
 			checkGolden(t, in, b.String())
@@ -116,7 +116,7 @@ func TestEvalGolden(t *testing.T) {
 				t.Fatalf("%s: %v", in, err)
 			}
 			tr := readTree(t, filepath.Join("testdata", "trees", s.Tree))
-			if errs := Validate(tr, articleIn(goldenArticles)); len(errs) > 0 {
+			if errs := Validate(tr, shared.Categories, articleIn(goldenArticles)); len(errs) > 0 {
 				t.Fatalf("Validate(%s) = %v; want no problems", s.Tree, errs)
 			}
 			st, err := Eval(tr, s.Facts, s.Answers)

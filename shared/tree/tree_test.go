@@ -235,7 +235,7 @@ func TestValidate(t *testing.T) {
 			tr := printer(t)
 			tt.edit(tr)
 			var got []string
-			for _, err := range Validate(tr, articleIn(goldenArticles)) {
+			for _, err := range Validate(tr, shared.Categories, articleIn(goldenArticles)) {
 				got = append(got, errKey(err))
 			}
 			if !slices.Equal(got, tt.want) {
@@ -250,7 +250,7 @@ func TestValidateTooManyNodes(t *testing.T) {
 	for i := len(tr.Nodes); i <= MaxNodes; i++ {
 		tr.Nodes = append(tr.Nodes, Node{ID: fmt.Sprintf("extra-%d", i), Kind: KindEscalate, Text: "Hint", Priority: "P4"})
 	}
-	errs := Validate(tr, articleIn(goldenArticles))
+	errs := Validate(tr, shared.Categories, articleIn(goldenArticles))
 	if len(errs) != 1 || errKey(errs[0]) != "tree.too_many_nodes [201 200]" {
 		t.Errorf("Validate(201 nodes) = %v; want only tree.too_many_nodes", errs)
 	}
@@ -258,15 +258,15 @@ func TestValidateTooManyNodes(t *testing.T) {
 
 func TestPublishable(t *testing.T) {
 	tr := printer(t)
-	if err := Publishable(tr, articleIn(goldenArticles)); err != nil {
+	if err := Publishable(tr, shared.Categories, articleIn(goldenArticles)); err != nil {
 		t.Errorf("Publishable(printer) = %v; want nil", err)
 	}
-	err := Publishable(tr, articleIn(nil))
+	err := Publishable(tr, shared.Categories, articleIn(nil))
 	if shared.ErrorCode(err) != shared.EINVALID || errKey(err) != "tree.article_missing [jam printer-jam]" {
 		t.Errorf("Publishable without articles = %v; want EINVALID tree.article_missing", err)
 	}
 	tr.Node("jam").Next = "gone"
-	if err := Publishable(tr, articleIn(nil)); len(err.(interface{ Unwrap() []error }).Unwrap()) != 2 {
+	if err := Publishable(tr, shared.Categories, articleIn(nil)); len(err.(interface{ Unwrap() []error }).Unwrap()) != 2 {
 		t.Errorf("Publishable = %v; want both problems", err)
 	}
 }
@@ -308,7 +308,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		errs := Validate(tr, func(id string) bool { return id != "" })
+		errs := Validate(tr, shared.Categories, func(id string) bool { return id != "" })
 		for _, err := range errs {
 			if shared.ErrorCode(err) != shared.EINVALID {
 				t.Fatalf("Validate error %v is not EINVALID", err)

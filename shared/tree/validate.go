@@ -12,16 +12,18 @@ import (
 
 // Validate returns every problem with t, each an EINVALID *shared.Error
 // whose first argument names the node it is about (problems with the tree's
-// own fields name none). articleExists reports whether a solution's article
-// exists; the caller decides in which language.
+// own fields name none). cats is the category tree in use, which the
+// tree's category and its escalations' must be in; articleExists reports
+// whether a solution's article exists; the caller decides in which
+// language.
 //
 // Besides fields and links, Validate checks the shape of the tree: every
 // node can be reached from the start, and from every node someone for whom
 // nothing works can still reach an escalation, whatever the facts are: so no
 // question may lose all its answers to conditions, and a loop must have a
 // way out that leads to a ticket.
-func Validate(t *Tree, articleExists func(id string) bool) []error {
-	v := &validator{t: t, articleExists: articleExists}
+func Validate(t *Tree, cats shared.CategoryTree, articleExists func(id string) bool) []error {
+	v := &validator{t: t, cats: cats, articleExists: articleExists}
 	v.fields()
 	ids := map[string]bool{}
 	for i := range t.Nodes {
@@ -41,12 +43,13 @@ func Validate(t *Tree, articleExists func(id string) bool) []error {
 // Publishable returns nil if t may be published, and otherwise every problem
 // Validate finds, joined by errors.Join: shared.ErrorCode of it is EINVALID
 // and shared.ErrorKey names the first problem.
-func Publishable(t *Tree, articleExists func(id string) bool) error {
-	return errors.Join(Validate(t, articleExists)...)
+func Publishable(t *Tree, cats shared.CategoryTree, articleExists func(id string) bool) error {
+	return errors.Join(Validate(t, cats, articleExists)...)
 }
 
 type validator struct {
 	t             *Tree
+	cats          shared.CategoryTree
 	articleExists func(string) bool
 	errs          []error
 }
@@ -74,7 +77,7 @@ func (v *validator) fields() {
 	if utf8.RuneCountInString(t.Summary) > shared.MaxSummary {
 		v.add("field.too_long", "summary", shared.MaxSummary)
 	}
-	if !shared.ValidCategory(t.Category) {
+	if !v.cats.Has(t.Category) {
 		v.add("category.unknown", t.Category)
 	}
 	if t.Status != StatusDraft && t.Status != StatusPublished {
@@ -138,7 +141,7 @@ func (v *validator) node(n *Node) {
 		if !slices.Contains(Priorities, n.Priority) {
 			v.add("tree.bad_priority", n.ID, n.Priority)
 		}
-		if n.Category != "" && !shared.ValidCategory(n.Category) {
+		if n.Category != "" && !v.cats.Has(n.Category) {
 			v.add("tree.bad_node_category", n.ID, n.Category)
 		}
 		if utf8.RuneCountInString(n.Title) > shared.MaxTicketTitle {

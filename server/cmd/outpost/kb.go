@@ -15,6 +15,7 @@ import (
 	"outpost/server/badger"
 	"outpost/server/kb"
 	"outpost/server/store"
+	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
 )
@@ -80,6 +81,9 @@ func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty boo
 	defer db.Close()
 	bar := &progressBar{w: stderr, tty: tty}
 	opts := kb.Options{Progress: bar.update}
+	if opts.Categories, err = outsync.StoredCategories(ctx, db); err != nil { // what the server checks articles against
+		return fail(err)
+	}
 	if how, err := kb.Recover(ctx, db, opts); err != nil {
 		return fail(fmt.Errorf("finish an interrupted import: %w", err))
 	} else if how != kb.RecoveredNothing {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -11,6 +12,9 @@ import (
 	"testing"
 
 	"outpost/server/badger"
+	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/wire"
 )
 
 const demoDir = "../../seed/articles"
@@ -99,5 +103,35 @@ func TestProgressBar(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 	if len(lines) != 10 || lines[0] != "checking   243/2424 10%" || lines[9] != "checking   2424/2424 100%" {
 		t.Errorf("progress without a terminal:\n%s", b.String())
+	}
+}
+
+// TestKBImportChecksTheStoredTree: articles are checked against the
+// category tree the portal stores (an admin's), not the default one: a
+// category only the stored tree has is accepted, one it dropped refused.
+func TestKBImportChecksTheStoredTree(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	db, err := badger.Open(data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, _ := json.Marshal(shared.CategoryTree{{Slug: "facilities", Subcategories: []shared.Subcategory{{Slug: "heating"}}}, {Slug: "network"}})
+	err = db.Update(context.Background(), func(tx store.Tx) error {
+		_, err := tx.Put(wire.TypeConfig, shared.ConfigCategories, tree)
+		return err
+	})
+	if cerr := db.Close(); err != nil || cerr != nil {
+		t.Fatalf("store the tree: %v, %v", err, cerr)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "radiators.md"), []byte("---\nid: radiators\ntitle: Cold radiators\nlang: en\ncategory: facilities\nsubcategory: heating\n---\nBleed them.\n"), 0o644)
+	if code, out, errOut := runKBTest(t, "import", "-data", data, dir); code != 0 || !strings.Contains(out, "1 new") {
+		t.Fatalf("import into the stored tree's new category = %d, %q, %q; want 0 and 1 new", code, out, errOut)
+	}
+	dropped := t.TempDir()
+	os.WriteFile(filepath.Join(dropped, "mfa.md"), []byte("---\nid: mfa\ntitle: MFA\nlang: en\ncategory: accounts\n---\n"), 0o644)
+	code, _, errOut := runKBTest(t, "import", "-data", data, dropped)
+	if want := filepath.Join(dropped, "mfa.md") + ":5: Unknown category \"accounts\".\n"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("import into a category the stored tree dropped = %d, %q; want 1 and %q", code, errOut, want)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"outpost/server"
 	"outpost/server/seed"
 	"outpost/server/store"
+	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
 	"outpost/shared/tree"
@@ -151,9 +152,13 @@ func importTrees(ctx context.Context, db store.Store, dir string, now int64) (im
 		}
 		seen[f.tree.ID] = f.path
 	}
+	cats, err := outsync.StoredCategories(ctx, db) // what the server checks trees against
+	if err != nil {
+		return rep, err
+	}
 	err = db.Update(ctx, func(tx store.Tx) error {
 		for _, f := range files {
-			problems, err := seed.CheckTree(tx, f.tree)
+			problems, err := seed.CheckTree(tx, f.tree, cats)
 			if err != nil {
 				return err
 			}
