@@ -110,6 +110,25 @@ func TestProgressBar(t *testing.T) {
 // category tree the portal stores (an admin's), not the default one: a
 // category only the stored tree has is accepted, one it dropped refused.
 func TestKBImportChecksTheStoredTree(t *testing.T) {
+	data := dataWithFacilities(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "radiators.md"), []byte("---\nid: radiators\ntitle: Cold radiators\nlang: en\ncategory: facilities\nsubcategory: heating\n---\nBleed them.\n"), 0o644)
+	if code, out, errOut := runKBTest(t, "import", "-data", data, dir); code != 0 || !strings.Contains(out, "1 new") {
+		t.Fatalf("import into the stored tree's new category = %d, %q, %q; want 0 and 1 new", code, out, errOut)
+	}
+	dropped := t.TempDir()
+	os.WriteFile(filepath.Join(dropped, "mfa.md"), []byte("---\nid: mfa\ntitle: MFA\nlang: en\ncategory: accounts\n---\n"), 0o644)
+	code, _, errOut := runKBTest(t, "import", "-data", data, dropped)
+	if want := filepath.Join(dropped, "mfa.md") + ":5: Unknown category \"accounts\".\n"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("import into a category the stored tree dropped = %d, %q; want 1 and %q", code, errOut, want)
+	}
+}
+
+// dataWithFacilities returns a new data directory whose stored category
+// tree is an admin's: facilities (with heating) and network, without the
+// default's accounts.
+func dataWithFacilities(t *testing.T) string {
+	t.Helper()
 	data := filepath.Join(t.TempDir(), "data")
 	db, err := badger.Open(data, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -123,15 +142,5 @@ func TestKBImportChecksTheStoredTree(t *testing.T) {
 	if cerr := db.Close(); err != nil || cerr != nil {
 		t.Fatalf("store the tree: %v, %v", err, cerr)
 	}
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "radiators.md"), []byte("---\nid: radiators\ntitle: Cold radiators\nlang: en\ncategory: facilities\nsubcategory: heating\n---\nBleed them.\n"), 0o644)
-	if code, out, errOut := runKBTest(t, "import", "-data", data, dir); code != 0 || !strings.Contains(out, "1 new") {
-		t.Fatalf("import into the stored tree's new category = %d, %q, %q; want 0 and 1 new", code, out, errOut)
-	}
-	dropped := t.TempDir()
-	os.WriteFile(filepath.Join(dropped, "mfa.md"), []byte("---\nid: mfa\ntitle: MFA\nlang: en\ncategory: accounts\n---\n"), 0o644)
-	code, _, errOut := runKBTest(t, "import", "-data", data, dropped)
-	if want := filepath.Join(dropped, "mfa.md") + ":5: Unknown category \"accounts\".\n"; code != 1 || !strings.Contains(errOut, want) {
-		t.Errorf("import into a category the stored tree dropped = %d, %q; want 1 and %q", code, errOut, want)
-	}
+	return data
 }

@@ -140,3 +140,24 @@ nodes:
 		t.Errorf("after a refused import, export = %d, %q; want 0 trees", code, out)
 	}
 }
+
+// TestTreeImportChecksTheStoredTree: guides are checked against the
+// category tree the portal stores, as the server checks them.
+func TestTreeImportChecksTheStoredTree(t *testing.T) {
+	data := dataWithFacilities(t) // kb_test.go
+	draft := func(id, category string) string {
+		return "id: " + id + "\nlang: en\ntitle: Cold radiators\ncategory: " + category +
+			"\nstatus: draft\nstart: ask\nnodes:\n  - id: ask\n    kind: question\n    text: Is it cold?\n"
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "radiators.yaml"), []byte(draft("radiators", "facilities")), 0o644)
+	if code, out, errOut := runTreeTest(t, "import", "-data", data, dir); code != 0 || !strings.Contains(out, "1 new") {
+		t.Fatalf("import of a guide in the stored tree's new category = %d, %q, %q; want 0 and 1 new", code, out, errOut)
+	}
+	dropped := t.TempDir()
+	os.WriteFile(filepath.Join(dropped, "mfa.yaml"), []byte(draft("mfa", "accounts")), 0o644)
+	code, _, errOut := runTreeTest(t, "import", "-data", data, dropped)
+	if want := filepath.Join(dropped, "mfa.yaml") + `:4: Unknown category "accounts".`; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("import of a guide in a category the stored tree dropped = %d, %q; want 1 and %q", code, errOut, want)
+	}
+}
