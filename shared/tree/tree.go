@@ -65,7 +65,7 @@ type Tree struct {
 	Lang          string `json:"lang"`
 	Title         string `json:"title"`
 	Summary       string `json:"summary,omitempty"`
-	Category      string `json:"category"` // a shared.Categories slug
+	Category      string `json:"category"` // a category of the tree in use (see Validate)
 	Status        string `json:"status"`
 	Start         string `json:"start"` // ID of the first node
 	Nodes         []Node `json:"nodes"` // in the order the author wrote them
