@@ -149,9 +149,10 @@ func TestInternalErrorIsLogged(t *testing.T) {
 
 // TestPrerenderReadFails: when the store fails under a prerendered page,
 // the read is logged with its cause and the page waits for the device's
-// replica instead of saying the article does not exist.
+// replica instead of saying the article does not exist. Not parallel:
+// go-app's router is process-wide, and pages are prerendered from the
+// last server opened, which must be this one.
 func TestPrerenderReadFails(t *testing.T) {
-	t.Parallel()
 	var logged lockedBuffer
 	s := newServer(t, func(s *serverhttp.Server) { s.Log = slog.New(slog.NewTextHandler(&logged, nil)) })
 	get := func(path string) string {
