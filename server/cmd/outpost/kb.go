@@ -16,6 +16,7 @@ import (
 	"outpost/server/kb"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 )
 
@@ -31,7 +32,7 @@ With -store (PostgreSQL, env OUTPOST_STORE) the nodes may keep serving.
 func kbCmd(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runKB(ctx, args, os.Stdout, os.Stderr, kbIsTerminal(os.Stderr))
+	return runKB(ctx, args, os.Stdout, os.Stderr, kbIsTerminal(os.Stderr), server.NewMain().Clock)
 }
 
 // kbIsTerminal reports whether f is a terminal (a character device), where a
@@ -41,7 +42,8 @@ func kbIsTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
+// runKB runs `outpost kb args...`; clk stamps the articles it imports.
+func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool, clk clock.Clock) int {
 	if len(args) == 0 || (args[0] != "import" && args[0] != "export") {
 		fmt.Fprint(stderr, kbUsage)
 		return 2
@@ -79,7 +81,7 @@ func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty boo
 	}
 	defer db.Close()
 	bar := &progressBar{w: stderr, tty: tty}
-	opts := kb.Options{Progress: bar.update}
+	opts := kb.Options{Progress: bar.update, Clock: clk}
 	if how, err := kb.Recover(ctx, db, opts); err != nil {
 		return fail(fmt.Errorf("finish an interrupted import: %w", err))
 	} else if how != kb.RecoveredNothing {

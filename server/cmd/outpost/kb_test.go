@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"outpost/server/badger"
+	"outpost/shared/clock"
 )
 
 const demoDir = "../../seed/articles"
@@ -18,7 +19,7 @@ const demoDir = "../../seed/articles"
 func runKBTest(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = runKB(context.Background(), args, &out, &errOut, false)
+	code = runKB(context.Background(), args, &out, &errOut, false, clock.Real{})
 	return code, out.String(), errOut.String()
 }
 
