@@ -241,7 +241,7 @@ func (c *Client) blobURL(a shared.Attachment, download bool) (string, error) {
 // the server takes overlapping chunks from two tabs in its stride. Start
 // calls it once the engine is loaded.
 func (c *Client) startUploader() {
-	u := &uploader{Store: c.Store, API: fetchAPI{lang: c.uiLang}, Board: &c.uploads, kick: make(chan struct{}, 1)}
+	u := &uploader{Store: c.Store, API: fetchAPI{lang: c.uiLang}, Board: &c.uploads, Clock: c.Clock, kick: make(chan struct{}, 1)}
 	c.Engine.Subscribe(u.Kick) // a ticket arrived, the network came back, a sign-in
 	online := js.FuncOf(func(js.Value, []js.Value) any { u.Kick(); return nil })
 	js.Global().Call("addEventListener", "online", online)
