@@ -37,13 +37,19 @@ func (d *DB) notifyPayload(head, first uint64) string {
 func (d *DB) Follow(ctx context.Context, changed func(lost bool)) {
 	backoff := time.Second
 	for first := true; ; first = false {
-		start := d.clock.Now()
+		// A connection that lasted a minute starts the backoff over. (A
+		// timer, not Now: a test clock may stop its time of day and keep
+		// its timers running.)
+		lasted, aMinute := d.clock.NewTimer(time.Minute)
 		err := d.listen(ctx, changed, !first)
+		select {
+		case <-aMinute:
+			backoff = time.Second
+		default:
+			lasted.Stop()
+		}
 		if ctx.Err() != nil {
 			return
-		}
-		if d.clock.Since(start) > time.Minute {
-			backoff = time.Second
 		}
 		// Said once per outage (here, or by seen when PostgreSQL is
 		// gone), not at every retry.
@@ -94,9 +100,11 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 	if reconnected || moved {
 		changed(true)
 	}
-	epochRead := d.clock.Now()
+	epochTicker, epochDue := d.clock.NewTicker(pollEvery)
+	defer epochTicker.Stop()
 	for {
-		if d.clock.Since(epochRead) >= pollEvery {
+		select {
+		case <-epochDue:
 			if moved, err := d.refreshEpoch(ctx, conn); err != nil {
 				return err
 			} else if moved {
@@ -105,7 +113,7 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 				}
 				changed(true)
 			}
-			epochRead = d.clock.Now()
+		default:
 		}
 		// Wait for news until pollEvery has passed on the store's clock.
 		wctx, cancel := context.WithCancel(ctx)

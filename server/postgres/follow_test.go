@@ -199,11 +199,15 @@ func TestFollowOnItsClock(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); a.Follow(ctx, func(lost bool) { news <- lost }) }()
 	defer func() { cancel(); <-done }()
-	waitClock := func(what string) { // the hourly sweep, and the poll or the backoff
+	// Listening, a waits on four timers: the hourly sweep, a minute of
+	// connection, the epoch's ticker and the poll. Waiting to reconnect,
+	// on two: the sweep and the backoff.
+	const listening, backingOff = 4, 2
+	waitClock := func(n int, what string) {
 		t.Helper()
 		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
-		if err := fc.BlockUntil(wctx, 2); err != nil {
+		if err := fc.BlockUntil(wctx, n); err != nil {
 			t.Fatalf("a never %s: %v", what, err)
 		}
 	}
@@ -222,7 +226,7 @@ func TestFollowOnItsClock(t *testing.T) {
 		}
 	}
 
-	waitClock("listened")
+	waitClock(listening, "listened")
 	// A commit whose notification went missing: the head moves, silently.
 	if _, err := b.pool.Exec(ctx, "UPDATE outpost_head SET version = version + 1"); err != nil {
 		t.Fatal(err)
@@ -240,7 +244,7 @@ func TestFollowOnItsClock(t *testing.T) {
 		if got := next(t, logged, "the listener never said it reconnects"); got != wantRetry {
 			t.Fatalf("outage %d: reconnecting in %s; want %s", n, got, wantRetry)
 		}
-		waitClock("waited to reconnect")
+		waitClock(backingOff, "waited to reconnect")
 		quiet("before the backoff ended")
 		fc.Advance(time.Second)
 		if wantRetry != "1s" {
@@ -251,7 +255,7 @@ func TestFollowOnItsClock(t *testing.T) {
 		if a.listenPID.Load() == pid {
 			t.Fatal("reconnected on the same backend")
 		}
-		waitClock("listened again")
+		waitClock(listening, "listened again")
 	}
 	outage(1, "1s")
 	outage(2, "2s") // it broke again at once: twice as long
