@@ -42,7 +42,8 @@ func kbIsTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// runKB runs `outpost kb args...`; clk stamps the articles it imports.
+// runKB runs `outpost kb args...`; clk stamps the articles it imports
+// (nil: the wall clock).
 func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool, clk clock.Clock) int {
 	if len(args) == 0 || (args[0] != "import" && args[0] != "export") {
 		fmt.Fprint(stderr, kbUsage)
@@ -81,12 +82,13 @@ func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty boo
 	}
 	defer db.Close()
 	bar := &progressBar{w: stderr, tty: tty}
-	opts := kb.Options{Progress: bar.update, Clock: clk}
+	opts := kb.Options{Progress: bar.update}
 	if how, err := kb.Recover(ctx, db, opts); err != nil {
 		return fail(fmt.Errorf("finish an interrupted import: %w", err))
 	} else if how != kb.RecoveredNothing {
 		fmt.Fprintf(stdout, "an earlier import was interrupted: %s\n", how)
 	}
+	opts.Clock = clk // what is imported is stamped with its time
 
 	if cmd == "export" {
 		n, err := kb.Export(ctx, db, dir, opts)

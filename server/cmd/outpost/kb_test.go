@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"outpost/server/badger"
-	"outpost/shared/clock"
 )
 
 const demoDir = "../../seed/articles"
@@ -19,7 +18,7 @@ const demoDir = "../../seed/articles"
 func runKBTest(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = runKB(context.Background(), args, &out, &errOut, false, clock.Real{})
+	code = runKB(context.Background(), args, &out, &errOut, false, nil)
 	return code, out.String(), errOut.String()
 }
 
