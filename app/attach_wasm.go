@@ -211,7 +211,7 @@ func (c *Client) blobURL(a shared.Attachment, download bool) (string, error) {
 		typ = a.Type
 		// Kept as the offline copy; if the device is full it is only shown.
 		// The oldest copies make room past the budget.
-		if c.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: time.Now().UnixMilli()}, data) == nil {
+		if c.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: c.clk().Now().UnixMilli()}, data) == nil {
 			if all, err := c.Store.Blobs(); err == nil {
 				for _, sha := range store.EvictOfflineCopies(all, store.OfflineCopiesBudget, a.SHA256) {
 					c.Store.DeleteBlob(sha)
