@@ -180,7 +180,7 @@ func (a *adminKiosks) expiry() string {
 	if a.cal == nil {
 		return at.UTC().Format("2006-01-02 15:04 MST")
 	}
-	return sla.FormatDue(a.lang, at, time.Now(), a.cal)
+	return sla.FormatDue(a.lang, at, a.client.clk().Now(), a.cal)
 }
 
 func (a *adminKiosks) revoke(id string) app.EventHandler {

@@ -121,7 +121,7 @@ func (q *agentQueue) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(q.lang, "nav.agent") + " · " + t(q.lang, "app.name"))
 	ctx.Async(func() {
 		ts, err := q.client.tickets()
-		timers, serr := q.client.queueSLA(ts, time.Now())
+		timers, serr := q.client.queueSLA(ts, q.client.clk().Now())
 		if err == nil {
 			err = serr
 		}
@@ -239,7 +239,7 @@ func (q *agentQueue) Render() app.UI {
 			return app.P().ID("queue-empty").Class("empty").Text(t(l, "agent.empty"))
 		}),
 		app.If(len(rows) > 0, func() app.UI {
-			now := time.Now()
+			now := q.client.clk().Now()
 			return app.Table().ID("queue").Class("queue").Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Text(t(l, "agent.number")), app.Th().Text(t(l, "ticket.field_title")), app.Th().Text(t(l, "agent.priority")),

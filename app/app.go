@@ -18,6 +18,7 @@ import (
 	"outpost/app/kbsearch"
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 	"outpost/shared/search"
 	"outpost/shared/wire"
@@ -57,6 +58,11 @@ type Client struct {
 	// Post sends a JSON body to an API path of the server and returns the
 	// status and body of the answer; err means no answer (offline).
 	Post func(path string, body []byte, lang string) (status int, resp []byte, err error)
+	// Clock is the device's time for what waits: the engine, the search
+	// index's save delay, the uploader's retries, the kiosk's idle timer
+	// and the SLA panel's minute (nil: the wall clock). Tests hand it a
+	// clock.Fake.
+	Clock clock.Clock
 
 	server ServerData                      // the server's articles, when prerendering
 	who    atomic.Pointer[shared.Identity] // who is signed in on this device (session.go)
@@ -83,6 +89,14 @@ func Prerender(d ServerData) *Client { return &Client{server: d} }
 // prerendering reports whether c has no replica: the page is being
 // prerendered on the server (or the browser has not started yet).
 func (c *Client) prerendering() bool { return c == nil || c.Engine == nil }
+
+// clk returns the client's clock (the wall clock if it has none).
+func (c *Client) clk() clock.Clock {
+	if c == nil {
+		return clock.Real{}
+	}
+	return clock.Or(c.Clock)
+}
 
 // langKey is the local-storage key of the chosen UI language.
 const langKey = "lang"

@@ -13,6 +13,7 @@ import (
 
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -116,6 +117,8 @@ type uploader struct {
 	API   blobAPI
 	Board *uploadBoard
 	Chunk int // bytes per PUT; 0 means shared.MaxBlobChunk
+	// Clock times the idle interval and the retries (nil: the wall clock).
+	Clock clock.Clock
 
 	kick chan struct{}
 }
@@ -137,14 +140,14 @@ func (u *uploader) Run(ctx context.Context, idle time.Duration) {
 		if attempt > 0 {
 			wait = time.Duration(rand.Int64N(int64(min(time.Second<<min(attempt, 6), time.Minute)))) + 200*time.Millisecond
 		}
-		t := time.NewTimer(wait)
+		t, due := clock.Or(u.Clock).NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-u.kick:
 			t.Stop()
-		case <-t.C:
+		case <-due:
 		}
 		if err := u.Pass(); err != nil {
 			attempt++

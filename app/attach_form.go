@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -77,7 +76,7 @@ func (f *ticketNew) pick(ctx app.Context, id string) {
 		ctx.Async(func() {
 			a, data, err := prepareFile(file)
 			if err == nil {
-				err = f.client.Store.PutBlob(store.Blob{Attachment: a, AddedAt: time.Now().UnixMilli()}, data)
+				err = f.client.Store.PutBlob(store.Blob{Attachment: a, AddedAt: f.client.clk().Now().UnixMilli()}, data)
 				var full *store.QuotaError
 				if errors.As(err, &full) {
 					err = shared.Errorf(shared.EINVALID, "attach.quota", name)

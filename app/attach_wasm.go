@@ -211,7 +211,7 @@ func (c *Client) blobURL(a shared.Attachment, download bool) (string, error) {
 		typ = a.Type
 		// Kept as the offline copy; if the device is full it is only shown.
 		// The oldest copies make room past the budget.
-		if c.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: time.Now().UnixMilli()}, data) == nil {
+		if c.Store.PutBlob(store.Blob{Attachment: a, Uploaded: true, AddedAt: c.clk().Now().UnixMilli()}, data) == nil {
 			if all, err := c.Store.Blobs(); err == nil {
 				for _, sha := range store.EvictOfflineCopies(all, store.OfflineCopiesBudget, a.SHA256) {
 					c.Store.DeleteBlob(sha)
@@ -241,7 +241,7 @@ func (c *Client) blobURL(a shared.Attachment, download bool) (string, error) {
 // the server takes overlapping chunks from two tabs in its stride. Start
 // calls it once the engine is loaded.
 func (c *Client) startUploader() {
-	u := &uploader{Store: c.Store, API: fetchAPI{lang: c.uiLang}, Board: &c.uploads, kick: make(chan struct{}, 1)}
+	u := &uploader{Store: c.Store, API: fetchAPI{lang: c.uiLang}, Board: &c.uploads, Clock: c.Clock, kick: make(chan struct{}, 1)}
 	c.Engine.Subscribe(u.Kick) // a ticket arrived, the network came back, a sign-in
 	online := js.FuncOf(func(js.Value, []js.Value) any { u.Kick(); return nil })
 	js.Global().Call("addEventListener", "online", online)

@@ -53,7 +53,7 @@ func (d *dashboard) load(ctx app.Context) {
 	ctx.Page().SetTitle(t(d.lang, "dash.title") + " · " + t(d.lang, "app.name"))
 	rng, from, to := d.rng, d.from, d.to
 	ctx.Async(func() {
-		r, err := d.client.dashboard(rng, from, to, time.Now())
+		r, err := d.client.dashboard(rng, from, to, d.client.clk().Now())
 		ctx.Dispatch(func(ctx app.Context) {
 			d.report, d.loaded, d.errMsg = r, true, ""
 			if err != nil {

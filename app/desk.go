@@ -255,7 +255,7 @@ func (d *deskPage) Render() app.UI {
 	if d.site != "" && !contains(sites, d.site) {
 		sites = append([]string{d.site}, sites...)
 	}
-	now := time.Now()
+	now := d.client.clk().Now()
 	return d.frame(
 		app.H1().Text(t(l, "desk.title")),
 		app.Div().ID("desk-controls").Class("filters").Body(

@@ -257,10 +257,10 @@ func (e *kbEdit) reconcile(ctx app.Context) {
 	if e.d.Sent > 0 {
 		// The server acknowledges a change before the device pulls it:
 		// give the pull a moment before calling the change refused.
-		notYet := !e.arrived(e.d.Sent) && (e.settling.IsZero() || time.Since(e.settling) < settleDelay || e.status.Syncing)
+		notYet := !e.arrived(e.d.Sent) && (e.settling.IsZero() || e.client.clk().Since(e.settling) < settleDelay || e.status.Syncing)
 		if notYet {
 			if e.settling.IsZero() {
-				e.settling = time.Now()
+				e.settling = e.client.clk().Now()
 			}
 			ctx.After(settleDelay/2, e.load)
 			return

@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // The kiosk frame: on a kiosk device every page (the check-in, the
@@ -81,16 +82,56 @@ func (p *page) kioskFrame(content ...app.UI) app.UI {
 	)
 }
 
-// kioskIdle watches a kiosk for inactivity.
+// kioskIdle watches a kiosk for inactivity: a timer on the client's clock,
+// pushed back by every touch, fires timeout after the last one.
 type kioskIdle struct {
 	sync.Mutex
 	once    sync.Once
 	timeout time.Duration
-	last    time.Time
+	last    time.Time   // the last touch, by the client's clock
+	timer   clock.Timer // nil until the first kiosk page mounts
 	ctx     app.Context // the page mounted last
 	hasCtx  bool
 	dirty   bool // the welcome screen has something to forget
 	resets  map[*kioskPage]func(app.Context)
+}
+
+// start arms the idle timer on clk: once timeout passes without a touch,
+// idle is called (on the clock's goroutine) with the page mounted last.
+func (k *kioskIdle) start(clk clock.Clock, idle func(app.Context)) {
+	k.Lock()
+	defer k.Unlock()
+	k.last = clk.Now()
+	k.timer = clk.AfterFunc(k.timeout, func() {
+		k.Lock()
+		// A touch that came as the timer fired has pushed it back.
+		due := clk.Since(k.last) >= k.timeout
+		if due {
+			// Again later, should this reset not happen (the reset
+			// touches, which pushes this back).
+			k.timer.Reset(k.timeout)
+		}
+		ctx, ok := k.ctx, k.hasCtx
+		k.Unlock()
+		if due && ok {
+			idle(ctx)
+		}
+	})
+}
+
+// touch says someone is at the kiosk: the idle time starts again.
+func (k *kioskIdle) touch(clk clock.Clock) {
+	k.Lock()
+	k.touchLocked(clk)
+	k.Unlock()
+}
+
+// touchLocked is touch with k held.
+func (k *kioskIdle) touchLocked(clk clock.Clock) {
+	k.last = clk.Now()
+	if k.timer != nil {
+		k.timer.Reset(k.timeout)
+	}
 }
 
 // watchKiosk is called by every page as it mounts on a kiosk device: it
@@ -108,31 +149,19 @@ func (c *Client) watchKiosk(ctx app.Context) {
 	if k.timeout == 0 {
 		k.timeout = DefaultKioskIdle
 	}
-	k.last = time.Now()
+	k.touchLocked(c.clk())
 	k.Unlock()
 	k.once.Do(func() {
 		touch := app.FuncOf(func(app.Value, []app.Value) any {
-			k.Lock()
-			k.last = time.Now()
-			k.Unlock()
+			k.touch(c.clk())
 			return nil
 		})
 		for _, ev := range []string{"pointerdown", "touchstart", "keydown", "input", "wheel"} {
 			app.Window().Call("addEventListener", ev, touch, map[string]any{"capture": true, "passive": true})
 		}
-		go func() {
-			tick := time.NewTicker(time.Second)
-			defer tick.Stop()
-			for range tick.C {
-				k.Lock()
-				due := time.Since(k.last) >= k.timeout
-				ctx, ok := k.ctx, k.hasCtx
-				k.Unlock()
-				if due && ok {
-					ctx.Dispatch(func(ctx app.Context) { c.kioskIdleReset(ctx, false) })
-				}
-			}
-		}()
+		k.start(c.clk(), func(ctx app.Context) {
+			ctx.Dispatch(func(ctx app.Context) { c.kioskIdleReset(ctx, false) })
+		})
 	})
 }
 
@@ -154,7 +183,7 @@ func (c *Client) kioskIdleReset(ctx app.Context, force bool) {
 	path := app.Window().URL().Path
 	// The board is a wall display: nothing of a visitor's is on it.
 	if !force && (path == "/kiosk" && !k.dirty || path == "/kiosk/board") {
-		k.last = time.Now()
+		k.touchLocked(c.clk())
 		k.Unlock()
 		return
 	}
@@ -162,7 +191,8 @@ func (c *Client) kioskIdleReset(ctx app.Context, force bool) {
 	for _, r := range k.resets {
 		resets = append(resets, r)
 	}
-	k.dirty, k.last = false, time.Now()
+	k.dirty = false
+	k.touchLocked(c.clk())
 	k.Unlock()
 
 	c.forgetVisitor(ctx)

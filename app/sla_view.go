@@ -177,14 +177,14 @@ func (s *slaPanel) OnMount(ctx app.Context) {
 	stop := make(chan struct{})
 	s.stop = stop
 	ctx.Async(func() {
-		tick := time.NewTicker(time.Minute)
+		tick, minute := s.client.clk().NewTicker(time.Minute)
 		defer tick.Stop()
 		for {
 			select {
 			case <-stop:
 				return
-			case <-tick.C:
-				ctx.Dispatch(func(ctx app.Context) { s.now = time.Now() })
+			case <-minute:
+				ctx.Dispatch(func(ctx app.Context) { s.now = s.client.clk().Now() })
 			}
 		}
 	})
@@ -212,7 +212,7 @@ func (s *slaPanel) load(ctx app.Context) {
 		cal, pol, err := s.client.slaConfig()
 		rated, pending, rerr := s.client.ratingOf(tk)
 		ctx.Dispatch(func(ctx app.Context) {
-			s.cal, s.pol, s.rated, s.pending, s.now = cal, pol, rated, pending, time.Now()
+			s.cal, s.pol, s.rated, s.pending, s.now = cal, pol, rated, pending, s.client.clk().Now()
 			s.errMsg = ""
 			if err == nil {
 				err = rerr
@@ -293,7 +293,7 @@ func (s *slaPanel) Render() app.UI {
 	}
 	now := s.now
 	if now.IsZero() {
-		now = time.Now()
+		now = s.client.clk().Now()
 	}
 	timers, err := s.pol.TicketTimers(s.cal, &tk, s.Entries, now)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"outpost/app/kbsearch"
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 )
 
 // Start builds the browser's client and starts it, in this order: who is
@@ -25,7 +26,7 @@ import (
 // tab's sign-in). The WebAssembly main passes the client to Routes, then
 // calls app.RunWhenOnBrowser.
 func Start() *Client {
-	c := &Client{Durable: true, workerAtLoad: true, Post: post}
+	c := &Client{Durable: true, workerAtLoad: true, Post: post, Clock: clock.Real{}}
 	c.setMe(cachedIdentity())
 	// Whether a service worker answered this page's navigation. Asking
 	// navigator.serviceWorker.controller now is too late on a first visit:
@@ -46,6 +47,7 @@ func Start() *Client {
 	if ix, err := kbsearch.Open(c.Store); err != nil {
 		js.Global().Get("console").Call("error", "outpost: open search index: "+err.Error())
 	} else {
+		ix.Clock = c.Clock
 		c.Index, c.Store = ix, ix
 	}
 	// Ask the browser not to evict our data under storage pressure.
@@ -62,6 +64,7 @@ func Start() *Client {
 			return engine.DialWS(ctx, wsURL, "")
 		},
 		OnReject: c.onReject,
+		Clock:    c.Clock,
 	}
 	if err := c.Engine.Load(); err != nil {
 		js.Global().Get("console").Call("error", "outpost: start sync: "+err.Error())

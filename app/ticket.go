@@ -129,7 +129,7 @@ func (p *ticketPage) refused(name string, op shared.TicketOp) error {
 	facts := p.ticket.Facts()
 	switch name {
 	case shared.OpTicketStatus:
-		return shared.CanTransition(p.client.identity(), facts, op.To, time.Now(), 0)
+		return shared.CanTransition(p.client.identity(), facts, op.To, p.client.clk().Now(), 0)
 	case shared.OpTicketReply:
 		return shared.Allowed(p.client.identity(), shared.ActionReply, facts)
 	case shared.OpTicketNote:
@@ -152,7 +152,7 @@ func (p *ticketPage) may(action string) bool {
 // canMove reports whether the signed-in user may move this ticket to
 // status to now.
 func (p *ticketPage) canMove(to string) bool {
-	return shared.CanTransition(p.client.identity(), p.ticket.Facts(), to, time.Now(), 0) == nil
+	return shared.CanTransition(p.client.identity(), p.ticket.Facts(), to, p.client.clk().Now(), 0) == nil
 }
 
 func (p *ticketPage) send(ctx app.Context, e app.Event) {

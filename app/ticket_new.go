@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/url"
 	"sync"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -136,14 +135,14 @@ func (f *ticketNew) edit(ctx app.Context, change func(d *store.Draft)) {
 		return
 	}
 	if f.draft.ID == "" {
-		f.draft.ID = shared.NewID(time.Now())
+		f.draft.ID = shared.NewID(f.client.clk().Now())
 		// A reload now reopens this draft, not a blank form.
 		u := *ctx.Page().URL()
 		u.RawQuery = url.Values{"draft": {f.draft.ID}}.Encode()
 		ctx.Page().ReplaceURL(&u)
 	}
 	change(&f.draft)
-	f.draft.UpdatedAt = time.Now().UnixMilli()
+	f.draft.UpdatedAt = f.client.clk().Now().UnixMilli()
 	f.edits++
 	f.saved = false
 	d := f.draft
@@ -208,12 +207,12 @@ func (f *ticketNew) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	if f.draft.ID == "" {
-		f.draft.ID = shared.NewID(time.Now())
+		f.draft.ID = shared.NewID(f.client.clk().Now())
 	}
 	tc := shared.TicketCreate{
 		ID: f.draft.ID, Title: f.draft.Title, Description: f.draft.Description,
 		Category: f.draft.Category, Subcategory: f.draft.Subcategory,
-		Impact: f.draft.Impact, Urgency: f.draft.Urgency, Lang: f.lang, CreatedAt: time.Now().UnixMilli(),
+		Impact: f.draft.Impact, Urgency: f.draft.Urgency, Lang: f.lang, CreatedAt: f.client.clk().Now().UnixMilli(),
 		Attachments: f.draft.Attachments,
 	}
 	if err := tc.Validate(f.client.categories()); err != nil {

@@ -203,7 +203,7 @@ func (m *Main) openStore(ctx context.Context) (store.Store, string, error) {
 		return nil, "", err
 	}
 	if m.StoreURL != "" {
-		db, err := postgres.Open(ctx, m.StoreURL, m.Log, postgres.WithClock(m.Clock.Now))
+		db, err := postgres.Open(ctx, m.StoreURL, m.Log, postgres.WithClock(m.Clock))
 		if err != nil {
 			return nil, "", err
 		}

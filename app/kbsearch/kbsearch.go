@@ -24,6 +24,7 @@ import (
 
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/search"
 	"outpost/shared/wire"
 )
@@ -42,6 +43,9 @@ type Index struct {
 	// SaveDelay is how long after a change the index is saved, so a burst
 	// of pages (a first sync) is saved once. Zero saves at once.
 	SaveDelay time.Duration
+	// Clock times SaveDelay: the client's (nil: the wall clock). Set it
+	// right after Open, before the first Apply.
+	Clock clock.Clock
 	// OnSaveError, if set, is told when saving the index failed (a full
 	// disk). Search keeps working from memory; the next start rebuilds.
 	OnSaveError func(error)
@@ -53,7 +57,7 @@ type Index struct {
 	dirty   bool       // the in-memory index has changes the saved one lacks
 	gen     uint64     // counts pages that changed articles
 	saved   uint64     // cursor stamped on the saved index
-	timer   *time.Timer
+	timer   clock.Timer
 	rebuilt bool
 
 	saveMu sync.Mutex // one save at a time, in order
@@ -288,19 +292,12 @@ func (x *Index) Reset(epoch string) error {
 }
 
 func (x *Index) scheduleLocked() {
-	if x.SaveDelay <= 0 {
-		if x.timer == nil {
-			x.timer = time.AfterFunc(0, x.save)
-		} else {
-			x.timer.Reset(0)
-		}
-		return
-	}
+	d := max(x.SaveDelay, 0)
 	if x.timer == nil {
-		x.timer = time.AfterFunc(x.SaveDelay, x.save)
+		x.timer = clock.Or(x.Clock).AfterFunc(d, x.save)
 		return
 	}
-	x.timer.Reset(x.SaveDelay)
+	x.timer.Reset(d)
 }
 
 func (x *Index) save() {

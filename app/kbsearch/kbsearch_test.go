@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"outpost/app/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/search"
 	"outpost/shared/wire"
 )
@@ -308,4 +310,31 @@ func (c *countingStore) List(typ string) ([]wire.Change, error) {
 		return nil, fmt.Errorf("List(%s): a rebuild must read pages", typ)
 	}
 	return c.Memory.List(typ)
+}
+
+// TestSaveWaitsOutABurst: the index is saved SaveDelay after the last
+// page of a burst on the client's clock, once, not after each page.
+func TestSaveWaitsOutABurst(t *testing.T) {
+	s := store.NewMemory()
+	x := open(t, s)
+	fc := clock.NewFake(time.Unix(1_000_000, 0))
+	x.Clock, x.SaveDelay = fc, time.Second
+	saved := func() bool {
+		blob, err := s.GetCache(indexKey)
+		return err == nil && len(blob) > 0
+	}
+	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
+	fc.Advance(900 * time.Millisecond)
+	x.Apply([]wire.Change{article(t, 2, "wifi-slow", "Slow Wi-Fi", "")}, 2) // the burst goes on
+	fc.Advance(900 * time.Millisecond)
+	if saved() {
+		t.Fatal("saved 900ms after a page; want SaveDelay (1s) after the last")
+	}
+	fc.Advance(100 * time.Millisecond)
+	if !saved() {
+		t.Fatal("not saved SaveDelay after the last page")
+	}
+	if again := open(t, s); again.Rebuilt() || again.Len() != 2 {
+		t.Errorf("reload: rebuilt %v, %d docs; want the saved 2", again.Rebuilt(), again.Len())
+	}
 }

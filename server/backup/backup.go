@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"outpost/server/store"
+	"outpost/shared/clock"
 )
 
 // Since asks for an incremental backup: what changed since a full backup
@@ -157,11 +158,14 @@ func SinceFull(base string) (*Since, error) {
 
 // Summary is what a backup or a restore reports.
 type Summary struct {
-	Header  Header
-	Counts  Trailer
-	SHA256  string // of the whole file, as sha256sum prints it
-	Inner   string // the checksum at its end (of all but those 32 bytes)
-	Size    int64
+	Header Header
+	Counts Trailer
+	SHA256 string // of the whole file, as sha256sum prints it
+	Inner  string // the checksum at its end (of all but those 32 bytes)
+	Size   int64
+	// Elapsed is how long the copy took on the wall clock: a measure of
+	// real work (disk, socket), like a request's timing, so it does not
+	// follow the server's clock.
 	Elapsed time.Duration
 }
 
@@ -260,19 +264,28 @@ func check(r io.Reader, counter *counting, fn func(store.Item) error) (Summary, 
 	return Summary{Header: rd.Header, Counts: rd.Counts(), SHA256: hex.EncodeToString(whole.Sum(nil)), Inner: hex.EncodeToString(rd.Checksum()), Size: counter.done}, nil
 }
 
-// counting counts bytes for a Progress, at most every 100 ms.
+// progressEvery is how often a counting reports at most.
+const progressEvery = 100 * time.Millisecond
+
+// counting counts bytes for a Progress, at most every progressEvery on
+// its clock.
 type counting struct {
 	phase    string
 	progress Progress
 	total    int64
 	done     int64
 	last     time.Time
+	clock    clock.Clock // nil: the wall clock (tests set a fake)
 }
 
 func (c *counting) Write(p []byte) (int, error) {
 	c.done += int64(len(p))
-	if c.progress != nil && time.Since(c.last) > 100*time.Millisecond {
-		c.last = time.Now()
+	if c.progress == nil {
+		return len(p), nil
+	}
+	clk := clock.Or(c.clock)
+	if clk.Since(c.last) > progressEvery {
+		c.last = clk.Now()
 		c.progress(c.phase, c.done, c.total)
 	}
 	return len(p), nil

@@ -16,6 +16,7 @@ import (
 
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -82,8 +83,11 @@ const DefaultBatchBytes = 512 << 10
 // Options tune Import, Recover and Export. The zero value is usable.
 type Options struct {
 	// Now is stamped on new and changed articles, in Unix milliseconds;
-	// 0 means the current time.
+	// 0 means the current time by Clock.
 	Now int64
+	// Clock tells the current time when Now is 0: the caller's (the
+	// server's, or the command's) clock; nil means the wall clock.
+	Clock clock.Clock
 	// Progress, if set, is called as work advances: phase is "checking"
 	// (files read and checked), "staging" or "publishing" (articles
 	// written); total is the phase's amount of work.
@@ -102,7 +106,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Now == 0 {
-		o.Now = time.Now().UnixMilli()
+		o.Now = clock.Or(o.Clock).Now().UnixMilli()
 	}
 	if o.Progress == nil {
 		o.Progress = func(string, int, int) {}

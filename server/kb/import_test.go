@@ -13,10 +13,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"outpost/server/badger"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 	"outpost/shared/wire"
 )
@@ -111,6 +113,19 @@ func mustImport(t *testing.T, s store.Store, dir string, opts Options) Report {
 		t.Fatalf("Import(%s) = %v; errors %v", dir, err, rep.Errors)
 	}
 	return rep
+}
+
+// TestImportStampsItsClock: without Now, an import stamps the time of the
+// clock it is given (the server's, or the command's), not the wall clock's.
+func TestImportStampsItsClock(t *testing.T) {
+	at := time.Now().AddDate(50, 0, 0).Truncate(time.Millisecond) // never the wall clock's
+	s := openStore(t)
+	mustImport(t, s, demoDir, Options{Clock: clock.NewFake(at)})
+	for id, a := range articles(t, s) {
+		if a.UpdatedAt != at.UnixMilli() {
+			t.Fatalf("%s was stamped %v; want the clock's %v", id, time.UnixMilli(a.UpdatedAt), at)
+		}
+	}
 }
 
 func TestImportDemoArticles(t *testing.T) {

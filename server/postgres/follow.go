@@ -20,8 +20,9 @@ import (
 // order, to every session listening, on every node.
 
 // pollEvery is how long the listener waits for a notification before it
-// reads the head itself: a safety net for news that went missing.
-var pollEvery = 3 * time.Second
+// reads the head itself: a safety net for news that went missing. It is
+// measured on the store's clock, as is the reconnect backoff.
+const pollEvery = 3 * time.Second
 
 // notifyPayload is what a write transaction notifies.
 func (d *DB) notifyPayload(head, first uint64) string {
@@ -36,13 +37,19 @@ func (d *DB) notifyPayload(head, first uint64) string {
 func (d *DB) Follow(ctx context.Context, changed func(lost bool)) {
 	backoff := time.Second
 	for first := true; ; first = false {
-		start := time.Now()
+		// A connection that lasted a minute starts the backoff over. (A
+		// timer, not Now: a test clock may stop its time of day and keep
+		// its timers running.)
+		lasted, aMinute := d.clock.NewTimer(time.Minute)
 		err := d.listen(ctx, changed, !first)
+		select {
+		case <-aMinute:
+			backoff = time.Second
+		default:
+			lasted.Stop()
+		}
 		if ctx.Err() != nil {
 			return
-		}
-		if time.Since(start) > time.Minute {
-			backoff = time.Second
 		}
 		// Said once per outage (here, or by seen when PostgreSQL is
 		// gone), not at every retry.
@@ -51,10 +58,12 @@ func (d *DB) Follow(ctx context.Context, changed func(lost bool)) {
 			level = slog.LevelWarn
 		}
 		d.log.Log(ctx, level, "not hearing the other nodes' changes: reconnecting to PostgreSQL", "err", err, "retry_in", backoff.String())
+		t, retry := d.clock.NewTimer(backoff)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
-		case <-time.After(backoff):
+		case <-retry:
 		}
 		backoff = min(2*backoff, 30*time.Second)
 	}
@@ -91,9 +100,11 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 	if reconnected || moved {
 		changed(true)
 	}
-	epochRead := time.Now()
+	epochTicker, epochDue := d.clock.NewTicker(pollEvery)
+	defer epochTicker.Stop()
 	for {
-		if time.Since(epochRead) >= pollEvery {
+		select {
+		case <-epochDue:
 			if moved, err := d.refreshEpoch(ctx, conn); err != nil {
 				return err
 			} else if moved {
@@ -102,11 +113,14 @@ func (d *DB) listen(ctx context.Context, changed func(bool), reconnected bool) e
 				}
 				changed(true)
 			}
-			epochRead = time.Now()
+		default:
 		}
-		wctx, cancel := context.WithTimeout(ctx, pollEvery)
+		// Wait for news until pollEvery has passed on the store's clock.
+		wctx, cancel := context.WithCancel(ctx)
+		poll := d.clock.AfterFunc(pollEvery, cancel)
 		n, err := conn.WaitForNotification(wctx)
 		timedOut := wctx.Err() != nil
+		poll.Stop()
 		cancel()
 		if ctx.Err() != nil {
 			return nil

@@ -49,8 +49,10 @@ func unlock(conn *pgxpool.Conn, key int64) {
 }
 
 // leadRetry is how often a node that does not lead tries to; leadCheck is
-// how often the leader checks it still holds its connection.
-var leadRetry, leadCheck = 20 * time.Second, 5 * time.Second
+// how often the leader checks it still holds its connection. Both wait on
+// the store's clock (WithClock): a test moves a clock.Fake past them
+// instead of shortening them.
+const leadRetry, leadCheck = 20 * time.Second, 5 * time.Second
 
 // Lead implements store.Shared: the leader holds a session advisory lock on
 // a connection of its own, which PostgreSQL releases if the node dies or
@@ -59,10 +61,12 @@ func (d *DB) Lead(ctx context.Context, name string, fn func(context.Context)) {
 	key := namedLock(name)
 	for {
 		if led := d.leadOnce(ctx, name, key, fn); !led {
+			t, retry := d.clock.NewTimer(leadRetry)
 			select {
 			case <-ctx.Done():
+				t.Stop()
 				return
-			case <-time.After(leadRetry):
+			case <-retry:
 			}
 		} else if ctx.Err() != nil {
 			return
@@ -89,7 +93,7 @@ func (d *DB) leadOnce(ctx context.Context, name string, key int64, fn func(conte
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); fn(runCtx) }()
-	t := time.NewTicker(leadCheck)
+	t, check := d.clock.NewTicker(leadCheck)
 	defer t.Stop()
 	for {
 		select {
@@ -100,7 +104,8 @@ func (d *DB) leadOnce(ctx context.Context, name string, key int64, fn func(conte
 			stop()
 			<-done
 			return true
-		case <-t.C:
+		case <-check:
+			// The ping's own bound is wall-clock time: it bounds real I/O.
 			pctx, cancel := context.WithTimeout(ctx, leadCheck)
 			err := conn.Ping(pctx)
 			cancel()

@@ -48,6 +48,7 @@ import (
 	"outpost/server/store"
 	"outpost/server/store/groupcommit"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/wire"
 )
 
@@ -65,7 +66,8 @@ var migrationFiles embed.FS
 type DB struct {
 	pool         *pgxpool.Pool
 	log          *slog.Logger
-	now          func() time.Time       // expiry of unlogged data follows this clock
+	clock        clock.Clock            // the store's clock: timers, tickers, outages (WithClock)
+	now          func() time.Time       // clock.Now: expiry of unlogged data follows it
 	epoch        atomic.Pointer[string] // changes when the database does (epoch.go)
 	where        string                 // host:port/database, for error messages (no password)
 	node         string                 // a random ID of this handle: whose commit a notification is
@@ -85,10 +87,14 @@ var _ store.Store = (*DB)(nil)
 // Option configures Open.
 type Option func(*DB)
 
-// WithClock makes now the clock that expiry of unlogged data follows (the
-// same clock the services are given); the default is time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(d *DB) { d.now = now }
+// WithClock makes c the store's clock (the same clock the services are
+// given): expiry of unlogged data follows it, and so do the waits of the
+// store's own loops (the job leases' retry and check, LISTEN's reconnect
+// backoff and head poll, the hourly expiry sweep) and the start of an
+// outage. The default is the wall clock. Timeouts that bound a statement
+// or a connection stay on the wall clock: they bound real I/O.
+func WithClock(c clock.Clock) Option {
+	return func(d *DB) { d.clock = c }
 }
 
 // openTimeout bounds reaching the database at Open.
@@ -106,13 +112,15 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
 	}
 	d := &DB{
-		log: log, now: time.Now,
+		log: log, clock: clock.Real{},
 		where:   fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database),
 		closing: make(chan struct{}), gcDone: make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(d)
 	}
+	d.clock = clock.Or(d.clock)
+	d.now = d.clock.Now
 	d.node = newEpoch()
 	if d.tracer != nil {
 		cfg.ConnConfig.Tracer = d.tracer
@@ -229,7 +237,7 @@ const gcMargin = 24 * time.Hour
 // Any node may; a row deleted twice is no harm.
 func (d *DB) collectGarbage() {
 	defer close(d.gcDone)
-	t := time.NewTicker(time.Hour)
+	t, tick := d.clock.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -239,7 +247,7 @@ func (d *DB) collectGarbage() {
 		}
 		cancel()
 		select {
-		case <-t.C:
+		case <-tick:
 		case <-d.closing:
 			return
 		}

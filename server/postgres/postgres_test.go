@@ -13,6 +13,7 @@ import (
 	"outpost/server/postgres/pgtest"
 	"outpost/server/store"
 	"outpost/server/store/storetest"
+	"outpost/shared/clock"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -28,13 +29,23 @@ func open(t *testing.T, dsn string, opts ...Option) *DB {
 	return db
 }
 
+// nowClock is the wall clock with the contract's time of day: expiry
+// follows now, the store's own loops wait in real time.
+type nowClock struct {
+	clock.Real
+	now func() time.Time
+}
+
+func (c nowClock) Now() time.Time                  { return c.now() }
+func (c nowClock) Since(t time.Time) time.Duration { return c.now().Sub(t) }
+
 func TestContract(t *testing.T) {
 	var mu sync.Mutex
 	dsns := map[store.Store]string{}
 	clocks := map[store.Store]func() time.Time{}
 	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
 		dsn := pgtest.DB(t)
-		db := open(t, dsn, WithClock(now))
+		db := open(t, dsn, WithClock(nowClock{now: now}))
 		mu.Lock()
 		defer mu.Unlock()
 		dsns[db], clocks[db] = dsn, now
@@ -43,7 +54,7 @@ func TestContract(t *testing.T) {
 		mu.Lock()
 		dsn, now := dsns[s], clocks[s]
 		mu.Unlock()
-		return open(t, dsn, WithClock(now))
+		return open(t, dsn, WithClock(nowClock{now: now}))
 	}))
 }
 
@@ -130,5 +141,45 @@ func TestUnreachable(t *testing.T) {
 	_, err = Open(context.Background(), "postgres://outpost:s3cret@"+addr+"/outpost?connect_timeout=2", quiet)
 	if err == nil || !strings.Contains(err.Error(), "cannot reach PostgreSQL at "+addr+"/outpost") || strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("Open on a closed port: %v; want \"cannot reach PostgreSQL at %s/outpost\" without the password", err, addr)
+	}
+}
+
+// TestExpiredSweptHourlyOnItsClock: the hourly sweep deletes unlogged data
+// gcMargin past its expiry by the store's clock, a day and more ahead of
+// the wall clock, and keeps data that does not expire.
+func TestExpiredSweptHourlyOnItsClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := time.Now().AddDate(100, 0, 0) // before it, the wall clock would keep everything
+	fc := clock.NewFake(start)
+	db := open(t, pgtest.DB(t), WithClock(fc))
+	err := db.Update(ctx, func(tx store.Tx) error {
+		if err := tx.PutLocal("test", "expires", []byte("x"), start.Add(time.Hour)); err != nil {
+			return err
+		}
+		return tx.PutLocal("test", "stays", []byte("y"), time.Time{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(key string) int {
+		var n int
+		if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM local WHERE kind = 'test' AND key = $1", key).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Hour by hour, so that each tick's sweep reads a later time.
+	for range 27 {
+		fc.Advance(time.Hour)
+	}
+	// The sweep runs on its own goroutine: wait for its statement (real I/O).
+	for deadline := time.Now().Add(20 * time.Second); count("expires") != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("unlogged data that expired %v ago on the store's clock is still stored", fc.Since(start.Add(time.Hour)))
+		}
+	}
+	if count("stays") != 1 {
+		t.Error("the sweep deleted data that never expires")
 	}
 }

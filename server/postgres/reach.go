@@ -40,7 +40,7 @@ func (d *DB) seen(err error) error {
 	was := d.reach.downSince
 	switch {
 	case down && was.IsZero():
-		d.reach.downSince = time.Now()
+		d.reach.downSince = d.clock.Now()
 	case !down && !was.IsZero():
 		d.reach.downSince = time.Time{}
 	}
@@ -51,7 +51,7 @@ func (d *DB) seen(err error) error {
 		d.log.Error("PostgreSQL cannot be reached: devices keep their changes and send them when it is back; /readyz fails meanwhile",
 			"database", d.where, "err", err)
 	case !down && !was.IsZero():
-		d.log.Info("PostgreSQL answers again", "database", d.where, "down_for", time.Since(was).Round(time.Second).String())
+		d.log.Info("PostgreSQL answers again", "database", d.where, "down_for", d.clock.Since(was).Round(time.Second).String())
 	}
 	if down {
 		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)

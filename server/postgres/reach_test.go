@@ -9,13 +9,16 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"outpost/server/store"
+	"outpost/shared/clock"
 )
 
 func TestCannotReach(t *testing.T) {
+	t.Parallel()
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
 	for _, c := range []struct {
 		name string
@@ -40,18 +43,21 @@ func TestCannotReach(t *testing.T) {
 }
 
 // TestOutageLoggedOnce: however many calls fail while PostgreSQL cannot
-// be reached, the log says so once, and once that it answers again;
-// the errors meanwhile wrap store.ErrUnavailable, other errors pass as
-// they are.
+// be reached, the log says so once, and once that it answers again, with
+// how long the outage lasted on the store's clock; the errors meanwhile
+// wrap store.ErrUnavailable, other errors pass as they are.
 func TestOutageLoggedOnce(t *testing.T) {
+	t.Parallel()
 	var log strings.Builder
-	d := &DB{log: slog.New(slog.NewTextHandler(&log, nil)), where: "db:5432/outpost"}
+	fc := clock.NewFake(time.Unix(1_000_000, 0))
+	d := &DB{log: slog.New(slog.NewTextHandler(&log, nil)), where: "db:5432/outpost", clock: fc}
 	down := fmt.Errorf("begin: %w", io.ErrUnexpectedEOF)
 	for range 100 {
 		if err := d.seen(down); !errors.Is(err, store.ErrUnavailable) || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("seen(%v) = %v; want it wrapped in store.ErrUnavailable", down, err)
 		}
 	}
+	fc.Advance(90 * time.Second)
 	refusal := errors.New("record.not_found")
 	if err := d.seen(refusal); err != refusal {
 		t.Fatalf("seen(%v) = %v; want it as it is", refusal, err)
@@ -67,6 +73,9 @@ func TestOutageLoggedOnce(t *testing.T) {
 	}
 	if n := strings.Count(got, "PostgreSQL answers again"); n != 1 {
 		t.Errorf("the log says %d times that PostgreSQL answers again; want once:\n%s", n, got)
+	}
+	if !strings.Contains(got, "down_for=1m30s") {
+		t.Errorf("the log does not say the outage lasted 1m30s on the store's clock:\n%s", got)
 	}
 	if n := strings.Count(got, "\n"); n != 2 {
 		t.Errorf("the log has %d lines; want 2:\n%s", n, got)

@@ -12,6 +12,7 @@ import (
 
 	"outpost/server/postgres/pgtest"
 	"outpost/server/store"
+	"outpost/shared/clock"
 )
 
 // replicated starts a primary and a streaming standby of it (Debian's
@@ -50,7 +51,7 @@ func TestStreamingStandby(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	replica := &DB{pool: pool, where: "the standby", log: quiet, now: time.Now}
+	replica := &DB{pool: pool, where: "the standby", log: quiet, clock: clock.Real{}, now: time.Now}
 	primaryConn := primary.Connect("outpost")
 	standby.WaitReplayed(primary) // the schema
 

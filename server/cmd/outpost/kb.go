@@ -17,6 +17,7 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 )
 
@@ -32,7 +33,7 @@ With -store (PostgreSQL, env OUTPOST_STORE) the nodes may keep serving.
 func kbCmd(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runKB(ctx, args, os.Stdout, os.Stderr, kbIsTerminal(os.Stderr))
+	return runKB(ctx, args, os.Stdout, os.Stderr, kbIsTerminal(os.Stderr), server.NewMain().Clock)
 }
 
 // kbIsTerminal reports whether f is a terminal (a character device), where a
@@ -42,7 +43,9 @@ func kbIsTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
+// runKB runs `outpost kb args...`; clk stamps the articles it imports
+// (nil: the wall clock).
+func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool, clk clock.Clock) int {
 	if len(args) == 0 || (args[0] != "import" && args[0] != "export") {
 		fmt.Fprint(stderr, kbUsage)
 		return 2
@@ -89,6 +92,7 @@ func runKB(ctx context.Context, args []string, stdout, stderr io.Writer, tty boo
 	} else if how != kb.RecoveredNothing {
 		fmt.Fprintf(stdout, "an earlier import was interrupted: %s\n", how)
 	}
+	opts.Clock = clk // what is imported is stamped with its time
 
 	if cmd == "export" {
 		n, err := kb.Export(ctx, db, dir, opts)

@@ -22,7 +22,7 @@ const demoDir = "../../seed/articles"
 func runKBTest(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = runKB(context.Background(), args, &out, &errOut, false)
+	code = runKB(context.Background(), args, &out, &errOut, false, nil)
 	return code, out.String(), errOut.String()
 }
 

@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -24,6 +23,7 @@ import (
 	"outpost/server/store"
 	outsync "outpost/server/sync"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 	"outpost/shared/tree"
 	"outpost/shared/wire"
@@ -44,10 +44,11 @@ With -store (PostgreSQL, env OUTPOST_STORE) the nodes may keep serving.
 func treeCmd(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runTree(ctx, args, os.Stdout, os.Stderr, time.Now)
+	return runTree(ctx, args, os.Stdout, os.Stderr, server.NewMain().Clock)
 }
 
-func runTree(ctx context.Context, args []string, stdout, stderr io.Writer, now func() time.Time) int {
+// runTree runs `outpost tree args...`; clk stamps the trees it imports.
+func runTree(ctx context.Context, args []string, stdout, stderr io.Writer, clk clock.Clock) int {
 	if len(args) == 0 || (args[0] != "import" && args[0] != "export") {
 		fmt.Fprint(stderr, treeUsage)
 		return 2
@@ -92,7 +93,7 @@ func runTree(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		fmt.Fprintf(stdout, "exported %d trees to %s\n", n, dir)
 		return 0
 	}
-	rep, err := importTrees(ctx, db, dir, now().UnixMilli())
+	rep, err := importTrees(ctx, db, dir, clk.Now().UnixMilli())
 	for _, e := range rep.problems {
 		fmt.Fprintln(stderr, e)
 	}

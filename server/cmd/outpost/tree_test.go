@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"outpost/shared/clock"
 	"outpost/shared/tree"
 )
 
@@ -18,7 +19,7 @@ const demoTrees = "../../seed/trees"
 func runTreeTest(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = runTree(context.Background(), args, &out, &errOut, func() time.Time { return time.UnixMilli(1_800_000_000_000) })
+	code = runTree(context.Background(), args, &out, &errOut, clock.NewFake(time.UnixMilli(1_800_000_000_000)))
 	return code, out.String(), errOut.String()
 }
 

@@ -22,6 +22,7 @@ import (
 	"outpost/server/seed"
 	"outpost/server/store"
 	"outpost/shared"
+	"outpost/shared/clock"
 	"outpost/shared/i18n"
 )
 
@@ -47,10 +48,12 @@ flags:
 
 // userCmd runs `outpost user ...` and returns the exit status.
 func userCmd(args []string) int {
-	return runUser(context.Background(), args, os.Stdin, os.Stdout, os.Stderr)
+	return runUser(context.Background(), args, os.Stdin, os.Stdout, os.Stderr, server.NewMain().Clock)
 }
 
-func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// runUser runs `outpost user args...`; clk is the command's clock, as a
+// server's Main has one (tests pass a clock.Fake).
+func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, clk clock.Clock) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
 		fmt.Fprint(stderr, userUsage)
 		return 2
@@ -165,8 +168,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if err = check(pos); err == nil {
 		var db store.Store
-		if db, err = openUserData(ctx, *storeURL, *dataDir, args[0] == "add", stderr); err == nil {
-			err = run(&auth.Service{Store: db})
+		if db, err = openUserData(ctx, *storeURL, *dataDir, args[0] == "add", clk, stderr); err == nil {
+			err = run(&auth.Service{Store: db, Clock: clk})
 			if cerr := db.Close(); err == nil && cerr != nil {
 				err = fmt.Errorf("close the data directory: %w", cerr)
 			}
@@ -206,11 +209,11 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // the demo knowledge base into an empty store as serve would: serve loads it
 // only into a store nothing was ever written to, and a first admin account
 // is usually made before the first serve.
-func openUserData(ctx context.Context, storeURL, dir string, create bool, stderr io.Writer) (store.Store, error) {
+func openUserData(ctx context.Context, storeURL, dir string, create bool, clk clock.Clock, stderr io.Writer) (store.Store, error) {
 	if storeURL != "" {
 		db, err := openPostgres(ctx, storeURL, stderr)
 		if err == nil && create {
-			err = seedEmpty(ctx, db, storeURL, stderr)
+			err = seedEmpty(ctx, db, storeURL, clk, stderr)
 		}
 		return db, err
 	}
@@ -237,7 +240,7 @@ func openUserData(ctx context.Context, storeURL, dir string, create bool, stderr
 		return nil, err
 	}
 	if create {
-		if err := seedEmpty(ctx, db, dir, stderr); err != nil {
+		if err := seedEmpty(ctx, db, dir, clk, stderr); err != nil {
 			return nil, err
 		}
 	}
@@ -245,11 +248,12 @@ func openUserData(ctx context.Context, storeURL, dir string, create bool, stderr
 }
 
 // seedEmpty loads the demo knowledge base into an empty store, as serve
-// does (alone among the nodes of a shared store); it closes db on failure.
-func seedEmpty(ctx context.Context, db store.Store, where string, stderr io.Writer) error {
+// does (alone among the nodes of a shared store), stamped with clk's time;
+// it closes db on failure.
+func seedEmpty(ctx context.Context, db store.Store, where string, clk clock.Clock, stderr io.Writer) error {
 	var n int
 	run := func(ctx context.Context) (err error) {
-		n, err = seed.IfEmpty(ctx, db, time.Now().UnixMilli())
+		n, err = seed.IfEmpty(ctx, db, clk.Now().UnixMilli())
 		return err
 	}
 	var err error

@@ -3,24 +3,32 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"outpost/server/auth"
 	"outpost/server/badger"
 	"outpost/server/postgres/pgtest"
 	"outpost/server/store"
+	"outpost/shared"
+	"outpost/shared/clock"
 )
 
-// user runs `outpost user args...` with stdin and returns its exit status
-// and output.
+// userNow is the time on the user command's clock in these tests: never
+// the wall clock's.
+var userNow = time.Now().AddDate(0, 0, -1000).Truncate(time.Millisecond)
+
+// user runs `outpost user args...` with stdin, on a clock that reads
+// userNow, and returns its exit status and output.
 func user(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errs bytes.Buffer
-	code = runUser(context.Background(), args, strings.NewReader(stdin), &out, &errs)
+	code = runUser(context.Background(), args, strings.NewReader(stdin), &out, &errs, clock.NewFake(userNow))
 	return code, out.String(), errs.String()
 }
 
@@ -108,7 +116,14 @@ func TestUserCommand(t *testing.T) {
 	}
 	articles := 0
 	db.View(context.Background(), func(tx store.ReadTx) error {
-		return tx.Each("article", func(string, []byte) error { articles++; return nil })
+		return tx.Each("article", func(id string, data []byte) error {
+			articles++
+			var a shared.Article
+			if err := json.Unmarshal(data, &a); err != nil || a.UpdatedAt != userNow.UnixMilli() {
+				t.Errorf("article %s stamped %v, %v; want the command's clock, %v", id, time.UnixMilli(a.UpdatedAt), err, userNow)
+			}
+			return nil
+		})
 	})
 	if articles == 0 {
 		t.Errorf("the data directory made by user add has no articles; serve would have loaded the demo knowledge base")
@@ -122,16 +137,16 @@ func TestUserOnPostgres(t *testing.T) {
 	dsn := pgtest.DB(t)
 	ctx := context.Background()
 	var out, errOut bytes.Buffer
-	code := runUser(ctx, []string{"add", "-store", dsn, "--admin", "--name", "Ana Admin", "--password-stdin", "ana@example.com"}, strings.NewReader("correct horse battery staple\n"), &out, &errOut)
+	code := runUser(ctx, []string{"add", "-store", dsn, "--admin", "--name", "Ana Admin", "--password-stdin", "ana@example.com"}, strings.NewReader("correct horse battery staple\n"), &out, &errOut, clock.NewFake(userNow))
 	if code != 0 {
 		t.Fatalf("user add -store: exit %d, %s", code, errOut.String())
 	}
 	out.Reset()
-	if code := runUser(ctx, []string{"list", "-store", dsn}, nil, &out, &errOut); code != 0 || !strings.Contains(out.String(), "ana@example.com") {
+	if code := runUser(ctx, []string{"list", "-store", dsn}, nil, &out, &errOut, clock.NewFake(userNow)); code != 0 || !strings.Contains(out.String(), "ana@example.com") {
 		t.Fatalf("user list -store: exit %d, %q, %s", code, out.String(), errOut.String())
 	}
 	errOut.Reset()
-	if code := runUser(ctx, []string{"list", "-store", "postgres://x@127.0.0.1:1/none?connect_timeout=2"}, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "cannot reach PostgreSQL at 127.0.0.1:1/none") {
+	if code := runUser(ctx, []string{"list", "-store", "postgres://x@127.0.0.1:1/none?connect_timeout=2"}, nil, &out, &errOut, clock.NewFake(userNow)); code != 1 || !strings.Contains(errOut.String(), "cannot reach PostgreSQL at 127.0.0.1:1/none") {
 		t.Fatalf("user list on an unreachable store: exit %d, %s", code, errOut.String())
 	}
 }
