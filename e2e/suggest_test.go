@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -10,7 +8,6 @@ import (
 
 	"outpost/server"
 	"outpost/server/auth"
-	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
 	"outpost/shared/wire"
@@ -128,14 +125,7 @@ func TestArticleLanguageSwitch(t *testing.T) {
 func putArticle(t *testing.T, m *server.Main, art shared.Article) {
 	t.Helper()
 	u := addUser(t, m, auth.NewUser{Email: "writer-" + art.ID + "@example.com", Name: "Writer", Role: shared.RoleAgent, Tier: 1})
-	who := u.Identity()
-	save, _ := json.Marshal(shared.ArticleSave{Article: art})
-	publish, _ := json.Marshal(shared.ArticleChange{ArticleID: art.ID})
-	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: shared.NewID(time.Now()), User: &who}, []wire.Mutation{
-		{Seq: 1, Name: shared.OpArticleSave, Args: save},
-		{Seq: 2, Name: shared.OpArticlePublish, Args: publish},
-	})
-	if err != nil || len(rs) != 2 || !rs[0].OK || !rs[1].OK {
-		t.Fatalf("put article %q: %+v, %v", art.ID, rs, err)
-	}
+	pushAs(t, m, u, shared.NewID(time.Now()), 1,
+		op{shared.OpArticleSave, shared.ArticleSave{Article: art}},
+		op{shared.OpArticlePublish, shared.ArticleChange{ArticleID: art.ID}})
 }
