@@ -208,3 +208,18 @@ func pushAs(t *testing.T, m *server.Main, u auth.User, clientID string, seq uint
 		}
 	}
 }
+
+// agentEmail is the tier-1 agent's account in requesterAndAgent.
+const agentEmail = "agent@example.com"
+
+// requesterAndAgent starts a server of its own (the demo knowledge base)
+// with two accounts: the requester email, named name, and Tomás Agent
+// (agentEmail, tier 1). It returns the server and its address.
+func requesterAndAgent(t *testing.T, email, name string) (*server.Main, string) {
+	t.Helper()
+	addr := freeAddr(t)
+	srv := startServer(t, addr, t.TempDir())
+	addAccount(t, srv, email, name, shared.RoleRequester, 0)
+	addAccount(t, srv, agentEmail, "Tomás Agent", shared.RoleAgent, 1)
+	return srv, addr
+}

@@ -20,10 +20,7 @@ import (
 // the server marked as from the ticket form, and the agent's dashboard
 // counts it.
 func TestTicketSuggestions(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	srv := startServer(t, addr, dir)
-	addAccount(t, srv, "rita@example.com", "Rita Requester", shared.RoleRequester, 0)
-	addAccount(t, srv, "tomas@example.com", "Tomás Agent", shared.RoleAgent, 1)
+	srv, addr := requesterAndAgent(t, "rita@example.com", "Rita Requester")
 
 	requester := newOnLink(t, "requester", addr)
 	base, req := requester.base, requester.ctx
@@ -71,7 +68,7 @@ func TestTicketSuggestions(t *testing.T) {
 	}
 
 	agent := newBrowser(t)
-	signInUI(t, agent, "http://"+addr, "tomas@example.com")
+	signInUI(t, agent, "http://"+addr, agentEmail)
 	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
 	run(t, agent, chromedp.Navigate("http://"+addr+"/agent/dashboard"))
 	waitJS(t, agent, "the deflection counted", appReady+` && !!document.querySelector("#kpi-deflection .kpi-detail") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("1 helpful answers after a search, a guide or the ticket form") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("(1 suggested on the ticket form)")`, 30*time.Second)
