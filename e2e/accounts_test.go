@@ -54,11 +54,8 @@ func sessionToken(t *testing.T, ctx context.Context, base string) string {
 // agent sees it, replies publicly and adds an internal note; the field
 // user gets the reply and never the note, not even in IndexedDB.
 func TestFieldUserAndAgent(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	srv := startServer(t, addr, dir)
+	srv, _ := requesterAndAgent(t, "field@example.com", "Fatima Field")
 	base := srv.HTTP.URL()
-	addAccount(t, srv, "field@example.com", "Fatima Field", shared.RoleRequester, 0)
-	addAccount(t, srv, "agent@example.com", "Tomás Agent", shared.RoleAgent, 1)
 
 	field := signedInForOffline(t, base, "field@example.com")
 	agent := newBrowser(t)

@@ -65,11 +65,8 @@ func thumbShown(sel string) string {
 // downscaled photo reach the server once, and an agent sees the photo.
 // An oversized file is refused and leaves nothing behind.
 func TestAttachPhotoOffline(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	srv := startServer(t, addr, dir)
+	srv, _ := requesterAndAgent(t, "field@example.com", "Fatima Field")
 	base := srv.HTTP.URL()
-	addAccount(t, srv, "field@example.com", "Fatima Field", shared.RoleRequester, 0)
-	addAccount(t, srv, "agent@example.com", "Tomás Agent", shared.RoleAgent, 1)
 	photo := writePhoto(t, 3000, 2000)
 
 	field := signedInForOffline(t, base, "field@example.com")

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,10 +12,8 @@ import (
 
 	"outpost/server"
 	"outpost/server/auth"
-	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
-	"outpost/shared/wire"
 )
 
 // adminAPI signs the admin in over HTTP and returns a client that posts
@@ -91,15 +88,9 @@ func TestDeskRefusalShown(t *testing.T) {
 
 		// Meanwhile another desk calls the visitor and starts serving them.
 		v := visitNumbered(t, srv, number)
-		who := other.Identity()
-		var ms []wire.Mutation
-		for i, op := range []string{shared.OpVisitCall, shared.OpVisitStart} {
-			args, _ := json.Marshal(shared.VisitOp{ID: v.ID, Desk: "Desk 2", CreatedAt: time.Now().UnixMilli()})
-			ms = append(ms, wire.Mutation{Seq: uint64(i + 1), Name: op, Args: args})
-		}
-		if rs, err := srv.Sync.PushAs(context.Background(), outsync.Actor{ClientID: "0190c3a1-0000-7000-8000-00000000d0a2", User: &who}, ms); err != nil || !rs[0].OK || !rs[1].OK {
-			t.Fatalf("the other desk: %+v, %v", rs, err)
-		}
+		pushAs(t, srv, other, "0190c3a1-0000-7000-8000-00000000d0a2", 1,
+			op{shared.OpVisitCall, shared.VisitOp{ID: v.ID, Desk: "Desk 2", CreatedAt: time.Now().UnixMilli()}},
+			op{shared.OpVisitStart, shared.VisitOp{ID: v.ID, Desk: "Desk 2", CreatedAt: time.Now().UnixMilli()}})
 
 		run(t, desk, clickStill(t, row+` button[data-action='visit.call']`))
 		waitJS(t, desk, "call queued", statusIs("offline", 1), 20*time.Second)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"io"
 	"log/slog"
 	"net"
@@ -107,23 +108,62 @@ func newBrowser(t testing.TB) context.Context {
 	if err := chromedp.Do(ctx); err != nil { // start the browser
 		t.Fatalf("start chromium: %v", err)
 	}
-	failOnCSPViolations(t, ctx)
+	watchConsole(t, ctx, "browser")
 	return ctx
 }
 
-// failOnCSPViolations fails the test if the tab's console reports a
-// Content-Security-Policy violation: the app must work under the policy
-// the server sends (server/http/headers.go).
-func failOnCSPViolations(t testing.TB, ctx context.Context) {
+// consoleKept is how many of a tab's last console messages a failure
+// prints.
+const consoleKept = 80
+
+// watchConsole keeps the tab's console (the app's logs, uncaught
+// exceptions, a Go panic of the wasm, the browser's own warnings) and
+// prints its last consoleKept messages if the test fails, so a failure
+// shows what the app said; and it fails the test if the console reports
+// a Content-Security-Policy violation: the app must work under the
+// policy the server sends (server/http/headers.go).
+func watchConsole(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	var mu sync.Mutex
-	var violations []string
+	var kept, violations []string
 	if err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*cdplog.EventEntryAdded); ok && e.Entry != nil && strings.Contains(e.Entry.Text, "Content Security Policy") {
-			mu.Lock()
-			violations = append(violations, e.Entry.Text)
-			mu.Unlock()
+		var line string
+		switch e := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			if e.Entry == nil {
+				return
+			}
+			line = fmt.Sprintf("%s %s (%s) %s", clockOf(e.Entry.Timestamp), e.Entry.Level, e.Entry.Source, e.Entry.Text)
+			if strings.Contains(e.Entry.Text, "Content Security Policy") {
+				mu.Lock()
+				violations = append(violations, e.Entry.Text)
+				mu.Unlock()
+			}
+		case *cdpruntime.EventConsoleAPICalled:
+			var args []string
+			for _, a := range e.Args {
+				if len(a.Value) > 0 {
+					args = append(args, string(a.Value))
+				} else {
+					args = append(args, a.Description)
+				}
+			}
+			line = fmt.Sprintf("%s console.%s %s", clockOf(e.Timestamp), e.Type, strings.Join(args, " "))
+		case *cdpruntime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			line = fmt.Sprintf("%s exception %s", clockOf(e.Timestamp), d.Text)
+			if d.Exception != nil {
+				line += " " + d.Exception.Description
+			}
+		default:
+			return
 		}
+		mu.Lock()
+		kept = append(kept, line)
+		if len(kept) > 2*consoleKept {
+			kept = append(kept[:0], kept[len(kept)-consoleKept:]...)
+		}
+		mu.Unlock()
 	}); err != nil {
 		t.Fatalf("listen to the console: %v", err)
 	}
@@ -136,7 +176,18 @@ func failOnCSPViolations(t testing.TB, ctx context.Context) {
 		for _, v := range violations {
 			t.Errorf("the browser reported a CSP violation: %s", v)
 		}
+		if t.Failed() && len(kept) > 0 {
+			if len(kept) > consoleKept {
+				kept = kept[len(kept)-consoleKept:]
+			}
+			t.Logf("%s's console (last %d messages):\n%s", name, len(kept), strings.Join(kept, "\n"))
+		}
 	})
+}
+
+// clockOf is a console timestamp (ms since the epoch) as a time of day.
+func clockOf(ts cdpruntime.Timestamp) string {
+	return time.UnixMilli(int64(ts.Float64())).UTC().Format("15:04:05.000")
 }
 
 func run(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
@@ -158,9 +209,47 @@ func waitJS(t testing.TB, ctx context.Context, what, expr string, timeout time.D
 	if err != nil {
 		shot(t, ctx, "failure")
 		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 800) : ""`))
-		t.Fatalf("waiting for %s (%s): %v\npage text: %s", what, expr, err, body)
+		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](pageStateJS))
+		replica, _ := chromedp.Run(ctx, chromedp.Evaluate[string](replicaStateJS, chromedp.EvalAwaitPromise))
+		t.Fatalf("waiting for %s (%s): %v\npage: %s\nreplica: %s\npage text: %s", what, expr, err, state, replica, body)
 	}
 }
+
+// pageStateJS describes where the page is, for a failure: its address,
+// the sync status, and the field that has the focus with its value.
+const pageStateJS = `(() => {
+	const s = document.getElementById("sync-status"), a = document.activeElement;
+	return location.pathname + location.search +
+		" | sync " + (s ? JSON.stringify(Object.assign({}, s.dataset)) : "(no status)") +
+		" | focus " + (a ? a.tagName.toLowerCase() + (a.id ? "#" + a.id : "") + ("value" in a ? " = " + JSON.stringify(a.value) : "") : "(none)");
+})()`
+
+// replicaStateJS describes the device's IndexedDB replica, for a
+// failure: its cursor and epoch, how many records (articles among them)
+// and drafts it holds, and its outbox; or why it could not be read
+// (within 3 s: a stalled database is an answer too).
+const replicaStateJS = `(async () => {
+	const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+	const read = (async () => {
+		const db = await req(indexedDB.open("outpost"));
+		const names = [...db.objectStoreNames];
+		const tx = db.transaction(names, "readonly");
+		const meta = names.includes("meta") ? tx.objectStore("meta") : null;
+		const count = (name, range) => names.includes(name) ? req(tx.objectStore(name).count(range)) : "none";
+		const out = {
+			cursor: meta ? await req(meta.get("cursor")) : "none",
+			epoch: meta ? await req(meta.get("epoch")) : "none",
+			records: await count("records"),
+			articles: await count("records", IDBKeyRange.bound("article/", "article/\uffff")),
+			drafts: await count("drafts"),
+			outbox: await count("outbox"),
+		};
+		db.close();
+		return JSON.stringify(out);
+	})();
+	const late = new Promise(ok => setTimeout(() => ok("IndexedDB did not answer within 3 s"), 3000));
+	try { return await Promise.race([read, late]); } catch (e) { return "IndexedDB: " + e; }
+})()`
 
 // pollJS evaluates expr every interval until it gives something other
 // than the zero value (true, a number but 0), and returns that. It asks
@@ -264,20 +353,6 @@ func waitCached(t testing.TB, ctx context.Context) {
 		}
 		return false;
 	})()`, 60*time.Second)
-}
-
-// typeInto focuses a field and types text into it, key by key.
-// clickJS clicks the element sel (once it exists) from the page's script,
-// as a user's click would reach the app's handler, but without aiming at
-// coordinates: on a page still redrawing after the last input, the element
-// may have moved between finding it and clicking there.
-func clickJS(t testing.TB, ctx context.Context, sel string) {
-	t.Helper()
-	waitJS(t, ctx, "clicked "+sel, `(() => { const el = document.querySelector(`+jsString(sel)+`); if (!el) return false; el.click(); return true; })()`, 10*time.Second)
-}
-
-func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
-	return chromedp.SendKeys(chromedp.CSS(sel), text, chromedp.NodeVisible)
 }
 
 // tickets reads every ticket from a closed data directory.

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -10,10 +9,8 @@ import (
 
 	"outpost/server"
 	"outpost/server/auth"
-	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
-	"outpost/shared/wire"
 )
 
 // fileTicketAs files a ticket on the server as user, as their device's push
@@ -22,12 +19,7 @@ func fileTicketAs(t *testing.T, m *server.Main, u auth.User, clientID string, se
 	t.Helper()
 	now := time.Now()
 	id := shared.NewID(now)
-	args, _ := json.Marshal(shared.TicketCreate{ID: id, Title: title, Description: "Filed by the test.", CreatedAt: now.UnixMilli()})
-	who := u.Identity()
-	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: clientID, User: &who}, []wire.Mutation{{Seq: seq, Name: shared.OpTicketCreate, Args: args}})
-	if err != nil || len(rs) != 1 || !rs[0].OK {
-		t.Fatalf("file %q: %+v, %v", title, rs, err)
-	}
+	pushAs(t, m, u, clientID, seq, op{shared.OpTicketCreate, shared.TicketCreate{ID: id, Title: title, Description: "Filed by the test.", CreatedAt: now.UnixMilli()}})
 	return id
 }
 
@@ -99,12 +91,8 @@ func TestRefusalShown(t *testing.T) {
 		waitJS(t, agent, "the agent's controls", appReady+` && !!document.getElementById("resolve")`, 30*time.Second)
 		tomas.cut(t)
 		// Meanwhile a colleague escalates it, out of this agent's tier.
-		who := other.Identity()
-		args, _ := json.Marshal(shared.TicketOp{ID: shared.NewID(time.Now()), TicketID: second, Tier: 2, Body: "Mail relay: tier 2", CreatedAt: time.Now().UnixMilli()})
-		if rs, err := srv.Sync.PushAs(context.Background(), outsync.Actor{ClientID: "0190c3a1-0000-7000-8000-00000000d002", User: &who},
-			[]wire.Mutation{{Seq: 1, Name: shared.OpTicketEscalate, Args: args}}); err != nil || !rs[0].OK {
-			t.Fatalf("escalate: %+v, %v", rs, err)
-		}
+		pushAs(t, srv, other, "0190c3a1-0000-7000-8000-00000000d002", 1,
+			op{shared.OpTicketEscalate, shared.TicketOp{ID: shared.NewID(time.Now()), TicketID: second, Tier: 2, Body: "Mail relay: tier 2", CreatedAt: time.Now().UnixMilli()}})
 		// A click at coordinates missed under load once, while the page
 		// still settled after going offline: clickStill waits for it.
 		run(t, agent, clickStill(t, "#resolve"))

@@ -11,7 +11,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"outpost/server"
+	"outpost/server/auth"
 	"outpost/server/store"
+	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
 	"outpost/shared/wire"
@@ -172,4 +174,52 @@ func adminOnServer(t *testing.T) (srv *server.Main, base string, admin context.C
 	signInUI(t, admin, base, "ada@example.com")
 	waitJS(t, admin, "synced", statusIs("online", 0), 30*time.Second)
 	return srv, base, admin
+}
+
+// op is a mutation a test pushes on a user's behalf: its name and its
+// arguments.
+type op struct {
+	name string
+	args any
+}
+
+// pushAs applies ops on the server as user u's device clientID would push
+// them, with sequences from seq on, and fails the test unless the server
+// accepts every one: what other people did meanwhile, in a test about
+// what one person sees.
+func pushAs(t *testing.T, m *server.Main, u auth.User, clientID string, seq uint64, ops ...op) {
+	t.Helper()
+	ms := make([]wire.Mutation, len(ops))
+	for i, o := range ops {
+		args, err := json.Marshal(o.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms[i] = wire.Mutation{Seq: seq + uint64(i), Name: o.name, Args: args}
+	}
+	who := u.Identity()
+	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: clientID, User: &who}, ms)
+	if err != nil || len(rs) != len(ms) {
+		t.Fatalf("push as %s: %+v, %v", u.Email, rs, err)
+	}
+	for i, r := range rs {
+		if !r.OK {
+			t.Fatalf("%s as %s refused: %+v", ms[i].Name, u.Email, r)
+		}
+	}
+}
+
+// agentEmail is the tier-1 agent's account in requesterAndAgent.
+const agentEmail = "agent@example.com"
+
+// requesterAndAgent starts a server of its own (the demo knowledge base)
+// with two accounts: the requester email, named name, and Tomás Agent
+// (agentEmail, tier 1). It returns the server and its address.
+func requesterAndAgent(t *testing.T, email, name string) (*server.Main, string) {
+	t.Helper()
+	addr := freeAddr(t)
+	srv := startServer(t, addr, t.TempDir())
+	addAccount(t, srv, email, name, shared.RoleRequester, 0)
+	addAccount(t, srv, agentEmail, "Tomás Agent", shared.RoleAgent, 1)
+	return srv, addr
 }

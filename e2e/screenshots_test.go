@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 
 	"outpost/server"
 	"outpost/server/auth"
-	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/tree"
 	"outpost/shared/wire"
@@ -47,11 +45,11 @@ func TestScreenshots(t *testing.T) {
 	ticket := fileTicketAs(t, srv, rita, ritaDevice, 1, "VPN drops every ten minutes")
 	fileTicketAs(t, srv, rita, ritaDevice, 2, "Printer on floor 2 jams")
 	agentOps(t, srv, tomas, tomasDevice, ticket,
-		shared.OpTicketAssign, shared.TicketOp{AssigneeID: tomas.ID},
-		shared.OpTicketPriority, shared.TicketOp{Impact: shared.LevelHigh, Urgency: shared.LevelHigh},
-		shared.OpTicketNote, shared.TicketOp{Body: "Same model as last week's RMA."},
-		shared.OpTicketReply, shared.TicketOp{Body: "Which Wi-Fi network are you on when it drops?"},
-		shared.OpTicketStatus, shared.TicketOp{To: shared.StatusPending},
+		op{shared.OpTicketAssign, shared.TicketOp{AssigneeID: tomas.ID}},
+		op{shared.OpTicketPriority, shared.TicketOp{Impact: shared.LevelHigh, Urgency: shared.LevelHigh}},
+		op{shared.OpTicketNote, shared.TicketOp{Body: "Same model as last week's RMA."}},
+		op{shared.OpTicketReply, shared.TicketOp{Body: "Which Wi-Fi network are you on when it drops?"}},
+		op{shared.OpTicketStatus, shared.TicketOp{To: shared.StatusPending}},
 	)
 	var article, guide string
 	for _, a := range recordsOf[shared.Article](t, srv.Store, wire.TypeArticle) {
@@ -145,26 +143,15 @@ func pageName(path, article, guide, ticket string) string {
 }
 
 // agentOps applies ticket operations on the server as agent u, as their
-// device's push would: name, op, name, op…
-func agentOps(t *testing.T, m *server.Main, u auth.User, clientID, ticket string, ops ...any) {
+// device's push would, each op's name with its TicketOp.
+func agentOps(t *testing.T, m *server.Main, u auth.User, clientID, ticket string, ops ...op) {
 	t.Helper()
-	who := u.Identity()
-	var ms []wire.Mutation
-	for i := 0; i < len(ops); i += 2 {
-		op := ops[i+1].(shared.TicketOp)
-		op.ID, op.TicketID, op.CreatedAt = shared.NewID(time.Now()), ticket, time.Now().UnixMilli()+int64(i)
-		args, _ := json.Marshal(op)
-		ms = append(ms, wire.Mutation{Seq: uint64(i/2 + 1), Name: ops[i].(string), Args: args})
+	for i := range ops {
+		o := ops[i].args.(shared.TicketOp)
+		o.ID, o.TicketID, o.CreatedAt = shared.NewID(time.Now()), ticket, time.Now().UnixMilli()+int64(i)
+		ops[i].args = o
 	}
-	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: clientID, User: &who}, ms)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range rs {
-		if !r.OK {
-			t.Fatalf("%s: %+v", ms[i].Name, r)
-		}
-	}
+	pushAs(t, m, u, clientID, 1, ops...)
 }
 
 // readerWords checks the ticket page's words for who reads it (issue 16,

@@ -16,11 +16,8 @@ import (
 // the requester rates it offline, and once back online the rating reaches
 // the agent's dashboard, where CSAT shows it.
 func TestSLA(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	srv := startServer(t, addr, dir)
+	srv, _ := requesterAndAgent(t, "rita@example.com", "Rita Requester")
 	base := srv.HTTP.URL()
-	addAccount(t, srv, "rita@example.com", "Rita Requester", shared.RoleRequester, 0)
-	addAccount(t, srv, "agent@example.com", "Tomás Agent", shared.RoleAgent, 1)
 
 	rita := signedInForOffline(t, base, "rita@example.com")
 	agent := newBrowser(t)

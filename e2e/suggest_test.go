@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -10,7 +8,6 @@ import (
 
 	"outpost/server"
 	"outpost/server/auth"
-	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/i18n"
 	"outpost/shared/wire"
@@ -23,10 +20,7 @@ import (
 // the server marked as from the ticket form, and the agent's dashboard
 // counts it.
 func TestTicketSuggestions(t *testing.T) {
-	dir, addr := t.TempDir(), freeAddr(t)
-	srv := startServer(t, addr, dir)
-	addAccount(t, srv, "rita@example.com", "Rita Requester", shared.RoleRequester, 0)
-	addAccount(t, srv, "tomas@example.com", "Tomás Agent", shared.RoleAgent, 1)
+	srv, addr := requesterAndAgent(t, "rita@example.com", "Rita Requester")
 
 	requester := newOnLink(t, "requester", addr)
 	base, req := requester.base, requester.ctx
@@ -74,7 +68,7 @@ func TestTicketSuggestions(t *testing.T) {
 	}
 
 	agent := newBrowser(t)
-	signInUI(t, agent, "http://"+addr, "tomas@example.com")
+	signInUI(t, agent, "http://"+addr, agentEmail)
 	waitJS(t, agent, "synced", statusIs("online", 0), 30*time.Second)
 	run(t, agent, chromedp.Navigate("http://"+addr+"/agent/dashboard"))
 	waitJS(t, agent, "the deflection counted", appReady+` && !!document.querySelector("#kpi-deflection .kpi-detail") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("1 helpful answers after a search, a guide or the ticket form") && document.querySelector("#kpi-deflection .kpi-detail").innerText.includes("(1 suggested on the ticket form)")`, 30*time.Second)
@@ -128,14 +122,7 @@ func TestArticleLanguageSwitch(t *testing.T) {
 func putArticle(t *testing.T, m *server.Main, art shared.Article) {
 	t.Helper()
 	u := addUser(t, m, auth.NewUser{Email: "writer-" + art.ID + "@example.com", Name: "Writer", Role: shared.RoleAgent, Tier: 1})
-	who := u.Identity()
-	save, _ := json.Marshal(shared.ArticleSave{Article: art})
-	publish, _ := json.Marshal(shared.ArticleChange{ArticleID: art.ID})
-	rs, err := m.Sync.PushAs(context.Background(), outsync.Actor{ClientID: shared.NewID(time.Now()), User: &who}, []wire.Mutation{
-		{Seq: 1, Name: shared.OpArticleSave, Args: save},
-		{Seq: 2, Name: shared.OpArticlePublish, Args: publish},
-	})
-	if err != nil || len(rs) != 2 || !rs[0].OK || !rs[1].OK {
-		t.Fatalf("put article %q: %+v, %v", art.ID, rs, err)
-	}
+	pushAs(t, m, u, shared.NewID(time.Now()), 1,
+		op{shared.OpArticleSave, shared.ArticleSave{Article: art}},
+		op{shared.OpArticlePublish, shared.ArticleChange{ArticleID: art.ID}})
 }

@@ -194,7 +194,10 @@ func (e *Engine) Reconnect() {
 }
 
 func (e *Engine) reconnectNow() {
-	e.update(func(s *Status) { s.SignIn = "" })
+	// The session in use is ending: until the next one is welcomed and
+	// has pulled (another account's view replaces the replica), the device
+	// is not online with a settled replica, whatever the old session said.
+	e.update(func(s *Status) { s.SignIn, s.Online, s.Syncing = "", false, false })
 	select {
 	case e.reconnect <- struct{}{}:
 	default:
@@ -632,8 +635,11 @@ func (s *session) onWelcome(m wire.Msg) error {
 		s.e.update(func(st *Status) { st.Online, st.SignIn = true, m.Auth })
 		return nil
 	}
+	// Syncing from here: the replica may be of another account or
+	// database (checkEpoch drops it), so "online" with nothing under way
+	// would say the device is settled before it has pulled.
 	s.e.update(func(st *Status) {
-		st.Online, st.SignIn, st.Identity, st.Held, st.HeldSecs = true, "", m.Identity, "", 0
+		st.Online, st.Syncing, st.SignIn, st.Identity, st.Held, st.HeldSecs = true, true, "", m.Identity, "", 0
 	})
 	if err := s.e.checkEpoch(replicaEpoch(m.Epoch, m.Identity)); err != nil {
 		return err

@@ -13,7 +13,6 @@ import (
 
 	"outpost/app/engine"
 	appstore "outpost/app/store"
-	"outpost/server/auth"
 	serverhttp "outpost/server/http"
 	"outpost/server/store"
 	"outpost/shared"
@@ -235,28 +234,13 @@ func TestEngineWaitsForSignIn(t *testing.T) {
 	token := signIn(t, s, "field@example.com")
 	cookie := func() string { mu.Lock(); defer mu.Unlock(); return token }
 	st := appstore.NewMemory()
-	e := &engine.Engine{Store: st, Dial: func(ctx context.Context) (engine.Conn, error) {
-		h := http.Header{"Origin": {s.URL()}}
-		if c := cookie(); c != "" {
-			h.Set("Cookie", (&http.Cookie{Name: auth.CookieName, Value: c}).String())
-		}
-		return engine.DialWSHeader(ctx, s.wsURL(), h)
-	}}
+	e := engineWithCookie(s, st, cookie)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := e.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor := func(what string, ok func(engine.Status) bool) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !ok(e.Status()) {
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s: status %+v", what, e.Status())
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
+	waitFor := func(what string, ok func(engine.Status) bool) { t.Helper(); waitStatus(t, e, what, ok) }
 	ticketID := id(30)
 	e.Mutate(shared.OpTicketCreate, shared.TicketCreate{ID: ticketID, Title: "Monitor flickers", CreatedAt: 1}, "")
 	waitFor("signed in and synced", func(s engine.Status) bool {
