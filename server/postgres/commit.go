@@ -147,10 +147,12 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 	}
 	ran := time.Now()
 	b = &pgx.Batch{}
-	t.queueWrites(b)
+	w := t.writes()
 	if t.head != uint64(head) {
-		b.Queue("UPDATE outpost_head SET version = $1", int64(t.head))
-		b.Queue("SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, uint64(head)+1))
+		w.add("UPDATE outpost_head SET version = $1", int64(t.head))
+		w.queue(b, "SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, uint64(head)+1))
+	} else {
+		w.queue(b, "")
 	}
 	b.Queue("COMMIT")
 	br = conn.SendBatch(ctx, b)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -243,11 +245,84 @@ func uniq[K comparable](s []K) []K {
 	return out
 }
 
-// queueWrites puts the transaction's unflushed writes on b: one statement
-// per table, each row once, at its last value (a record's row holds its
-// latest version only, so the intermediate ones would be overwritten
-// anyway). It marks them flushed.
-func (t *wtx) queueWrites(b *pgx.Batch) {
+// writes is one statement carrying every write of a batch, as
+// data-modifying WITH parts: PostgreSQL parses, plans and answers one
+// statement instead of one per table. Each part names its own parameters.
+type writes struct {
+	parts []string
+	args  []any
+}
+
+// add appends a part; its SQL numbers its parameters from $1, renumbered
+// here after those of the parts before.
+func (w *writes) add(sql string, args ...any) {
+	w.parts, w.args = append(w.parts, renumber(sql, len(w.args))), append(w.args, args...)
+}
+
+// renumber adds base to every parameter number ($n) in sql.
+func renumber(sql string, base int) string {
+	if base == 0 {
+		return sql
+	}
+	var out strings.Builder
+	for i := 0; i < len(sql); i++ {
+		out.WriteByte(sql[i])
+		if sql[i] != '$' {
+			continue
+		}
+		j := i + 1
+		for j < len(sql) && '0' <= sql[j] && sql[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(sql[i+1 : j]); err == nil {
+			out.WriteString(strconv.Itoa(base + n))
+			i = j - 1
+		}
+	}
+	return out.String()
+}
+
+// queue puts the statement on b, if there is anything to write, with
+// final (which may be "") as its last part: it reads the others' effects
+// no more than they read each other's, so final is only the notification.
+func (w *writes) queue(b *pgx.Batch, final string, args ...any) {
+	if final != "" {
+		final = renumber(final, len(w.args))
+		w.args = append(w.args, args...)
+	}
+	switch {
+	case len(w.parts) == 0 && final == "":
+		return
+	case len(w.parts) == 0:
+		b.Queue(final, w.args...)
+		return
+	case final == "":
+		final = "SELECT 1"
+	}
+	var q strings.Builder
+	for i, p := range w.parts {
+		if i == 0 {
+			q.WriteString("WITH ")
+		} else {
+			q.WriteString(",\n")
+		}
+		fmt.Fprintf(&q, "w%d AS (%s)", i, p)
+	}
+	q.WriteString("\n")
+	q.WriteString(final)
+	b.Queue(q.String(), w.args...)
+}
+
+// writes returns the transaction's unflushed writes: one part per table,
+// each row once, at its last value (a record's row holds its latest
+// version only, so the intermediate ones would be overwritten anyway). It
+// marks them flushed.
+//
+// One statement holds them all. The parts touch distinct rows (each key
+// once per table; the scope rows of the new versions, which the records
+// trigger never deletes: it drops the old versions' rows, at the end of
+// the statement, and a new version is above every old one).
+func (t *wtx) writes() *writes {
 	var rt, rid, lk, lkey, dk, dkey, cid []string
 	var rv, lexp, cseq []int64
 	var rdel []bool
@@ -279,26 +354,26 @@ func (t *wtx) queueWrites(b *pgx.Batch) {
 		r.dirty = false
 		t.rows[tLocal][k] = r
 	}
+	w := &writes{}
 	if len(rt) > 0 {
-		b.Queue(`INSERT INTO records (typ, id, version, deleted, data)
+		w.add(`INSERT INTO records (typ, id, version, deleted, data)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bool[], $5::bytea[])
 			ON CONFLICT (typ, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data`,
 			rt, rid, rv, rdel, rdata)
-	}
-	if len(rt) > 0 {
-		queueIndex(b, rt, rv, rdel, rdata) // scope.go: after the records, whose trigger drops the old versions'
+		addIndex(w, rt, rv, rdel, rdata) // scope.go
 	}
 	if len(cid) > 0 {
-		b.Queue(`INSERT INTO clients (id, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
+		w.add(`INSERT INTO clients (id, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
 			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, cid, cseq)
 	}
 	if len(lk) > 0 {
-		b.Queue(`INSERT INTO local (kind, key, data, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[])
+		w.add(`INSERT INTO local (kind, key, data, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[])
 			ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`, lk, lkey, ldata, lexp)
 	}
 	if len(dk) > 0 {
-		b.Queue(`DELETE FROM local WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, dk, dkey)
+		w.add(`DELETE FROM local WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, dk, dkey)
 	}
+	return w
 }
 
 // cmpData is data as a column holds it: never NULL.
@@ -312,7 +387,7 @@ func cmpData(b []byte) []byte {
 // flush sends the unflushed writes now, inside the transaction.
 func (t *wtx) flush() error {
 	b := &pgx.Batch{}
-	t.queueWrites(b)
+	t.writes().queue(b, "")
 	if b.Len() == 0 {
 		return nil
 	}
