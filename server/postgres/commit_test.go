@@ -172,8 +172,9 @@ func (s *statementTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBat
 
 // TestCommitIsOneStatement: a batch writing to every table (a record and
 // its scope rows, a record moved to a new version, a client's sequence,
-// local data set and deleted) commits in two statements, the writes and
-// COMMIT, and every write is there afterwards: the records and their
+// local data set and deleted) opens in three statements (BEGIN, the lock,
+// the head read) and commits in two, the writes and COMMIT, and every
+// write is there afterwards: the records and their
 // scope index (the moved record's old scope rows dropped by the trigger),
 // the sequence, the local rows, the head.
 func TestCommitIsOneStatement(t *testing.T) {
@@ -212,8 +213,8 @@ func TestCommitIsOneStatement(t *testing.T) {
 	tr.mu.Lock()
 	pipelines := tr.pipelines
 	tr.mu.Unlock()
-	if len(pipelines) != 2 || len(pipelines[1]) != 2 || pipelines[1][1] != "COMMIT" {
-		t.Fatalf("the batch sent %d pipelines %q; want two, the second the writes and COMMIT", len(pipelines), pipelines)
+	if len(pipelines) != 2 || len(pipelines[0]) != 3 || len(pipelines[1]) != 2 || pipelines[1][1] != "COMMIT" {
+		t.Fatalf("the batch sent %d pipelines %q; want two: BEGIN, the lock and the reads; the writes and COMMIT", len(pipelines), pipelines)
 	}
 	for _, table := range []string{"records", "scopes", "clients", "local", "outpost_head", "pg_notify"} {
 		if !strings.Contains(pipelines[1][0], table) {

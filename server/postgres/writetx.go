@@ -145,10 +145,12 @@ func (t *wtx) lookup(tb table, k store.Key) (row, error) {
 	return r, nil
 }
 
-// prefetch queues the reads of keys (with duplicates) on b; read takes
-// their answers into the transaction's memory, in the same order.
-func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) error) {
-	var steps []func(pgx.BatchResults, *wtx) error
+// prefetch queues on b one statement that reads the head and the rows of
+// keys (with duplicates); read takes its answer into the transaction's
+// memory and returns the head. One statement, not one per table: under
+// READ COMMITTED its one snapshot is taken after the log lock (the
+// statement before it), as the head read's was alone.
+func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) (head uint64, err error)) {
 	// A key PostgreSQL would refuse (not UTF-8, a NUL) would fail the
 	// whole batch: leave it to the read, which refuses it alone.
 	var ids []string
@@ -157,78 +159,77 @@ func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) 
 			ids = append(ids, id)
 		}
 	}
-	if len(ids) > 0 {
-		b.Queue("SELECT id, seq FROM clients WHERE id = ANY($1)", ids)
-		steps = append(steps, func(br pgx.BatchResults, t *wtx) error {
-			for _, id := range ids {
-				t.rows[tClients][store.Key{B: id}] = row{}
-			}
-			var id string
-			var seq int64
-			rows, _ := br.Query()
-			_, err := pgx.ForEachRow(rows, []any{&id, &seq}, func() error {
-				t.rows[tClients][store.Key{B: id}] = row{present: true, seq: seq}
-				return nil
-			})
-			return err
-		})
-	}
-	pairs := func(tb table, ks []store.Key, sql string, scan func(pgx.Rows) (store.Key, row, error)) {
-		ks = slices.DeleteFunc(uniq(ks), func(k store.Key) bool { return checkKey("", k.A, k.B) != nil })
-		if len(ks) == 0 {
-			return
-		}
-		as, bs := make([]string, len(ks)), make([]string, len(ks))
-		for i, k := range ks {
+	valid := func(ks []store.Key) (as, bs []string, kept []store.Key) {
+		kept = slices.DeleteFunc(uniq(ks), func(k store.Key) bool { return checkKey("", k.A, k.B) != nil })
+		as, bs = make([]string, len(kept)), make([]string, len(kept))
+		for i, k := range kept {
 			as[i], bs[i] = k.A, k.B
 		}
-		b.Queue(sql, as, bs)
-		steps = append(steps, func(br pgx.BatchResults, t *wtx) error {
-			for _, k := range ks {
-				t.rows[tb][k] = row{}
-			}
-			rows, err := br.Query()
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				k, r, err := scan(rows)
-				if err != nil {
-					return err
-				}
-				t.rows[tb][k] = r
-			}
-			return rows.Err()
-		})
+		return as, bs, kept
 	}
-	pairs(tRecords, keys.Records, `SELECT typ, id, deleted, data FROM records
-		WHERE (typ, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-		func(rs pgx.Rows) (store.Key, row, error) {
-			var k store.Key
-			var r row
-			var deleted bool
-			err := rs.Scan(&k.A, &k.B, &deleted, &r.data)
-			if r.present = !deleted; deleted {
-				r.data = nil
-			}
-			return k, r, err
-		})
-	pairs(tLocal, keys.Local, `SELECT kind, key, data, expires_at FROM local
-		WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-		func(rs pgx.Rows) (store.Key, row, error) {
-			var k store.Key
-			r := row{present: true}
-			err := rs.Scan(&k.A, &k.B, &r.data, &r.exp)
-			return k, r, err
-		})
-	return func(br pgx.BatchResults, t *wtx) error {
-		for _, s := range steps {
-			if err := s(br, t); err != nil {
-				return fmt.Errorf("read ahead: %w", err)
-			}
+	rtyp, rid, recs := valid(keys.Records)
+	lkind, lkey, locs := valid(keys.Local)
+	// Every row in one shape: which table, its key, present, data, and a
+	// number (the head's version, a client's sequence, a local row's expiry).
+	sql := "SELECT 0, '', '', true, NULL::bytea, version FROM outpost_head"
+	var args []any
+	if len(ids) > 0 {
+		args = append(args, ids)
+		sql += fmt.Sprintf("\nUNION ALL SELECT %d, '', id, true, NULL, seq FROM clients WHERE id = ANY($%d)", 1+tClients, len(args))
+	}
+	if len(recs) > 0 {
+		args = append(args, rtyp, rid)
+		sql += fmt.Sprintf("\nUNION ALL SELECT %d, typ, id, NOT deleted, data, 0 FROM records WHERE (typ, id) IN (SELECT * FROM unnest($%d::text[], $%d::text[]))", 1+tRecords, len(args)-1, len(args))
+	}
+	if len(locs) > 0 {
+		args = append(args, lkind, lkey)
+		sql += fmt.Sprintf("\nUNION ALL SELECT %d, kind, key, true, data, expires_at FROM local WHERE (kind, key) IN (SELECT * FROM unnest($%d::text[], $%d::text[]))", 1+tLocal, len(args)-1, len(args))
+	}
+	b.Queue(sql, args...)
+	return func(br pgx.BatchResults, t *wtx) (uint64, error) {
+		// What is not found is known absent.
+		for _, id := range ids {
+			t.rows[tClients][store.Key{B: id}] = row{}
 		}
-		return nil
+		for _, k := range recs {
+			t.rows[tRecords][k] = row{}
+		}
+		for _, k := range locs {
+			t.rows[tLocal][k] = row{}
+		}
+		var head int64
+		heads := 0
+		var which int
+		var k store.Key
+		var present bool
+		var data []byte
+		var n int64
+		rows, _ := br.Query()
+		_, err := pgx.ForEachRow(rows, []any{&which, &k.A, &k.B, &present, &data, &n}, func() error {
+			switch which {
+			case 0:
+				head, heads = n, heads+1
+			case 1 + int(tClients):
+				t.rows[tClients][k] = row{present: true, seq: n}
+			case 1 + int(tRecords):
+				r := row{present: present}
+				if present {
+					r.data = data
+				}
+				t.rows[tRecords][k] = r
+			case 1 + int(tLocal):
+				t.rows[tLocal][k] = row{present: true, data: data, exp: n}
+			}
+			data = nil // each row's own bytes: the next Scan must not reuse them
+			return nil
+		})
+		if err == nil && heads != 1 {
+			err = fmt.Errorf("%d change-log heads", heads)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read the head and ahead: %w", err)
+		}
+		return uint64(head), nil
 	}
 }
 
