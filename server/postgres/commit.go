@@ -166,6 +166,9 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 		return false, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
 	}
 	done = true
+	if t.head != head {
+		d.own.add(head+1, t.head)
+	}
 	if d.observeBatch != nil {
 		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: time.Since(ran)})
 	}
