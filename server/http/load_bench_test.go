@@ -464,6 +464,13 @@ func TestLoadServerProcess(t *testing.T) {
 		}
 		defer f.Close()
 		defer pprof.StopCPUProfile()
+		// Beside it, what was allocated (go tool pprof -sample_index=alloc_space file.<pid>.alloc).
+		defer func() {
+			if f, err := os.Create(fmt.Sprintf("%s.%d.alloc", path, os.Getpid())); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	fmt.Printf("loadserver url %s\n", s.URL())
 	answerGC(&backupLoop{db: db, dir: dir})

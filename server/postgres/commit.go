@@ -79,11 +79,12 @@ func (d *DB) commitBatch(batch []*groupcommit.Request) {
 // writes reached PostgreSQL (its error set in failed, the transaction
 // rolled back), else the transaction's error.
 //
-// Two round trips, pipelined: BEGIN, the log lock, the head read (under
-// READ COMMITTED each statement has its own snapshot, taken once the lock
-// is granted, so it sees the commit of the lock's previous holder) and the
-// reads the functions announced; then, once they ran, their writes, the
-// head, the notification and COMMIT.
+// Two round trips, pipelined, of five statements in all: BEGIN, the log
+// lock, and one statement reading the head and the rows the functions
+// announced (under READ COMMITTED each statement has its own snapshot,
+// taken once the lock is granted, so it sees the commit of the lock's
+// previous holder); then, once they ran, one statement with their writes,
+// the head and the notification (writetx.go), and COMMIT.
 func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
@@ -113,24 +114,20 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 	b := &pgx.Batch{}
 	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	b.Queue("SELECT pg_advisory_xact_lock($1)", lockLog)
-	b.Queue("SELECT version FROM outpost_head")
-	read := prefetch(b, keys)
+	read := prefetch(b, keys) // the head, and the rows announced
 	br := conn.SendBatch(ctx, b)
-	var head int64
+	t := newWtx(ctx, conn, 0)
 	_, err = br.Exec()
 	if err == nil {
 		_, err = br.Exec()
 	}
 	if err == nil {
-		err = br.QueryRow().Scan(&head)
-	}
-	t := newWtx(ctx, conn, uint64(head))
-	if err == nil {
-		err = read(br, t)
+		t.head, err = read(br, t)
 	}
 	if err = errors.Join(err, br.Close()); err != nil {
 		return false, d.unreachable(err)
 	}
+	head := t.head
 	opened := time.Now()
 	for i, r := range batch {
 		if failed[i] != nil {
@@ -147,10 +144,12 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 	}
 	ran := time.Now()
 	b = &pgx.Batch{}
-	t.queueWrites(b)
-	if t.head != uint64(head) {
-		b.Queue("UPDATE outpost_head SET version = $1", int64(t.head))
-		b.Queue("SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, uint64(head)+1))
+	w := t.writes()
+	if t.head != head {
+		w.add("UPDATE outpost_head SET version = $1", int64(t.head))
+		w.queue(b, "SELECT pg_notify($1, $2)", notifyChannel, d.notifyPayload(t.head, head+1))
+	} else {
+		w.queue(b, "")
 	}
 	b.Queue("COMMIT")
 	br = conn.SendBatch(ctx, b)
@@ -167,6 +166,9 @@ func (d *DB) runBatch(batch []*groupcommit.Request, failed []error) (again bool,
 		return false, fmt.Errorf("commit to PostgreSQL at %s: the transaction was rolled back (%s)", d.where, tag)
 	}
 	done = true
+	if t.head != head {
+		d.own.add(head+1, t.head)
+	}
 	if d.observeBatch != nil {
 		d.observeBatch(BatchFigures{Updates: groupcommit.Live(failed), Open: opened.Sub(began), Run: ran.Sub(opened), Commit: time.Since(ran)})
 	}

@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"outpost/server/postgres/pgtest"
 	"outpost/server/store"
+	"outpost/shared"
 )
 
 // pipelineTracer counts the pipelines (pgx batches) sent.
@@ -141,5 +144,129 @@ func TestBatchesUnderLoad(t *testing.T) {
 	})
 	if err != nil || kept != versions {
 		t.Errorf("%d tickets kept, %d versions (%v)", kept, versions, err)
+	}
+}
+
+// statementTracer records the statements of each pipeline sent.
+type statementTracer struct {
+	mu        sync.Mutex
+	pipelines [][]string
+}
+
+func (s *statementTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	return ctx
+}
+func (s *statementTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (s *statementTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	var sqls []string
+	for _, q := range d.Batch.QueuedQueries {
+		sqls = append(sqls, q.SQL)
+	}
+	s.mu.Lock()
+	s.pipelines = append(s.pipelines, sqls)
+	s.mu.Unlock()
+	return ctx
+}
+func (s *statementTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (s *statementTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// TestCommitIsOneStatement: a batch writing to every table (a record and
+// its scope rows, a record moved to a new version, a client's sequence,
+// local data set and deleted) opens in three statements (BEGIN, the lock,
+// the head read) and commits in two, the writes and COMMIT, and every
+// write is there afterwards: the records and their
+// scope index (the moved record's old scope rows dropped by the trigger),
+// the sequence, the local rows, the head.
+func TestCommitIsOneStatement(t *testing.T) {
+	ctx := context.Background()
+	tr := &statementTracer{}
+	db := open(t, pgtest.DB(t), func(d *DB) { d.tracer = tr })
+	ticket := func(client string) []byte { return []byte(`{"client_id":"` + client + `"}`) }
+	if err := db.Update(ctx, func(tx store.Tx) error {
+		if _, err := tx.Put("ticket", "t1", ticket("c1")); err != nil {
+			return err
+		}
+		return tx.PutLocal("k", "gone", []byte("x"), time.Time{})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tr.mu.Lock()
+	tr.pipelines = nil
+	tr.mu.Unlock()
+	if err := db.Update(ctx, func(tx store.Tx) error {
+		if _, err := tx.Put("ticket", "t1", ticket("c2")); err != nil { // moves to c2's scope
+			return err
+		}
+		if _, err := tx.Put("ticket", "t2", ticket("c2")); err != nil {
+			return err
+		}
+		if err := tx.SetLastSeq("c2", 7); err != nil {
+			return err
+		}
+		if err := tx.PutLocal("k", "kept", []byte("a\x00b"), time.Time{}); err != nil {
+			return err
+		}
+		return tx.DeleteLocal("k", "gone")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tr.mu.Lock()
+	pipelines := tr.pipelines
+	tr.mu.Unlock()
+	if len(pipelines) != 2 || len(pipelines[0]) != 3 || len(pipelines[1]) != 2 || pipelines[1][1] != "COMMIT" {
+		t.Fatalf("the batch sent %d pipelines %q; want two: BEGIN, the lock and the reads; the writes and COMMIT", len(pipelines), pipelines)
+	}
+	for _, table := range []string{"records", "scopes", "clients", "local", "outpost_head", "pg_notify"} {
+		if !strings.Contains(pipelines[1][0], table) {
+			t.Errorf("the writes' statement does not name %s:\n%s", table, pipelines[1][0])
+		}
+	}
+	err := db.View(ctx, func(tx store.ReadTx) error {
+		if head, err := tx.Version(); err != nil || head != 3 {
+			t.Errorf("head = %d, %v; want 3", head, err)
+		}
+		if seq, err := tx.LastSeq("c2"); err != nil || seq != 7 {
+			t.Errorf("last sequence of c2 = %d, %v; want 7", seq, err)
+		}
+		if b, err := tx.GetLocal("k", "kept"); err != nil || string(b) != "a\x00b" {
+			t.Errorf("local k/kept = %q, %v", b, err)
+		}
+		if _, err := tx.GetLocal("k", "gone"); shared.ErrorCode(err) != shared.ENOTFOUND {
+			t.Errorf("local k/gone after its deletion: %v; want not found", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := func(string, []byte) bool { return true }
+	for scope, want := range map[string]string{store.ScopeClient("c1"): "", store.ScopeClient("c2"): "t1@2 t2@3"} {
+		changes, _, _, err := db.ChangesIn(ctx, []string{scope}, 0, 100, 1<<20, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range changes {
+			got = append(got, fmt.Sprintf("%s@%d", c.ID, c.V))
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("scope %s holds %q; want %q", scope, got, want)
+		}
+	}
+}
+
+func TestRenumber(t *testing.T) {
+	for _, c := range []struct {
+		sql  string
+		base int
+		want string
+	}{
+		{"SELECT $1, $2::text[]", 0, "SELECT $1, $2::text[]"},
+		{"SELECT $1, $2::text[], $10", 5, "SELECT $6, $7::text[], $15"},
+		{"UPDATE t SET v = $1 WHERE $12 = 'a$'", 9, "UPDATE t SET v = $10 WHERE $21 = 'a$'"},
+	} {
+		if got := renumber(c.sql, c.base); got != c.want {
+			t.Errorf("renumber(%q, %d) = %q; want %q", c.sql, c.base, got, c.want)
+		}
 	}
 }

@@ -262,3 +262,27 @@ func TestFollowOnItsClock(t *testing.T) {
 	fc.Advance(time.Minute + pollEvery)
 	outage(3, "1s") // after a minute connected: from the start
 }
+
+// TestWroteHere: a node knows the versions it committed, another node's
+// are not its own, and it forgets its oldest batches past ownKept.
+func TestWroteHere(t *testing.T) {
+	dsn := pgtest.DB(t)
+	a, b := open(t, dsn), open(t, dsn)
+	putRec(t, a, "a1") // version 1
+	putRec(t, b, "b1") // 2
+	putRec(t, a, "a2") // 3
+	for v, want := range map[uint64][2]bool{1: {true, false}, 2: {false, true}, 3: {true, false}, 4: {false, false}} {
+		if got := [2]bool{a.WroteHere(v), b.WroteHere(v)}; got != want {
+			t.Errorf("version %d: wrote here on a, b = %v; want %v", v, got, want)
+		}
+	}
+	var o ownWrites
+	for i := range uint64(ownKept + 10) {
+		o.add(10*i+1, 10*i+5)
+	}
+	for v, want := range map[uint64]bool{1: false, 10*9 + 3: false, 10*10 + 1: true, 10*10 + 6: false, 10*(ownKept+9) + 5: true, 10*(ownKept+9) + 6: false} {
+		if got := o.has(v); got != want {
+			t.Errorf("after %d ranges, has(%d) = %v; want %v", ownKept+10, v, got, want)
+		}
+	}
+}

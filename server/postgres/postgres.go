@@ -71,6 +71,7 @@ type DB struct {
 	epoch        atomic.Pointer[string] // changes when the database does (epoch.go)
 	where        string                 // host:port/database, for error messages (no password)
 	node         string                 // a random ID of this handle: whose commit a notification is
+	own          ownWrites              // the versions this handle committed (own.go)
 	listenPID    atomic.Uint32          // the backend of Follow's connection, for tests
 	tracer       pgx.QueryTracer        // set by tests: sees every statement
 	observeBatch func(BatchFigures)     // WithBatchObserver, or nil

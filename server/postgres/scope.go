@@ -24,9 +24,9 @@ func validScopes(scopes []string) []string {
 	return out
 }
 
-// queueIndex queues the scope rows of the records written at versions
-// vs (types typs, deleted dels, data datas), in the write's batch.
-func queueIndex(b *pgx.Batch, typs []string, vs []int64, dels []bool, datas [][]byte) {
+// addIndex adds the scope rows of the records written at versions vs
+// (types typs, deleted dels, data datas) to the write's statement.
+func addIndex(w *writes, typs []string, vs []int64, dels []bool, datas [][]byte) {
 	var scopes []string
 	var versions []int64
 	for i, typ := range typs {
@@ -35,7 +35,7 @@ func queueIndex(b *pgx.Batch, typs []string, vs []int64, dels []bool, datas [][]
 		}
 	}
 	if len(scopes) > 0 {
-		b.Queue("INSERT INTO scopes (scope, version) SELECT * FROM unnest($1::text[], $2::bigint[])", scopes, versions)
+		w.add("INSERT INTO scopes (scope, version) SELECT * FROM unnest($1::text[], $2::bigint[])", scopes, versions)
 	}
 }
 

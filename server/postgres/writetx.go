@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -143,10 +145,12 @@ func (t *wtx) lookup(tb table, k store.Key) (row, error) {
 	return r, nil
 }
 
-// prefetch queues the reads of keys (with duplicates) on b; read takes
-// their answers into the transaction's memory, in the same order.
-func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) error) {
-	var steps []func(pgx.BatchResults, *wtx) error
+// prefetch queues on b one statement that reads the head and the rows of
+// keys (with duplicates); read takes its answer into the transaction's
+// memory and returns the head. One statement, not one per table: under
+// READ COMMITTED its one snapshot is taken after the log lock (the
+// statement before it), as the head read's was alone.
+func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) (head uint64, err error)) {
 	// A key PostgreSQL would refuse (not UTF-8, a NUL) would fail the
 	// whole batch: leave it to the read, which refuses it alone.
 	var ids []string
@@ -155,78 +159,77 @@ func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) 
 			ids = append(ids, id)
 		}
 	}
-	if len(ids) > 0 {
-		b.Queue("SELECT id, seq FROM clients WHERE id = ANY($1)", ids)
-		steps = append(steps, func(br pgx.BatchResults, t *wtx) error {
-			for _, id := range ids {
-				t.rows[tClients][store.Key{B: id}] = row{}
-			}
-			var id string
-			var seq int64
-			rows, _ := br.Query()
-			_, err := pgx.ForEachRow(rows, []any{&id, &seq}, func() error {
-				t.rows[tClients][store.Key{B: id}] = row{present: true, seq: seq}
-				return nil
-			})
-			return err
-		})
-	}
-	pairs := func(tb table, ks []store.Key, sql string, scan func(pgx.Rows) (store.Key, row, error)) {
-		ks = slices.DeleteFunc(uniq(ks), func(k store.Key) bool { return checkKey("", k.A, k.B) != nil })
-		if len(ks) == 0 {
-			return
-		}
-		as, bs := make([]string, len(ks)), make([]string, len(ks))
-		for i, k := range ks {
+	valid := func(ks []store.Key) (as, bs []string, kept []store.Key) {
+		kept = slices.DeleteFunc(uniq(ks), func(k store.Key) bool { return checkKey("", k.A, k.B) != nil })
+		as, bs = make([]string, len(kept)), make([]string, len(kept))
+		for i, k := range kept {
 			as[i], bs[i] = k.A, k.B
 		}
-		b.Queue(sql, as, bs)
-		steps = append(steps, func(br pgx.BatchResults, t *wtx) error {
-			for _, k := range ks {
-				t.rows[tb][k] = row{}
-			}
-			rows, err := br.Query()
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				k, r, err := scan(rows)
-				if err != nil {
-					return err
-				}
-				t.rows[tb][k] = r
-			}
-			return rows.Err()
-		})
+		return as, bs, kept
 	}
-	pairs(tRecords, keys.Records, `SELECT typ, id, deleted, data FROM records
-		WHERE (typ, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-		func(rs pgx.Rows) (store.Key, row, error) {
-			var k store.Key
-			var r row
-			var deleted bool
-			err := rs.Scan(&k.A, &k.B, &deleted, &r.data)
-			if r.present = !deleted; deleted {
-				r.data = nil
-			}
-			return k, r, err
-		})
-	pairs(tLocal, keys.Local, `SELECT kind, key, data, expires_at FROM local
-		WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-		func(rs pgx.Rows) (store.Key, row, error) {
-			var k store.Key
-			r := row{present: true}
-			err := rs.Scan(&k.A, &k.B, &r.data, &r.exp)
-			return k, r, err
-		})
-	return func(br pgx.BatchResults, t *wtx) error {
-		for _, s := range steps {
-			if err := s(br, t); err != nil {
-				return fmt.Errorf("read ahead: %w", err)
-			}
+	rtyp, rid, recs := valid(keys.Records)
+	lkind, lkey, locs := valid(keys.Local)
+	// Every row in one shape: which table, its key, present, data, and a
+	// number (the head's version, a client's sequence, a local row's expiry).
+	sql := "SELECT 0, '', '', true, NULL::bytea, version FROM outpost_head"
+	var args []any
+	if len(ids) > 0 {
+		args = append(args, ids)
+		sql += fmt.Sprintf("\nUNION ALL SELECT %d, '', id, true, NULL, seq FROM clients WHERE id = ANY($%d)", 1+tClients, len(args))
+	}
+	if len(recs) > 0 {
+		args = append(args, rtyp, rid)
+		sql += fmt.Sprintf("\nUNION ALL SELECT %d, typ, id, NOT deleted, data, 0 FROM records WHERE (typ, id) IN (SELECT * FROM unnest($%d::text[], $%d::text[]))", 1+tRecords, len(args)-1, len(args))
+	}
+	if len(locs) > 0 {
+		args = append(args, lkind, lkey)
+		sql += fmt.Sprintf("\nUNION ALL SELECT %d, kind, key, true, data, expires_at FROM local WHERE (kind, key) IN (SELECT * FROM unnest($%d::text[], $%d::text[]))", 1+tLocal, len(args)-1, len(args))
+	}
+	b.Queue(sql, args...)
+	return func(br pgx.BatchResults, t *wtx) (uint64, error) {
+		// What is not found is known absent.
+		for _, id := range ids {
+			t.rows[tClients][store.Key{B: id}] = row{}
 		}
-		return nil
+		for _, k := range recs {
+			t.rows[tRecords][k] = row{}
+		}
+		for _, k := range locs {
+			t.rows[tLocal][k] = row{}
+		}
+		var head int64
+		heads := 0
+		var which int
+		var k store.Key
+		var present bool
+		var data []byte
+		var n int64
+		rows, _ := br.Query()
+		_, err := pgx.ForEachRow(rows, []any{&which, &k.A, &k.B, &present, &data, &n}, func() error {
+			switch which {
+			case 0:
+				head, heads = n, heads+1
+			case 1 + int(tClients):
+				t.rows[tClients][k] = row{present: true, seq: n}
+			case 1 + int(tRecords):
+				r := row{present: present}
+				if present {
+					r.data = data
+				}
+				t.rows[tRecords][k] = r
+			case 1 + int(tLocal):
+				t.rows[tLocal][k] = row{present: true, data: data, exp: n}
+			}
+			data = nil // each row's own bytes: the next Scan must not reuse them
+			return nil
+		})
+		if err == nil && heads != 1 {
+			err = fmt.Errorf("%d change-log heads", heads)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read the head and ahead: %w", err)
+		}
+		return uint64(head), nil
 	}
 }
 
@@ -243,11 +246,84 @@ func uniq[K comparable](s []K) []K {
 	return out
 }
 
-// queueWrites puts the transaction's unflushed writes on b: one statement
-// per table, each row once, at its last value (a record's row holds its
-// latest version only, so the intermediate ones would be overwritten
-// anyway). It marks them flushed.
-func (t *wtx) queueWrites(b *pgx.Batch) {
+// writes is one statement carrying every write of a batch, as
+// data-modifying WITH parts: PostgreSQL parses, plans and answers one
+// statement instead of one per table. Each part names its own parameters.
+type writes struct {
+	parts []string
+	args  []any
+}
+
+// add appends a part; its SQL numbers its parameters from $1, renumbered
+// here after those of the parts before.
+func (w *writes) add(sql string, args ...any) {
+	w.parts, w.args = append(w.parts, renumber(sql, len(w.args))), append(w.args, args...)
+}
+
+// renumber adds base to every parameter number ($n) in sql.
+func renumber(sql string, base int) string {
+	if base == 0 {
+		return sql
+	}
+	var out strings.Builder
+	for i := 0; i < len(sql); i++ {
+		out.WriteByte(sql[i])
+		if sql[i] != '$' {
+			continue
+		}
+		j := i + 1
+		for j < len(sql) && '0' <= sql[j] && sql[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(sql[i+1 : j]); err == nil {
+			out.WriteString(strconv.Itoa(base + n))
+			i = j - 1
+		}
+	}
+	return out.String()
+}
+
+// queue puts the statement on b, if there is anything to write, with
+// final (which may be "") as its last part: it reads the others' effects
+// no more than they read each other's, so final is only the notification.
+func (w *writes) queue(b *pgx.Batch, final string, args ...any) {
+	if final != "" {
+		final = renumber(final, len(w.args))
+		w.args = append(w.args, args...)
+	}
+	switch {
+	case len(w.parts) == 0 && final == "":
+		return
+	case len(w.parts) == 0:
+		b.Queue(final, w.args...)
+		return
+	case final == "":
+		final = "SELECT 1"
+	}
+	var q strings.Builder
+	for i, p := range w.parts {
+		if i == 0 {
+			q.WriteString("WITH ")
+		} else {
+			q.WriteString(",\n")
+		}
+		fmt.Fprintf(&q, "w%d AS (%s)", i, p)
+	}
+	q.WriteString("\n")
+	q.WriteString(final)
+	b.Queue(q.String(), w.args...)
+}
+
+// writes returns the transaction's unflushed writes: one part per table,
+// each row once, at its last value (a record's row holds its latest
+// version only, so the intermediate ones would be overwritten anyway). It
+// marks them flushed.
+//
+// One statement holds them all. The parts touch distinct rows (each key
+// once per table; the scope rows of the new versions, which the records
+// trigger never deletes: it drops the old versions' rows, at the end of
+// the statement, and a new version is above every old one).
+func (t *wtx) writes() *writes {
 	var rt, rid, lk, lkey, dk, dkey, cid []string
 	var rv, lexp, cseq []int64
 	var rdel []bool
@@ -279,26 +355,26 @@ func (t *wtx) queueWrites(b *pgx.Batch) {
 		r.dirty = false
 		t.rows[tLocal][k] = r
 	}
+	w := &writes{}
 	if len(rt) > 0 {
-		b.Queue(`INSERT INTO records (typ, id, version, deleted, data)
+		w.add(`INSERT INTO records (typ, id, version, deleted, data)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bool[], $5::bytea[])
 			ON CONFLICT (typ, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data`,
 			rt, rid, rv, rdel, rdata)
-	}
-	if len(rt) > 0 {
-		queueIndex(b, rt, rv, rdel, rdata) // scope.go: after the records, whose trigger drops the old versions'
+		addIndex(w, rt, rv, rdel, rdata) // scope.go
 	}
 	if len(cid) > 0 {
-		b.Queue(`INSERT INTO clients (id, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
+		w.add(`INSERT INTO clients (id, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
 			ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, cid, cseq)
 	}
 	if len(lk) > 0 {
-		b.Queue(`INSERT INTO local (kind, key, data, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[])
+		w.add(`INSERT INTO local (kind, key, data, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[])
 			ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`, lk, lkey, ldata, lexp)
 	}
 	if len(dk) > 0 {
-		b.Queue(`DELETE FROM local WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, dk, dkey)
+		w.add(`DELETE FROM local WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, dk, dkey)
 	}
+	return w
 }
 
 // cmpData is data as a column holds it: never NULL.
@@ -312,7 +388,7 @@ func cmpData(b []byte) []byte {
 // flush sends the unflushed writes now, inside the transaction.
 func (t *wtx) flush() error {
 	b := &pgx.Batch{}
-	t.queueWrites(b)
+	t.writes().queue(b, "")
 	if b.Len() == 0 {
 		return nil
 	}

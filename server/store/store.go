@@ -143,6 +143,15 @@ type Shared interface {
 	Follow(ctx context.Context, changed func(lost bool))
 }
 
+// OwnWrites may be implemented by a Shared store: WroteHere reports
+// whether this node committed version v itself (recently: false once it
+// no longer remembers). Following the other nodes skips those records:
+// this node poked for them when it wrote them, and poking the writer again
+// would send each device a poke, and a pull, for its own push.
+type OwnWrites interface {
+	WroteHere(v uint64) bool
+}
+
 // Keys names what an Update is about to read, so that a store whose reads
 // cost a round trip (server/postgres) can read them all at once, for every
 // Update of a batch, when it opens the transaction. A hint only: reading

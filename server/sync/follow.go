@@ -16,15 +16,18 @@ const followPages = 10
 // commit to the store they share, until ctx ends. Each piece of news is
 // read from the change log since the last, and goes through the same
 // index as this node's own pushes (pokeFor), so a connection is poked
-// only about what it may see; a new category tree is put in use. When news
-// may have been lost, every connection is poked: each pulls and finds what
-// it missed.
+// only about what it may see; a new category tree is put in use. The
+// records this node wrote itself, which the read also finds when the
+// nodes' commits interleave, are skipped (store.OwnWrites): they were
+// poked for when written. When news may have been lost, every connection
+// is poked: each pulls and finds what it missed.
 func (s *Service) Follow(ctx context.Context, sh store.Shared) {
 	var seen uint64
 	if err := s.Store.View(ctx, func(tx store.ReadTx) (err error) { seen, err = tx.Version(); return err }); err != nil {
 		s.Log.Warn("read the change-log head", "err", err)
 	}
 	all := func(string, []byte) bool { return true }
+	own, _ := sh.(store.OwnWrites)
 	sh.Follow(ctx, func(lost bool) {
 		if lost {
 			s.pokeAll(ctx, &seen)
@@ -38,6 +41,9 @@ func (s *Service) Follow(ctx context.Context, sh store.Shared) {
 			}
 			writes := make([]change, 0, len(page))
 			for _, c := range page {
+				if own != nil && own.WroteHere(c.V) {
+					continue // poked for when written here (store.OwnWrites)
+				}
 				writes = append(writes, change{typ: c.Type, data: c.Data, deleted: c.Deleted})
 				if c.Type == wire.TypeConfig && c.ID == shared.ConfigCategories {
 					s.reloadCategories(ctx)

@@ -322,7 +322,9 @@ func (s *Service) afterCommit(ctx context.Context, clientID string, m wire.Mutat
 	if m.Name == shared.OpConfigSave && configID(m.Args) == shared.ConfigCategories {
 		s.reloadCategories(ctx)
 	}
-	s.Log.Debug("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
+	if s.Log.Enabled(ctx, slog.LevelDebug) { // per mutation: no arguments boxed when nobody reads them
+		s.Log.Debug("mutation applied", "client", clientID, "seq", m.Seq, "name", m.Name)
+	}
 	if s.AfterApply != nil {
 		s.AfterApply(clientID, m.Seq)
 	}
