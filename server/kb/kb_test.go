@@ -32,6 +32,7 @@ Open **Settings**.
 `
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	a, err := Parse("wifi.md", []byte(good), 42)
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +49,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
