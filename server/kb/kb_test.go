@@ -32,7 +32,6 @@ Open **Settings**.
 `
 
 func TestParse(t *testing.T) {
-	t.Parallel()
 	a, err := Parse("wifi.md", []byte(good), 42)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +48,6 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
