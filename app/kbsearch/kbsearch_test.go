@@ -46,6 +46,7 @@ func open(t *testing.T, s store.Store) *Index {
 }
 
 func TestWarmStartLoadsSavedIndex(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	if !x.Rebuilt() || x.Len() != 0 {
@@ -80,6 +81,7 @@ func TestWarmStartLoadsSavedIndex(t *testing.T) {
 }
 
 func TestStaleIndexIsRebuilt(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	x.SaveDelay = 1 << 62 // never saved by itself: a crash before the save
@@ -101,6 +103,7 @@ func TestStaleIndexIsRebuilt(t *testing.T) {
 }
 
 func TestUpdatesAndDeletes(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	x.Apply([]wire.Change{
@@ -127,6 +130,7 @@ func TestUpdatesAndDeletes(t *testing.T) {
 }
 
 func TestResetDropsIndex(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
@@ -146,6 +150,7 @@ func TestResetDropsIndex(t *testing.T) {
 }
 
 func TestCorruptCacheIsRebuilt(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	x.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
@@ -159,6 +164,7 @@ func TestCorruptCacheIsRebuilt(t *testing.T) {
 }
 
 func TestSaveErrorKeepsIndexDirty(t *testing.T) {
+	t.Parallel()
 	s := &failingCache{Memory: store.NewMemory()}
 	s.fail.Store(true)
 	x := open(t, s)
@@ -191,6 +197,7 @@ func (f *failingCache) PutCache(key string, data []byte) error {
 }
 
 func TestRefreshFollowsAnotherTab(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	leader, follower := open(t, s), open(t, s)
 	leader.Apply([]wire.Change{article(t, 1, "vpn-setup", "Set up the VPN", "")}, 1)
@@ -210,6 +217,7 @@ func TestRefreshFollowsAnotherTab(t *testing.T) {
 // brings is used at once, kept across a restart, and dropped with the
 // replica on a reset.
 func TestSynonymsFollowTheReplica(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	syn, _ := json.Marshal(shared.Synonyms{"en": {{"tunnel", "VPN"}}})
@@ -237,6 +245,7 @@ func TestSynonymsFollowTheReplica(t *testing.T) {
 // TestRelatedWordsFollowTheReplica: the related-words record a sync brings
 // widens searches at once and after a restart, and goes with its deletion.
 func TestRelatedWordsFollowTheReplica(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	rel, _ := json.Marshal(shared.RelatedWords{"en": {"tunnel": "vpn:7"}})
@@ -272,6 +281,7 @@ func TestRelatedWordsFollowTheReplica(t *testing.T) {
 // TestRebuildReadsPages: a rebuild reads the replica's articles a page at
 // a time and indexes every one, however many pages they fill.
 func TestRebuildReadsPages(t *testing.T) {
+	t.Parallel()
 	s := &countingStore{Memory: store.NewMemory()}
 	var changes []wire.Change
 	n := 2*rebuildPage + 7
@@ -315,6 +325,7 @@ func (c *countingStore) List(typ string) ([]wire.Change, error) {
 // TestSaveWaitsOutABurst: the index is saved SaveDelay after the last
 // page of a burst on the client's clock, once, not after each page.
 func TestSaveWaitsOutABurst(t *testing.T) {
+	t.Parallel()
 	s := store.NewMemory()
 	x := open(t, s)
 	fc := clock.NewFake(time.Unix(1_000_000, 0))

@@ -118,6 +118,7 @@ func mustImport(t *testing.T, s store.Store, dir string, opts Options) Report {
 // TestImportStampsItsClock: without Now, an import stamps the time of the
 // clock it is given (the server's, or the command's), not the wall clock's.
 func TestImportStampsItsClock(t *testing.T) {
+	t.Parallel()
 	at := time.Now().AddDate(50, 0, 0).Truncate(time.Millisecond) // never the wall clock's
 	s := openStore(t)
 	mustImport(t, s, demoDir, Options{Clock: clock.NewFake(at)})
@@ -129,6 +130,7 @@ func TestImportStampsItsClock(t *testing.T) {
 }
 
 func TestImportDemoArticles(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	rep := mustImport(t, s, demoDir, Options{Now: 1000})
 	if rep.Files != 24 || len(rep.New) != 24 || len(rep.Changed)+len(rep.Unchanged) != 0 || rep.Batches != 1 {
@@ -172,6 +174,7 @@ var badFiles = map[string]string{
 }
 
 func TestImportReportsEveryBadFileAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	mustImport(t, s, demoDir, Options{Now: 1})
 	before := dump(t, s, allTypes...)
@@ -211,6 +214,7 @@ func TestImportReportsEveryBadFileAndWritesNothing(t *testing.T) {
 }
 
 func TestImportChecksAcrossFilesAndStore(t *testing.T) {
+	t.Parallel()
 	art := func(id, translationOf, lang string) string {
 		return fmt.Sprintf("---\nid: %s\ntranslation_of: %s\ntitle: T\nlang: %s\ncategory: email\n---\n", id, translationOf, lang)
 	}
@@ -254,6 +258,7 @@ func TestImportChecksAcrossFilesAndStore(t *testing.T) {
 }
 
 func TestReimportIsIdempotent(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	mustImport(t, s, demoDir, Options{Now: 1})
 	before := dump(t, s, allTypes...)
@@ -275,6 +280,7 @@ func TestReimportIsIdempotent(t *testing.T) {
 }
 
 func TestChangedArticleGetsNextRevision(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	mustImport(t, s, demoDir, Options{Now: 1})
 	dir := copyDemo(t)
@@ -357,6 +363,7 @@ func randomArticle(r *rand.Rand, id string) shared.Article {
 }
 
 func TestFormatParseRoundTripRandom(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 2000 {
 		a := randomArticle(r, fmt.Sprintf("a-%d", i))
@@ -377,6 +384,7 @@ func TestFormatParseRoundTripRandom(t *testing.T) {
 // TestExportImportRoundTrip exports the demo articles and random ones and
 // imports them into a new store: every field of every article comes back.
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := openStore(t)
 	mustImport(t, src, demoDir, Options{Now: 7})
@@ -412,6 +420,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 // TestImportInBatches imports more than Badger takes in one transaction.
 func TestImportInBatches(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes about 30 MB")
 	}
@@ -468,6 +477,7 @@ func (f *failingStore) Update(ctx context.Context, fn func(store.Tx) error) erro
 // read: the articles (and revisions) are exactly as before the import or,
 // once Recover has run as the server does on start, exactly as after it.
 func TestFailureMidImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := copyDemo(t)
 	for _, name := range []string{"vpn-setup.md", "printer-jam.es.md", "wifi-slow.md"} {
@@ -541,6 +551,7 @@ func TestFailureMidImportIsAllOrNothing(t *testing.T) {
 // TestMessagesInCatalog checks that every message the package can give
 // exists in every language.
 func TestMessagesInCatalog(t *testing.T) {
+	t.Parallel()
 	keys := []string{"kb.no_front_matter", "kb.unclosed_front_matter", "kb.front_matter", "kb.render", "kb.bad_updated_at",
 		"kb.read", "kb.duplicate_id", "kb.translation_missing", "kb.translation_taken", "kb.no_files", "kb.invalid"}
 	for _, lang := range shared.Languages {

@@ -28,6 +28,7 @@ func putRec(t *testing.T, s store.Store, id string) {
 // its own, and after its listening connection is cut it says news may be
 // lost, so its sockets are all poked.
 func TestFollowHearsOtherNodes(t *testing.T) {
+	t.Parallel()
 	dsn := pgtest.DB(t)
 	a, b := open(t, dsn), open(t, dsn)
 	ctx, cancel := context.WithCancel(context.Background())

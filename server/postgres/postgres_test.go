@@ -61,6 +61,7 @@ func TestContract(t *testing.T) {
 // TestReopenKeepsDataAndEpoch: what was committed is there after a restart,
 // with the same epoch, and the migrations are not applied twice.
 func TestReopenKeepsDataAndEpoch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := pgtest.DB(t)
 	db := open(t, dsn)
@@ -93,6 +94,7 @@ func TestReopenKeepsDataAndEpoch(t *testing.T) {
 // TestRefusesNewerSchema: a database migrated by a newer Outpost is left
 // alone, with an error that says what to do.
 func TestRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := pgtest.DB(t)
 	db := open(t, dsn)
@@ -111,6 +113,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 // point-in-time restore, a promoted replica) gets a new epoch, so devices
 // refetch rather than trust cursors from a history that may be gone.
 func TestNewEpochOnAnotherCluster(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := pgtest.DB(t)
 	db := open(t, dsn)
@@ -132,6 +135,7 @@ func TestNewEpochOnAnotherCluster(t *testing.T) {
 // TestUnreachable: a database that does not answer is an error naming it,
 // without the password, in bounded time.
 func TestUnreachable(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 // after migration 2 on a version-1 database) and checks that Open indexes
 // them, and that a later rewrite drops the built rows.
 func TestScopeIndexBuiltForAnOldDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := pgtest.DB(t)
 	db := storetest.ScopeIndexBuilt(t, open(t, dsn), func(db *DB) {

@@ -36,6 +36,7 @@ func (r *readTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEnd
 // the batch's lock and the writes with its commit. One that announces
 // nothing still works, a read at a time.
 func TestAnnouncedReadsCostNoRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tr := &readTracer{}
 	db := open(t, pgtest.DB(t), func(d *DB) { d.tracer = tr })
