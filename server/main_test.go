@@ -18,6 +18,7 @@ import (
 	"outpost/server/postgres/pgtest"
 	"outpost/server/seed"
 	"outpost/server/store"
+	outsync "outpost/server/sync"
 	"outpost/shared"
 	"outpost/shared/wire"
 )
@@ -59,6 +60,7 @@ func TestNodesSeedOnce(t *testing.T) {
 		}
 		t.Cleanup(func() { m.Store.Close() })
 		m.Auth = &auth.Service{Store: m.Store, Log: m.Log, Clock: m.Clock} // production hashing: slow enough that the nodes overlap
+		m.Sync = &outsync.Service{Store: m.Store, Log: m.Log}              // seed puts the stored category tree in use on it
 		ms[i] = m
 	}
 	errs := make([]error, len(ms))
