@@ -24,60 +24,36 @@ func putRec(t *testing.T, s store.Store, id string) {
 	}
 }
 
-// TestFollowHearsOtherNodes: a node hears the other node's commits, not
-// its own, and after its listening connection is cut it says news may be
-// lost, so its sockets are all poked.
+// Follow's timers on the store's clock: listening, four (the hourly
+// sweep, a minute of connection, the epoch's ticker and the poll, armed
+// last, just before it waits for notifications); waiting to reconnect,
+// two (the sweep and the backoff).
+const listening, backingOff = 4, 2
+
+// TestFollowHearsOtherNodes: a node hears the other node's commits by
+// their notifications (its clock stands still: no poll reads the head for
+// it), not its own. TestFollowOnItsClock covers the poll, and the news
+// that may be lost after a cut connection.
 func TestFollowHearsOtherNodes(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DB(t)
-	a, b := open(t, dsn), open(t, dsn)
+	fc := clock.NewFake(time.Now().AddDate(100, 0, 0))
+	a, b := open(t, dsn, WithClock(fc)), open(t, dsn)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	news := make(chan bool, 100)
 	done := make(chan struct{})
 	go func() { defer close(done); a.Follow(ctx, func(lost bool) { news <- lost }) }()
 	defer func() { cancel(); <-done }()
-
-	// Wait until a listens and has read the head: its connection is idle
-	// after the head read or the epoch read that follows it. (Seeing the
-	// head read still active is too early: commits made before its
-	// snapshot are in the head it reads, and no news.)
-	for start := time.Now(); ; {
-		var q, state string
-		if pid := a.listenPID.Load(); pid != 0 {
-			b.pool.QueryRow(ctx, "SELECT query, coalesce(state, '') FROM pg_stat_activity WHERE pid = $1", int32(pid)).Scan(&q, &state)
-		}
-		if state == "idle" && (q == "SELECT version FROM outpost_head" || strings.Contains(q, "outpost_meta")) {
-			t.Logf("a listens after %v", time.Since(start).Round(time.Millisecond))
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
+	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
+	defer wcancel()
+	if err := fc.BlockUntil(wctx, listening); err != nil {
+		t.Fatalf("a never listened: %v", err)
 	}
-	heard := time.Now()
-	defer func() { t.Logf("news heard in %v", time.Since(heard).Round(time.Millisecond)) }()
 	putRec(t, a, "own")    // a's own commit: no news for a
 	putRec(t, b, "from-b") // b's: news
-	select {
-	case lost := <-news:
-		if lost {
-			t.Fatal("first news says lost; want a change")
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("node a never heard node b's commit")
-	}
-	// Cut a's listening connection: once back, a says news may be lost.
-	if _, err := b.pool.Exec(ctx, "SELECT pg_terminate_backend($1)", int32(a.listenPID.Load())); err != nil {
-		t.Fatalf("terminate the listener: %v", err)
-	}
-	for {
-		select {
-		case lost := <-news:
-			if lost {
-				return
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("node a never said news were lost after its listener was cut")
-		}
+	if lost := next(t, news, "node a never heard node b's commit"); lost {
+		t.Fatal("first news says lost; want a change")
 	}
 }
 
@@ -200,10 +176,6 @@ func TestFollowOnItsClock(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); a.Follow(ctx, func(lost bool) { news <- lost }) }()
 	defer func() { cancel(); <-done }()
-	// Listening, a waits on four timers: the hourly sweep, a minute of
-	// connection, the epoch's ticker and the poll. Waiting to reconnect,
-	// on two: the sweep and the backoff.
-	const listening, backingOff = 4, 2
 	waitClock := func(n int, what string) {
 		t.Helper()
 		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
