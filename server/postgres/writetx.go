@@ -171,17 +171,19 @@ func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) 
 	lkind, lkey, locs := valid(keys.Local)
 	// Every row in one shape: which table, its key, present, data, and a
 	// number (the head's version, a client's sequence, a local row's expiry).
+	// One primary-key lookup per key (LATERAL … LIMIT 1 is not flattened
+	// into a join): written as "(typ, id) IN (unnest …)" or "id = ANY",
+	// the prepared statement's generic plan, made while the tables were
+	// small, scanned the whole table at every batch ever after, and a
+	// growing portal spent most of PostgreSQL's CPU there.
 	sql := "SELECT 0, '', '', true, NULL::bytea, version FROM outpost_head"
 	var args []any
 	if len(ids) > 0 {
 		args = append(args, ids)
-		sql += fmt.Sprintf("\nUNION ALL SELECT %d, '', id, true, NULL, seq FROM clients WHERE id = ANY($%d)", 1+tClients, len(args))
+		sql += fmt.Sprintf(`
+UNION ALL SELECT %d, '', c.id, true, NULL, c.seq FROM unnest($%d::text[]) AS k(a)
+	CROSS JOIN LATERAL (SELECT id, seq FROM clients WHERE id = k.a LIMIT 1) c`, 1+tClients, len(args))
 	}
-	// One primary-key lookup per key (LATERAL … LIMIT 1 is not flattened
-	// into a join): written as "(typ, id) IN (unnest …)", the prepared
-	// statement's generic plan, made while the tables were small, hashed
-	// the keys and scanned the whole table at every batch ever after, and
-	// a growing portal spent most of PostgreSQL's CPU there.
 	if len(recs) > 0 {
 		args = append(args, rtyp, rid)
 		sql += fmt.Sprintf(`
