@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -120,11 +121,12 @@ func (m *cpuMeter) read() map[string]float64 {
 		out["nodes"] += cpuSeconds(pid)
 	}
 	// Every PostgreSQL process of the cluster: backends and background ones.
-	rows, err := m.conn.Query(context.Background(), "SELECT pid FROM pg_stat_activity")
+	rows, err := m.conn.Query(context.Background(), "SELECT pid, coalesce(backend_type, '') FROM pg_stat_activity")
 	if err == nil {
 		var pid int
-		pgx.ForEachRow(rows, []any{&pid}, func() error {
-			out[fmt.Sprintf("pg %d", pid)] = cpuSeconds(pid)
+		var typ string
+		pgx.ForEachRow(rows, []any{&pid, &typ}, func() error {
+			out[fmt.Sprintf("pg %d %s", pid, typ)] = cpuSeconds(pid)
 			return nil
 		})
 	}
@@ -136,6 +138,7 @@ func (m *cpuMeter) step() {
 	now, cur := time.Now(), m.read()
 	secs := now.Sub(m.at).Seconds()
 	var gen, nodes, pg float64
+	byType := map[string]float64{} // PostgreSQL's CPU by backend type: client backends, autovacuum, ...
 	for k, v := range cur {
 		d := v - m.last[k]
 		switch {
@@ -145,9 +148,33 @@ func (m *cpuMeter) step() {
 			nodes = d
 		default:
 			pg += d
+			if f := strings.SplitN(k, " ", 3); len(f) == 3 {
+				byType[f[2]] += d
+			}
 		}
 	}
-	fmt.Printf("bench pg   CPU (cores of 2): load generator %.2f, Outpost node(s) %.2f, PostgreSQL %.2f; load average %s\n", gen/secs, nodes/secs, pg/secs, loadAverage())
+	var types []string
+	for typ, d := range byType {
+		if d/secs >= 0.01 {
+			types = append(types, fmt.Sprintf("%s %.2f", typ, d/secs))
+		}
+	}
+	sort.Strings(types)
+	// Rows updated at every batch (the head, the clients' sequences) leave
+	// dead versions that every read of them steps over until vacuumed.
+	var headPages, clientPages int64
+	m.conn.QueryRow(context.Background(), "SELECT pg_relation_size('outpost_head') / 8192, pg_relation_size('clients') / 8192").Scan(&headPages, &clientPages)
+	fmt.Printf("bench pg   CPU (cores of 2): load generator %.2f, Outpost node(s) %.2f, PostgreSQL %.2f (%s; pages: outpost_head %d, clients %d); load average %s\n",
+		gen/secs, nodes/secs, pg/secs, strings.Join(types, ", "), headPages, clientPages, loadAverage())
+	var scans []string
+	rows, _ := m.conn.Query(context.Background(), "SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE seq_tup_read > 0 ORDER BY relname")
+	var rel string
+	var seqScan, seqRead, idxScan int64
+	pgx.ForEachRow(rows, []any{&rel, &seqScan, &seqRead, &idxScan}, func() error {
+		scans = append(scans, fmt.Sprintf("%s %d seq scans (%d rows), %d index scans", rel, seqScan, seqRead, idxScan))
+		return nil
+	})
+	fmt.Printf("bench pg   tables so far: %s\n", strings.Join(scans, "; "))
 	m.last, m.at = cur, now
 }
 

@@ -270,3 +270,69 @@ func TestRenumber(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAheadLooksUpKeys: the batch's read of the announced keys stays
+// a lookup per key as the tables grow under a node's long-lived
+// connections. Written as a join against the keys, its prepared plan,
+// made while the tables were small, scanned the whole records table at
+// every batch ever after (PostgreSQL's CPU went there in the load
+// benchmark).
+func TestReadAheadLooksUpKeys(t *testing.T) {
+	ctx := context.Background()
+	// Generic plans at once, made on the empty tables, as a node's
+	// prepared statements end up with on a portal that grows.
+	dsn := pgtest.DB(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	db := open(t, dsn+sep+"plan_cache_mode=force_generic_plan")
+	n := 0
+	put := func(count int) {
+		for range count { // one at a time: one batch, one read ahead, each
+			n++
+			id, client := fmt.Sprint("t", n), fmt.Sprint("c", n%10)
+			keys := store.Keys{Clients: []string{client}, Records: []store.Key{{A: "ticket", B: id}}, Local: []store.Key{{A: "counter", B: "n"}}}
+			if err := db.UpdateKeys(ctx, keys, func(tx store.Tx) error {
+				if _, err := tx.Get("ticket", id); shared.ErrorCode(err) != shared.ENOTFOUND {
+					return fmt.Errorf("ticket %s before it was written: %v", id, err)
+				}
+				if _, err := tx.Put("ticket", id, []byte(`{"client_id":"`+client+`"}`)); err != nil {
+					return err
+				}
+				if err := tx.PutLocal("counter", "n", []byte(fmt.Sprint(n)), time.Time{}); err != nil {
+					return err
+				}
+				return tx.SetLastSeq(client, uint64(n))
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	put(20) // the statements are prepared, and planned, on small tables
+	// Grow it without the node (one statement), then read ahead again.
+	if _, err := db.pool.Exec(ctx, `INSERT INTO records (typ, id, version, deleted, data)
+		SELECT 'filler', 'f' || g, 1000000 + g, false, '\x7b7d' FROM generate_series(1, 20000) g`); err != nil {
+		t.Fatal(err)
+	}
+	// Reads of records, sequential (rows) and by index (scans), as the
+	// backends report them: each when idle for a second at most.
+	scanned := func() (seqRows, idxScans int64) {
+		time.Sleep(1500 * time.Millisecond)
+		if err := db.pool.QueryRow(ctx, `SELECT coalesce(seq_tup_read, 0), coalesce(idx_scan, 0)
+			FROM pg_stat_user_tables WHERE relname = 'records'`).Scan(&seqRows, &idxScans); err != nil {
+			t.Fatal(err)
+		}
+		return seqRows, idxScans
+	}
+	seq0, idx0 := scanned()
+	put(50)
+	seq1, idx1 := scanned()
+	t.Logf("50 batches: %d rows read sequentially, %d index scans", seq1-seq0, idx1-idx0)
+	if idx1-idx0 < 50 {
+		t.Errorf("50 batches made %d index scans of records; want one a batch at least (are the statistics reported?)", idx1-idx0)
+	}
+	if seq1-seq0 > 20000 {
+		t.Errorf("50 batches read %d rows of the records table in sequential scans (it holds 20,000); want lookups by key", seq1-seq0)
+	}
+}

@@ -171,19 +171,30 @@ func prefetch(b *pgx.Batch, keys store.Keys) (read func(pgx.BatchResults, *wtx) 
 	lkind, lkey, locs := valid(keys.Local)
 	// Every row in one shape: which table, its key, present, data, and a
 	// number (the head's version, a client's sequence, a local row's expiry).
+	// One primary-key lookup per key (LATERAL … LIMIT 1 is not flattened
+	// into a join): written as "(typ, id) IN (unnest …)" or "id = ANY",
+	// the prepared statement's generic plan, made while the tables were
+	// small, scanned the whole table at every batch ever after, and a
+	// growing portal spent most of PostgreSQL's CPU there.
 	sql := "SELECT 0, '', '', true, NULL::bytea, version FROM outpost_head"
 	var args []any
 	if len(ids) > 0 {
 		args = append(args, ids)
-		sql += fmt.Sprintf("\nUNION ALL SELECT %d, '', id, true, NULL, seq FROM clients WHERE id = ANY($%d)", 1+tClients, len(args))
+		sql += fmt.Sprintf(`
+UNION ALL SELECT %d, '', c.id, true, NULL, c.seq FROM unnest($%d::text[]) AS k(a)
+	CROSS JOIN LATERAL (SELECT id, seq FROM clients WHERE id = k.a LIMIT 1) c`, 1+tClients, len(args))
 	}
 	if len(recs) > 0 {
 		args = append(args, rtyp, rid)
-		sql += fmt.Sprintf("\nUNION ALL SELECT %d, typ, id, NOT deleted, data, 0 FROM records WHERE (typ, id) IN (SELECT * FROM unnest($%d::text[], $%d::text[]))", 1+tRecords, len(args)-1, len(args))
+		sql += fmt.Sprintf(`
+UNION ALL SELECT %d, r.typ, r.id, NOT r.deleted, r.data, 0 FROM unnest($%d::text[], $%d::text[]) AS k(a, b)
+	CROSS JOIN LATERAL (SELECT typ, id, deleted, data FROM records WHERE typ = k.a AND id = k.b LIMIT 1) r`, 1+tRecords, len(args)-1, len(args))
 	}
 	if len(locs) > 0 {
 		args = append(args, lkind, lkey)
-		sql += fmt.Sprintf("\nUNION ALL SELECT %d, kind, key, true, data, expires_at FROM local WHERE (kind, key) IN (SELECT * FROM unnest($%d::text[], $%d::text[]))", 1+tLocal, len(args)-1, len(args))
+		sql += fmt.Sprintf(`
+UNION ALL SELECT %d, l.kind, l.key, true, l.data, l.expires_at FROM unnest($%d::text[], $%d::text[]) AS k(a, b)
+	CROSS JOIN LATERAL (SELECT kind, key, data, expires_at FROM local WHERE kind = k.a AND key = k.b LIMIT 1) l`, 1+tLocal, len(args)-1, len(args))
 	}
 	b.Queue(sql, args...)
 	return func(br pgx.BatchResults, t *wtx) (uint64, error) {
