@@ -17,20 +17,6 @@ import (
 	"outpost/shared"
 )
 
-// pipelineTracer counts the pipelines (pgx batches) sent.
-type pipelineTracer struct{ batches atomic.Int64 }
-
-func (p *pipelineTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	return ctx
-}
-func (p *pipelineTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-func (p *pipelineTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	p.batches.Add(1)
-	return ctx
-}
-func (p *pipelineTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (p *pipelineTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
-
 // TestBatchesUnderLoad: many writers at once cost two pipelines a batch
 // (the opening and the commit), however many Updates it carries; a
 // function that fails in memory, one that fails after its writes reached
@@ -39,7 +25,7 @@ func (p *pipelineTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatc
 // and two handles (two nodes) writing at once do the same.
 func TestBatchesUnderLoad(t *testing.T) {
 	ctx := context.Background()
-	tr := &pipelineTracer{}
+	tr := &statementTracer{}
 	var batches, updates atomic.Int64
 	observe := WithBatchObserver(func(f BatchFigures) {
 		batches.Add(1)
@@ -95,9 +81,9 @@ func TestBatchesUnderLoad(t *testing.T) {
 		wg.Wait()
 	}
 	run(0, false) // statements prepared on the connections
-	before, n0, u0 := tr.batches.Load(), batches.Load(), updates.Load()
+	before, n0, u0 := tr.count(), batches.Load(), updates.Load()
 	run(1, false)
-	pipelines, n, u := tr.batches.Load()-before, batches.Load()-n0, updates.Load()-u0
+	pipelines, n, u := tr.count()-before, batches.Load()-n0, updates.Load()-u0
 	t.Logf("%d Updates in %d batches, %d pipelines", u, n, pipelines)
 	if pipelines != 2*n || u != writers*each || n >= u {
 		t.Errorf("%d Updates in %d batches took %d pipelines; want two a batch, and batches of several", u, n, pipelines)
@@ -167,6 +153,14 @@ func (s *statementTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pg
 	s.mu.Unlock()
 	return ctx
 }
+
+// count returns how many pipelines were sent.
+func (s *statementTracer) count() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return int64(len(s.pipelines))
+}
+
 func (s *statementTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
 func (s *statementTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
 
