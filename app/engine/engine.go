@@ -470,6 +470,15 @@ func (e *Engine) session(ctx context.Context, conn Conn) error {
 	watchdog, ticks := clock.Or(e.Clock).NewTicker(min(e.ReplyTimeout, e.Heartbeat) / 4)
 	defer watchdog.Stop()
 	for {
+		// A reconnect asked for (a sign-in, a sign-out) goes before
+		// anything else: select picks among ready cases at random, and
+		// this session's welcome or pull must not mark the device online
+		// on the view that is being replaced.
+		select {
+		case <-e.reconnect:
+			return errReconnect
+		default:
+		}
 		var err error
 		select {
 		case <-ctx.Done():

@@ -247,6 +247,12 @@ func TestCommitIsOneStatement(t *testing.T) {
 			t.Errorf("scope %s holds %q; want %q", scope, got, want)
 		}
 	}
+	// ChangesIn joins the records' versions, so it cannot see a scope row
+	// left behind: count the moved record's old rows (version 1) directly.
+	var stale int
+	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM scopes WHERE version = 1").Scan(&stale); err != nil || stale != 0 {
+		t.Errorf("%d scope rows of t1's old version left (%v); want 0", stale, err)
+	}
 }
 
 func TestRenumber(t *testing.T) {

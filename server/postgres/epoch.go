@@ -103,6 +103,7 @@ func (d *DB) refreshEpoch(ctx context.Context, conn *pgx.Conn) (bool, error) {
 		return false, nil
 	}
 	d.epoch.Store(&epoch)
+	d.own.reset()
 	d.log.Warn("the database's epoch changed under this node: devices will refetch", "was", old, "now", epoch, "database", d.where)
 	return true, nil
 }

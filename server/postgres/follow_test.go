@@ -258,4 +258,14 @@ func TestWroteHere(t *testing.T) {
 			t.Errorf("after %d ranges, has(%d) = %v; want %v", ownKept+10, v, got, want)
 		}
 	}
+	// The log went back (a failover to a standby that lacked the last
+	// commits): a range at or below the last one forgets the others.
+	o.add(7, 8)
+	if o.has(10*(ownKept+9)+5) || !o.has(7) {
+		t.Errorf("after a range below the last: has(old) = %v, has(7) = %v; want false, true", o.has(10*(ownKept+9)+5), o.has(7))
+	}
+	o.reset()
+	if o.has(7) {
+		t.Error("after reset: has(7) = true")
+	}
 }

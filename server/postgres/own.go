@@ -17,8 +17,19 @@ type ownWrites struct {
 
 func (o *ownWrites) add(lo, hi uint64) {
 	o.mu.Lock()
+	if o.n > 0 && lo <= o.hi[(o.n-1)%ownKept] {
+		o.n = 0 // the log went back (a failover, a restore): what it held is not this node's
+	}
 	o.lo[o.n%ownKept], o.hi[o.n%ownKept] = lo, hi
 	o.n++
+	o.mu.Unlock()
+}
+
+// reset forgets every range: the database's history is another one now
+// (a new epoch), and versions remembered may be written again by others.
+func (o *ownWrites) reset() {
+	o.mu.Lock()
+	o.n = 0
 	o.mu.Unlock()
 }
 

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	gosync "sync"
 	"sync/atomic"
 
 	"outpost/server/store"
@@ -22,6 +23,10 @@ import (
 // shared.Categories, the default.
 type categoriesInUse struct {
 	tree atomic.Pointer[shared.CategoryTree]
+	// load is held from a reload's read to its store, so two reloads at
+	// once (a save committed here, another node's heard) cannot put the
+	// older tree in use last.
+	load gosync.Mutex
 }
 
 // Categories returns the category tree in use: the stored one once
@@ -61,6 +66,8 @@ func (s *Service) SeedCategories(ctx context.Context) (bool, error) {
 // where none is stored. A stored tree that shared.CategoryTree's
 // ValidateConfig refuses is not put in use, and its error returned.
 func (s *Service) LoadCategories(ctx context.Context) error {
+	s.categories.load.Lock()
+	defer s.categories.load.Unlock()
 	tree, err := StoredCategories(ctx, s.Store)
 	if err != nil {
 		return err

@@ -41,13 +41,13 @@ func (s *Service) Follow(ctx context.Context, sh store.Shared) {
 			}
 			writes := make([]change, 0, len(page))
 			for _, c := range page {
+				if c.Type == wire.TypeConfig && c.ID == shared.ConfigCategories {
+					s.reloadCategories(ctx) // even a save of this node's: a reload that failed after it is retried
+				}
 				if own != nil && own.WroteHere(c.V) {
 					continue // poked for when written here (store.OwnWrites)
 				}
 				writes = append(writes, change{typ: c.Type, data: c.Data, deleted: c.Deleted})
-				if c.Type == wire.TypeConfig && c.ID == shared.ConfigCategories {
-					s.reloadCategories(ctx)
-				}
 			}
 			if len(writes) > 0 {
 				s.pokeFor(writes)

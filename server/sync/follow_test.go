@@ -67,6 +67,15 @@ func TestFollowSkipsOwnWrites(t *testing.T) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+	// A probe heard late (after its 200 ms) adds news of its own: wait for
+	// quiet, so that each <-anyNews below is the news it waits for.
+	for quiet := false; !quiet; {
+		select {
+		case <-anyNews:
+		case <-time.After(300 * time.Millisecond):
+			quiet = true
+		}
+	}
 
 	if _, err := a.Push(ctx, client, []wire.Mutation{create(1, shared.NewID(time.Now()), "on A")}); err != nil {
 		t.Fatal(err)
