@@ -36,11 +36,7 @@ func kbFeedback(tx store.Tx, a Actor, args json.RawMessage, now time.Time, _ sha
 	default:
 		return err
 	}
-	switch _, err := tx.Get(wire.TypeFeedback, f.ID); shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "feedback.exists")
-	case shared.ENOTFOUND:
-	default:
+	if err := mustBeNew(tx, wire.TypeFeedback, f.ID, "feedback.exists"); err != nil {
 		return err
 	}
 	var stats shared.ArticleStats

@@ -71,11 +71,7 @@ func kioskCheckin(tx store.Tx, a Actor, args json.RawMessage, now time.Time, cat
 	case !strings.HasPrefix(c.Number, k.Letter+"-"):
 		return shared.Errorf(shared.EINVALID, "kiosk.bad_number", c.Number)
 	}
-	switch _, err := tx.Get(shared.TypeVisit, c.ID); shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "kiosk.visit_exists")
-	case shared.ENOTFOUND:
-	default:
+	if err := mustBeNew(tx, shared.TypeVisit, c.ID, "kiosk.visit_exists"); err != nil {
 		return err
 	}
 	email, _ := shared.NormalizeEmail(c.Email)
@@ -174,11 +170,7 @@ func ticketForVisitor(tx store.Tx, a Actor, op *shared.VisitOp, v *shared.Visit,
 	if err := getRecord(tx, shared.TypeVisitor, v.ID, &who); err != nil {
 		return err
 	}
-	switch _, err := tx.Get(wire.TypeTicket, op.TicketID); shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "ticket.exists")
-	case shared.ENOTFOUND:
-	default:
+	if err := mustBeNew(tx, wire.TypeTicket, op.TicketID, "ticket.exists"); err != nil {
 		return err
 	}
 	requester := shared.Identity{Email: who.Email, Name: who.Name}

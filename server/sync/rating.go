@@ -46,11 +46,7 @@ func ticketRate(tx store.Tx, a Actor, args json.RawMessage, now time.Time, _ sha
 	if err := shared.Allowed(who, shared.ActionRate, t.Facts()); err != nil {
 		return err
 	}
-	switch _, err := tx.Get(wire.TypeRating, r.ID); shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "rating.exists")
-	case shared.ENOTFOUND:
-	default:
+	if err := mustBeNew(tx, wire.TypeRating, r.ID, "rating.exists"); err != nil {
 		return err
 	}
 	e := shared.Entry{
@@ -58,11 +54,7 @@ func ticketRate(tx store.Tx, a Actor, args json.RawMessage, now time.Time, _ sha
 		Kind: shared.EntryRating, AuthorID: who.UserID, AuthorName: or(who.Name, who.Email),
 		To: strconv.Itoa(r.Score), Body: strings.TrimSpace(r.Comment), CreatedAt: r.CreatedAt, At: now.UnixMilli(),
 	}
-	switch _, err := tx.Get(wire.TypeEntry, e.ID); shared.ErrorCode(err) {
-	case "":
-		return shared.Errorf(shared.ECONFLICT, "rating.already")
-	case shared.ENOTFOUND:
-	default:
+	if err := mustBeNew(tx, wire.TypeEntry, e.ID, "rating.already"); err != nil {
 		return err
 	}
 	r.Comment = e.Body

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -158,5 +159,30 @@ func FuzzPush(f *testing.F) {
 		if fmt.Sprint(first) != fmt.Sprint(again) {
 			t.Fatalf("Push(%s %s) = %+v, then on resend %+v; want the same answer", m.Name, args, first, again)
 		}
+	})
+}
+
+// TestMustBeNew: a client-made ID that names a stored record is refused
+// with the handler's own conflict key; a free one passes.
+func TestMustBeNew(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ctx := context.Background()
+	if err := s.Store.Update(ctx, func(tx store.Tx) error {
+		_, err := tx.Put(wire.TypeEntry, "e1", []byte(`{}`))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Store.View(ctx, func(tx store.ReadTx) error {
+		err := mustBeNew(tx, wire.TypeEntry, "e1", "ticket.op_exists")
+		var se *shared.Error
+		if !errors.As(err, &se) || se.Code != shared.ECONFLICT || se.Key != "ticket.op_exists" {
+			t.Errorf("a stored ID: %v; want ECONFLICT ticket.op_exists", err)
+		}
+		if err := mustBeNew(tx, wire.TypeEntry, "e2", "ticket.op_exists"); err != nil {
+			t.Errorf("a free ID: %v; want nil", err)
+		}
+		return nil
 	})
 }

@@ -88,11 +88,7 @@ func ticketOp(name string) handler {
 		if !a.staff() && shared.Allowed(who, shared.ActionView, t.Facts()) != nil {
 			return shared.Errorf(shared.ENOTFOUND, "ticket.not_found", op.TicketID)
 		}
-		switch _, err := tx.Get(wire.TypeEntry, op.ID); shared.ErrorCode(err) {
-		case "":
-			return shared.Errorf(shared.ECONFLICT, "ticket.op_exists")
-		case shared.ENOTFOUND:
-		default:
+		if err := mustBeNew(tx, wire.TypeEntry, op.ID, "ticket.op_exists"); err != nil {
 			return err
 		}
 		e := shared.Entry{
@@ -233,6 +229,19 @@ func Claim(tx store.Tx, clientID string, who shared.Identity) error {
 		}
 	}
 	return nil
+}
+
+// mustBeNew refuses, as ECONFLICT key, a mutation whose record typ/id is
+// already stored: an ID the client made must not name another record.
+func mustBeNew(tx store.ReadTx, typ, id, key string) error {
+	switch _, err := tx.Get(typ, id); shared.ErrorCode(err) {
+	case "":
+		return shared.Errorf(shared.ECONFLICT, key)
+	case shared.ENOTFOUND:
+		return nil
+	default:
+		return err
+	}
 }
 
 // getRecord decodes a record into v; ENOTFOUND if there is none.
